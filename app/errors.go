@@ -1,0 +1,17 @@
+package app
+
+import "errors"
+
+// Sentinel errors. Callers decide with errors.Is; the wrapped text says what
+// exactly was wrong in words a clerk or technician understands.
+var (
+	ErrInvalidCatalog    = errors.New("the service catalogue is not valid")
+	ErrStaleCatalog      = errors.New("this catalogue version is not newer than the one in use")
+	ErrInvalidIDNumber   = errors.New("not a valid resident ID number")
+	ErrIllegalTransition = errors.New("the case cannot move to that state from its present one")
+	ErrNotFound          = errors.New("not found")
+	ErrInvalidInput      = errors.New("invalid input")
+	ErrInvalidConfig     = errors.New("the configuration is not valid")
+	ErrSchemaTooNew      = errors.New("the database was written by a newer version of onewindow")
+	ErrChainBroken       = errors.New("the case's timeline has been altered")
+)

@@ -1,0 +1,105 @@
+package app
+
+import (
+	"fmt"
+	"regexp"
+)
+
+// Window is a service window (窗口) and the queue categories it serves, in
+// the order it calls them.
+type Window struct {
+	Number     int      `json:"number"`
+	Name       Text     `json:"name"`
+	Categories []string `json:"categories"`
+}
+
+// StaffRole is what a member of staff may do.
+type StaffRole string
+
+// Staff roles.
+const (
+	RoleClerk      StaffRole = "clerk"      // 窗口人员
+	RoleManager    StaffRole = "manager"    // 大厅管理员
+	RoleTechnician StaffRole = "technician" // 运维人员
+)
+
+// Staff is a member of the hall's staff. Staff names are public (they are on
+// the window's badge), so they are not treated as citizens' personal data.
+type Staff struct {
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	Role         StaffRole `json:"role"`
+	PasswordHash string    `json:"password_hash,omitempty"`
+}
+
+// Hall is the set-up of one hall that central publishes: its windows and staff.
+type Hall struct {
+	Code    string   `json:"code"`
+	Name    Text     `json:"name"`
+	Windows []Window `json:"windows"`
+	Staff   []Staff  `json:"staff"`
+}
+
+var staffIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+// Validate checks the hall set-up against the catalogue's queue categories.
+func (h Hall) Validate(cat *Catalog) error {
+	var p Problems
+	if h.Code == "" {
+		p.Add("code", "is empty")
+	}
+	cats := map[string]bool{}
+	if cat != nil {
+		for _, c := range cat.Categories {
+			cats[c.Prefix] = true
+		}
+	}
+	nums := map[int]bool{}
+	for i, w := range h.Windows {
+		where := fmt.Sprintf("window %d (No. %d)", i+1, w.Number)
+		if w.Number < 1 || w.Number > 999 {
+			p.Add(where+": number", "must be between 1 and 999")
+		}
+		if nums[w.Number] {
+			p.Add(where+": number", "appears twice")
+		}
+		nums[w.Number] = true
+		if len(w.Categories) == 0 {
+			p.Add(where+": categories", "the window serves no queue category")
+		}
+		for _, c := range w.Categories {
+			if cat != nil && !cats[c] {
+				p.Add(where+": categories", fmt.Sprintf("queue category %q is not in the catalogue", c))
+			}
+		}
+	}
+	ids := map[string]bool{}
+	for i, s := range h.Staff {
+		where := fmt.Sprintf("staff %d (%s)", i+1, s.ID)
+		if !staffIDRe.MatchString(s.ID) {
+			p.Add(where+": id", "must be 1–32 letters, digits, '-' or '_'")
+		}
+		if ids[s.ID] {
+			p.Add(where+": id", "appears twice")
+		}
+		ids[s.ID] = true
+		if s.Name == "" {
+			p.Add(where+": name", "is empty")
+		}
+		switch s.Role {
+		case RoleClerk, RoleManager, RoleTechnician:
+		default:
+			p.Add(where+": role", fmt.Sprintf("is %q; must be clerk, manager or technician", s.Role))
+		}
+	}
+	return p.Err(ErrInvalidInput)
+}
+
+// Settings are the hall's rules that central may tune.
+type Settings struct {
+	WarnDays     int // a case is yellow when this many working days or fewer remain
+	FollowUpDays int // a bad rating must be followed up within this many working days
+}
+
+// DefaultSettings are used until central publishes others.
+var DefaultSettings = Settings{WarnDays: 2, FollowUpDays: 5}

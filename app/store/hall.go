@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+
+	"onewindow/app"
+)
+
+// ReplaceHall installs the hall set-up central published: the hall's name,
+// its windows and its staff. It is checked against the catalogue held.
+func (s *Store) ReplaceHall(ctx context.Context, h app.Hall) error {
+	cat, err := s.Catalog(ctx)
+	if err != nil {
+		return fmt.Errorf("hall set-up needs the catalogue first: %w", err)
+	}
+	if err := h.Validate(cat); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{`DELETE FROM window_categories`, `DELETE FROM windows`, `DELETE FROM staff`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO hall (id, code, name_zh, name_en) VALUES (1, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET code = excluded.code, name_zh = excluded.name_zh, name_en = excluded.name_en`,
+			h.Code, h.Name.Zh, h.Name.En); err != nil {
+			return err
+		}
+		for _, w := range h.Windows {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO windows (number, name_zh, name_en) VALUES (?, ?, ?)`,
+				w.Number, w.Name.Zh, w.Name.En); err != nil {
+				return err
+			}
+			for i, c := range w.Categories {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO window_categories (window, position, category) VALUES (?, ?, ?)`,
+					w.Number, i, c); err != nil {
+					return err
+				}
+			}
+		}
+		for _, m := range h.Staff {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO staff (id, name, role, password_hash) VALUES (?, ?, ?, ?)`,
+				m.ID, m.Name, m.Role, m.PasswordHash); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Hall returns the hall set-up held.
+func (s *Store) Hall(ctx context.Context) (app.Hall, error) {
+	var h app.Hall
+	err := s.db.QueryRowContext(ctx, `SELECT code, name_zh, name_en FROM hall`).Scan(&h.Code, &h.Name.Zh, &h.Name.En)
+	if err != nil {
+		return h, notFound(err, "hall set-up")
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT w.number, w.name_zh, w.name_en, c.category
+		FROM windows w LEFT JOIN window_categories c ON c.window = w.number
+		ORDER BY w.number, c.position`)
+	if err != nil {
+		return h, err
+	}
+	for rows.Next() {
+		var w app.Window
+		var cat sql.NullString
+		if err := rows.Scan(&w.Number, &w.Name.Zh, &w.Name.En, &cat); err != nil {
+			rows.Close()
+			return h, err
+		}
+		if n := len(h.Windows); n == 0 || h.Windows[n-1].Number != w.Number {
+			h.Windows = append(h.Windows, w)
+		}
+		if cat.Valid {
+			last := &h.Windows[len(h.Windows)-1]
+			last.Categories = append(last.Categories, cat.String)
+		}
+	}
+	rows.Close()
+	rows, err = s.db.QueryContext(ctx, `SELECT id, name, role, password_hash FROM staff ORDER BY rowid`)
+	if err != nil {
+		return h, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m app.Staff
+		if err := rows.Scan(&m.ID, &m.Name, &m.Role, &m.PasswordHash); err != nil {
+			return h, err
+		}
+		h.Staff = append(h.Staff, m)
+	}
+	return h, rows.Err()
+}
+
+// StaffMember returns one member of staff.
+func (s *Store) StaffMember(ctx context.Context, id string) (app.Staff, error) {
+	var m app.Staff
+	err := s.db.QueryRowContext(ctx, `SELECT id, name, role, password_hash FROM staff WHERE id = ?`, id).
+		Scan(&m.ID, &m.Name, &m.Role, &m.PasswordHash)
+	return m, notFound(err, "staff "+strconv.Quote(id))
+}
+
+// ReplaceCalendar installs the holiday calendar central published.
+func (s *Store) ReplaceCalendar(ctx context.Context, days []app.CalendarDay) error {
+	if _, err := app.NewCalendar(days); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_days`); err != nil {
+			return err
+		}
+		for _, d := range days {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (date, kind, name_zh, name_en) VALUES (?, ?, ?, ?)`,
+				d.Date, d.Kind, d.Name.Zh, d.Name.En); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Calendar returns the working-day calendar held. With no official days
+// loaded it is the plain Monday–Friday week.
+func (s *Store) Calendar(ctx context.Context) (*app.Calendar, error) {
+	return calendarOf(ctx, s.db)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+}
+
+func calendarOf(ctx context.Context, q querier) (*app.Calendar, error) {
+	rows, err := q.QueryContext(ctx, `SELECT date, kind, name_zh, name_en FROM calendar_days`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var days []app.CalendarDay
+	for rows.Next() {
+		var d app.CalendarDay
+		if err := rows.Scan(&d.Date, &d.Kind, &d.Name.Zh, &d.Name.En); err != nil {
+			return nil, err
+		}
+		days = append(days, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return app.NewCalendar(days)
+}
+
+// Settings returns the hall's rules, with defaults for any not set.
+func (s *Store) Settings(ctx context.Context) (app.Settings, error) {
+	return settingsOf(ctx, s.db)
+}
+
+func settingsOf(ctx context.Context, q querier) (app.Settings, error) {
+	st := app.DefaultSettings
+	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return st, err
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return st, fmt.Errorf("setting %s: %q is not a number", k, v)
+		}
+		switch k {
+		case "warn_days":
+			st.WarnDays = n
+		case "follow_up_days":
+			st.FollowUpDays = n
+		}
+	}
+	return st, rows.Err()
+}
+
+// SetSettings stores the hall's rules.
+func (s *Store) SetSettings(ctx context.Context, st app.Settings) error {
+	var p app.Problems
+	if st.WarnDays < 0 || st.WarnDays > 30 {
+		p.Add("warn_days", "must be between 0 and 30 working days")
+	}
+	if st.FollowUpDays < 1 || st.FollowUpDays > 60 {
+		p.Add("follow_up_days", "must be between 1 and 60 working days")
+	}
+	if err := p.Err(app.ErrInvalidInput); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for k, v := range map[string]int{"warn_days": st.WarnDays, "follow_up_days": st.FollowUpDays} {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, strconv.Itoa(v)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

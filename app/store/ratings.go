@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"onewindow/app"
+)
+
+// Rate stores a citizen's rating. A bad rating (不满意 or 非常不满意) opens a
+// follow-up due in the hall's follow-up limit of working days. The rating,
+// the follow-up and the outbox operation are written together.
+func (s *Store) Rate(ctx context.Context, r app.Rating) (app.Rating, *app.FollowUp, error) {
+	if err := r.Validate(); err != nil {
+		return r, nil, err
+	}
+	r.ID = newOpID()
+	r.At = s.now()
+	var fu *app.FollowUp
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		reasons, _ := json.Marshal(r.Reasons)
+		if r.Reasons == nil {
+			reasons = []byte("[]")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO ratings (id, level, reasons, comment, ticket, case_number, window, clerk, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.Level, string(reasons), r.Comment, r.Ticket, r.Case,
+			r.Window, r.Clerk, stamp(r.At)); err != nil {
+			return err
+		}
+		if r.Level.Bad() {
+			cal, err := calendarOf(ctx, tx)
+			if err != nil {
+				return err
+			}
+			st, err := settingsOf(ctx, tx)
+			if err != nil {
+				return err
+			}
+			fu = &app.FollowUp{Rating: r.ID, Due: cal.AddWorkingDays(r.At, st.FollowUpDays), Opened: r.At}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO follow_ups (rating, due_date, opened_at) VALUES (?, ?, ?)`,
+				fu.Rating, fu.Due, stamp(fu.Opened)); err != nil {
+				return err
+			}
+		}
+		return s.enqueue(ctx, tx, app.OpRating, r.ID, ratingWire{r, fu})
+	})
+	if err != nil {
+		return r, nil, fmt.Errorf("store rating: %w", err)
+	}
+	return r, fu, nil
+}
+
+type ratingWire struct {
+	Rating   app.Rating    `json:"rating"`
+	FollowUp *app.FollowUp `json:"follow_up,omitempty"`
+}
+
+// ResolveFollowUp records how a bad rating was followed up and rectified.
+func (s *Store) ResolveFollowUp(ctx context.Context, rating, actor, note string) error {
+	if strings.TrimSpace(note) == "" || actor == "" {
+		return fmt.Errorf("resolve follow-up: %w: say who followed up and what was done", app.ErrInvalidInput)
+	}
+	now := s.now()
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE follow_ups SET resolved_at = ?, note = ? WHERE rating = ? AND resolved_at = ''`,
+			stamp(now), actor+": "+note, rating)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("follow-up of rating %s: %w (or already resolved)", rating, app.ErrNotFound)
+		}
+		return s.enqueue(ctx, tx, app.OpFollowUp, rating, map[string]any{
+			"rating": rating, "actor": actor, "note": note, "resolved_at": now.UTC(),
+		})
+	})
+}
+
+// OpenFollowUp is a follow-up not yet resolved, with whether it is late.
+type OpenFollowUp struct {
+	app.FollowUp
+	Level  app.RatingLevel
+	Window int
+	Clerk  string
+	Late   bool
+}
+
+// OpenFollowUps lists the follow-ups not yet resolved, the ones due first first.
+func (s *Store) OpenFollowUps(ctx context.Context) ([]OpenFollowUp, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT f.rating, f.due_date, f.opened_at, r.level, r.window, r.clerk
+		FROM follow_ups f JOIN ratings r ON r.id = f.rating
+		WHERE f.resolved_at = '' ORDER BY f.due_date, f.opened_at`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	today := app.DateOf(s.now())
+	var out []OpenFollowUp
+	for rows.Next() {
+		var f OpenFollowUp
+		var opened string
+		if err := rows.Scan(&f.Rating, &f.Due, &opened, &f.Level, &f.Window, &f.Clerk); err != nil {
+			return nil, err
+		}
+		if f.Opened, err = time.Parse(time.RFC3339Nano, opened); err != nil {
+			return nil, err
+		}
+		f.Late = today > f.Due
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,85 @@
+// Command onewindow is the one binary of the service hall: kiosk, window
+// terminal, hall screen, hub, central platform, simulators and the tools a
+// technician needs, chosen by subcommand. main only parses the subcommand and
+// wires the parts; the work is done in app/, device/, sync/ and ui/.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// command is one subcommand. Each lives in its own file and registers itself.
+type command struct {
+	name    string
+	summary string // one line for `onewindow help`
+	// run does the work and returns the exit code: 0 success, 1 failure,
+	// 2 bad usage (unknown flag, missing argument).
+	run func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+var commands = map[string]command{}
+
+func register(c command) {
+	if _, dup := commands[c.name]; dup {
+		panic("onewindow: subcommand registered twice: " + c.name)
+	}
+	commands[c.name] = c
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches to a subcommand; it is main without the process around it,
+// so tests can call it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			if c, ok := commands[args[1]]; ok {
+				return c.run(ctx, []string{"-h"}, stdout, stderr)
+			}
+			fmt.Fprintf(stderr, "onewindow: there is no subcommand %q; run 'onewindow help' to list them\n", args[1])
+			return 2
+		}
+		usage(stdout)
+		return 0
+	}
+	c, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "onewindow: unknown subcommand %q; run 'onewindow help' to list them\n", name)
+		return 2
+	}
+	return c.run(ctx, args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "onewindow — the software of a government service hall (政务服务大厅)")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage: onewindow <subcommand> [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Subcommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "  help       show this list, or 'help <subcommand>' for its flags")
+}
