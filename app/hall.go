@@ -99,7 +99,29 @@ func (h Hall) Validate(cat *Catalog) error {
 type Settings struct {
 	WarnDays     int // a case is yellow when this many working days or fewer remain
 	FollowUpDays int // a bad rating must be followed up within this many working days
+	Queue        QueueRules
 }
 
 // DefaultSettings are used until central publishes others.
-var DefaultSettings = Settings{WarnDays: 2, FollowUpDays: 5}
+var DefaultSettings = Settings{WarnDays: 2, FollowUpDays: 5, Queue: DefaultQueueRules}
+
+// Validate checks the settings, naming each one out of range.
+func (st Settings) Validate() error {
+	var p Problems
+	if st.WarnDays < 0 || st.WarnDays > 30 {
+		p.Add("warn_days", "must be between 0 and 30 working days")
+	}
+	if st.FollowUpDays < 1 || st.FollowUpDays > 60 {
+		p.Add("follow_up_days", "must be between 1 and 60 working days")
+	}
+	if st.Queue.ElderlyAge < 50 || st.Queue.ElderlyAge > 100 {
+		p.Add("elderly_age", "must be between 50 and 100 years")
+	}
+	if st.Queue.PriorityCap < 1 || st.Queue.PriorityCap > 20 {
+		p.Add("priority_cap", "must be between 1 and 20 calls in a row")
+	}
+	if st.Queue.MaxRecalls < 0 || st.Queue.MaxRecalls > 10 {
+		p.Add("max_recalls", "must be between 0 and 10")
+	}
+	return p.Err(ErrInvalidInput)
+}

@@ -17,58 +17,66 @@ func (s *Store) ReplaceCatalog(ctx context.Context, c *app.Catalog) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		var held int64
-		err := tx.QueryRowContext(ctx, `SELECT version FROM catalog_version`).Scan(&held)
-		if err != nil && err != errNoRows {
+	return s.tx(ctx, func(tx *sql.Tx) error { return s.replaceCatalogTx(ctx, tx, c) })
+}
+
+// replaceCatalogTx installs c inside tx, refusing a version no newer than
+// the one held. c must have been validated.
+func (s *Store) replaceCatalogTx(ctx context.Context, tx *sql.Tx, c *app.Catalog) error {
+	var held int64
+	err := tx.QueryRowContext(ctx, `SELECT version FROM catalog_version`).Scan(&held)
+	if err != nil && err != errNoRows {
+		return err
+	}
+	if c.Version <= held {
+		return fmt.Errorf("catalogue version %d: %w (version %d is in use)", c.Version, app.ErrStaleCatalog, held)
+	}
+	for _, q := range []string{`DELETE FROM items`, `DELETE FROM categories`, `DELETE FROM departments`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
-		if c.Version <= held {
-			return fmt.Errorf("catalogue version %d: %w (version %d is in use)", c.Version, app.ErrStaleCatalog, held)
+	}
+	for _, d := range c.Departments {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO departments (code, name_zh, name_en) VALUES (?, ?, ?)`,
+			d.Code, d.Name.Zh, d.Name.En); err != nil {
+			return fmt.Errorf("department %s: %w", d.Code, err)
 		}
-		for _, q := range []string{`DELETE FROM items`, `DELETE FROM categories`, `DELETE FROM departments`} {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return err
-			}
+	}
+	for _, k := range c.Categories {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO categories (prefix, name_zh, name_en, daily_limit, closes) VALUES (?, ?, ?, ?, ?)`,
+			k.Prefix, k.Name.Zh, k.Name.En, k.DailyLimit, k.Closes); err != nil {
+			return fmt.Errorf("category %s: %w", k.Prefix, err)
 		}
-		for _, d := range c.Departments {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO departments (code, name_zh, name_en) VALUES (?, ?, ?)`,
-				d.Code, d.Name.Zh, d.Name.En); err != nil {
-				return fmt.Errorf("department %s: %w", d.Code, err)
-			}
+	}
+	for i, it := range c.Items {
+		body, err := json.Marshal(it)
+		if err != nil {
+			return err
 		}
-		for _, k := range c.Categories {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO categories (prefix, name_zh, name_en, daily_limit, closes) VALUES (?, ?, ?, ?, ?)`,
-				k.Prefix, k.Name.Zh, k.Name.En, k.DailyLimit, k.Closes); err != nil {
-				return fmt.Errorf("category %s: %w", k.Prefix, err)
-			}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO items (code, position, category, self_service, body) VALUES (?, ?, ?, ?, ?)`,
+			it.Code, i, it.Category, it.SelfService, string(body)); err != nil {
+			return fmt.Errorf("item %s: %w", it.Code, err)
 		}
-		for i, it := range c.Items {
-			body, err := json.Marshal(it)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO items (code, position, category, self_service, body) VALUES (?, ?, ?, ?, ?)`,
-				it.Code, i, it.Category, it.SelfService, string(body)); err != nil {
-				return fmt.Errorf("item %s: %w", it.Code, err)
-			}
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO catalog_version (id, version, loaded_at) VALUES (1, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET version = excluded.version, loaded_at = excluded.loaded_at`,
-			c.Version, stamp(s.now()))
-		return err
-	})
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO catalog_version (id, version, loaded_at) VALUES (1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET version = excluded.version, loaded_at = excluded.loaded_at`,
+		c.Version, stamp(s.now()))
+	return err
 }
 
 // Catalog returns the catalogue held, in published order. With none loaded
 // it returns app.ErrNotFound.
 func (s *Store) Catalog(ctx context.Context) (*app.Catalog, error) {
+	return catalogOf(ctx, s.db)
+}
+
+func catalogOf(ctx context.Context, q querier) (*app.Catalog, error) {
 	c := &app.Catalog{}
-	err := s.db.QueryRowContext(ctx, `SELECT version FROM catalog_version`).Scan(&c.Version)
+	err := q.QueryRowContext(ctx, `SELECT version FROM catalog_version`).Scan(&c.Version)
 	if err != nil {
 		return nil, notFound(err, "service catalogue")
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT code, name_zh, name_en FROM departments ORDER BY rowid`)
+	rows, err := q.QueryContext(ctx, `SELECT code, name_zh, name_en FROM departments ORDER BY rowid`)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +89,7 @@ func (s *Store) Catalog(ctx context.Context) (*app.Catalog, error) {
 		c.Departments = append(c.Departments, d)
 	}
 	rows.Close()
-	rows, err = s.db.QueryContext(ctx, `SELECT prefix, name_zh, name_en, daily_limit, closes FROM categories ORDER BY rowid`)
+	rows, err = q.QueryContext(ctx, `SELECT prefix, name_zh, name_en, daily_limit, closes FROM categories ORDER BY rowid`)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +102,7 @@ func (s *Store) Catalog(ctx context.Context) (*app.Catalog, error) {
 		c.Categories = append(c.Categories, k)
 	}
 	rows.Close()
-	rows, err = s.db.QueryContext(ctx, `SELECT body FROM items ORDER BY position`)
+	rows, err = q.QueryContext(ctx, `SELECT body FROM items ORDER BY position`)
 	if err != nil {
 		return nil, err
 	}

@@ -12,44 +12,47 @@ import (
 // ReplaceHall installs the hall set-up central published: the hall's name,
 // its windows and its staff. It is checked against the catalogue held.
 func (s *Store) ReplaceHall(ctx context.Context, h app.Hall) error {
-	cat, err := s.Catalog(ctx)
+	return s.tx(ctx, func(tx *sql.Tx) error { return replaceHallTx(ctx, tx, h) })
+}
+
+// replaceHallTx checks h against the catalogue held in tx and installs it.
+func replaceHallTx(ctx context.Context, tx *sql.Tx, h app.Hall) error {
+	cat, err := catalogOf(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("hall set-up needs the catalogue first: %w", err)
 	}
 	if err := h.Validate(cat); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		for _, q := range []string{`DELETE FROM window_categories`, `DELETE FROM windows`, `DELETE FROM staff`} {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO hall (id, code, name_zh, name_en) VALUES (1, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET code = excluded.code, name_zh = excluded.name_zh, name_en = excluded.name_en`,
-			h.Code, h.Name.Zh, h.Name.En); err != nil {
+	for _, q := range []string{`DELETE FROM window_categories`, `DELETE FROM windows`, `DELETE FROM staff`} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
-		for _, w := range h.Windows {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO windows (number, name_zh, name_en) VALUES (?, ?, ?)`,
-				w.Number, w.Name.Zh, w.Name.En); err != nil {
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO hall (id, code, name_zh, name_en) VALUES (1, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET code = excluded.code, name_zh = excluded.name_zh, name_en = excluded.name_en`,
+		h.Code, h.Name.Zh, h.Name.En); err != nil {
+		return err
+	}
+	for _, w := range h.Windows {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO windows (number, name_zh, name_en) VALUES (?, ?, ?)`,
+			w.Number, w.Name.Zh, w.Name.En); err != nil {
+			return err
+		}
+		for i, c := range w.Categories {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO window_categories (window, position, category) VALUES (?, ?, ?)`,
+				w.Number, i, c); err != nil {
 				return err
 			}
-			for i, c := range w.Categories {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO window_categories (window, position, category) VALUES (?, ?, ?)`,
-					w.Number, i, c); err != nil {
-					return err
-				}
-			}
 		}
-		for _, m := range h.Staff {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO staff (id, name, role, password_hash) VALUES (?, ?, ?, ?)`,
-				m.ID, m.Name, m.Role, m.PasswordHash); err != nil {
-				return err
-			}
+	}
+	for _, m := range h.Staff {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO staff (id, name, role, password_hash) VALUES (?, ?, ?, ?)`,
+			m.ID, m.Name, m.Role, m.PasswordHash); err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Hall returns the hall set-up held.
@@ -109,18 +112,21 @@ func (s *Store) ReplaceCalendar(ctx context.Context, days []app.CalendarDay) err
 	if _, err := app.NewCalendar(days); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_days`); err != nil {
+	return s.tx(ctx, func(tx *sql.Tx) error { return replaceCalendarTx(ctx, tx, days) })
+}
+
+// replaceCalendarTx installs checked calendar days inside tx.
+func replaceCalendarTx(ctx context.Context, tx *sql.Tx, days []app.CalendarDay) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM calendar_days`); err != nil {
+		return err
+	}
+	for _, d := range days {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (date, kind, name_zh, name_en) VALUES (?, ?, ?, ?)`,
+			d.Date, d.Kind, d.Name.Zh, d.Name.En); err != nil {
 			return err
 		}
-		for _, d := range days {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_days (date, kind, name_zh, name_en) VALUES (?, ?, ?, ?)`,
-				d.Date, d.Kind, d.Name.Zh, d.Name.En); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Calendar returns the working-day calendar held. With no official days
@@ -175,32 +181,41 @@ func settingsOf(ctx context.Context, q querier) (app.Settings, error) {
 		if err != nil {
 			return st, fmt.Errorf("setting %s: %q is not a number", k, v)
 		}
-		switch k {
-		case "warn_days":
-			st.WarnDays = n
-		case "follow_up_days":
-			st.FollowUpDays = n
+		if f := settingField(&st, k); f != nil {
+			*f = n
 		}
 	}
 	return st, rows.Err()
 }
 
-// SetSettings stores the hall's rules.
+// settingField maps a settings key to its field.
+func settingField(st *app.Settings, key string) *int {
+	switch key {
+	case "warn_days":
+		return &st.WarnDays
+	case "follow_up_days":
+		return &st.FollowUpDays
+	case "elderly_age":
+		return &st.Queue.ElderlyAge
+	case "priority_cap":
+		return &st.Queue.PriorityCap
+	case "max_recalls":
+		return &st.Queue.MaxRecalls
+	}
+	return nil
+}
+
+var settingKeys = []string{"warn_days", "follow_up_days", "elderly_age", "priority_cap", "max_recalls"}
+
+// SetSettings stores the hall's rules; settings out of range are refused.
 func (s *Store) SetSettings(ctx context.Context, st app.Settings) error {
-	var p app.Problems
-	if st.WarnDays < 0 || st.WarnDays > 30 {
-		p.Add("warn_days", "must be between 0 and 30 working days")
-	}
-	if st.FollowUpDays < 1 || st.FollowUpDays > 60 {
-		p.Add("follow_up_days", "must be between 1 and 60 working days")
-	}
-	if err := p.Err(app.ErrInvalidInput); err != nil {
+	if err := st.Validate(); err != nil {
 		return err
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		for k, v := range map[string]int{"warn_days": st.WarnDays, "follow_up_days": st.FollowUpDays} {
+		for _, k := range settingKeys {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
-				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, strconv.Itoa(v)); err != nil {
+				ON CONFLICT (key) DO UPDATE SET value = excluded.value`, k, strconv.Itoa(*settingField(&st, k))); err != nil {
 				return err
 			}
 		}

@@ -30,7 +30,7 @@ func TestRatings(t *testing.T) {
 	}
 
 	// The follow-up limit is the hall's to set.
-	if err := f.SetSettings(ctx, app.Settings{WarnDays: 2, FollowUpDays: 1}); err != nil {
+	if err := f.SetSettings(ctx, app.Settings{WarnDays: 2, FollowUpDays: 1, Queue: app.DefaultQueueRules}); err != nil {
 		t.Fatal(err)
 	}
 	_, fu2, err := f.Rate(ctx, app.Rating{Level: app.Dissatisfied, Ticket: "B018", Window: 3, Clerk: "S1003"})

@@ -28,10 +28,18 @@ type fixture struct {
 }
 
 // open opens a store on a real file in a fresh temporary directory, with
-// the sample catalogue, hall and 2026 calendar loaded.
+// the sample catalogue, hall and 2026 calendar loaded, and closes it when
+// the test ends.
 func open(t testing.TB) *fixture {
 	t.Helper()
-	dir := t.TempDir()
+	f := load(t, t.TempDir())
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// load is open in a given directory, leaving the closing to the caller.
+func load(t testing.TB, dir string) *fixture {
+	t.Helper()
 	keys, err := pii.LoadOrCreate(filepath.Join(dir, "pii.key"))
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +83,6 @@ func (f *fixture) reopen(t testing.TB) {
 		t.Fatal(err)
 	}
 	f.Store = s
-	t.Cleanup(func() { s.Close() })
 }
 
 // raw opens the database file directly, as someone with the file would.
@@ -242,10 +249,10 @@ func TestSettings(t *testing.T) {
 	if st, _ := f.Settings(ctx); st != app.DefaultSettings {
 		t.Errorf("settings before any are set = %+v, want the defaults", st)
 	}
-	if err := f.SetSettings(ctx, app.Settings{WarnDays: 3, FollowUpDays: 0}); !errors.Is(err, app.ErrInvalidInput) {
+	if err := f.SetSettings(ctx, app.Settings{WarnDays: 3, FollowUpDays: 0, Queue: app.DefaultQueueRules}); !errors.Is(err, app.ErrInvalidInput) {
 		t.Errorf("a follow-up limit of 0 days: %v; want ErrInvalidInput", err)
 	}
-	want := app.Settings{WarnDays: 3, FollowUpDays: 7}
+	want := app.Settings{WarnDays: 3, FollowUpDays: 7, Queue: app.QueueRules{ElderlyAge: 60, PriorityCap: 2, MaxRecalls: 1}}
 	if err := f.SetSettings(ctx, want); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,175 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Queue errors. Each is wrapped with the category, window or ticket concerned.
+var (
+	ErrCategoryFull   = errors.New("no more numbers today: the category has reached its daily limit")
+	ErrCategoryClosed = errors.New("the category has closed for today")
+	ErrNoneWaiting    = errors.New("nobody is waiting")
+	ErrWindowPaused   = errors.New("the window is paused")
+	ErrWindowBusy     = errors.New("the window still has a called ticket")
+	ErrNoTicket       = errors.New("the window has no current ticket")
+	ErrNotRequeueable = errors.New("the ticket cannot be queued again")
+)
+
+// Priority is why a ticket is called before others.
+type Priority string
+
+// Priorities.
+const (
+	NoPriority  Priority = ""
+	Elderly     Priority = "elderly"     // 老年人: age from the ID card's birth date
+	Disability  Priority = "disability"  // 残疾人
+	Appointment Priority = "appointment" // 预约: checked in for a booked time
+)
+
+// Valid reports whether p is a known priority.
+func (p Priority) Valid() bool {
+	switch p {
+	case NoPriority, Elderly, Disability, Appointment:
+		return true
+	}
+	return false
+}
+
+// TicketState is where a ticket stands.
+type TicketState string
+
+// Ticket states. A transfer puts a ticket back to waiting in its new place.
+const (
+	Waiting TicketState = "waiting"
+	Called  TicketState = "called"
+	Serving TicketState = "serving"
+	Done    TicketState = "done"
+	NoShow  TicketState = "no_show"
+)
+
+// Ticket is a queue number (排队号) of one hall-day.
+type Ticket struct {
+	ID           string      `json:"id"` // hall day and code: 2026-11-23/A001
+	Day          Date        `json:"day"`
+	Category     string      `json:"category"`
+	Seq          int         `json:"seq"`
+	Code         string      `json:"code"` // A001
+	Priority     Priority    `json:"priority,omitempty"`
+	WhoMasked    string      `json:"who,omitempty"` // 张*; empty for anonymous tickets and in lists of waiting citizens
+	Issued       time.Time   `json:"issued_at"`
+	Called       time.Time   `json:"called_at,omitzero"`
+	Served       time.Time   `json:"served_at,omitzero"`
+	Finished     time.Time   `json:"finished_at,omitzero"`
+	Window       int         `json:"window,omitempty"`
+	TargetWindow int         `json:"target_window,omitempty"`
+	Recalls      int         `json:"recalls,omitempty"`
+	Requeued     bool        `json:"requeued,omitempty"`
+	State        TicketState `json:"state"`
+	// Ahead and Wait are told to the citizen when the ticket is issued.
+	Ahead int           `json:"ahead"`
+	Wait  time.Duration `json:"wait_ns"`
+}
+
+// QueueRules are the hall's queue settings.
+type QueueRules struct {
+	ElderlyAge  int // a citizen this old or older gets an elderly priority ticket
+	PriorityCap int // at most this many priority calls in a row at one window
+	MaxRecalls  int // recalls after the first call; one more makes the ticket a no-show
+}
+
+// DefaultQueueRules are used until the hall sets others.
+var DefaultQueueRules = QueueRules{ElderlyAge: 65, PriorityCap: 3, MaxRecalls: 2}
+
+// PriorityFor decides a new ticket's priority: what the citizen claims
+// (disability, an appointment), else elderly when the ID card shows the age.
+func (r QueueRules) PriorityFor(claim Priority, id IDNumber, today time.Time) Priority {
+	if claim != NoPriority {
+		return claim
+	}
+	if id != "" && id.AgeOn(today) >= r.ElderlyAge {
+		return Elderly
+	}
+	return NoPriority
+}
+
+// Candidate is a waiting ticket as the call rule sees it.
+type Candidate struct {
+	ID       string
+	Category string
+	Priority Priority
+	Targeted bool // transferred to this very window
+}
+
+// PickNext chooses whom a window calls. cands must be in queue order (the
+// time each joined the queue). Tickets transferred to this window come
+// first; then the window's categories in its configured order. Within that
+// choice a priority ticket goes first, unless the window has already made
+// cap priority calls in a row and an ordinary ticket waits. It returns the
+// index in cands, or -1 when nobody waits for this window.
+func PickNext(cands []Candidate, categories []string, streak, cap int) int {
+	pool := func(match func(Candidate) bool) int {
+		firstPriority, firstOrdinary := -1, -1
+		for i, c := range cands {
+			switch {
+			case !match(c):
+			case c.Priority != NoPriority && firstPriority < 0:
+				firstPriority = i
+			case c.Priority == NoPriority && firstOrdinary < 0:
+				firstOrdinary = i
+			}
+		}
+		if firstPriority >= 0 && (streak < cap || firstOrdinary < 0) {
+			return firstPriority
+		}
+		return firstOrdinary
+	}
+	if i := pool(func(c Candidate) bool { return c.Targeted }); i >= 0 {
+		return i
+	}
+	for _, cat := range categories {
+		if i := pool(func(c Candidate) bool { return !c.Targeted && c.Category == cat }); i >= 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// EstimateWait is the expected wait for someone with ahead people before
+// them, served by open windows, each taking about perService.
+func EstimateWait(ahead, open int, perService time.Duration) time.Duration {
+	if open < 1 {
+		open = 1
+	}
+	return time.Duration(ahead+1) * perService / time.Duration(open)
+}
+
+// DefaultServiceTime is assumed for a category before any ticket of the day
+// has been served in it.
+const DefaultServiceTime = 6 * time.Minute
+
+// PauseReasons are the reasons a clerk may give for pausing a window.
+var PauseReasons = []struct {
+	Code string
+	Text Text
+}{
+	{"break", Text{"暂停休息", "On a break"}},
+	{"meeting", Text{"业务培训/会议", "Training or meeting"}},
+	{"consult", Text{"内部会商", "Consulting colleagues"}},
+	{"system", Text{"系统故障", "System fault"}},
+	{"other", Text{"其他", "Other"}},
+}
+
+// ValidPauseReason reports whether code is on the list.
+func ValidPauseReason(code string) bool {
+	for _, r := range PauseReasons {
+		if r.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// TicketCode formats a ticket number: A and 7 → A007.
+func TicketCode(category string, seq int) string { return fmt.Sprintf("%s%03d", category, seq) }

@@ -1,0 +1,85 @@
+package app
+
+import (
+	"testing"
+	"time"
+)
+
+func TestPriorityFor(t *testing.T) {
+	r := DefaultQueueRules
+	old, _ := ParseIDNumber(withCheck(t, "33010619611123002"), today)   // 65 today
+	young, _ := ParseIDNumber(withCheck(t, "33010619611124002"), today) // 65 tomorrow
+	tests := []struct {
+		claim Priority
+		id    IDNumber
+		want  Priority
+	}{
+		{NoPriority, old, Elderly},
+		{NoPriority, young, NoPriority},
+		{NoPriority, "", NoPriority},
+		{Disability, young, Disability},
+		{Appointment, old, Appointment},
+	}
+	for _, tt := range tests {
+		if got := r.PriorityFor(tt.claim, tt.id, today); got != tt.want {
+			t.Errorf("PriorityFor(%q, %s) = %q, want %q", tt.claim, tt.id.Masked(), got, tt.want)
+		}
+	}
+	r.ElderlyAge = 60
+	if got := r.PriorityFor(NoPriority, young, today); got != Elderly {
+		t.Errorf("with the age set to 60, a 64-year-old gets %q, want elderly", got)
+	}
+}
+
+func TestPickNext(t *testing.T) {
+	c := func(id, cat string, p Priority) Candidate { return Candidate{ID: id, Category: cat, Priority: p} }
+	tests := []struct {
+		name   string
+		cands  []Candidate
+		cats   []string
+		streak int
+		want   string
+	}{
+		{"empty", nil, []string{"A"}, 0, ""},
+		{"first in line", []Candidate{c("A1", "A", ""), c("A2", "A", "")}, []string{"A"}, 0, "A1"},
+		{"category order wins over time", []Candidate{c("B1", "B", ""), c("A1", "A", "")}, []string{"A", "B"}, 0, "A1"},
+		{"second category when first is empty", []Candidate{c("B1", "B", ""), c("C1", "C", "")}, []string{"A", "B"}, 0, "B1"},
+		{"not served here", []Candidate{c("C1", "C", "")}, []string{"A", "B"}, 0, ""},
+		{"priority first", []Candidate{c("A1", "A", ""), c("A2", "A", Elderly)}, []string{"A"}, 0, "A2"},
+		{"priority within the category only", []Candidate{c("A1", "A", ""), c("B1", "B", Elderly)}, []string{"A", "B"}, 0, "A1"},
+		{"fairness cap reached", []Candidate{c("A1", "A", ""), c("A2", "A", Elderly)}, []string{"A"}, 3, "A1"},
+		{"cap reached but only priority waits", []Candidate{c("A2", "A", Disability)}, []string{"A"}, 3, "A2"},
+		{"cap not yet reached", []Candidate{c("A1", "A", ""), c("A2", "A", Appointment)}, []string{"A"}, 2, "A2"},
+		{"transferred here first", []Candidate{c("A1", "A", Elderly), {ID: "B7", Category: "B", Targeted: true}}, []string{"A"}, 0, "B7"},
+	}
+	for _, tt := range tests {
+		i := PickNext(tt.cands, tt.cats, tt.streak, 3)
+		got := ""
+		if i >= 0 {
+			got = tt.cands[i].ID
+		}
+		if got != tt.want {
+			t.Errorf("%s: PickNext = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestEstimateWait(t *testing.T) {
+	tests := []struct {
+		ahead, open int
+		per         time.Duration
+		want        time.Duration
+	}{
+		{0, 1, 6 * time.Minute, 6 * time.Minute},
+		{5, 2, 4 * time.Minute, 12 * time.Minute},
+		{3, 0, time.Minute, 4 * time.Minute}, // no window open yet: as if one
+	}
+	for _, tt := range tests {
+		if got := EstimateWait(tt.ahead, tt.open, tt.per); got != tt.want {
+			t.Errorf("EstimateWait(%d, %d, %v) = %v, want %v", tt.ahead, tt.open, tt.per, got, tt.want)
+		}
+	}
+	if TicketCode("A", 7) != "A007" || TicketCode("H", 999) != "H999" {
+		t.Error("TicketCode does not pad to three digits")
+	}
+}

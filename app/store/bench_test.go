@@ -1,0 +1,139 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"onewindow/app"
+)
+
+// reportLatency adds the median and 99th percentile of the per-operation
+// times to the benchmark's output.
+func reportLatency(b *testing.B, d []time.Duration) {
+	slices.Sort(d)
+	b.ReportMetric(float64(d[len(d)/2].Microseconds())/1000, "ms-p50")
+	b.ReportMetric(float64(d[len(d)*99/100].Microseconds())/1000, "ms-p99")
+}
+
+// BenchmarkAcceptCase is a clerk accepting a case: the case, its two events
+// and its outbox row in one transaction, on a file with synchronous=FULL.
+func BenchmarkAcceptCase(b *testing.B) {
+	ctx := context.Background()
+	f := open(b)
+	in := Intake{ItemCode: "GA-001", Applicant: zhang, Received: all(b, f.Store, "GA-001"), Window: 2, Actor: "S1002", Outcome: app.Accepted}
+	d := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if _, err := f.TakeIn(ctx, in); err != nil {
+			b.Fatal(err)
+		}
+		d = append(d, time.Since(t0))
+	}
+	b.StopTimer()
+	reportLatency(b, d)
+}
+
+// idNumberFor makes the i-th of a million distinct valid ID numbers.
+func idNumberFor(i int) app.IDNumber {
+	birth := time.Date(1940, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%25000)
+	first := fmt.Sprintf("330106%s%03d", birth.Format("20060102"), i/25000)
+	c, _ := app.IDCheckDigit(first)
+	return app.IDNumber(first + string(c))
+}
+
+var (
+	millionOnce sync.Once
+	million     *fixture
+	millionDir  string
+)
+
+const millionCases = 1_000_000
+
+// seedMillion fills one database with a million cases, once per test binary:
+// in a single transaction straight into the table, as years of a busy hall
+// would leave it, since a million clerk transactions would take an hour.
+func seedMillion(b *testing.B) *fixture {
+	millionOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "onewindow-bench-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		millionDir = dir
+		f := load(b, dir)
+		ctx := context.Background()
+		tx, err := f.DB().BeginTx(ctx, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO cases (number, item_code, item_name_zh, item_name_en,
+			name_sealed, id_sealed, id_index, state, submitted_at, updated_at) VALUES (?, 'GA-001', '户口迁移', 'Move', ?, ?, ?, 'accepted', ?, ?)`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		now := stamp(start)
+		for i := 0; i < millionCases; i++ {
+			num := fmt.Sprintf("330106K01-20261123-%07d", i)
+			id := idNumberFor(i)
+			if _, err := stmt.ExecContext(ctx, num, f.keys.Seal("张伟", "case/"+num+"/name"),
+				f.keys.Seal(string(id), "case/"+num+"/id"), f.idIndex(id), now, now); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		million = f
+	})
+	if million == nil {
+		b.Fatal("seeding the million cases failed earlier")
+	}
+	return million
+}
+
+// BenchmarkCasesByIDNumber looks up a citizen's cases by ID number among a
+// million cases: the keyed hash, the index, and decrypting what is found.
+func BenchmarkCasesByIDNumber(b *testing.B) {
+	f := seedMillion(b)
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(1, 2))
+	d := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		id := idNumberFor(r.IntN(millionCases))
+		t0 := time.Now()
+		got, err := f.CasesByIDNumber(ctx, id)
+		d = append(d, time.Since(t0))
+		if err != nil || len(got) != 1 || got[0].Applicant.IDNumber != id {
+			b.Fatalf("look-up of %s: %d cases, %v", id.Masked(), len(got), err)
+		}
+	}
+	b.StopTimer()
+	reportLatency(b, d)
+}
+
+func TestIDNumbersForBenchAreValid(t *testing.T) {
+	seen := map[app.IDNumber]bool{}
+	for _, i := range []int{0, 1, 24999, 25000, millionCases - 1} {
+		id := idNumberFor(i)
+		if _, err := app.ParseIDNumber(string(id), start); err != nil || seen[id] {
+			t.Errorf("bench ID number %d = %s: %v (seen before: %v)", i, id, err, seen[id])
+		}
+		seen[id] = true
+	}
+}
+
+// TestMain removes the million-case database, which outlives single benchmarks.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if millionDir != "" {
+		os.RemoveAll(millionDir)
+	}
+	os.Exit(code)
+}

@@ -1,0 +1,675 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"onewindow/app"
+)
+
+// OpTicket is the outbox kind of a ticket's change; central keeps the
+// hall's queue statistics from it.
+const OpTicket = "ticket"
+
+// IssueRequest asks for a new queue number.
+type IssueRequest struct {
+	RequestID string // the same id again returns the ticket first issued for it
+	Category  string
+	IDNumber  app.IDNumber // from the ID card, when the citizen read it; never stored in clear
+	Name      string       // from the ID card; only its masked form is kept
+	Claim     app.Priority // disability or appointment, as the kiosk confirmed
+}
+
+// QueueEvent is one change of the queue, in the order the hub made them.
+type QueueEvent struct {
+	Seq    int64      `json:"seq"`
+	At     time.Time  `json:"at"`
+	Kind   string     `json:"kind"` // issued, called, recalled, serving, finished, no_show, transferred, requeued, paused, resumed
+	Ticket app.Ticket `json:"ticket,omitzero"`
+	Window int        `json:"window,omitempty"`
+	Reason string     `json:"reason,omitempty"`
+}
+
+// Issue gives out the next number of a category for today: A001, A002 …
+// A full or closed category is refused with its own error.
+func (s *Store) Issue(ctx context.Context, r IssueRequest) (app.Ticket, error) {
+	if r.Claim != app.NoPriority && r.Claim != app.Disability && r.Claim != app.Appointment {
+		return app.Ticket{}, fmt.Errorf("issue: %w: %q is not a priority a citizen can claim", app.ErrInvalidInput, r.Claim)
+	}
+	if r.IDNumber != "" {
+		if _, err := app.ParseIDNumber(string(r.IDNumber), s.now()); err != nil {
+			return app.Ticket{}, fmt.Errorf("issue: %w", err)
+		}
+	}
+	var t app.Ticket
+	err := s.once(ctx, r.RequestID, &t, func(tx *sql.Tx) (any, error) {
+		now := s.now()
+		day := app.DateOf(now)
+		var limit int
+		var closes string
+		err := tx.QueryRowContext(ctx, `SELECT daily_limit, closes FROM categories WHERE prefix = ?`, r.Category).Scan(&limit, &closes)
+		if err != nil {
+			return nil, notFound(err, fmt.Sprintf("queue category %q", r.Category))
+		}
+		if now.In(app.HallZone).Format("15:04") >= closes {
+			return nil, fmt.Errorf("category %s: %w (it closes at %s)", r.Category, app.ErrCategoryClosed, closes)
+		}
+		var last int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM tickets WHERE day = ? AND issued_category = ?`, day, r.Category).Scan(&last); err != nil {
+			return nil, err
+		}
+		if last >= limit {
+			return nil, fmt.Errorf("category %s: %w of %d", r.Category, app.ErrCategoryFull, limit)
+		}
+		st, err := settingsOf(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		t = app.Ticket{
+			Day: day, Category: r.Category, Seq: last + 1, Code: app.TicketCode(r.Category, last+1),
+			Priority: st.Queue.PriorityFor(r.Claim, r.IDNumber, now), WhoMasked: app.MaskName(r.Name),
+			Issued: now, State: app.Waiting,
+		}
+		t.ID = string(day) + "/" + t.Code
+		var who []byte
+		if r.IDNumber != "" {
+			who = s.keys.Index("ticket-id", string(r.IDNumber))
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tickets (id, day, issued_category, category, seq, code, priority, who_masked,
+			who_index, issued_at, queued_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting')`,
+			t.ID, t.Day, t.Category, t.Category, t.Seq, t.Code, t.Priority, t.WhoMasked, who, stamp(now), stamp(now)); err != nil {
+			return nil, err
+		}
+		if err := s.estimate(ctx, tx, &t); err != nil {
+			return nil, err
+		}
+		return t, s.queueEvent(ctx, tx, "issued", t, 0, "")
+	})
+	return t, err
+}
+
+// Requeue puts a no-show ticket of today back in the queue, once, at its
+// end. The citizen is recognised by the ticket's id (scanned from the
+// ticket) or by reading the same ID card that took it.
+func (s *Store) Requeue(ctx context.Context, requestID, ticketID string, id app.IDNumber) (app.Ticket, error) {
+	var t app.Ticket
+	err := s.once(ctx, requestID, &t, func(tx *sql.Tx) (any, error) {
+		day := app.DateOf(s.now())
+		var row *sql.Row
+		if ticketID != "" {
+			row = tx.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ? AND day = ?`, ticketID, day)
+		} else {
+			row = tx.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE day = ? AND who_index = ? AND state = 'no_show'
+				ORDER BY issued_at DESC LIMIT 1`, day, s.keys.Index("ticket-id", string(id)))
+		}
+		var err error
+		if t, err = scanTicket(row); err != nil {
+			return nil, notFound(err, "a missed ticket of today")
+		}
+		switch {
+		case t.State != app.NoShow:
+			return nil, fmt.Errorf("ticket %s: %w: it was not missed (it is %s)", t.Code, app.ErrNotRequeueable, t.State)
+		case t.Requeued:
+			return nil, fmt.Errorf("ticket %s: %w: it was queued again once already; please take a new number", t.Code, app.ErrNotRequeueable)
+		}
+		now := s.now()
+		t.State, t.Requeued, t.Recalls, t.Window, t.TargetWindow, t.Called = app.Waiting, true, 0, 0, 0, time.Time{}
+		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'waiting', requeued = 1, recalls = 0, window = 0,
+			target_window = 0, called_at = '', queued_at = ? WHERE id = ?`, stamp(now), t.ID); err != nil {
+			return nil, err
+		}
+		if err := s.estimate(ctx, tx, &t); err != nil {
+			return nil, err
+		}
+		return t, s.queueEvent(ctx, tx, "requeued", t, 0, "")
+	})
+	return t, err
+}
+
+// CallNext calls the next citizen to a window (see app.PickNext). A ticket
+// the window is serving is finished first; a ticket still only called must
+// be recalled, skipped or served before the next call.
+func (s *Store) CallNext(ctx context.Context, requestID string, window int) (app.Ticket, error) {
+	var t app.Ticket
+	err := s.once(ctx, requestID, &t, func(tx *sql.Tx) (any, error) {
+		ws, err := windowOf(ctx, tx, window)
+		if err != nil {
+			return nil, err
+		}
+		if ws.Paused {
+			return nil, fmt.Errorf("window %d: %w", window, app.ErrWindowPaused)
+		}
+		now := s.now()
+		if cur, err := s.current(ctx, tx, window); err == nil {
+			if cur.State == app.Called {
+				return nil, fmt.Errorf("window %d: %w (%s): recall it, mark it missed, or start serving", window, app.ErrWindowBusy, cur.Code)
+			}
+			if err := s.finish(ctx, tx, cur, now); err != nil {
+				return nil, err
+			}
+		} else if !errors.Is(err, app.ErrNoTicket) {
+			return nil, err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, category, priority, target_window FROM tickets
+			WHERE day = ? AND state = 'waiting' AND (target_window = 0 OR target_window = ?)
+			ORDER BY queued_at, seq`, app.DateOf(now), window)
+		if err != nil {
+			return nil, err
+		}
+		var cands []app.Candidate
+		for rows.Next() {
+			var c app.Candidate
+			var target int
+			if err := rows.Scan(&c.ID, &c.Category, &c.Priority, &target); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			c.Targeted = target == window
+			cands = append(cands, c)
+		}
+		rows.Close()
+		st, err := settingsOf(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		i := app.PickNext(cands, ws.Categories, ws.Streak, st.Queue.PriorityCap)
+		if i < 0 {
+			return nil, fmt.Errorf("window %d: %w", window, app.ErrNoneWaiting)
+		}
+		streak := 0
+		if cands[i].Priority != app.NoPriority {
+			streak = ws.Streak + 1
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE window_state SET priority_streak = ? WHERE window = ?`, streak, window); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'called', window = ?, target_window = 0, called_at = ?
+			WHERE id = ?`, window, stamp(now), cands[i].ID); err != nil {
+			return nil, err
+		}
+		if t, err = ticketByID(ctx, tx, cands[i].ID); err != nil {
+			return nil, err
+		}
+		return t, s.queueEvent(ctx, tx, "called", t, window, "")
+	})
+	return t, err
+}
+
+// Recall calls the window's current ticket again. After the hall's number of
+// recalls, one more makes it a no-show and frees the window.
+func (s *Store) Recall(ctx context.Context, requestID string, window int) (app.Ticket, error) {
+	return s.windowAction(ctx, requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (string, error) {
+		if t.State != app.Called {
+			return "", fmt.Errorf("%w: %s is being served, not waiting to be called", app.ErrInvalidInput, t.Code)
+		}
+		st, err := settingsOf(ctx, tx)
+		if err != nil {
+			return "", err
+		}
+		if t.Recalls >= st.Queue.MaxRecalls {
+			t.State = app.NoShow
+			_, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'no_show', finished_at = ? WHERE id = ?`, stamp(now), t.ID)
+			return "no_show", err
+		}
+		t.Recalls++
+		_, err = tx.ExecContext(ctx, `UPDATE tickets SET recalls = ?, called_at = ? WHERE id = ?`, t.Recalls, stamp(now), t.ID)
+		return "recalled", err
+	})
+}
+
+// Skip marks the window's called ticket as a no-show at once (过号).
+func (s *Store) Skip(ctx context.Context, requestID string, window int) (app.Ticket, error) {
+	return s.windowAction(ctx, requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (string, error) {
+		if t.State != app.Called {
+			return "", fmt.Errorf("%w: %s is already being served; finish or transfer it", app.ErrInvalidInput, t.Code)
+		}
+		t.State = app.NoShow
+		_, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'no_show', finished_at = ? WHERE id = ?`, stamp(now), t.ID)
+		return "no_show", err
+	})
+}
+
+// StartServing records that the called citizen has come to the window.
+func (s *Store) StartServing(ctx context.Context, requestID string, window int) (app.Ticket, error) {
+	return s.windowAction(ctx, requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (string, error) {
+		if t.State != app.Called {
+			return "", fmt.Errorf("%w: %s is already being served", app.ErrInvalidInput, t.Code)
+		}
+		t.State, t.Served = app.Serving, now
+		_, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'serving', served_at = ? WHERE id = ?`, stamp(now), t.ID)
+		return "serving", err
+	})
+}
+
+// Finish ends the service of the window's current ticket.
+func (s *Store) Finish(ctx context.Context, requestID string, window int) (app.Ticket, error) {
+	return s.windowAction(ctx, requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (string, error) {
+		if err := s.finish(ctx, tx, *t, now); err != nil {
+			return "", err
+		}
+		t.State, t.Finished = app.Done, now
+		if t.Served.IsZero() {
+			t.Served = now
+		}
+		return "", nil // finish wrote its own event
+	})
+}
+
+// Transfer sends the window's current ticket to another category, or to
+// one window, keeping its place: it waits there by its original time.
+func (s *Store) Transfer(ctx context.Context, requestID string, window int, toCategory string, toWindow int) (app.Ticket, error) {
+	if (toCategory == "") == (toWindow == 0) {
+		return app.Ticket{}, fmt.Errorf("transfer: %w: name either a category or a window", app.ErrInvalidInput)
+	}
+	return s.windowAction(ctx, requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (string, error) {
+		if toCategory != "" {
+			if err := tx.QueryRowContext(ctx, `SELECT prefix FROM categories WHERE prefix = ?`, toCategory).Scan(new(string)); err != nil {
+				return "", notFound(err, fmt.Sprintf("queue category %q", toCategory))
+			}
+			t.Category = toCategory
+		} else {
+			if _, err := windowOf(ctx, tx, toWindow); err != nil {
+				return "", err
+			}
+			if toWindow == window {
+				return "", fmt.Errorf("%w: the ticket is already at window %d", app.ErrInvalidInput, window)
+			}
+			t.TargetWindow = toWindow
+		}
+		t.State, t.Window, t.Called, t.Served, t.Recalls = app.Waiting, toWindow, time.Time{}, time.Time{}, 0
+		_, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'waiting', category = ?, window = ?, target_window = ?,
+			called_at = '', served_at = '', recalls = 0 WHERE id = ?`, t.Category, toWindow, t.TargetWindow, t.ID)
+		return "transferred", err
+	})
+}
+
+// Pause stops a window from being called to, with a reason from
+// app.PauseReasons; Resume opens it again.
+func (s *Store) Pause(ctx context.Context, requestID string, window int, reason string) error {
+	if !app.ValidPauseReason(reason) {
+		return fmt.Errorf("pause: %w: %q is not a reason on the list", app.ErrInvalidInput, reason)
+	}
+	return s.setPaused(ctx, requestID, window, true, reason)
+}
+
+// Resume opens a paused window again.
+func (s *Store) Resume(ctx context.Context, requestID string, window int) error {
+	return s.setPaused(ctx, requestID, window, false, "")
+}
+
+func (s *Store) setPaused(ctx context.Context, requestID string, window int, paused bool, reason string) error {
+	var done bool
+	return s.once(ctx, requestID, &done, func(tx *sql.Tx) (any, error) {
+		if _, err := windowOf(ctx, tx, window); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE window_state SET paused = ?, pause_reason = ? WHERE window = ?`, paused, reason, window); err != nil {
+			return nil, err
+		}
+		kind := "resumed"
+		if paused {
+			kind = "paused"
+		}
+		return true, s.queueEvent(ctx, tx, kind, app.Ticket{}, window, reason)
+	})
+}
+
+// WindowStatus is what a window terminal shows of its own queue.
+type WindowStatus struct {
+	Window      int         `json:"window"`
+	Categories  []string    `json:"categories"`
+	Paused      bool        `json:"paused"`
+	PauseReason string      `json:"pause_reason,omitempty"`
+	Current     *app.Ticket `json:"current,omitempty"`
+	Waiting     int         `json:"waiting"` // tickets this window could call now
+}
+
+// Window returns a window's queue state.
+func (s *Store) Window(ctx context.Context, window int) (WindowStatus, error) {
+	var out WindowStatus
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		ws, err := windowOf(ctx, tx, window)
+		if err != nil {
+			return err
+		}
+		out = WindowStatus{Window: window, Categories: ws.Categories, Paused: ws.Paused, PauseReason: ws.Reason}
+		if cur, err := s.current(ctx, tx, window); err == nil {
+			out.Current = &cur
+		} else if !errors.Is(err, app.ErrNoTicket) {
+			return err
+		}
+		for _, c := range ws.Categories {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tickets WHERE day = ? AND state = 'waiting'
+				AND category = ? AND target_window = 0`, app.DateOf(s.now()), c).Scan(&n); err != nil {
+				return err
+			}
+			out.Waiting += n
+		}
+		var n int
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM tickets WHERE day = ? AND state = 'waiting' AND target_window = ?`,
+			app.DateOf(s.now()), window).Scan(&n)
+		out.Waiting += n
+		return err
+	})
+	return out, err
+}
+
+// CategoryStatus is the waiting line of one category.
+type CategoryStatus struct {
+	Prefix  string        `json:"prefix"`
+	Name    app.Text      `json:"name"`
+	Waiting int           `json:"waiting"`
+	Wait    time.Duration `json:"wait_ns"` // estimated for someone taking a number now
+	Issued  int           `json:"issued"`  // numbers given out today
+	Limit   int           `json:"limit"`
+	Closes  string        `json:"closes"`
+	Open    bool          `json:"open"` // still issuing numbers now
+}
+
+// QueueStatus is the hall's queue at a glance: the hall screen and the kiosk.
+type QueueStatus struct {
+	Categories []CategoryStatus `json:"categories"`
+	Calls      []QueueEvent     `json:"calls"` // the latest calls and recalls, newest first
+}
+
+// Queue returns the waiting count and estimated wait per category and the
+// last calls made, newest first.
+func (s *Store) Queue(ctx context.Context, lastCalls int) (QueueStatus, error) {
+	var out QueueStatus
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		now := s.now()
+		day := app.DateOf(now)
+		rows, err := tx.QueryContext(ctx, `SELECT c.prefix, c.name_zh, c.name_en, c.daily_limit, c.closes,
+			(SELECT count(*) FROM tickets t WHERE t.day = ? AND t.category = c.prefix AND t.state = 'waiting'),
+			(SELECT COALESCE(MAX(seq), 0) FROM tickets t WHERE t.day = ? AND t.issued_category = c.prefix)
+			FROM categories c ORDER BY c.rowid`, day, day)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var c CategoryStatus
+			if err := rows.Scan(&c.Prefix, &c.Name.Zh, &c.Name.En, &c.Limit, &c.Closes, &c.Waiting, &c.Issued); err != nil {
+				rows.Close()
+				return err
+			}
+			c.Open = c.Issued < c.Limit && now.In(app.HallZone).Format("15:04") < c.Closes
+			out.Categories = append(out.Categories, c)
+		}
+		rows.Close()
+		for i := range out.Categories {
+			c := &out.Categories[i]
+			per, open, err := serviceRate(ctx, tx, c.Prefix, day)
+			if err != nil {
+				return err
+			}
+			c.Wait = app.EstimateWait(c.Waiting, open, per)
+		}
+		out.Calls, err = queueEvents(ctx, tx, `WHERE kind IN ('called', 'recalled') ORDER BY seq DESC LIMIT ?`, lastCalls)
+		return err
+	})
+	return out, err
+}
+
+// QueueEvents returns the queue's changes after seq, oldest first: what a
+// window or the hall screen missed while its connection was down.
+func (s *Store) QueueEvents(ctx context.Context, after int64, limit int) ([]QueueEvent, error) {
+	return queueEvents(ctx, s.db, `WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
+}
+
+func queueEvents(ctx context.Context, q querier, where string, args ...any) ([]QueueEvent, error) {
+	rows, err := q.QueryContext(ctx, `SELECT seq, body FROM queue_events `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []QueueEvent
+	for rows.Next() {
+		var e QueueEvent
+		var seq int64
+		var body string
+		if err := rows.Scan(&seq, &body); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(body), &e); err != nil {
+			return nil, fmt.Errorf("queue event %d is damaged: %w", seq, err)
+		}
+		e.Seq = seq
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// --- inside the transactions ---
+
+type windowRow struct {
+	Categories []string
+	Paused     bool
+	Reason     string
+	Streak     int
+}
+
+func windowOf(ctx context.Context, tx *sql.Tx, window int) (windowRow, error) {
+	var w windowRow
+	rows, err := tx.QueryContext(ctx, `SELECT category FROM window_categories WHERE window = ? ORDER BY position`, window)
+	if err != nil {
+		return w, err
+	}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return w, err
+		}
+		w.Categories = append(w.Categories, c)
+	}
+	rows.Close()
+	if len(w.Categories) == 0 {
+		return w, fmt.Errorf("window %d: %w in the hall set-up", window, app.ErrNotFound)
+	}
+	// The row is made on first use, so a window added later just works.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO window_state (window) VALUES (?) ON CONFLICT DO NOTHING`, window); err != nil {
+		return w, err
+	}
+	err = tx.QueryRowContext(ctx, `SELECT paused, pause_reason, priority_streak FROM window_state WHERE window = ?`, window).
+		Scan(&w.Paused, &w.Reason, &w.Streak)
+	return w, err
+}
+
+const ticketColumns = `id, day, category, seq, code, priority, who_masked, issued_at, called_at, served_at, finished_at,
+	window, target_window, recalls, requeued, state`
+
+func scanTicket(r interface{ Scan(...any) error }) (app.Ticket, error) {
+	var t app.Ticket
+	var issued, called, served, finished string
+	err := r.Scan(&t.ID, &t.Day, &t.Category, &t.Seq, &t.Code, &t.Priority, &t.WhoMasked, &issued, &called, &served,
+		&finished, &t.Window, &t.TargetWindow, &t.Recalls, &t.Requeued, &t.State)
+	if err != nil {
+		return t, err
+	}
+	for _, f := range []struct {
+		s string
+		t *time.Time
+	}{{issued, &t.Issued}, {called, &t.Called}, {served, &t.Served}, {finished, &t.Finished}} {
+		if *f.t, err = unstamp(f.s); err != nil {
+			return t, fmt.Errorf("ticket %s: a time is damaged: %w", t.ID, err)
+		}
+	}
+	return t, nil
+}
+
+func ticketByID(ctx context.Context, q querier, id string) (app.Ticket, error) {
+	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, id))
+	return t, notFound(err, "ticket "+id)
+}
+
+// current is the ticket a window has called or is serving today.
+func (s *Store) current(ctx context.Context, q querier, window int) (app.Ticket, error) {
+	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets
+		WHERE day = ? AND window = ? AND state IN ('called', 'serving') ORDER BY called_at DESC LIMIT 1`,
+		app.DateOf(s.now()), window))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, fmt.Errorf("window %d: %w", window, app.ErrNoTicket)
+	}
+	return t, err
+}
+
+func (s *Store) finish(ctx context.Context, tx *sql.Tx, t app.Ticket, now time.Time) error {
+	served := t.Served
+	if served.IsZero() {
+		served = now
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'done', served_at = ?, finished_at = ? WHERE id = ?`,
+		stamp(served), stamp(now), t.ID); err != nil {
+		return err
+	}
+	t.State, t.Served, t.Finished = app.Done, served, now
+	return s.queueEvent(ctx, tx, "finished", t, t.Window, "")
+}
+
+// windowAction runs a change on the window's current ticket and records it.
+func (s *Store) windowAction(ctx context.Context, requestID string, window int, fn func(*sql.Tx, *app.Ticket, time.Time) (string, error)) (app.Ticket, error) {
+	var t app.Ticket
+	err := s.once(ctx, requestID, &t, func(tx *sql.Tx) (any, error) {
+		if _, err := windowOf(ctx, tx, window); err != nil {
+			return nil, err
+		}
+		var err error
+		if t, err = s.current(ctx, tx, window); err != nil {
+			return nil, err
+		}
+		kind, err := fn(tx, &t, s.now())
+		if err != nil {
+			return nil, fmt.Errorf("window %d: %w", window, err)
+		}
+		if kind != "" {
+			if err := s.queueEvent(ctx, tx, kind, t, window, ""); err != nil {
+				return nil, err
+			}
+		}
+		return t, nil
+	})
+	return t, err
+}
+
+// estimate fills in how many wait ahead of a waiting ticket and for how long.
+func (s *Store) estimate(ctx context.Context, tx *sql.Tx, t *app.Ticket) error {
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tickets WHERE day = ? AND category = ? AND state = 'waiting'
+		AND id <> ? AND queued_at <= (SELECT queued_at FROM tickets WHERE id = ?)`, t.Day, t.Category, t.ID, t.ID).Scan(&t.Ahead)
+	if err != nil {
+		return err
+	}
+	per, open, err := serviceRate(ctx, tx, t.Category, t.Day)
+	if err != nil {
+		return err
+	}
+	t.Wait = app.EstimateWait(t.Ahead, open, per)
+	return nil
+}
+
+// serviceRate is the average service time of the category's last ten
+// tickets today and the number of windows open for it.
+func serviceRate(ctx context.Context, tx *sql.Tx, category string, day app.Date) (time.Duration, int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT called_at, finished_at FROM tickets
+		WHERE day = ? AND category = ? AND state = 'done' ORDER BY finished_at DESC LIMIT 10`, day, category)
+	if err != nil {
+		return 0, 0, err
+	}
+	var total time.Duration
+	n := 0
+	for rows.Next() {
+		var a, b string
+		if err := rows.Scan(&a, &b); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		ta, err1 := unstamp(a)
+		tb, err2 := unstamp(b)
+		if err1 == nil && err2 == nil && !ta.IsZero() && tb.After(ta) {
+			total += tb.Sub(ta)
+			n++
+		}
+	}
+	rows.Close()
+	per := app.DefaultServiceTime
+	if n > 0 {
+		per = total / time.Duration(n)
+	}
+	var open int
+	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM window_categories c
+		LEFT JOIN window_state s ON s.window = c.window
+		WHERE c.category = ? AND COALESCE(s.paused, 0) = 0`, category).Scan(&open)
+	return per, open, err
+}
+
+// queueEvent records a queue change for listeners and for central.
+func (s *Store) queueEvent(ctx context.Context, tx *sql.Tx, kind string, t app.Ticket, window int, reason string) error {
+	e := QueueEvent{At: s.now().UTC(), Kind: kind, Window: window, Reason: reason}
+	if t.ID != "" {
+		e.Ticket = t
+	}
+	body, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO queue_events (at, kind, ticket, window, body) VALUES (?, ?, ?, ?, ?)`,
+		stamp(e.At), kind, t.ID, window, string(body)); err != nil {
+		return err
+	}
+	if t.ID == "" {
+		return nil
+	}
+	return s.enqueue(ctx, tx, OpTicket, t.ID, e)
+}
+
+// once runs fn in a transaction unless requestID was already carried out,
+// in which case the first answer is decoded into out and fn does not run:
+// a retried request must not issue or call twice. An empty requestID always runs.
+func (s *Store) once(ctx context.Context, requestID string, out any, fn func(*sql.Tx) (any, error)) error {
+	if len(requestID) > 100 {
+		return fmt.Errorf("%w: the request id is longer than 100 characters", app.ErrInvalidInput)
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if requestID != "" {
+			var prior string
+			err := tx.QueryRowContext(ctx, `SELECT response FROM queue_requests WHERE request_id = ?`, requestID).Scan(&prior)
+			if err == nil {
+				return json.Unmarshal([]byte(prior), out)
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		res, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		body, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(body, out); err != nil {
+			return err
+		}
+		if requestID == "" {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO queue_requests (request_id, at, response) VALUES (?, ?, ?)`,
+			requestID, stamp(s.now()), string(body))
+		return err
+	})
+}
+
+// readTx runs fn in a read transaction, so what it reads is one snapshot.
+func (s *Store) readTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
