@@ -17,7 +17,9 @@ type Date string
 func DateOf(t time.Time) Date { return Date(t.In(HallZone).Format(time.DateOnly)) }
 
 // Time is midnight at the start of the day, hall time.
-func (d Date) Time() (time.Time, error) { return time.ParseInLocation(time.DateOnly, string(d), HallZone) }
+func (d Date) Time() (time.Time, error) {
+	return time.ParseInLocation(time.DateOnly, string(d), HallZone)
+}
 
 // DayKind says how an official notice changes a day.
 type DayKind string

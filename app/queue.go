@@ -1,6 +1,9 @@
 package app
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -83,15 +86,26 @@ type QueueRules struct {
 var DefaultQueueRules = QueueRules{ElderlyAge: 65, PriorityCap: 3, MaxRecalls: 2}
 
 // PriorityFor decides a new ticket's priority: what the citizen claims
-// (disability, an appointment), else elderly when the ID card shows the age.
-func (r QueueRules) PriorityFor(claim Priority, id IDNumber, today time.Time) Priority {
+// (disability, an appointment), else elderly when the age read off the ID
+// card is the hall's elderly age or more. age is 0 when no card was read.
+func (r QueueRules) PriorityFor(claim Priority, age int) Priority {
 	if claim != NoPriority {
 		return claim
 	}
-	if id != "" && id.AgeOn(today) >= r.ElderlyAge {
+	if age > 0 && age >= r.ElderlyAge {
 		return Elderly
 	}
 	return NoPriority
+}
+
+// WhoKey is how the queue recognises a citizen again (a missed ticket
+// re-queued by reading the same card) without the ID number leaving the
+// terminal that read it: a keyed hash under the hall's shared key.
+func WhoKey(hallKey []byte, id IDNumber) string {
+	m := hmac.New(sha256.New, hallKey)
+	m.Write([]byte("onewindow queue identity\x00"))
+	m.Write([]byte(id))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // Candidate is a waiting ticket as the call rule sees it.

@@ -7,27 +7,35 @@ import (
 
 func TestPriorityFor(t *testing.T) {
 	r := DefaultQueueRules
-	old, _ := ParseIDNumber(withCheck(t, "33010619611123002"), today)   // 65 today
-	young, _ := ParseIDNumber(withCheck(t, "33010619611124002"), today) // 65 tomorrow
 	tests := []struct {
 		claim Priority
-		id    IDNumber
+		age   int
 		want  Priority
 	}{
-		{NoPriority, old, Elderly},
-		{NoPriority, young, NoPriority},
-		{NoPriority, "", NoPriority},
-		{Disability, young, Disability},
-		{Appointment, old, Appointment},
+		{NoPriority, 65, Elderly},
+		{NoPriority, 64, NoPriority},
+		{NoPriority, 0, NoPriority}, // no card read
+		{Disability, 30, Disability},
+		{Appointment, 80, Appointment},
 	}
 	for _, tt := range tests {
-		if got := r.PriorityFor(tt.claim, tt.id, today); got != tt.want {
-			t.Errorf("PriorityFor(%q, %s) = %q, want %q", tt.claim, tt.id.Masked(), got, tt.want)
+		if got := r.PriorityFor(tt.claim, tt.age); got != tt.want {
+			t.Errorf("PriorityFor(%q, %d) = %q, want %q", tt.claim, tt.age, got, tt.want)
 		}
 	}
 	r.ElderlyAge = 60
-	if got := r.PriorityFor(NoPriority, young, today); got != Elderly {
+	if got := r.PriorityFor(NoPriority, 64); got != Elderly {
 		t.Errorf("with the age set to 60, a 64-year-old gets %q, want elderly", got)
+	}
+}
+
+func TestWhoKey(t *testing.T) {
+	a := WhoKey([]byte("hall key one"), "11010519491231002X")
+	if a != WhoKey([]byte("hall key one"), "11010519491231002X") || len(a) != 64 {
+		t.Errorf("WhoKey is not a stable 64-character hex string: %q", a)
+	}
+	if a == WhoKey([]byte("hall key two"), "11010519491231002X") || a == WhoKey([]byte("hall key one"), "110105194912310039") {
+		t.Error("WhoKey does not depend on both the key and the number")
 	}
 }
 

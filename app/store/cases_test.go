@@ -148,7 +148,7 @@ func TestIllegalMoveChangesNothing(t *testing.T) {
 		{To: app.Submitted, Actor: "S1002"},
 		{To: app.ResultIssued, Actor: "S1002"},
 		{To: "lost", Actor: "S1002"},
-		{To: app.InReview},                          // no actor
+		{To: app.InReview},                                      // no actor
 		{To: app.InReview, Actor: "S1002", Received: []int{99}}, // no such material
 	} {
 		if _, err := f.Decide(ctx, c.Number, d); err == nil {

@@ -21,7 +21,7 @@ func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, kind, entity string, pa
 		return fmt.Errorf("outbox %s %s: %w", kind, entity, err)
 	}
 	id := newOpID()
-	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (op_id, kind, entity, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
+	_, err = s.execTx(ctx, tx, `INSERT INTO outbox (op_id, kind, entity, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
 		id, kind, entity, s.keys.Seal(string(body), "outbox/"+id), stamp(s.now()))
 	if err != nil {
 		return fmt.Errorf("outbox %s %s: %w", kind, entity, err)

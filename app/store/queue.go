@@ -3,10 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"onewindow/app"
 )
@@ -15,13 +19,38 @@ import (
 // hall's queue statistics from it.
 const OpTicket = "ticket"
 
-// IssueRequest asks for a new queue number.
+// IssueRequest asks for a new queue number. It carries no personal data:
+// the kiosk sends the age, the masked name and a keyed hash of the ID number.
 type IssueRequest struct {
-	RequestID string // the same id again returns the ticket first issued for it
-	Category  string
-	IDNumber  app.IDNumber // from the ID card, when the citizen read it; never stored in clear
-	Name      string       // from the ID card; only its masked form is kept
-	Claim     app.Priority // disability or appointment, as the kiosk confirmed
+	RequestID string       `json:"request_id"` // the same id again returns the ticket first issued for it
+	Category  string       `json:"category"`
+	Claim     app.Priority `json:"priority,omitempty"` // disability or appointment, as the kiosk confirmed
+	Age       int          `json:"age,omitempty"`      // from the ID card; 0 when none was read
+	Who       string       `json:"who,omitempty"`      // the masked name, 张*
+	WhoKey    string       `json:"who_key,omitempty"`  // app.WhoKey of the ID number
+}
+
+// Validate checks a request before anything is issued.
+func (r IssueRequest) Validate() error {
+	var p app.Problems
+	if r.Claim != app.NoPriority && r.Claim != app.Disability && r.Claim != app.Appointment {
+		p.Add("priority", fmt.Sprintf("%q is not a priority a citizen can claim", r.Claim))
+	}
+	if r.Age < 0 || r.Age > 150 {
+		p.Add("age", fmt.Sprintf("%d is not an age", r.Age))
+	}
+	if r.Who != "" && (!strings.Contains(r.Who, "*") || utf8.RuneCountInString(r.Who) > 20) {
+		p.Add("who", "send the masked name only, like 张*")
+	}
+	if r.WhoKey != "" && !isHexKey(r.WhoKey) {
+		p.Add("who_key", "must be 64 hexadecimal characters")
+	}
+	return p.Err(app.ErrInvalidInput)
+}
+
+func isHexKey(s string) bool {
+	b, err := hex.DecodeString(s)
+	return err == nil && len(b) == 32
 }
 
 // QueueEvent is one change of the queue, in the order the hub made them.
@@ -37,13 +66,8 @@ type QueueEvent struct {
 // Issue gives out the next number of a category for today: A001, A002 …
 // A full or closed category is refused with its own error.
 func (s *Store) Issue(ctx context.Context, r IssueRequest) (app.Ticket, error) {
-	if r.Claim != app.NoPriority && r.Claim != app.Disability && r.Claim != app.Appointment {
-		return app.Ticket{}, fmt.Errorf("issue: %w: %q is not a priority a citizen can claim", app.ErrInvalidInput, r.Claim)
-	}
-	if r.IDNumber != "" {
-		if _, err := app.ParseIDNumber(string(r.IDNumber), s.now()); err != nil {
-			return app.Ticket{}, fmt.Errorf("issue: %w", err)
-		}
+	if err := r.Validate(); err != nil {
+		return app.Ticket{}, fmt.Errorf("issue: %w", err)
 	}
 	var t app.Ticket
 	err := s.once(ctx, r.RequestID, &t, func(tx *sql.Tx) (any, error) {
@@ -51,7 +75,7 @@ func (s *Store) Issue(ctx context.Context, r IssueRequest) (app.Ticket, error) {
 		day := app.DateOf(now)
 		var limit int
 		var closes string
-		err := tx.QueryRowContext(ctx, `SELECT daily_limit, closes FROM categories WHERE prefix = ?`, r.Category).Scan(&limit, &closes)
+		err := s.rowTx(ctx, tx, `SELECT daily_limit, closes FROM categories WHERE prefix = ?`, r.Category).Scan(&limit, &closes)
 		if err != nil {
 			return nil, notFound(err, fmt.Sprintf("queue category %q", r.Category))
 		}
@@ -59,7 +83,7 @@ func (s *Store) Issue(ctx context.Context, r IssueRequest) (app.Ticket, error) {
 			return nil, fmt.Errorf("category %s: %w (it closes at %s)", r.Category, app.ErrCategoryClosed, closes)
 		}
 		var last int
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM tickets WHERE day = ? AND issued_category = ?`, day, r.Category).Scan(&last); err != nil {
+		if err := s.rowTx(ctx, tx, `SELECT COALESCE(MAX(seq), 0) FROM tickets WHERE day = ? AND issued_category = ?`, day, r.Category).Scan(&last); err != nil {
 			return nil, err
 		}
 		if last >= limit {
@@ -71,15 +95,15 @@ func (s *Store) Issue(ctx context.Context, r IssueRequest) (app.Ticket, error) {
 		}
 		t = app.Ticket{
 			Day: day, Category: r.Category, Seq: last + 1, Code: app.TicketCode(r.Category, last+1),
-			Priority: st.Queue.PriorityFor(r.Claim, r.IDNumber, now), WhoMasked: app.MaskName(r.Name),
+			Priority: st.Queue.PriorityFor(r.Claim, r.Age), WhoMasked: r.Who,
 			Issued: now, State: app.Waiting,
 		}
 		t.ID = string(day) + "/" + t.Code
-		var who []byte
-		if r.IDNumber != "" {
-			who = s.keys.Index("ticket-id", string(r.IDNumber))
+		var who any // NULL when no card was read
+		if r.WhoKey != "" {
+			who = r.WhoKey
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tickets (id, day, issued_category, category, seq, code, priority, who_masked,
+		if _, err := s.execTx(ctx, tx, `INSERT INTO tickets (id, day, issued_category, category, seq, code, priority, who_masked,
 			who_index, issued_at, queued_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting')`,
 			t.ID, t.Day, t.Category, t.Category, t.Seq, t.Code, t.Priority, t.WhoMasked, who, stamp(now), stamp(now)); err != nil {
 			return nil, err
@@ -94,17 +118,20 @@ func (s *Store) Issue(ctx context.Context, r IssueRequest) (app.Ticket, error) {
 
 // Requeue puts a no-show ticket of today back in the queue, once, at its
 // end. The citizen is recognised by the ticket's id (scanned from the
-// ticket) or by reading the same ID card that took it.
-func (s *Store) Requeue(ctx context.Context, requestID, ticketID string, id app.IDNumber) (app.Ticket, error) {
+// ticket) or by reading the same ID card that took it (its app.WhoKey).
+func (s *Store) Requeue(ctx context.Context, requestID, ticketID, whoKey string) (app.Ticket, error) {
+	if ticketID == "" && !isHexKey(whoKey) {
+		return app.Ticket{}, fmt.Errorf("requeue: %w: scan the ticket or read the ID card", app.ErrInvalidInput)
+	}
 	var t app.Ticket
 	err := s.once(ctx, requestID, &t, func(tx *sql.Tx) (any, error) {
 		day := app.DateOf(s.now())
 		var row *sql.Row
 		if ticketID != "" {
-			row = tx.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ? AND day = ?`, ticketID, day)
+			row = s.rowTx(ctx, tx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ? AND day = ?`, ticketID, day)
 		} else {
-			row = tx.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE day = ? AND who_index = ? AND state = 'no_show'
-				ORDER BY issued_at DESC LIMIT 1`, day, s.keys.Index("ticket-id", string(id)))
+			row = s.rowTx(ctx, tx, `SELECT `+ticketColumns+` FROM tickets WHERE day = ? AND who_index = ? AND state = 'no_show'
+				ORDER BY issued_at DESC LIMIT 1`, day, whoKey)
 		}
 		var err error
 		if t, err = scanTicket(row); err != nil {
@@ -118,7 +145,7 @@ func (s *Store) Requeue(ctx context.Context, requestID, ticketID string, id app.
 		}
 		now := s.now()
 		t.State, t.Requeued, t.Recalls, t.Window, t.TargetWindow, t.Called = app.Waiting, true, 0, 0, 0, time.Time{}
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'waiting', requeued = 1, recalls = 0, window = 0,
+		if _, err := s.execTx(ctx, tx, `UPDATE tickets SET state = 'waiting', requeued = 1, recalls = 0, window = 0,
 			target_window = 0, called_at = '', queued_at = ? WHERE id = ?`, stamp(now), t.ID); err != nil {
 			return nil, err
 		}
@@ -136,7 +163,7 @@ func (s *Store) Requeue(ctx context.Context, requestID, ticketID string, id app.
 func (s *Store) CallNext(ctx context.Context, requestID string, window int) (app.Ticket, error) {
 	var t app.Ticket
 	err := s.once(ctx, requestID, &t, func(tx *sql.Tx) (any, error) {
-		ws, err := windowOf(ctx, tx, window)
+		ws, err := s.windowOf(ctx, tx, window)
 		if err != nil {
 			return nil, err
 		}
@@ -154,24 +181,10 @@ func (s *Store) CallNext(ctx context.Context, requestID string, window int) (app
 		} else if !errors.Is(err, app.ErrNoTicket) {
 			return nil, err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, category, priority, target_window FROM tickets
-			WHERE day = ? AND state = 'waiting' AND (target_window = 0 OR target_window = ?)
-			ORDER BY queued_at, seq`, app.DateOf(now), window)
+		cands, err := s.lineHeads(ctx, tx, app.DateOf(now), window, ws.Categories)
 		if err != nil {
 			return nil, err
 		}
-		var cands []app.Candidate
-		for rows.Next() {
-			var c app.Candidate
-			var target int
-			if err := rows.Scan(&c.ID, &c.Category, &c.Priority, &target); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			c.Targeted = target == window
-			cands = append(cands, c)
-		}
-		rows.Close()
 		st, err := settingsOf(ctx, tx)
 		if err != nil {
 			return nil, err
@@ -184,10 +197,10 @@ func (s *Store) CallNext(ctx context.Context, requestID string, window int) (app
 		if cands[i].Priority != app.NoPriority {
 			streak = ws.Streak + 1
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE window_state SET priority_streak = ? WHERE window = ?`, streak, window); err != nil {
+		if _, err := s.execTx(ctx, tx, `UPDATE window_state SET priority_streak = ? WHERE window = ?`, streak, window); err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'called', window = ?, target_window = 0, called_at = ?
+		if _, err := s.execTx(ctx, tx, `UPDATE tickets SET state = 'called', window = ?, target_window = 0, called_at = ?
 			WHERE id = ?`, window, stamp(now), cands[i].ID); err != nil {
 			return nil, err
 		}
@@ -212,11 +225,11 @@ func (s *Store) Recall(ctx context.Context, requestID string, window int) (app.T
 		}
 		if t.Recalls >= st.Queue.MaxRecalls {
 			t.State = app.NoShow
-			_, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'no_show', finished_at = ? WHERE id = ?`, stamp(now), t.ID)
+			_, err := s.execTx(ctx, tx, `UPDATE tickets SET state = 'no_show', finished_at = ? WHERE id = ?`, stamp(now), t.ID)
 			return "no_show", err
 		}
 		t.Recalls++
-		_, err = tx.ExecContext(ctx, `UPDATE tickets SET recalls = ?, called_at = ? WHERE id = ?`, t.Recalls, stamp(now), t.ID)
+		_, err = s.execTx(ctx, tx, `UPDATE tickets SET recalls = ?, called_at = ? WHERE id = ?`, t.Recalls, stamp(now), t.ID)
 		return "recalled", err
 	})
 }
@@ -228,7 +241,7 @@ func (s *Store) Skip(ctx context.Context, requestID string, window int) (app.Tic
 			return "", fmt.Errorf("%w: %s is already being served; finish or transfer it", app.ErrInvalidInput, t.Code)
 		}
 		t.State = app.NoShow
-		_, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'no_show', finished_at = ? WHERE id = ?`, stamp(now), t.ID)
+		_, err := s.execTx(ctx, tx, `UPDATE tickets SET state = 'no_show', finished_at = ? WHERE id = ?`, stamp(now), t.ID)
 		return "no_show", err
 	})
 }
@@ -240,7 +253,7 @@ func (s *Store) StartServing(ctx context.Context, requestID string, window int) 
 			return "", fmt.Errorf("%w: %s is already being served", app.ErrInvalidInput, t.Code)
 		}
 		t.State, t.Served = app.Serving, now
-		_, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'serving', served_at = ? WHERE id = ?`, stamp(now), t.ID)
+		_, err := s.execTx(ctx, tx, `UPDATE tickets SET state = 'serving', served_at = ? WHERE id = ?`, stamp(now), t.ID)
 		return "serving", err
 	})
 }
@@ -267,12 +280,12 @@ func (s *Store) Transfer(ctx context.Context, requestID string, window int, toCa
 	}
 	return s.windowAction(ctx, requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (string, error) {
 		if toCategory != "" {
-			if err := tx.QueryRowContext(ctx, `SELECT prefix FROM categories WHERE prefix = ?`, toCategory).Scan(new(string)); err != nil {
+			if err := s.rowTx(ctx, tx, `SELECT prefix FROM categories WHERE prefix = ?`, toCategory).Scan(new(string)); err != nil {
 				return "", notFound(err, fmt.Sprintf("queue category %q", toCategory))
 			}
 			t.Category = toCategory
 		} else {
-			if _, err := windowOf(ctx, tx, toWindow); err != nil {
+			if _, err := s.windowOf(ctx, tx, toWindow); err != nil {
 				return "", err
 			}
 			if toWindow == window {
@@ -281,7 +294,7 @@ func (s *Store) Transfer(ctx context.Context, requestID string, window int, toCa
 			t.TargetWindow = toWindow
 		}
 		t.State, t.Window, t.Called, t.Served, t.Recalls = app.Waiting, toWindow, time.Time{}, time.Time{}, 0
-		_, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'waiting', category = ?, window = ?, target_window = ?,
+		_, err := s.execTx(ctx, tx, `UPDATE tickets SET state = 'waiting', category = ?, window = ?, target_window = ?,
 			called_at = '', served_at = '', recalls = 0 WHERE id = ?`, t.Category, toWindow, t.TargetWindow, t.ID)
 		return "transferred", err
 	})
@@ -304,10 +317,10 @@ func (s *Store) Resume(ctx context.Context, requestID string, window int) error 
 func (s *Store) setPaused(ctx context.Context, requestID string, window int, paused bool, reason string) error {
 	var done bool
 	return s.once(ctx, requestID, &done, func(tx *sql.Tx) (any, error) {
-		if _, err := windowOf(ctx, tx, window); err != nil {
+		if _, err := s.windowOf(ctx, tx, window); err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE window_state SET paused = ?, pause_reason = ? WHERE window = ?`, paused, reason, window); err != nil {
+		if _, err := s.execTx(ctx, tx, `UPDATE window_state SET paused = ?, pause_reason = ? WHERE window = ?`, paused, reason, window); err != nil {
 			return nil, err
 		}
 		kind := "resumed"
@@ -332,7 +345,7 @@ type WindowStatus struct {
 func (s *Store) Window(ctx context.Context, window int) (WindowStatus, error) {
 	var out WindowStatus
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
-		ws, err := windowOf(ctx, tx, window)
+		ws, err := s.windowOf(ctx, tx, window)
 		if err != nil {
 			return err
 		}
@@ -344,14 +357,14 @@ func (s *Store) Window(ctx context.Context, window int) (WindowStatus, error) {
 		}
 		for _, c := range ws.Categories {
 			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tickets WHERE day = ? AND state = 'waiting'
+			if err := s.rowTx(ctx, tx, `SELECT count(*) FROM tickets WHERE day = ? AND state = 'waiting'
 				AND category = ? AND target_window = 0`, app.DateOf(s.now()), c).Scan(&n); err != nil {
 				return err
 			}
 			out.Waiting += n
 		}
 		var n int
-		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM tickets WHERE day = ? AND state = 'waiting' AND target_window = ?`,
+		err = s.rowTx(ctx, tx, `SELECT count(*) FROM tickets WHERE day = ? AND state = 'waiting' AND target_window = ?`,
 			app.DateOf(s.now()), window).Scan(&n)
 		out.Waiting += n
 		return err
@@ -384,7 +397,7 @@ func (s *Store) Queue(ctx context.Context, lastCalls int) (QueueStatus, error) {
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		day := app.DateOf(now)
-		rows, err := tx.QueryContext(ctx, `SELECT c.prefix, c.name_zh, c.name_en, c.daily_limit, c.closes,
+		rows, err := s.rowsTx(ctx, tx, `SELECT c.prefix, c.name_zh, c.name_en, c.daily_limit, c.closes,
 			(SELECT count(*) FROM tickets t WHERE t.day = ? AND t.category = c.prefix AND t.state = 'waiting'),
 			(SELECT COALESCE(MAX(seq), 0) FROM tickets t WHERE t.day = ? AND t.issued_category = c.prefix)
 			FROM categories c ORDER BY c.rowid`, day, day)
@@ -403,7 +416,7 @@ func (s *Store) Queue(ctx context.Context, lastCalls int) (QueueStatus, error) {
 		rows.Close()
 		for i := range out.Categories {
 			c := &out.Categories[i]
-			per, open, err := serviceRate(ctx, tx, c.Prefix, day)
+			per, open, err := s.serviceRate(ctx, tx, c.Prefix, day)
 			if err != nil {
 				return err
 			}
@@ -453,9 +466,9 @@ type windowRow struct {
 	Streak     int
 }
 
-func windowOf(ctx context.Context, tx *sql.Tx, window int) (windowRow, error) {
+func (s *Store) windowOf(ctx context.Context, tx *sql.Tx, window int) (windowRow, error) {
 	var w windowRow
-	rows, err := tx.QueryContext(ctx, `SELECT category FROM window_categories WHERE window = ? ORDER BY position`, window)
+	rows, err := s.rowsTx(ctx, tx, `SELECT category FROM window_categories WHERE window = ? ORDER BY position`, window)
 	if err != nil {
 		return w, err
 	}
@@ -472,10 +485,10 @@ func windowOf(ctx context.Context, tx *sql.Tx, window int) (windowRow, error) {
 		return w, fmt.Errorf("window %d: %w in the hall set-up", window, app.ErrNotFound)
 	}
 	// The row is made on first use, so a window added later just works.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO window_state (window) VALUES (?) ON CONFLICT DO NOTHING`, window); err != nil {
+	if _, err := s.execTx(ctx, tx, `INSERT INTO window_state (window) VALUES (?) ON CONFLICT DO NOTHING`, window); err != nil {
 		return w, err
 	}
-	err = tx.QueryRowContext(ctx, `SELECT paused, pause_reason, priority_streak FROM window_state WHERE window = ?`, window).
+	err = s.rowTx(ctx, tx, `SELECT paused, pause_reason, priority_streak FROM window_state WHERE window = ?`, window).
 		Scan(&w.Paused, &w.Reason, &w.Streak)
 	return w, err
 }
@@ -523,7 +536,7 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, t app.Ticket, now time.T
 	if served.IsZero() {
 		served = now
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET state = 'done', served_at = ?, finished_at = ? WHERE id = ?`,
+	if _, err := s.execTx(ctx, tx, `UPDATE tickets SET state = 'done', served_at = ?, finished_at = ? WHERE id = ?`,
 		stamp(served), stamp(now), t.ID); err != nil {
 		return err
 	}
@@ -535,7 +548,7 @@ func (s *Store) finish(ctx context.Context, tx *sql.Tx, t app.Ticket, now time.T
 func (s *Store) windowAction(ctx context.Context, requestID string, window int, fn func(*sql.Tx, *app.Ticket, time.Time) (string, error)) (app.Ticket, error) {
 	var t app.Ticket
 	err := s.once(ctx, requestID, &t, func(tx *sql.Tx) (any, error) {
-		if _, err := windowOf(ctx, tx, window); err != nil {
+		if _, err := s.windowOf(ctx, tx, window); err != nil {
 			return nil, err
 		}
 		var err error
@@ -556,14 +569,61 @@ func (s *Store) windowAction(ctx context.Context, requestID string, window int, 
 	return t, err
 }
 
+// lineHeads are the only tickets the call rule needs to see, in queue
+// order: for each category the window serves, its first ordinary and its
+// first priority ticket, and the first ticket sent to this window. Each is
+// one step down an index, however long the lines are.
+func (s *Store) lineHeads(ctx context.Context, tx *sql.Tx, day app.Date, window int, categories []string) ([]app.Candidate, error) {
+	type head struct {
+		c      app.Candidate
+		queued string
+		seq    int
+	}
+	var heads []head
+	add := func(q string, args ...any) error {
+		var h head
+		var target int
+		err := s.rowTx(ctx, tx, `SELECT id, category, priority, target_window, queued_at, seq FROM tickets `+q+
+			` ORDER BY queued_at, seq LIMIT 1`, args...).Scan(&h.c.ID, &h.c.Category, &h.c.Priority, &target, &h.queued, &h.seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		h.c.Targeted = target != 0
+		heads = append(heads, h)
+		return err
+	}
+	if err := add(`WHERE day = ? AND target_window = ? AND state = 'waiting' AND target_window <> 0`, day, window); err != nil {
+		return nil, err
+	}
+	for _, c := range categories {
+		if err := add(`WHERE day = ? AND category = ? AND state = 'waiting' AND priority = '' AND target_window = 0`, day, c); err != nil {
+			return nil, err
+		}
+		if err := add(`WHERE day = ? AND category = ? AND state = 'waiting' AND priority <> '' AND target_window = 0`, day, c); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(heads, func(i, j int) bool {
+		if heads[i].queued != heads[j].queued {
+			return heads[i].queued < heads[j].queued
+		}
+		return heads[i].seq < heads[j].seq
+	})
+	out := make([]app.Candidate, len(heads))
+	for i, h := range heads {
+		out[i] = h.c
+	}
+	return out, nil
+}
+
 // estimate fills in how many wait ahead of a waiting ticket and for how long.
 func (s *Store) estimate(ctx context.Context, tx *sql.Tx, t *app.Ticket) error {
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM tickets WHERE day = ? AND category = ? AND state = 'waiting'
+	err := s.rowTx(ctx, tx, `SELECT count(*) FROM tickets WHERE day = ? AND category = ? AND state = 'waiting'
 		AND id <> ? AND queued_at <= (SELECT queued_at FROM tickets WHERE id = ?)`, t.Day, t.Category, t.ID, t.ID).Scan(&t.Ahead)
 	if err != nil {
 		return err
 	}
-	per, open, err := serviceRate(ctx, tx, t.Category, t.Day)
+	per, open, err := s.serviceRate(ctx, tx, t.Category, t.Day)
 	if err != nil {
 		return err
 	}
@@ -573,8 +633,8 @@ func (s *Store) estimate(ctx context.Context, tx *sql.Tx, t *app.Ticket) error {
 
 // serviceRate is the average service time of the category's last ten
 // tickets today and the number of windows open for it.
-func serviceRate(ctx context.Context, tx *sql.Tx, category string, day app.Date) (time.Duration, int, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT called_at, finished_at FROM tickets
+func (s *Store) serviceRate(ctx context.Context, tx *sql.Tx, category string, day app.Date) (time.Duration, int, error) {
+	rows, err := s.rowsTx(ctx, tx, `SELECT called_at, finished_at FROM tickets
 		WHERE day = ? AND category = ? AND state = 'done' ORDER BY finished_at DESC LIMIT 10`, day, category)
 	if err != nil {
 		return 0, 0, err
@@ -600,7 +660,7 @@ func serviceRate(ctx context.Context, tx *sql.Tx, category string, day app.Date)
 		per = total / time.Duration(n)
 	}
 	var open int
-	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM window_categories c
+	err = s.rowTx(ctx, tx, `SELECT count(*) FROM window_categories c
 		LEFT JOIN window_state s ON s.window = c.window
 		WHERE c.category = ? AND COALESCE(s.paused, 0) = 0`, category).Scan(&open)
 	return per, open, err
@@ -612,11 +672,15 @@ func (s *Store) queueEvent(ctx context.Context, tx *sql.Tx, kind string, t app.T
 	if t.ID != "" {
 		e.Ticket = t
 	}
+	if t.State == app.Waiting {
+		// Every window and the hall screen see these: no clerk learns who waits.
+		e.Ticket.WhoMasked = ""
+	}
 	body, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO queue_events (at, kind, ticket, window, body) VALUES (?, ?, ?, ?, ?)`,
+	if _, err := s.execTx(ctx, tx, `INSERT INTO queue_events (at, kind, ticket, window, body) VALUES (?, ?, ?, ?, ?)`,
 		stamp(e.At), kind, t.ID, window, string(body)); err != nil {
 		return err
 	}
@@ -636,7 +700,7 @@ func (s *Store) once(ctx context.Context, requestID string, out any, fn func(*sq
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		if requestID != "" {
 			var prior string
-			err := tx.QueryRowContext(ctx, `SELECT response FROM queue_requests WHERE request_id = ?`, requestID).Scan(&prior)
+			err := s.rowTx(ctx, tx, `SELECT response FROM queue_requests WHERE request_id = ?`, requestID).Scan(&prior)
 			if err == nil {
 				return json.Unmarshal([]byte(prior), out)
 			}
@@ -658,7 +722,7 @@ func (s *Store) once(ctx context.Context, requestID string, out any, fn func(*sq
 		if requestID == "" {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO queue_requests (request_id, at, response) VALUES (?, ?, ?)`,
+		_, err = s.execTx(ctx, tx, `INSERT INTO queue_requests (request_id, at, response) VALUES (?, ?, ?)`,
 			requestID, stamp(s.now()), string(body))
 		return err
 	})

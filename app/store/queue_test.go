@@ -15,6 +15,13 @@ import (
 // elder is 70 on the test day; zhang (born 1949) is 76.
 var elder = app.Applicant{Name: "李秀英", IDNumber: "110105195605120028"}
 
+var hallKey = []byte("the hall key of the test hall, 32+ bytes")
+
+// fromCard is the issue request a kiosk sends after reading a's ID card.
+func fromCard(cat string, a app.Applicant) IssueRequest {
+	return IssueRequest{Category: cat, Age: a.IDNumber.AgeOn(start), Who: app.MaskName(a.Name), WhoKey: app.WhoKey(hallKey, a.IDNumber)}
+}
+
 func issue(t *testing.T, f *fixture, cat string) app.Ticket {
 	t.Helper()
 	tk, err := f.Issue(context.Background(), IssueRequest{Category: cat})
@@ -82,8 +89,14 @@ func TestIssueRefusals(t *testing.T) {
 	if _, err := f.Issue(ctx, IssueRequest{Category: "B", Claim: app.Elderly}); !errors.Is(err, app.ErrInvalidInput) {
 		t.Errorf("claiming elderly priority without a card: %v; want ErrInvalidInput", err)
 	}
-	if _, err := f.Issue(ctx, IssueRequest{Category: "B", IDNumber: "110105194912310021"}); !errors.Is(err, app.ErrInvalidIDNumber) {
-		t.Errorf("a misread ID number: %v; want ErrInvalidIDNumber", err)
+	for _, r := range []IssueRequest{
+		{Category: "B", Who: "李秀英"},
+		{Category: "B", WhoKey: string(elder.IDNumber)},
+		{Category: "B", Age: -3},
+	} {
+		if _, err := f.Issue(ctx, r); !errors.Is(err, app.ErrInvalidInput) {
+			t.Errorf("issue %+v: %v; want ErrInvalidInput", r, err)
+		}
 	}
 	f.clock.Set(time.Date(2026, 11, 23, 17, 0, 0, 0, app.HallZone))
 	if _, err := f.Issue(ctx, IssueRequest{Category: "B"}); !errors.Is(err, app.ErrCategoryClosed) {
@@ -99,18 +112,24 @@ func TestPriorityAndPrivacy(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := open(t)
-	tk, err := f.Issue(ctx, IssueRequest{Category: "A", IDNumber: elder.IDNumber, Name: elder.Name})
+	tk, err := f.Issue(ctx, fromCard("A", elder))
 	if err != nil || tk.Priority != app.Elderly || tk.WhoMasked != "李*英" {
 		t.Fatalf("a 70-year-old's ticket: %+v, %v; want elderly priority, shown as 李*英", tk, err)
 	}
-	young, _ := f.Issue(ctx, IssueRequest{Category: "A", IDNumber: wang.IDNumber, Name: wang.Name})
+	young, _ := f.Issue(ctx, fromCard("A", wang))
 	if young.Priority != app.NoPriority {
 		t.Errorf("a 38-year-old's ticket has priority %q", young.Priority)
 	}
 	var n int
-	f.DB().QueryRow(`SELECT count(*) FROM tickets WHERE who_masked LIKE '%秀%' OR who_index = ?`, []byte(elder.IDNumber)).Scan(&n)
+	f.DB().QueryRow(`SELECT count(*) FROM tickets WHERE who_masked LIKE '%秀%' OR who_index LIKE ?`, "%"+string(elder.IDNumber)+"%").Scan(&n)
 	if n != 0 {
 		t.Error("a ticket keeps the citizen's full name or ID number")
+	}
+	evs, _ := f.QueueEvents(ctx, 0, 10)
+	for _, e := range evs {
+		if e.Ticket.WhoMasked != "" {
+			t.Errorf("the %s event of waiting ticket %s tells windows who holds it (%s)", e.Kind, e.Ticket.Code, e.Ticket.WhoMasked)
+		}
 	}
 	ws, err := f.Window(ctx, 2)
 	if err != nil || ws.Current != nil || ws.Waiting != 2 {
@@ -187,7 +206,7 @@ func TestRecallSkipAndRequeue(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := open(t)
-	tk, _ := f.Issue(ctx, IssueRequest{Category: "B", IDNumber: zhang.IDNumber, Name: zhang.Name})
+	tk, _ := f.Issue(ctx, fromCard("B", zhang))
 	call(t, f, 3)
 	for i := 1; i <= 2; i++ { // MaxRecalls is 2
 		got, err := f.Recall(ctx, "", 3)
@@ -203,7 +222,7 @@ func TestRecallSkipAndRequeue(t *testing.T) {
 		t.Errorf("recall with no ticket: %v; want ErrNoTicket", err)
 	}
 	// Re-queued at a kiosk by reading the same card.
-	re, err := f.Requeue(ctx, "", "", zhang.IDNumber)
+	re, err := f.Requeue(ctx, "", "", app.WhoKey(hallKey, zhang.IDNumber))
 	if err != nil || re.Code != tk.Code || re.State != app.Waiting || !re.Requeued {
 		t.Fatalf("requeue by ID card: %+v, %v", re, err)
 	}
@@ -218,7 +237,10 @@ func TestRecallSkipAndRequeue(t *testing.T) {
 	if _, err := f.Requeue(ctx, "", other.ID, ""); !errors.Is(err, app.ErrNotRequeueable) {
 		t.Errorf("requeue of a waiting ticket: %v; want ErrNotRequeueable", err)
 	}
-	if _, err := f.Requeue(ctx, "", "", wang.IDNumber); !errors.Is(err, app.ErrNotFound) {
+	if _, err := f.Requeue(ctx, "", "", "nonsense"); !errors.Is(err, app.ErrInvalidInput) {
+		t.Errorf("requeue with neither ticket nor card: %v; want ErrInvalidInput", err)
+	}
+	if _, err := f.Requeue(ctx, "", "", app.WhoKey(hallKey, wang.IDNumber)); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("requeue of someone with no missed ticket: %v; want ErrNotFound", err)
 	}
 }

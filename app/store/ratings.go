@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"onewindow/app"
 )
@@ -106,7 +105,7 @@ func (s *Store) OpenFollowUps(ctx context.Context) ([]OpenFollowUp, error) {
 		if err := rows.Scan(&f.Rating, &f.Due, &opened, &f.Level, &f.Window, &f.Clerk); err != nil {
 			return nil, err
 		}
-		if f.Opened, err = time.Parse(time.RFC3339Nano, opened); err != nil {
+		if f.Opened, err = unstamp(opened); err != nil {
 			return nil, err
 		}
 		f.Late = today > f.Due

@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"onewindow/app"
@@ -47,6 +48,13 @@ type Store struct {
 	keys     *pii.Keys
 	clock    app.Clock
 	terminal string
+	writes   chan *write   // to the writer goroutine; see tx
+	closed   chan struct{} // closed by Close
+	stopped  chan struct{} // closed when the writer has stopped
+	closing  sync.Once
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt // prepared once, reused by the writer's transactions
 }
 
 // Open opens (creating if needed) the database at file and brings its schema
@@ -79,16 +87,71 @@ func Open(ctx context.Context, file string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", file, err)
 	}
-	s := &Store{db: db, keys: opt.Keys, clock: opt.Clock, terminal: opt.Terminal}
+	s := &Store{db: db, keys: opt.Keys, clock: opt.Clock, terminal: opt.Terminal,
+		writes: make(chan *write), closed: make(chan struct{}), stopped: make(chan struct{})}
+	go s.writer()
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", file, err)
 	}
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close waits for the write being committed, then closes the database.
+func (s *Store) Close() error {
+	s.closing.Do(func() { close(s.closed) })
+	<-s.stopped
+	s.stmtMu.Lock()
+	for _, st := range s.stmts {
+		st.Close()
+	}
+	s.stmts = nil
+	s.stmtMu.Unlock()
+	return s.db.Close()
+}
+
+// Statements on the hot paths (the queue, the outbox) are prepared once:
+// parsing SQL is a large share of a small transaction's time. Each helper
+// falls back to an unprepared statement, which reports the same error, if
+// preparing fails.
+
+func (s *Store) prepared(ctx context.Context, tx *sql.Tx, query string) *sql.Stmt {
+	s.stmtMu.Lock()
+	defer s.stmtMu.Unlock()
+	st, ok := s.stmts[query]
+	if !ok {
+		var err error
+		if st, err = s.db.PrepareContext(ctx, query); err != nil {
+			return nil
+		}
+		if s.stmts == nil {
+			s.stmts = map[string]*sql.Stmt{}
+		}
+		s.stmts[query] = st
+	}
+	return tx.StmtContext(ctx, st)
+}
+
+func (s *Store) execTx(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st := s.prepared(ctx, tx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+func (s *Store) rowTx(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := s.prepared(ctx, tx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
+}
+
+func (s *Store) rowsTx(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	if st := s.prepared(ctx, tx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, query, args...)
+}
 
 // DB is the underlying database, for the packages that keep their own
 // tables beside these (the hub's queue, the sync cursor).
@@ -163,27 +226,126 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// tx runs fn in one IMMEDIATE transaction, committing if it returns nil.
+// tx runs fn in a write transaction and commits it before returning.
+//
+// Writes are group-committed: the one writer goroutine takes every fn that
+// is waiting, runs each inside its own savepoint of one transaction, and
+// commits them with a single fsync. A fn that fails is rolled back to its
+// savepoint alone and gets its own error; the others still commit. When many
+// kiosks and windows write at once this turns N fsyncs into one, and a writer
+// never sleeps in SQLite's busy handler waiting for another.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	w := &write{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.writes <- w:
+	case <-s.closed:
+		return errStoreClosed
+	}
+	// Wait for the commit even if ctx ends meanwhile: the caller must learn
+	// whether the change was made.
+	return <-w.done
+}
+
+var errStoreClosed = errors.New("the database is closed")
+
+type write struct {
+	ctx  context.Context
+	fn   func(*sql.Tx) error
+	done chan error
+}
+
+// maxGroup bounds how many writes share one commit, so a long queue cannot
+// grow one transaction without limit.
+const maxGroup = 64
+
+func (s *Store) writer() {
+	defer close(s.stopped)
+	for {
+		var first *write
+		select {
+		case first = <-s.writes:
+		case <-s.closed:
+			return
+		}
+		group := []*write{first}
+	more:
+		for len(group) < maxGroup {
+			select {
+			case w := <-s.writes:
+				group = append(group, w)
+			default:
+				break more
+			}
+		}
+		s.commit(group)
+	}
+}
+
+func (s *Store) commit(group []*write) {
+	errs := make([]error, len(group))
+	tx, err := s.db.BeginTx(context.Background(), nil)
 	if err != nil {
-		return err
+		for _, w := range group {
+			w.done <- err
+		}
+		return
 	}
-	if err := fn(tx); err != nil {
-		tx.Rollback()
-		return err
+	ok := 0
+	for i, w := range group {
+		if err := w.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if _, err := tx.Exec("SAVEPOINT one"); err != nil {
+			errs[i] = err
+			continue
+		}
+		errs[i] = w.fn(tx)
+		if errs[i] != nil {
+			if _, err := tx.Exec("ROLLBACK TO one"); err != nil {
+				// The transaction is unusable: nothing of this group may commit.
+				tx.Rollback()
+				for j, w := range group {
+					if j > i || errs[j] == nil {
+						errs[j] = fmt.Errorf("write abandoned after an earlier failure: %w", err)
+					}
+					w.done <- errs[j]
+				}
+				return
+			}
+		} else {
+			ok++
+		}
+		if _, err := tx.Exec("RELEASE one"); err != nil && errs[i] == nil {
+			errs[i] = err
+		}
 	}
-	return tx.Commit()
+	if ok == 0 {
+		err = tx.Rollback()
+	} else {
+		err = tx.Commit()
+	}
+	for i, w := range group {
+		if errs[i] == nil && err != nil {
+			errs[i] = fmt.Errorf("commit: %w", err)
+		}
+		w.done <- errs[i]
+	}
 }
 
 // now is the store's clock, in UTC text as every table keeps time.
 func (s *Store) now() time.Time { return s.clock.Now() }
 
+// stampLayout is RFC 3339 with a fixed nine-digit fraction, so that stamps
+// sort as text in time order (RFC3339Nano drops trailing zeros, and
+// "…:05Z" would sort after "…:05.1Z").
+const stampLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
 func stamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339Nano)
+	return t.UTC().Format(stampLayout)
 }
 
 func unstamp(s string) (time.Time, error) {

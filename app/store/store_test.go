@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,26 +47,7 @@ func load(t testing.TB, dir string) *fixture {
 	}
 	f := &fixture{path: filepath.Join(dir, "hall.db"), keys: keys, clock: app.NewManualClock(start)}
 	f.reopen(t)
-	ctx := context.Background()
-	cat, err := app.ParseCatalog(assets.SampleCatalog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.ReplaceCatalog(ctx, cat); err != nil {
-		t.Fatal(err)
-	}
-	var hall app.Hall
-	if err := json.Unmarshal(assets.SampleHall, &hall); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.ReplaceHall(ctx, hall); err != nil {
-		t.Fatal(err)
-	}
-	var days []app.CalendarDay
-	if err := json.Unmarshal(assets.Calendar2026, &days); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.ReplaceCalendar(ctx, days); err != nil {
+	if err := LoadSample(context.Background(), f.Store); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -259,5 +241,77 @@ func TestSettings(t *testing.T) {
 	f.reopen(t)
 	if st, _ := f.Settings(ctx); st != want {
 		t.Errorf("settings after a restart = %+v, want %+v", st, want)
+	}
+}
+
+// TestGroupCommitKeepsWritesApart runs writes that succeed and writes that
+// fail inside their transaction at the same time: the group commit must
+// commit every good one and none of the bad ones.
+func TestGroupCommitKeepsWritesApart(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := open(t)
+	c := accepted(t, f, zhang)
+	events := f.count(t, "case_events")
+	var wg sync.WaitGroup
+	good, bad := make(chan error, 20), make(chan error, 20)
+	for i := 0; i < 20; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, err := f.TakeIn(ctx, Intake{ItemCode: "GA-001", Applicant: wang, Received: all(t, f.Store, "GA-001"), Actor: "S1001", Outcome: app.Accepted})
+			good <- err
+		}()
+		go func() {
+			defer wg.Done()
+			// Fails inside the transaction, after reading the case.
+			_, err := f.Decide(ctx, c.Number, Decision{To: app.Closed, Actor: "S1002"})
+			bad <- err
+		}()
+	}
+	wg.Wait()
+	close(good)
+	close(bad)
+	for err := range good {
+		if err != nil {
+			t.Errorf("a good write failed: %v", err)
+		}
+	}
+	for err := range bad {
+		if !errors.Is(err, app.ErrIllegalTransition) {
+			t.Errorf("a bad write: %v; want ErrIllegalTransition", err)
+		}
+	}
+	if n := f.count(t, "cases"); n != 21 {
+		t.Errorf("%d cases; want 21", n)
+	}
+	if got, want := f.count(t, "case_events"), events+20*2; got != want {
+		t.Errorf("%d events; want %d (none from the refused moves)", got, want)
+	}
+	if err := f.Verify(ctx, c.Number); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestClosedStoreRefusesWrites(t *testing.T) {
+	t.Parallel()
+	f := open(t)
+	f.Close()
+	if _, _, err := f.Rate(context.Background(), app.Rating{Level: app.Satisfied, Ticket: "A001"}); err == nil {
+		t.Error("a write to a closed store succeeded")
+	}
+}
+
+func TestStampsSortAsTime(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2026, 11, 23, 1, 30, 5, 0, time.UTC)
+	times := []time.Time{base, base.Add(100 * time.Millisecond), base.Add(450 * time.Millisecond), base.Add(time.Second)}
+	for i := 1; i < len(times); i++ {
+		if a, b := stamp(times[i-1]), stamp(times[i]); a >= b {
+			t.Errorf("stamp %s does not sort before %s", a, b)
+		}
+		if back, err := unstamp(stamp(times[i])); err != nil || !back.Equal(times[i]) {
+			t.Errorf("unstamp(stamp(%v)) = %v, %v", times[i], back, err)
+		}
 	}
 }

@@ -10,7 +10,7 @@ CREATE TABLE tickets (
     code         TEXT NOT NULL,               -- A001
     priority     TEXT NOT NULL DEFAULT '' CHECK (priority IN ('', 'elderly', 'disability', 'appointment')),
     who_masked   TEXT NOT NULL DEFAULT '',    -- 张* — never the full name
-    who_index    BLOB,                        -- keyed hash of the ID number, to recognise a returning citizen
+    who_index    TEXT,                        -- app.WhoKey of the ID number, to recognise a returning citizen
     issued_at    TEXT NOT NULL,
     queued_at    TEXT NOT NULL,               -- the place in the queue: kept through a transfer, new on a re-queue
     called_at    TEXT NOT NULL DEFAULT '',
@@ -24,7 +24,12 @@ CREATE TABLE tickets (
     UNIQUE (day, issued_category, seq)
 ) STRICT;
 
-CREATE INDEX tickets_waiting ON tickets (day, category, queued_at) WHERE state = 'waiting';
+-- The head of each line, for calling: the first ordinary and the first
+-- priority ticket of a category, or the first sent to one window.
+CREATE INDEX tickets_waiting ON tickets (day, category, queued_at, seq) WHERE state = 'waiting' AND priority = '' AND target_window = 0;
+CREATE INDEX tickets_waiting_priority ON tickets (day, category, queued_at, seq) WHERE state = 'waiting' AND priority <> '' AND target_window = 0;
+CREATE INDEX tickets_waiting_window ON tickets (day, target_window, queued_at, seq) WHERE state = 'waiting' AND target_window <> 0;
+CREATE INDEX tickets_done ON tickets (day, category, finished_at) WHERE state = 'done';
 CREATE INDEX tickets_by_window ON tickets (day, window, state);
 CREATE INDEX tickets_by_who ON tickets (day, who_index);
 
