@@ -70,21 +70,25 @@ func (s *Store) PendingOperations(ctx context.Context, limit int) ([]app.Operati
 
 // MarkSent records that central holds every operation up to seq.
 func (s *Store) MarkSent(ctx context.Context, upTo int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET state = 'sent' WHERE seq <= ? AND state = 'pending'`, upTo)
-	return err
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent' WHERE seq <= ? AND state = 'pending'`, upTo)
+		return err
+	})
 }
 
 // MarkRejected records central's refusal of one operation with its reason;
 // it is shown to staff and not sent again.
 func (s *Store) MarkRejected(ctx context.Context, seq int64, reason string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET state = 'rejected', reason = ? WHERE seq = ? AND state = 'pending'`, reason, seq)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("outbox operation %d: %w (or no longer pending)", seq, app.ErrNotFound)
-	}
-	return nil
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'rejected', reason = ? WHERE seq = ? AND state = 'pending'`, reason, seq)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("outbox operation %d: %w (or no longer pending)", seq, app.ErrNotFound)
+		}
+		return nil
+	})
 }
 
 // OutboxCounts is how many operations wait for central and how many it refused.

@@ -1,0 +1,316 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"onewindow/app"
+)
+
+// ErrCursorMoved means central's changes were applied from a cursor that is
+// no longer the one held: another sync got there first. Nothing was changed.
+var ErrCursorMoved = errors.New("the sync cursor moved while the changes were fetched")
+
+// SyncCredentials are what a terminal received when it was enrolled with
+// central: who it is, its secret, and the CA it pins.
+type SyncCredentials struct {
+	Central  string // base URL of central
+	Terminal string
+	Hall     string
+	Secret   string
+	CAPEM    []byte // the central CA; empty for plain HTTP on a test bench
+	Enrolled time.Time
+}
+
+// SaveSyncCredentials stores the terminal's enrolment, the secret sealed.
+// A new enrolment starts central's changes from the beginning.
+func (s *Store) SaveSyncCredentials(ctx context.Context, c SyncCredentials) error {
+	var p app.Problems
+	if c.Central == "" {
+		p.Add("central", "is empty")
+	}
+	if c.Terminal == "" {
+		p.Add("terminal", "is empty")
+	}
+	if c.Secret == "" {
+		p.Add("secret", "is empty")
+	}
+	if err := p.Err(app.ErrInvalidInput); err != nil {
+		return fmt.Errorf("save enrolment: %w", err)
+	}
+	if c.Enrolled.IsZero() {
+		c.Enrolled = s.now()
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE sync_link SET central_url = ?, terminal = ?, hall = ?, secret_sealed = ?,
+			ca_pem = ?, enrolled_at = ?, cursor = 0 WHERE id = 1`,
+			c.Central, c.Terminal, c.Hall, s.keys.Seal(c.Secret, "sync/secret"), string(c.CAPEM), stamp(c.Enrolled))
+		return err
+	})
+}
+
+// SyncCredentials returns the terminal's enrolment, or app.ErrNotFound when
+// it has not been enrolled.
+func (s *Store) SyncCredentials(ctx context.Context) (SyncCredentials, error) {
+	var c SyncCredentials
+	var sealed []byte
+	var ca, enrolled string
+	err := s.db.QueryRowContext(ctx, `SELECT central_url, terminal, hall, secret_sealed, ca_pem, enrolled_at FROM sync_link WHERE id = 1`).
+		Scan(&c.Central, &c.Terminal, &c.Hall, &sealed, &ca, &enrolled)
+	if err != nil {
+		return c, err
+	}
+	if c.Terminal == "" {
+		return c, fmt.Errorf("enrolment with central: %w (run the enrolment with a one-time code)", app.ErrNotFound)
+	}
+	if c.Secret, err = s.keys.Open(sealed, "sync/secret"); err != nil {
+		return c, fmt.Errorf("enrolment with central: %w", err)
+	}
+	c.CAPEM = []byte(ca)
+	c.Enrolled, err = unstamp(enrolled)
+	return c, err
+}
+
+// SyncCursor is the version of central's changes this terminal has applied.
+func (s *Store) SyncCursor(ctx context.Context) (int64, error) {
+	var v int64
+	err := s.db.QueryRowContext(ctx, `SELECT cursor FROM sync_link WHERE id = 1`).Scan(&v)
+	return v, err
+}
+
+// CentralChange is one change central published for this hall: exactly one
+// of its fields is set.
+type CentralChange struct {
+	Catalog  *app.Catalog
+	Hall     *app.Hall
+	Calendar []app.CalendarDay // with HasCalendar: an empty list is a calendar too
+	Decision *app.CentralDecision
+
+	HasCalendar bool
+}
+
+// PulledChanges are central's changes after the cursor From, up to the
+// cursor To. A Reset is a full resync: From is not checked. A catalogue no
+// newer than the one held is kept, not refused: the terminal may have been
+// installed with it.
+type PulledChanges struct {
+	From, To int64
+	Reset    bool
+	Changes  []CentralChange
+}
+
+// ApplyResult says what applying central's changes did.
+type ApplyResult struct {
+	Catalog, Hall, Calendar bool // which were replaced
+	Decisions               int  // decisions recorded on cases
+	Skipped                 int  // decisions that did not fit the case here
+}
+
+// ApplyCentralChanges applies central's changes and stores the new cursor
+// in one transaction: after a crash either all of them and the cursor are
+// there, or none and the old cursor. Decisions append an event
+// "central:<department>" to the case's hash chain and queue nothing for
+// central, which made them.
+func (s *Store) ApplyCentralChanges(ctx context.Context, p PulledChanges) (ApplyResult, error) {
+	var res ApplyResult
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res = ApplyResult{}
+		var held int64
+		if err := tx.QueryRowContext(ctx, `SELECT cursor FROM sync_link WHERE id = 1`).Scan(&held); err != nil {
+			return err
+		}
+		if !p.Reset && held != p.From {
+			return fmt.Errorf("%w: fetched from %d, holding %d", ErrCursorMoved, p.From, held)
+		}
+		for i, c := range p.Changes {
+			if err := s.applyChangeTx(ctx, tx, c, &res); err != nil {
+				return fmt.Errorf("central change %d of %d: %w", i+1, len(p.Changes), err)
+			}
+		}
+		q := `UPDATE sync_link SET cursor = ? WHERE id = 1`
+		args := []any{p.To}
+		if p.Reset {
+			q = `UPDATE sync_link SET cursor = ?, resynced_at = ? WHERE id = 1`
+			args = append(args, stamp(s.now()))
+		}
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	})
+	if err != nil {
+		return ApplyResult{}, fmt.Errorf("apply central changes: %w", err)
+	}
+	return res, nil
+}
+
+func (s *Store) applyChangeTx(ctx context.Context, tx *sql.Tx, c CentralChange, res *ApplyResult) error {
+	switch {
+	case c.Catalog != nil:
+		if err := c.Catalog.Validate(); err != nil {
+			return err
+		}
+		err := s.replaceCatalogTx(ctx, tx, c.Catalog)
+		if errors.Is(err, app.ErrStaleCatalog) {
+			return nil // a resync, or a terminal installed with this catalogue, holds it already
+		}
+		res.Catalog = err == nil
+		return err
+	case c.Hall != nil:
+		res.Hall = true
+		return replaceHallTx(ctx, tx, *c.Hall)
+	case c.HasCalendar:
+		if _, err := app.NewCalendar(c.Calendar); err != nil {
+			return err
+		}
+		res.Calendar = true
+		return replaceCalendarTx(ctx, tx, c.Calendar)
+	case c.Decision != nil:
+		applied, err := s.applyDecisionTx(ctx, tx, *c.Decision)
+		if err != nil {
+			return err
+		}
+		if applied {
+			res.Decisions++
+		} else {
+			res.Skipped++
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: the change carries nothing", app.ErrInvalidInput)
+}
+
+// Rejection is central's refusal of one operation.
+type Rejection struct {
+	Seq    int64
+	Reason string
+}
+
+// AcknowledgeOperations records central's answer to a push in one
+// transaction: the refused operations with their reasons, and every other
+// pending operation from from up to upTo as sent.
+func (s *Store) AcknowledgeOperations(ctx context.Context, from, upTo int64, rejected []Rejection) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, r := range rejected {
+			if r.Seq > upTo || r.Seq < from {
+				return fmt.Errorf("acknowledge: %w: operation %d is refused outside the acknowledged %d–%d", app.ErrInvalidInput, r.Seq, from, upTo)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'rejected', reason = ? WHERE seq = ? AND state = 'pending'`,
+				r.Reason, r.Seq); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'sent' WHERE state = 'pending' AND seq >= ? AND seq <= ?`, from, upTo)
+		return err
+	})
+}
+
+// ResendFrom puts every operation from seq on back in the queue, sent or
+// refused, because central says it holds nothing after seq-1 (it was
+// restored from a backup). It returns how many were queued again.
+func (s *Store) ResendFrom(ctx context.Context, seq int64) (int, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET state = 'pending', reason = '' WHERE seq >= ? AND state <> 'pending'`, seq)
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+// RejectedOperation is an operation central refused, for staff to see.
+type RejectedOperation struct {
+	Seq     int64
+	Kind    string
+	Entity  string
+	Reason  string
+	Created time.Time
+}
+
+// RejectedOperations lists what central refused, newest first.
+func (s *Store) RejectedOperations(ctx context.Context) ([]RejectedOperation, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, kind, entity, reason, created_at FROM outbox WHERE state = 'rejected' ORDER BY seq DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RejectedOperation
+	for rows.Next() {
+		var r RejectedOperation
+		var created string
+		if err := rows.Scan(&r.Seq, &r.Kind, &r.Entity, &r.Reason, &created); err != nil {
+			return nil, err
+		}
+		if r.Created, err = unstamp(created); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SkippedDecision is a central decision that did not fit the case here.
+type SkippedDecision struct {
+	At         time.Time
+	Case       string
+	State      app.CaseState
+	Department string
+	Why        string
+}
+
+// SkippedDecisions lists the central decisions not applied, oldest first.
+func (s *Store) SkippedDecisions(ctx context.Context) ([]SkippedDecision, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT at, case_number, state, department, why FROM sync_skipped ORDER BY rowid`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SkippedDecision
+	for rows.Next() {
+		var d SkippedDecision
+		var at string
+		if err := rows.Scan(&at, &d.Case, &d.State, &d.Department, &d.Why); err != nil {
+			return nil, err
+		}
+		if d.At, err = unstamp(at); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// PendingOperationsAfter is PendingOperations starting after the sequence
+// after, so a pusher can read the next batch while central still works on
+// the one before.
+func (s *Store) PendingOperationsAfter(ctx context.Context, after int64, limit int) ([]app.Operation, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seq, op_id, kind, entity, payload, created_at
+		FROM outbox WHERE state = 'pending' AND seq > ? ORDER BY seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ops := make([]app.Operation, 0, min(limit, 512))
+	for rows.Next() {
+		var op app.Operation
+		var sealed []byte
+		var created string
+		if err := rows.Scan(&op.Seq, &op.ID, &op.Kind, &op.Entity, &sealed, &created); err != nil {
+			return nil, err
+		}
+		body, err := s.keys.Open(sealed, "outbox/"+op.ID)
+		if err != nil {
+			return nil, fmt.Errorf("outbox operation %d: %w", op.Seq, err)
+		}
+		op.Payload, op.Terminal = []byte(body), s.terminal
+		if op.Created, err = unstamp(created); err != nil {
+			return nil, err
+		}
+		ops = append(ops, op)
+	}
+	return ops, rows.Err()
+}

@@ -1,0 +1,42 @@
+package app
+
+import (
+	"context"
+	"time"
+)
+
+// SyncStatus is what a screen shows of a terminal's link to central
+// (DESIGN.md §5 "Visible"): whether central answers, how much waits, when
+// the last sync succeeded and what went wrong last.
+type SyncStatus struct {
+	Online      bool      // the last exchange with central succeeded
+	Enrolled    bool      // the terminal holds credentials for central
+	Pending     int       // operations waiting to be sent
+	Rejected    int       // operations central refused, shown to staff
+	LastSuccess time.Time // zero before the first successful sync
+	LastError   string    // empty after a success; never personal data
+	LastErrorAt time.Time
+	// Draining is true while a backlog is being sent; Progress is then the
+	// share of it sent so far, from 0 to 1.
+	Draining bool
+	Progress float64
+}
+
+// Syncer is the terminal's link to central as the screens see it.
+type Syncer interface {
+	Status() SyncStatus
+	// SyncNow sends every waiting operation and fetches central's changes,
+	// returning when done or when central cannot be reached.
+	SyncNow(ctx context.Context) error
+}
+
+// CentralDecision is a back-office decision on a case, made at central and
+// applied by the accepting terminal: decision fields are central's field
+// group, so the terminal records them as an event of the case's own timeline.
+type CentralDecision struct {
+	Case       string    `json:"case"`
+	State      CaseState `json:"state"`      // in_review, approved or denied
+	Department string    `json:"department"` // the department whose opinion settled it
+	Note       string    `json:"note,omitempty"`
+	At         time.Time `json:"at"`
+}

@@ -1,0 +1,376 @@
+package central
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// dialect is what differs between the two stores: type names, parameter markers
+// and how a transaction starts.
+type dialect struct {
+	name   string // "sqlite" or "postgres"
+	int64  string
+	blob   string
+	strict string
+}
+
+var (
+	sqliteDialect   = dialect{name: "sqlite", int64: "INTEGER", blob: "BLOB", strict: " STRICT"}
+	postgresDialect = dialect{name: "postgres", int64: "BIGINT", blob: "BYTEA", strict: ""}
+)
+
+// IsPostgres reports whether dsn names a PostgreSQL database rather than a
+// SQLite file.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") ||
+		strings.Contains(dsn, "host=") || strings.Contains(dsn, "dbname=")
+}
+
+func openDB(dsn string) (*sql.DB, dialect, error) {
+	if dsn == "" {
+		return nil, dialect{}, errors.New("no database: give a SQLite file or a PostgreSQL DSN")
+	}
+	if IsPostgres(dsn) {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, dialect{}, err
+		}
+		db.SetMaxOpenConns(16)
+		db.SetMaxIdleConns(16)
+		return db, postgresDialect, nil
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)"} {
+		q.Add("_pragma", p)
+	}
+	// IMMEDIATE: a writer takes the lock at BEGIN, so batches queue instead
+	// of failing with SQLITE_BUSY halfway through.
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(dsn, "sqlite:")+"?"+q.Encode())
+	if err != nil {
+		return nil, dialect{}, err
+	}
+	db.SetMaxOpenConns(4)
+	return db, sqliteDialect, nil
+}
+
+// schema is central's tables; {{int}}, {{blob}} and {{strict}} are filled in
+// per dialect. Times are RFC 3339 text in UTC, as on the terminals.
+const schema = `
+CREATE TABLE meta (
+    name  TEXT PRIMARY KEY,
+    value {{int}} NOT NULL
+){{strict}};
+INSERT INTO meta (name, value) VALUES ('schema', 1), ('version', 0), ('floor', 0);
+
+CREATE TABLE terminals (
+    id          TEXT PRIMARY KEY,
+    hall        TEXT NOT NULL,
+    secret_hash TEXT NOT NULL DEFAULT '',
+    enrolled_at TEXT NOT NULL DEFAULT '',
+    revoked_at  TEXT NOT NULL DEFAULT '',
+    last_seq    {{int}} NOT NULL DEFAULT 0,
+    last_seen   TEXT NOT NULL DEFAULT ''
+){{strict}};
+
+CREATE TABLE enrol_codes (
+    code_hash  TEXT PRIMARY KEY,
+    terminal   TEXT NOT NULL,
+    hall       TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT NOT NULL DEFAULT ''
+){{strict}};
+
+CREATE TABLE ops (
+    terminal    TEXT NOT NULL,
+    seq         {{int}} NOT NULL,
+    op_id       TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL,
+    entity      TEXT NOT NULL,
+    rejected    TEXT NOT NULL DEFAULT '',
+    received_at TEXT NOT NULL,
+    PRIMARY KEY (terminal, seq)
+){{strict}};
+
+CREATE TABLE cases (
+    number         TEXT PRIMARY KEY,
+    terminal       TEXT NOT NULL,
+    hall           TEXT NOT NULL,
+    item_code      TEXT NOT NULL,
+    name_sealed    {{blob}},
+    id_sealed      {{blob}},
+    phone_sealed   {{blob}},
+    id_index       {{blob}},
+    received       TEXT NOT NULL,
+    missing        TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    state          TEXT NOT NULL,
+    window_no      {{int}} NOT NULL,
+    clerk          TEXT NOT NULL,
+    ticket         TEXT NOT NULL,
+    submitted_at   TEXT NOT NULL,
+    accepted_at    TEXT NOT NULL,
+    due_date       TEXT NOT NULL,
+    statutory_date TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    decision       TEXT NOT NULL DEFAULT '',
+    decision_dept  TEXT NOT NULL DEFAULT '',
+    decision_note  TEXT NOT NULL DEFAULT '',
+    decided_at     TEXT NOT NULL DEFAULT ''
+){{strict}};
+CREATE INDEX cases_decided ON cases (hall) WHERE decision <> '';
+
+CREATE TABLE case_events (
+    case_number TEXT NOT NULL,
+    seq         {{int}} NOT NULL,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    note        TEXT NOT NULL,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL,
+    PRIMARY KEY (case_number, seq)
+){{strict}};
+
+CREATE TABLE ratings (
+    id               TEXT PRIMARY KEY,
+    terminal         TEXT NOT NULL,
+    level            {{int}} NOT NULL,
+    reasons          TEXT NOT NULL,
+    comment_sealed   {{blob}},
+    ticket           TEXT NOT NULL,
+    case_number      TEXT NOT NULL,
+    window_no        {{int}} NOT NULL,
+    clerk            TEXT NOT NULL,
+    at               TEXT NOT NULL,
+    follow_up_due    TEXT NOT NULL,
+    resolved_at      TEXT NOT NULL DEFAULT '',
+    resolution       TEXT NOT NULL DEFAULT ''
+){{strict}};
+
+CREATE TABLE opinions (
+    case_number TEXT NOT NULL,
+    department  TEXT NOT NULL,
+    approve     {{int}} NOT NULL,
+    reason      TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    PRIMARY KEY (case_number, department)
+){{strict}};
+
+-- What halls pull, in version order. hall '' is for every hall.
+CREATE TABLE changes (
+    version {{int}} PRIMARY KEY,
+    hall    TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    body    TEXT NOT NULL,
+    at      TEXT NOT NULL
+){{strict}};
+CREATE INDEX changes_by_hall ON changes (hall, version);
+
+-- The latest of each publication, for a full resync: 'catalog',
+-- 'calendar', 'hall/<code>'.
+CREATE TABLE published (
+    name    TEXT PRIMARY KEY,
+    version {{int}} NOT NULL,
+    body    TEXT NOT NULL,
+    at      TEXT NOT NULL
+){{strict}};
+`
+
+func (d dialect) ddl() string {
+	return strings.NewReplacer("{{int}}", d.int64, "{{blob}}", d.blob, "{{strict}}", d.strict).Replace(schema)
+}
+
+// rebind turns ? parameter markers into $1, $2 … for PostgreSQL. Queries here
+// never hold a literal question mark.
+func (d dialect) rebind(q string) string {
+	if d.name != "postgres" {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// migrate creates the schema on an empty database.
+func migrate(ctx context.Context, db *sql.DB, d dialect) error {
+	var v int64
+	err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'schema'`).Scan(&v)
+	if err == nil {
+		if v > 1 {
+			return fmt.Errorf("the central database has schema %d and this onewindow knows up to 1; install the newer onewindow", v)
+		}
+		return nil
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, stmt := range strings.Split(d.ddl(), ";\n") {
+		if strings.TrimSpace(stmt) == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("create central schema: %w", err)
+		}
+	}
+	return tx.Commit()
+}
+
+// q is a transaction or the database, with parameter markers rebound.
+type q struct {
+	d     dialect
+	tx    *sql.Tx
+	db    *sql.DB
+	stmts *stmtCache
+}
+
+// stmtCache keeps the statements of full batches prepared: a batch of 500
+// rows is a long statement, and parsing it anew for every batch costs as
+// much as a good part of the insert.
+type stmtCache struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+func (c *stmtCache) get(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.m[query]; ok {
+		return st, nil
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	if len(c.m) > 64 { // batches of unusual sizes: do not keep them all
+		for k, old := range c.m {
+			old.Close()
+			delete(c.m, k)
+		}
+	}
+	c.m[query] = st
+	return st, nil
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = nil
+}
+
+// execCached runs a long statement inside the transaction, prepared once.
+func (x q) execCached(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if x.stmts == nil || x.tx == nil {
+		return x.exec(ctx, query, args...)
+	}
+	st, err := x.stmts.get(ctx, x.db, x.d.rebind(query))
+	if err != nil {
+		return nil, err
+	}
+	return x.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+}
+
+func (x q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if x.tx != nil {
+		return x.tx.ExecContext(ctx, x.d.rebind(query), args...)
+	}
+	return x.db.ExecContext(ctx, x.d.rebind(query), args...)
+}
+
+func (x q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if x.tx != nil {
+		return x.tx.QueryContext(ctx, x.d.rebind(query), args...)
+	}
+	return x.db.QueryContext(ctx, x.d.rebind(query), args...)
+}
+
+func (x q) row(ctx context.Context, query string, args ...any) *sql.Row {
+	if x.tx != nil {
+		return x.tx.QueryRowContext(ctx, x.d.rebind(query), args...)
+	}
+	return x.db.QueryRowContext(ctx, x.d.rebind(query), args...)
+}
+
+// bulk inserts rows with as few statements as the limit on parameters allows:
+// INSERT INTO <into> VALUES (…), (…) <tail>.
+func (x q) bulk(ctx context.Context, into string, cols int, rows [][]any, tail string) error {
+	return x.bulkEach(ctx, into, cols, rows, tail, func(sql.Result) {})
+}
+
+func (x q) bulkEach(ctx context.Context, into string, cols int, rows [][]any, tail string, each func(sql.Result)) error {
+	const maxParams = 30000
+	per := maxParams / cols
+	one := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	for len(rows) > 0 {
+		n := min(per, len(rows))
+		var b strings.Builder
+		b.WriteString("INSERT INTO ")
+		b.WriteString(into)
+		b.WriteString(" VALUES ")
+		args := make([]any, 0, n*cols)
+		for i, r := range rows[:n] {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(one)
+			args = append(args, r...)
+		}
+		b.WriteString(" ")
+		b.WriteString(tail)
+		res, err := x.execCached(ctx, b.String(), args...)
+		if err != nil {
+			return err
+		}
+		each(res)
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// bulkCount is bulk that says how many rows it inserted.
+func (x q) bulkCount(ctx context.Context, into string, cols int, rows [][]any, tail string) (int64, error) {
+	var total int64
+	err := x.bulkEach(ctx, into, cols, rows, tail, func(res sql.Result) {
+		n, _ := res.RowsAffected()
+		total += n
+	})
+	return total, err
+}
+
+// bumpVersion takes the next change version inside tx. The counter row
+// stays locked until tx ends, so versions become visible in the order they
+// were taken: a reader that sees version v sees every version below it.
+func (x q) bumpVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := x.row(ctx, `UPDATE meta SET value = value + 1 WHERE name = 'version' RETURNING value`).Scan(&v)
+	return v, err
+}

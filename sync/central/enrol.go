@@ -1,0 +1,164 @@
+package central
+
+import (
+	"context"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"onewindow/app"
+	"onewindow/sync/wire"
+)
+
+var codeRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,40}$`)
+
+// codeAlphabet leaves out 0/O and 1/I, which a technician reading a code off
+// a sheet of paper would confuse.
+var codeEncoding = base32.NewEncoding("ABCDEFGHJKLMNPQRSTUVWXYZ23456789").WithPadding(base32.NoPadding)
+
+// normaliseCode accepts a code typed with spaces, dashes or lower case.
+func normaliseCode(s string) string {
+	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(strings.TrimSpace(s)))
+}
+
+// CreateEnrolCode makes a one-time code that enrols the terminal with the
+// given code in the given hall, valid for valid. Only its hash is kept.
+func (c *Central) CreateEnrolCode(ctx context.Context, hall, terminal string, valid time.Duration) (string, time.Time, error) {
+	var p app.Problems
+	if !codeRe.MatchString(hall) {
+		p.Add("hall", "must be 1–40 letters, digits, '-' or '_'")
+	}
+	if !codeRe.MatchString(terminal) {
+		p.Add("terminal", "must be 1–40 letters, digits, '-' or '_'")
+	}
+	if valid <= 0 || valid > 30*24*time.Hour {
+		p.Add("valid", "must be more than nothing and at most 30 days")
+	}
+	if err := p.Err(app.ErrInvalidInput); err != nil {
+		return "", time.Time{}, fmt.Errorf("enrolment code: %w", err)
+	}
+	code := codeEncoding.EncodeToString(randomBytes(10)) // 80 bits, 16 characters
+	now := c.now()
+	expires := now.Add(valid)
+	_, err := c.q().exec(ctx, `INSERT INTO enrol_codes (code_hash, terminal, hall, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+		hashSecret(code), terminal, hall, stamp(now), stamp(expires))
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("enrolment code: %w", err)
+	}
+	c.log.Info("enrolment code created", "terminal", terminal, "hall", hall, "expires", expires)
+	return code[:4] + "-" + code[4:8] + "-" + code[8:12] + "-" + code[12:], expires, nil
+}
+
+// Enrol exchanges a one-time code for the terminal's own secret. A code
+// works once, before it expires, and only for the terminal it was made for.
+// Enrolling again replaces the terminal's secret and lifts a revocation.
+func (c *Central) Enrol(ctx context.Context, code, terminal string) (wire.EnrolAnswer, error) {
+	var ans wire.EnrolAnswer
+	secret := randomToken(32)
+	err := c.tx(ctx, func(x q) error {
+		var forTerminal, hall, expires, used string
+		err := x.row(ctx, `SELECT terminal, hall, expires_at, used_at FROM enrol_codes WHERE code_hash = ?`,
+			hashSecret(normaliseCode(code))).Scan(&forTerminal, &hall, &expires, &used)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: the enrolment code is not known", ErrUnauthorized)
+		}
+		if err != nil {
+			return err
+		}
+		if used != "" {
+			return fmt.Errorf("%w: the enrolment code was used already; ask for a new one", ErrUnauthorized)
+		}
+		if exp, _ := time.Parse(time.RFC3339Nano, expires); !c.now().Before(exp) {
+			return fmt.Errorf("%w: the enrolment code expired at %s; ask for a new one", ErrUnauthorized, exp.In(app.HallZone).Format("2006-01-02 15:04"))
+		}
+		if terminal != "" && terminal != forTerminal {
+			return fmt.Errorf("%w: the enrolment code is for terminal %s, not %s", ErrUnauthorized, forTerminal, terminal)
+		}
+		now := stamp(c.now())
+		if _, err := x.exec(ctx, `UPDATE enrol_codes SET used_at = ? WHERE code_hash = ?`, now, hashSecret(normaliseCode(code))); err != nil {
+			return err
+		}
+		if _, err := x.exec(ctx, `INSERT INTO terminals (id, hall, secret_hash, enrolled_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET hall = excluded.hall, secret_hash = excluded.secret_hash,
+			enrolled_at = excluded.enrolled_at, revoked_at = ''`, forTerminal, hall, hashSecret(secret), now); err != nil {
+			return err
+		}
+		ans = wire.EnrolAnswer{Terminal: forTerminal, Hall: hall, Secret: secret}
+		return nil
+	})
+	if err != nil {
+		return wire.EnrolAnswer{}, fmt.Errorf("enrol: %w", err)
+	}
+	c.log.Info("terminal enrolled", "terminal", ans.Terminal, "hall", ans.Hall)
+	return ans, nil
+}
+
+// Authenticate checks a terminal's secret and returns its hall.
+func (c *Central) Authenticate(ctx context.Context, terminal, secret string) (string, error) {
+	var hash, hall, revoked string
+	err := c.q().row(ctx, `SELECT secret_hash, hall, revoked_at FROM terminals WHERE id = ?`, terminal).Scan(&hash, &hall, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrUnauthorized
+	}
+	if err != nil {
+		return "", err
+	}
+	if subtle.ConstantTimeCompare([]byte(hash), []byte(hashSecret(secret))) != 1 {
+		return "", ErrUnauthorized
+	}
+	if revoked != "" {
+		return "", ErrRevoked
+	}
+	return hall, nil
+}
+
+// Revoke refuses every later request of a terminal (a stolen or retired
+// machine) until it is enrolled again.
+func (c *Central) Revoke(ctx context.Context, terminal string) error {
+	res, err := c.q().exec(ctx, `UPDATE terminals SET revoked_at = ? WHERE id = ? AND revoked_at = ''`, stamp(c.now()), terminal)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("revoke terminal %s: %w (or already revoked)", terminal, app.ErrNotFound)
+	}
+	c.log.Info("terminal revoked", "terminal", terminal)
+	return nil
+}
+
+// Terminal is an enrolled terminal as an administrator sees it.
+type Terminal struct {
+	ID       string
+	Hall     string
+	Enrolled time.Time
+	Revoked  time.Time // zero unless revoked
+	LastSeq  int64
+	LastSeen time.Time
+}
+
+// Terminals lists every terminal ever enrolled.
+func (c *Central) Terminals(ctx context.Context) ([]Terminal, error) {
+	rows, err := c.q().query(ctx, `SELECT id, hall, enrolled_at, revoked_at, last_seq, last_seen FROM terminals ORDER BY hall, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Terminal
+	for rows.Next() {
+		var t Terminal
+		var enrolled, revoked, seen string
+		if err := rows.Scan(&t.ID, &t.Hall, &enrolled, &revoked, &t.LastSeq, &seen); err != nil {
+			return nil, err
+		}
+		t.Enrolled, _ = time.Parse(time.RFC3339Nano, enrolled)
+		t.Revoked, _ = time.Parse(time.RFC3339Nano, revoked)
+		t.LastSeen, _ = time.Parse(time.RFC3339Nano, seen)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,457 @@
+package central
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"onewindow/app"
+	"onewindow/sync/wire"
+)
+
+// casePayload is an OpCase operation's payload: the case's intake field
+// group and the events appended with it (app/store's caseWire).
+type casePayload struct {
+	Number    string          `json:"number"`
+	Item      string          `json:"item"`
+	Name      string          `json:"applicant_name"`
+	IDNumber  string          `json:"applicant_id"`
+	Phone     string          `json:"applicant_phone"`
+	Received  []int           `json:"received"`
+	Missing   []int           `json:"missing"`
+	Reason    string          `json:"reason"`
+	State     app.CaseState   `json:"state"`
+	Window    int             `json:"window"`
+	Clerk     string          `json:"clerk"`
+	Ticket    string          `json:"ticket"`
+	Submitted time.Time       `json:"submitted_at"`
+	Accepted  *time.Time      `json:"accepted_at"`
+	Due       app.Date        `json:"due"`
+	Statutory app.Date        `json:"statutory_due"`
+	Events    []app.CaseEvent `json:"events"`
+}
+
+// ratingPayload is an OpRating operation's payload.
+type ratingPayload struct {
+	Rating   app.Rating    `json:"rating"`
+	FollowUp *app.FollowUp `json:"follow_up"`
+}
+
+// followUpPayload is an OpFollowUp operation's payload.
+type followUpPayload struct {
+	Rating   string    `json:"rating"`
+	Actor    string    `json:"actor"`
+	Note     string    `json:"note"`
+	Resolved time.Time `json:"resolved_at"`
+}
+
+// prepared is one operation decoded and checked, ready to write.
+type prepared struct {
+	op       wire.Op
+	reject   string
+	kase     *casePayload
+	sealed   [4][]byte // a case's name, ID number and phone sealed, and the ID's look-up hash
+	rating   *ratingPayload
+	followUp *followUpPayload
+}
+
+// Push applies a terminal's batch in one transaction. Operations central
+// already holds (by sequence or by operation id) are skipped; a batch that
+// starts after a gap is refused with *GapError; an operation that cannot
+// be applied is recorded as refused, with the reason, and counts as held,
+// so the terminal shows it to staff instead of sending it forever.
+func (c *Central) Push(ctx context.Context, terminal string, b wire.PushBatch) (wire.PushAnswer, error) {
+	if err := b.Validate(); err != nil {
+		return wire.PushAnswer{}, err
+	}
+	if b.Terminal != terminal {
+		return wire.PushAnswer{}, fmt.Errorf("%w: the batch names terminal %s but terminal %s sent it", app.ErrInvalidInput, b.Terminal, terminal)
+	}
+	cat, err := c.catalogNow(ctx)
+	if err != nil {
+		return wire.PushAnswer{}, err
+	}
+	now := c.now()
+	preps := c.prepareAll(b.Ops, terminal, cat, now)
+	g := c.gateFor(terminal)
+	load := func() (int64, error) {
+		var held int64
+		err := c.q().row(ctx, `SELECT last_seq FROM terminals WHERE id = ?`, terminal).Scan(&held)
+		return held, err
+	}
+	if err := g.enter(ctx, b.Ops[0].Seq, load); err != nil {
+		return wire.PushAnswer{}, err
+	}
+	var ans wire.PushAnswer
+	err = c.tx(ctx, func(x q) error {
+		ans = wire.PushAnswer{}
+		var last int64
+		var hall string
+		err := x.row(ctx, `UPDATE terminals SET last_seen = ? WHERE id = ? RETURNING last_seq, hall`, stamp(now), terminal).Scan(&last, &hall)
+		if err != nil {
+			return fmt.Errorf("terminal %s: %w", terminal, err)
+		}
+		first, final := b.Ops[0].Seq, b.Ops[len(b.Ops)-1].Seq
+		if first > last+1 {
+			return &GapError{Expected: last + 1}
+		}
+		ans.Held = max(last, final)
+		// What central held already is checked against the batch (a
+		// terminal restored from an old backup reuses sequences), and its
+		// refusals are told again: the answer that carried them may be the
+		// one that was lost.
+		if first <= last {
+			rows, err := x.query(ctx, `SELECT seq, op_id, rejected FROM ops WHERE terminal = ? AND seq >= ? AND seq <= ? ORDER BY seq`,
+				terminal, first, min(last, final))
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var r wire.Rejected
+				if err := rows.Scan(&r.Seq, &r.ID, &r.Reason); err != nil {
+					rows.Close()
+					return err
+				}
+				if sent := b.Ops[r.Seq-first].ID; sent != r.ID {
+					rows.Close()
+					return fmt.Errorf("%w: operation %d is %s here but the terminal now sends %s under that number; its database may have been restored from an old backup", ErrConflict, r.Seq, r.ID, sent)
+				}
+				if r.Reason != "" {
+					ans.Rejected = append(ans.Rejected, r)
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		fresh := preps[:0:0]
+		for _, p := range preps {
+			if p.op.Seq > last {
+				fresh = append(fresh, p)
+			} else {
+				ans.Skipped++
+			}
+		}
+		if len(fresh) == 0 {
+			return nil
+		}
+		if err := c.checkFollowUps(ctx, x, fresh); err != nil {
+			return err
+		}
+		// The operations first: one that central holds under another
+		// sequence (its id is unique) is not inserted, and so not applied.
+		received := stamp(now)
+		opRows := make([][]any, len(fresh))
+		for i, p := range fresh {
+			opRows[i] = []any{terminal, p.op.Seq, p.op.ID, p.op.Kind, p.op.Entity, p.reject, received}
+		}
+		n, err := x.bulkCount(ctx, `ops (terminal, seq, op_id, kind, entity, rejected, received_at)`, 7, opRows, `ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		inserted := func(string) bool { return true }
+		if n < int64(len(opRows)) {
+			// Some ids were held already under other sequences: the rows
+			// this batch wrote are the ones under its own sequences.
+			mine, err := existing(ctx, x, `SELECT op_id FROM ops WHERE terminal = ? AND seq >= ? AND op_id IN `, []any{terminal, fresh[0].op.Seq}, func(yield func(string) bool) {
+				for _, p := range fresh {
+					if !yield(p.op.ID) {
+						return
+					}
+				}
+			})
+			if err != nil {
+				return err
+			}
+			inserted = func(id string) bool { return mine[id] }
+		}
+		var caseRows, eventRows, ratingRows [][]any
+		lastOfCase := map[string]int{}
+		for i := range fresh {
+			p := &fresh[i]
+			if !inserted(p.op.ID) {
+				p.reject, p.kase, p.rating, p.followUp = "", nil, nil, nil
+				ans.Skipped++
+				continue
+			}
+			if p.reject != "" {
+				ans.Rejected = append(ans.Rejected, wire.Rejected{Seq: p.op.Seq, ID: p.op.ID, Reason: p.reject})
+				continue
+			}
+			ans.Applied++
+			switch {
+			case p.kase != nil:
+				if j, ok := lastOfCase[p.kase.Number]; ok {
+					caseRows[j] = caseRow(p, terminal, hall, now)
+				} else {
+					lastOfCase[p.kase.Number] = len(caseRows)
+					caseRows = append(caseRows, caseRow(p, terminal, hall, now))
+				}
+				for _, e := range p.kase.Events {
+					eventRows = append(eventRows, []any{e.Case, e.Seq, e.Actor, e.Action, string(e.State), stamp(e.At), e.Note, e.PrevHash, e.Hash})
+				}
+			case p.rating != nil:
+				r, fu := p.rating.Rating, p.rating.FollowUp
+				reasons, _ := json.Marshal(r.Reasons)
+				if r.Reasons == nil {
+					reasons = []byte("[]")
+				}
+				due := ""
+				if fu != nil {
+					due = string(fu.Due)
+				}
+				ratingRows = append(ratingRows, []any{r.ID, terminal, int(r.Level), string(reasons),
+					c.keys.Seal(r.Comment, "rating/"+r.ID+"/comment"), r.Ticket, r.Case, r.Window, r.Clerk, stamp(r.At), due})
+			}
+		}
+		if err := x.bulk(ctx, `cases (number, terminal, hall, item_code, name_sealed, id_sealed, phone_sealed, id_index,
+			received, missing, reason, state, window_no, clerk, ticket, submitted_at, accepted_at, due_date, statutory_date, updated_at)`,
+			20, caseRows, `ON CONFLICT (number) DO UPDATE SET item_code = excluded.item_code, name_sealed = excluded.name_sealed,
+			id_sealed = excluded.id_sealed, phone_sealed = excluded.phone_sealed, id_index = excluded.id_index,
+			received = excluded.received, missing = excluded.missing, reason = excluded.reason, state = excluded.state,
+			window_no = excluded.window_no, clerk = excluded.clerk, ticket = excluded.ticket, submitted_at = excluded.submitted_at,
+			accepted_at = excluded.accepted_at, due_date = excluded.due_date, statutory_date = excluded.statutory_date,
+			updated_at = excluded.updated_at`); err != nil {
+			return err
+		}
+		if err := x.bulk(ctx, `case_events (case_number, seq, actor, action, state, at, note, prev_hash, hash)`, 9, eventRows,
+			`ON CONFLICT (case_number, seq) DO NOTHING`); err != nil {
+			return err
+		}
+		if err := x.bulk(ctx, `ratings (id, terminal, level, reasons, comment_sealed, ticket, case_number, window_no, clerk, at, follow_up_due)`,
+			11, ratingRows, `ON CONFLICT (id) DO NOTHING`); err != nil {
+			return err
+		}
+		for _, p := range fresh {
+			if p.followUp == nil || p.reject != "" {
+				continue
+			}
+			if _, err := x.exec(ctx, `UPDATE ratings SET resolved_at = ?, resolution = ? WHERE id = ?`,
+				stamp(p.followUp.Resolved), p.followUp.Actor+": "+p.followUp.Note, p.followUp.Rating); err != nil {
+				return err
+			}
+		}
+		_, err = x.exec(ctx, `UPDATE terminals SET last_seq = ? WHERE id = ?`, ans.Held, terminal)
+		return err
+	})
+	var gap *GapError
+	switch {
+	case err == nil:
+		g.leave(ans.Held)
+	case errors.As(err, &gap):
+		g.leave(gap.Expected - 1)
+	default:
+		g.leave(-1)
+	}
+	if err != nil {
+		return wire.PushAnswer{}, fmt.Errorf("push from %s: %w", terminal, err)
+	}
+	c.log.Debug("batch applied", "terminal", terminal, "held", ans.Held, "applied", ans.Applied,
+		"skipped", ans.Skipped, "rejected", len(ans.Rejected))
+	return ans, nil
+}
+
+// prepareAll prepares a batch's operations on every core: decoding,
+// checking and sealing are most of a batch's work, and each operation's is
+// its own.
+func (c *Central) prepareAll(ops []wire.Op, terminal string, cat *app.Catalog, now time.Time) []prepared {
+	preps := make([]prepared, len(ops))
+	workers := min(runtime.GOMAXPROCS(0), (len(ops)+63)/64)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(ops); i += workers {
+				preps[i] = c.prepare(ops[i], terminal, cat, now)
+			}
+		}()
+	}
+	wg.Wait()
+	return preps
+}
+
+// prepare decodes and checks one operation; what is wrong with it becomes
+// its refusal reason, in words staff at the hall understand.
+func (c *Central) prepare(op wire.Op, terminal string, cat *app.Catalog, now time.Time) prepared {
+	p := prepared{op: op}
+	if op.Oversize {
+		p.reject = fmt.Sprintf("the operation is larger than %d bytes and cannot be taken in", wire.MaxOpPayload)
+		return p
+	}
+	reject := func(format string, args ...any) prepared {
+		p.reject = fmt.Sprintf(format, args...)
+		p.kase, p.rating, p.followUp = nil, nil, nil
+		return p
+	}
+	switch op.Kind {
+	case app.OpCase:
+		var k casePayload
+		if err := json.Unmarshal(op.Payload, &k); err != nil {
+			return reject("the case payload is malformed: %v", err)
+		}
+		p.kase = &k
+		if k.Number != op.Entity {
+			return reject("the payload is case %q but the operation names %q", k.Number, op.Entity)
+		}
+		if !strings.HasPrefix(k.Number, terminal+"-") {
+			return reject("case number %q was not issued by terminal %s", k.Number, terminal)
+		}
+		item, ok := cat.Item(k.Item)
+		if !ok {
+			return reject("unknown item code %q: it is not in central's catalogue (version %d)", k.Item, cat.Version)
+		}
+		if !k.State.Valid() {
+			return reject("case %s: %q is not a case state", k.Number, k.State)
+		}
+		if strings.TrimSpace(k.Name) == "" {
+			return reject("case %s: the applicant's name is empty", k.Number)
+		}
+		if _, err := app.ParseIDNumber(k.IDNumber, now); err != nil {
+			return reject("case %s: the applicant's ID number is not valid", k.Number)
+		}
+		for _, m := range slices.Concat(k.Received, k.Missing) {
+			if m < 0 || m >= len(item.Materials) {
+				return reject("case %s: item %s has no material number %d", k.Number, item.Code, m)
+			}
+		}
+		if k.Submitted.IsZero() {
+			return reject("case %s: the time of intake is missing", k.Number)
+		}
+		if len(k.Events) == 0 {
+			return reject("case %s: the operation carries no event", k.Number)
+		}
+		for i, e := range k.Events {
+			switch {
+			case e.Case != k.Number:
+				return reject("case %s: step %d belongs to case %q", k.Number, e.Seq, e.Case)
+			case e.Seq < 1 || (i > 0 && e.Seq != k.Events[i-1].Seq+1):
+				return reject("case %s: step %d is out of order", k.Number, e.Seq)
+			case i > 0 && e.PrevHash != k.Events[i-1].Hash:
+				return reject("case %s: step %d does not follow step %d", k.Number, e.Seq, e.Seq-1)
+			case e.Hash != e.ComputeHash():
+				return reject("case %s: step %d does not match its hash; it was altered", k.Number, e.Seq)
+			}
+		}
+		p.sealed = [4][]byte{
+			c.keys.Seal(k.Name, "case/"+k.Number+"/name"),
+			c.keys.Seal(k.IDNumber, "case/"+k.Number+"/id"),
+			c.keys.Seal(k.Phone, "case/"+k.Number+"/phone"),
+			c.keys.Index("id", k.IDNumber),
+		}
+	case app.OpRating:
+		var r ratingPayload
+		if err := json.Unmarshal(op.Payload, &r); err != nil {
+			return reject("the rating payload is malformed: %v", err)
+		}
+		p.rating = &r
+		if r.Rating.ID != op.Entity {
+			return reject("the payload is rating %q but the operation names %q", r.Rating.ID, op.Entity)
+		}
+		if err := r.Rating.Validate(); err != nil {
+			return reject("rating %s: %v", r.Rating.ID, strings.ReplaceAll(err.Error(), "\n", " "))
+		}
+	case app.OpFollowUp:
+		var f followUpPayload
+		if err := json.Unmarshal(op.Payload, &f); err != nil {
+			return reject("the follow-up payload is malformed: %v", err)
+		}
+		p.followUp = &f
+		if f.Rating != op.Entity {
+			return reject("the payload is the follow-up of rating %q but the operation names %q", f.Rating, op.Entity)
+		}
+		if strings.TrimSpace(f.Note) == "" || f.Actor == "" || f.Resolved.IsZero() {
+			return reject("follow-up of rating %s: who, what and when must all be given", f.Rating)
+		}
+	default:
+		return reject("unknown operation kind %q", op.Kind)
+	}
+	return p
+}
+
+// checkFollowUps refuses a follow-up of a rating central does not hold and
+// that the batch does not bring before it.
+func (c *Central) checkFollowUps(ctx context.Context, x q, fresh []prepared) error {
+	var want []string
+	for _, p := range fresh {
+		if p.followUp != nil && p.reject == "" {
+			want = append(want, p.followUp.Rating)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	held, err := existing(ctx, x, `SELECT id FROM ratings WHERE id IN `, nil, slices.Values(want))
+	if err != nil {
+		return err
+	}
+	for i := range fresh {
+		p := &fresh[i]
+		if p.rating != nil && p.reject == "" {
+			held[p.rating.Rating.ID] = true
+		}
+		if p.followUp != nil && p.reject == "" && !held[p.followUp.Rating] {
+			p.reject = fmt.Sprintf("follow-up of rating %s: central does not hold that rating", p.followUp.Rating)
+			p.followUp = nil
+		}
+	}
+	return nil
+}
+
+// existing returns which of the keys the query (ending in IN, after the
+// parameters in prefix) finds.
+func existing(ctx context.Context, x q, query string, prefix []any, keys iter.Seq[string]) (map[string]bool, error) {
+	var args []any
+	for k := range keys {
+		args = append(args, k)
+	}
+	found := map[string]bool{}
+	for len(args) > 0 {
+		n := min(len(args), 1000)
+		rows, err := x.query(ctx, query+"("+strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+")", append(slices.Clip(prefix), args[:n]...)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			found[k] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		args = args[n:]
+	}
+	return found, nil
+}
+
+func caseRow(p *prepared, terminal, hall string, now time.Time) []any {
+	k := p.kase
+	accepted := ""
+	if k.Accepted != nil {
+		accepted = stamp(*k.Accepted)
+	}
+	return []any{k.Number, terminal, hall, k.Item, p.sealed[0], p.sealed[1], p.sealed[2], p.sealed[3],
+		jsonInts(k.Received), jsonInts(k.Missing), k.Reason, string(k.State), k.Window, k.Clerk, k.Ticket,
+		stamp(k.Submitted), accepted, string(k.Due), string(k.Statutory), stamp(now)}
+}
+
+func jsonInts(xs []int) string {
+	if len(xs) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(xs)
+	return string(b)
+}

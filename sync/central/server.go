@@ -1,0 +1,239 @@
+package central
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"onewindow/app"
+	"onewindow/sync/wire"
+)
+
+// ServerOptions configure central's HTTP API.
+type ServerOptions struct {
+	// AdminToken lets a department's back office record opinions over the
+	// API. Empty turns that API off.
+	AdminToken string
+}
+
+// Handler is central's HTTP API (wire.Path*).
+func (c *Central) Handler(opt ServerOptions) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+wire.PathHealth, c.handleHealth)
+	mux.HandleFunc("POST "+wire.PathEnrol, c.handleEnrol)
+	mux.HandleFunc("POST "+wire.PathPush, c.authenticated(c.handlePush))
+	mux.HandleFunc("GET "+wire.PathChanges, c.authenticated(c.handleChanges))
+	mux.HandleFunc("GET "+wire.PathSnapshot, c.authenticated(c.handleSnapshot))
+	mux.HandleFunc("POST "+wire.PathOpinions, c.admin(opt.AdminToken, c.handleOpinion))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		c.problem(w, r, http.StatusNotFound, fmt.Errorf("%w: no such API: %s %s", app.ErrNotFound, r.Method, r.URL.Path))
+	})
+	return mux
+}
+
+type ctxKey int
+
+const (
+	terminalKey ctxKey = iota
+	hallKey
+)
+
+// authenticated admits a request carrying "Authorization: Bearer
+// <terminal>:<secret>" of an enrolled terminal that was not revoked.
+func (c *Central) authenticated(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		cred, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		terminal, secret, ok2 := strings.Cut(cred, ":")
+		if !ok || !ok2 || terminal == "" || secret == "" {
+			c.problem(w, r, http.StatusUnauthorized, fmt.Errorf("%w: the request carries no terminal credentials", ErrUnauthorized))
+			return
+		}
+		hall, err := c.Authenticate(r.Context(), terminal, secret)
+		if err != nil {
+			c.fail(w, r, err)
+			return
+		}
+		ctx := context.WithValue(context.WithValue(r.Context(), terminalKey, terminal), hallKey, hall)
+		next(w, r.WithContext(ctx))
+	}
+}
+
+func (c *Central) admin(token string, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if token == "" {
+			c.problem(w, r, http.StatusForbidden, errors.New("the back-office API is turned off on this central; use 'onewindow central decide'"))
+			return
+		}
+		got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if subtle.ConstantTimeCompare([]byte(hashSecret(got)), []byte(hashSecret(token))) != 1 {
+			c.problem(w, r, http.StatusUnauthorized, errors.New("the back-office token is missing or wrong"))
+			return
+		}
+		next(w, r)
+	}
+}
+
+func (c *Central) handleHealth(w http.ResponseWriter, r *http.Request) {
+	v, err := c.Version(r.Context())
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.reply(w, http.StatusOK, wire.Health{OK: true, Store: c.d.name, Version: v, Time: c.now().UTC()})
+}
+
+func (c *Central) handleEnrol(w http.ResponseWriter, r *http.Request) {
+	var req wire.EnrolRequest
+	if !c.readJSON(w, r, 16<<10, &req) {
+		return
+	}
+	ans, err := c.Enrol(r.Context(), req.Code, req.Terminal)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.reply(w, http.StatusOK, ans)
+}
+
+func (c *Central) handlePush(w http.ResponseWriter, r *http.Request) {
+	var b wire.PushBatch
+	if !c.readJSON(w, r, wire.MaxBatchBytes, &b) {
+		return
+	}
+	ans, err := c.Push(r.Context(), r.Context().Value(terminalKey).(string), b)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.reply(w, http.StatusOK, ans)
+}
+
+func (c *Central) handleChanges(w http.ResponseWriter, r *http.Request) {
+	since, err := strconv.ParseInt(r.URL.Query().Get("since"), 10, 64)
+	if err != nil {
+		c.problem(w, r, http.StatusBadRequest, fmt.Errorf("%w: since must be the cursor, a whole number", app.ErrInvalidInput))
+		return
+	}
+	limit := 0
+	if s := r.URL.Query().Get("limit"); s != "" {
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 {
+			c.problem(w, r, http.StatusBadRequest, fmt.Errorf("%w: limit must be a positive whole number", app.ErrInvalidInput))
+			return
+		}
+	}
+	ans, err := c.Changes(r.Context(), r.Context().Value(hallKey).(string), since, limit)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.reply(w, http.StatusOK, ans)
+}
+
+func (c *Central) handleSnapshot(w http.ResponseWriter, r *http.Request) {
+	snap, err := c.Snapshot(r.Context(), r.Context().Value(hallKey).(string))
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.reply(w, http.StatusOK, snap)
+}
+
+func (c *Central) handleOpinion(w http.ResponseWriter, r *http.Request) {
+	var o wire.Opinion
+	if !c.readJSON(w, r, 64<<10, &o) {
+		return
+	}
+	ans, err := c.RecordOpinion(r.Context(), o)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.reply(w, http.StatusOK, ans)
+}
+
+// readJSON reads a JSON body, gzip-compressed or not, of at most limit bytes
+// once decompressed, strictly. On failure it has answered already.
+func (c *Central) readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		c.problem(w, r, http.StatusUnsupportedMediaType, fmt.Errorf("the body must be application/json, not %s", ct))
+		return false
+	}
+	var gz bool
+	switch enc := r.Header.Get("Content-Encoding"); enc {
+	case "":
+	case "gzip":
+		gz = true
+	default:
+		c.problem(w, r, http.StatusUnsupportedMediaType, fmt.Errorf("content encoding %q is not understood; use gzip", enc))
+		return false
+	}
+	data, err := wire.ReadBody(http.MaxBytesReader(w, r.Body, limit+1), gz, limit)
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.Is(err, wire.ErrTooLarge) || errors.As(err, &tooBig):
+		c.problem(w, r, http.StatusRequestEntityTooLarge, fmt.Errorf("the body is larger than %d bytes", limit))
+		return false
+	case err != nil:
+		c.problem(w, r, http.StatusBadRequest, err)
+		return false
+	}
+	if err := wire.Decode(data, v); err != nil {
+		c.problem(w, r, http.StatusBadRequest, err)
+		return false
+	}
+	return true
+}
+
+// fail answers with the status err calls for.
+func (c *Central) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var gap *GapError
+	switch {
+	case errors.As(err, &gap):
+		w.Header().Set(wire.HeaderExpected, strconv.FormatInt(gap.Expected, 10))
+		c.reply(w, http.StatusConflict, wire.Problem{Error: err.Error(), Expected: gap.Expected})
+		return
+	case errors.Is(err, app.ErrInvalidInput), errors.Is(err, app.ErrInvalidCatalog):
+		c.problem(w, r, http.StatusBadRequest, err)
+	case errors.Is(err, ErrUnauthorized):
+		c.problem(w, r, http.StatusUnauthorized, err)
+	case errors.Is(err, ErrRevoked):
+		c.problem(w, r, http.StatusForbidden, err)
+	case errors.Is(err, app.ErrNotFound):
+		c.problem(w, r, http.StatusNotFound, err)
+	case errors.Is(err, ErrConflict), errors.Is(err, app.ErrStaleCatalog):
+		c.problem(w, r, http.StatusConflict, err)
+	case errors.Is(err, ErrCursorGone):
+		c.problem(w, r, http.StatusGone, err)
+	case errors.Is(err, ErrNotReady):
+		w.Header().Set("Retry-After", "60")
+		c.problem(w, r, http.StatusServiceUnavailable, err)
+	case errors.Is(err, context.Canceled):
+		// The client went away; there is nobody to answer.
+	default:
+		c.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		c.problem(w, r, http.StatusInternalServerError, errors.New("central failed to handle the request; it is logged"))
+	}
+}
+
+func (c *Central) problem(w http.ResponseWriter, r *http.Request, status int, err error) {
+	if status < 500 {
+		c.log.Debug("request refused", "method", r.Method, "path", r.URL.Path, "status", status)
+	}
+	c.reply(w, status, wire.Problem{Error: err.Error()})
+}
+
+func (c *Central) reply(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"error":"central could not encode its answer"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	w.Write(body)
+}
