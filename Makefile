@@ -8,7 +8,7 @@ ifneq ($(wildcard /usr/local/go/bin/go),)
 export PATH := $(PATH):/usr/local/go/bin
 endif
 
-.PHONY: test build bench clean deps
+.PHONY: demo test build bench clean deps screenshots
 
 test: deps
 	go vet ./...
@@ -17,10 +17,20 @@ test: deps
 build: deps
 	go build -o bin/onewindow ./cmd/onewindow
 
+# The whole hall on this machine: central, hub, simulated devices, kiosk,
+# window terminal and hall screen. Needs a display; without one, the demo
+# says how to run it under xvfb-run. Flags: make demo DEMOFLAGS=-no-central
+demo: build
+	./bin/onewindow demo $(DEMOFLAGS)
+
 # Benchmarks only (-run '^$$' skips the tests). For the medians that
 # BENCHMARKS.md reports, add runs: make bench BENCHFLAGS=-count=5
 bench: deps
 	go test -run '^$$' -bench . -benchmem $(BENCHFLAGS) ./...
+
+# Screenshots of the real windows under Xvfb, into docs/screenshots/.
+screenshots: build
+	bash packaging/screenshots.sh
 
 clean:
 	rm -rf bin

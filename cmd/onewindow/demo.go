@@ -1,0 +1,475 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"onewindow/app"
+	"onewindow/app/config"
+	"onewindow/app/pii"
+	"onewindow/app/store"
+	"onewindow/device/sim/idreadersim"
+	"onewindow/device/sim/simctl"
+	"onewindow/sync/hub"
+	"onewindow/ui/simpanel"
+)
+
+func init() {
+	register(command{
+		name:    "demo",
+		summary: "run a whole hall on this machine: central, hub, simulated devices, kiosk, window terminal, hall screen",
+		run:     runDemo,
+	})
+}
+
+const demoUsage = `Usage: onewindow demo [-dir FOLDER] [-no-central]
+
+Runs a whole service hall on one machine, wired together as in a real
+hall: an embedded central platform with the sample catalogue, the hall
+hub, a simulator for every device (on pseudo-terminals), a kiosk, a clerk's
+window terminal and the hall screen, each in its own window, and a control
+panel that plays the hardware's part: place an ID card, run the printer out
+of paper, press a window's caller key. The kiosk's simulators also read
+commands on standard input (type help).
+
+Everything is kept in FOLDER (default: a new temporary folder, removed on
+exit); printed tickets and receipts are drawn there as PNG files under
+pages/. Needs a display: on a machine without one, run it under Xvfb.
+`
+
+// demoHallCode is the sample hall's code (assets/hall/sample.json).
+const demoHallCode = "330106"
+
+// demoWindows are the windows whose caller keys the control panel offers.
+var demoWindows = []int{1, 2, 3, 5}
+
+func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return demoMain(ctx, args, os.Stdin, stdout, stderr)
+}
+
+func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := commandFlags("demo", demoUsage)
+	dir := fs.String("dir", "", "the `folder` for the demo's databases, device links and printed pages")
+	noCentral := fs.Bool("no-central", false, "run without the embedded central platform (the kiosk then shows it offline)")
+	screen := fs.String("screen", "all", "which screens to show: all, or only kiosk or display, full screen (for screenshots)")
+	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() != 0 || *screen != "all" && *screen != "kiosk" && *screen != "display" {
+		fmt.Fprintf(stderr, "onewindow demo: takes no arguments, and -screen all, kiosk or display; run 'onewindow demo -h' for help\n")
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "onewindow demo: %v\n", err)
+		return 1
+	}
+	if err := needDisplay(); err != nil {
+		return fail(err)
+	}
+	if *dir == "" {
+		d, err := os.MkdirTemp("", "onewindow-demo-")
+		if err != nil {
+			return fail(err)
+		}
+		defer os.RemoveAll(d)
+		*dir = d
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	h, err := startDemoHall(ctx, *dir, log)
+	if err != nil {
+		return fail(err)
+	}
+	defer h.close()
+	if !*noCentral {
+		syncer, url, err := startDemoCentral(ctx, *dir, h.kioskStore, log)
+		if err != nil {
+			log.Warn("the demo runs without central: the kiosk shows it offline", "err", err)
+		} else {
+			h.syncer, h.centralURL = syncer, url
+		}
+	}
+
+	a := fyneapp.NewWithID("cn.gov.onewindow.demo")
+	devs := openKioskDevices(h.kioskConfig, log)
+	defer devs.close()
+	kw, err := startKiosk(ctx, a, kioskParts{store: h.kioskStore, hubURL: h.hubURL, hallKey: h.hallKey,
+		terminal: "K01", log: log.With("role", "kiosk"), reader: devs.reader, printer: devs.printer,
+		scanner: devs.scanner, syncer: h.syncer})
+	if err != nil {
+		return fail(err)
+	}
+	if *screen != "kiosk" {
+		if err := startDemoDisplay(ctx, h, stderr, *screen == "display"); err != nil {
+			log.Warn("the demo runs without the hall screen", "err", err)
+		}
+	}
+	if *screen == "all" {
+		if err := startDemoWindow(ctx, h, stderr); err != nil {
+			log.Warn("the demo runs without a window terminal", "err", err)
+		}
+	}
+	panel := a.NewWindow("onewindow demo · 模拟设备 simulators")
+	panel.SetContent(simpanel.New(simpanel.Config{
+		Kiosk: h.kioskSims.Exec, Cards: demoCards(), Call: h.callNext, Windows: demoWindows,
+	}).Content())
+	panel.Resize(fyne.NewSize(640, 720))
+	// In the demo the kiosk and the panel may be closed; closing either
+	// ends the demo, and with it the other terminals.
+	for _, w := range []fyne.Window{kw, panel} {
+		w.SetCloseIntercept(a.Quit)
+	}
+
+	fmt.Fprintf(stdout, "onewindow demo: the hall runs in %s\n", *dir)
+	fmt.Fprintf(stdout, "  hub %s, printed pages in %s\n", h.hubURL, filepath.Join(*dir, "kiosk-devices", "pages"))
+	fmt.Fprint(stdout, indent(h.kioskSims.Describe()))
+	fmt.Fprintf(stdout, "  window %d's clerk logs in as S1001 with the password %q\n", demoWindow, samplePassword)
+	fmt.Fprintln(stdout, "  the control panel window drives the devices; so do commands here (help lists them)")
+	go func() {
+		if err := h.console(ctx, stdin, stdout); errors.Is(err, simctl.ErrQuit) {
+			fyne.Do(a.Quit)
+		}
+	}()
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	switch *screen {
+	case "kiosk":
+		kw.SetFullScreen(true)
+		kw.Show()
+	case "display":
+		// The hall screen is its own process; this one keeps the hall
+		// running behind it with no window of its own.
+		<-ctx.Done()
+		return 0
+	default:
+		kw.Show()
+		panel.Show()
+	}
+	a.Run()
+	return 0
+}
+
+// console reads the simulators' commands on in, and two more: "issue A"
+// takes a number as a kiosk would, "call N" presses window N's caller key.
+func (h *demoHall) console(ctx context.Context, in io.Reader, out io.Writer) error {
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(in)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case line, ok := <-lines:
+			if !ok {
+				return io.EOF
+			}
+			f := strings.Fields(line)
+			var msg string
+			var err error
+			switch {
+			case len(f) == 0:
+				continue
+			case f[0] == "quit" || f[0] == "exit":
+				return simctl.ErrQuit
+			case f[0] == "help":
+				msg = simctl.Help() + "\n  issue CATEGORY                take a number in CATEGORY (A–H) as a kiosk would\n  call N                        press window N's caller key (the hub calls the next citizen)"
+			case f[0] == "issue" && len(f) == 2:
+				msg, err = h.issue(f[1])
+			case f[0] == "call" && len(f) == 2:
+				var n int
+				if n, err = strconv.Atoi(f[1]); err == nil {
+					msg, err = h.callNext(n)
+				}
+			default:
+				msg, err = h.kioskSims.Exec(line)
+			}
+			if err != nil {
+				fmt.Fprintln(out, "error:", err)
+			} else if msg != "" {
+				fmt.Fprintln(out, msg)
+			}
+		}
+	}
+}
+
+// demoHall is the hall's back room in the demo: the hub, its store, the
+// kiosk's store and the simulators.
+type demoHall struct {
+	dir         string
+	keys        *pii.Keys
+	hallKey     string
+	hubURL      string
+	hubStore    *store.Store
+	kioskStore  *store.Store
+	kioskSims   *simctl.Set
+	windowSims  *simctl.Set
+	kioskConfig *config.Config
+	syncer      app.Syncer
+	centralURL  string
+	server      *http.Server
+	// windowRunning is set once the window terminal's process started: its
+	// caller keypad is then on the window simulators' bus.
+	windowRunning bool
+	log           *slog.Logger
+}
+
+func startDemoHall(ctx context.Context, dir string, log *slog.Logger) (*demoHall, error) {
+	h := &demoHall{dir: dir, log: log}
+	var err error
+	if h.keys, err = pii.LoadOrCreate(filepath.Join(dir, "personal-data.key")); err != nil {
+		return nil, err
+	}
+	b := make([]byte, 32)
+	rand.Read(b)
+	h.hallKey = hex.EncodeToString(b)
+	if err := os.WriteFile(filepath.Join(dir, "hall.key"), []byte(h.hallKey+"\n"), 0o600); err != nil {
+		return nil, err
+	}
+
+	if h.hubStore, err = store.Open(ctx, filepath.Join(dir, "hub.db"), store.Options{Terminal: "HUB", Keys: h.keys}); err != nil {
+		return nil, err
+	}
+	if h.kioskStore, err = store.Open(ctx, filepath.Join(dir, "kiosk.db"), store.Options{Terminal: "K01", Keys: h.keys}); err != nil {
+		h.close()
+		return nil, err
+	}
+	for _, s := range []*store.Store{h.hubStore, h.kioskStore} {
+		if err := store.LoadSample(ctx, s); err != nil {
+			h.close()
+			return nil, fmt.Errorf("loading the sample hall: %w", err)
+		}
+	}
+	srv, err := hub.New(h.hubStore, h.hallKey, log.With("role", "hub"))
+	if err != nil {
+		h.close()
+		return nil, err
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		h.close()
+		return nil, err
+	}
+	h.hubURL = "http://" + l.Addr().String()
+	h.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go h.server.Serve(l)
+
+	quiet := log.With("role", "sim")
+	for _, s := range []struct {
+		name string
+		set  **simctl.Set
+	}{{"kiosk-devices", &h.kioskSims}, {"window-devices", &h.windowSims}} {
+		d := filepath.Join(dir, s.name)
+		if err := os.MkdirAll(filepath.Join(d, "pages"), 0o755); err != nil {
+			h.close()
+			return nil, err
+		}
+		set, err := simctl.Start(simctl.Config{Dir: d, PagesDir: filepath.Join(d, "pages"), PaperDots: 576, Log: quiet})
+		if err != nil {
+			h.close()
+			return nil, fmt.Errorf("starting the device simulators: %w", err)
+		}
+		*s.set = set
+	}
+	h.kioskConfig = &config.Config{Devices: config.Devices{
+		IDCard:  &config.Serial{Port: h.kioskSims.Path(simctl.IDReader), Baud: 115200},
+		Printer: &config.Printer{Port: h.kioskSims.Path(simctl.Printer), Baud: 9600, NativeQR: true},
+		Scanner: &config.Serial{Port: h.kioskSims.Path(simctl.Scanner), Baud: 9600},
+	}}
+	return h, nil
+}
+
+func (h *demoHall) close() {
+	if h.server != nil {
+		h.server.Close()
+	}
+	for _, s := range []*simctl.Set{h.kioskSims, h.windowSims} {
+		if s != nil {
+			s.Close()
+		}
+	}
+	for _, s := range []*store.Store{h.kioskStore, h.hubStore} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// callNext is a window's caller key. The demo window's key is on the
+// simulated queue bus, so its terminal hears it; the other windows have no
+// terminal in the demo, so their key asks the hub directly.
+func (h *demoHall) callNext(window int) (string, error) {
+	if window == demoWindow && h.windowRunning {
+		return h.windowSims.Exec(fmt.Sprintf("press %d next", 10+window))
+	}
+	c := hub.NewClient(h.hubURL, h.hallKey, 3*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	// A window still serving its last ticket finishes it first, as a
+	// clerk does before calling the next.
+	if st, err := c.Window(ctx, window); err == nil && st.Current != nil {
+		if _, err := c.Finish(ctx, hub.NewRequestID(), window); err != nil && !errors.Is(err, app.ErrNoTicket) {
+			return "", err
+		}
+	}
+	t, err := c.Call(ctx, hub.NewRequestID(), window)
+	if errors.Is(err, app.ErrNoneWaiting) {
+		return fmt.Sprintf("window %d: nobody is waiting", window), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("window %d calls %s", window, t.Code), nil
+}
+
+// issue takes a number in a category, as a kiosk without a card does.
+func (h *demoHall) issue(category string) (string, error) {
+	c := hub.NewClient(h.hubURL, h.hallKey, 3*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	t, err := c.Issue(ctx, store.IssueRequest{RequestID: hub.NewRequestID(), Category: strings.ToUpper(category)})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("issued %s, %d ahead", t.Code, t.Ahead), nil
+}
+
+// demoCards are the sample cards the panel offers, the refused ones last.
+func demoCards() []simpanel.Card {
+	var out []simpanel.Card
+	for i, c := range idreadersim.SampleCards() {
+		out = append(out, simpanel.Card{Index: i, Label: c.Label})
+	}
+	return out
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ") + "\n"
+}
+
+// demoWindow is the window whose clerk's terminal the demo opens; its
+// caller keypad is on the window simulators' queue bus.
+const demoWindow = 1
+
+// The window terminal and the hall screen run as processes of their own,
+// as on a real hall's machines: Fyne's theme and language belong to a whole
+// process, and the kiosk's citizen switching to English or to large text
+// must not switch the clerk's screen or the hall screen too.
+
+// startDemoWindow is where the demo starts the clerk's window terminal, for
+// window demoWindow: `onewindow window` with a configuration written for
+// it, on the window simulators.
+func startDemoWindow(ctx context.Context, h *demoHall, stderr io.Writer) error {
+	hall, err := h.kioskStore.Hall(ctx)
+	if err != nil {
+		return err
+	}
+	var cats []string
+	for _, w := range hall.Windows {
+		if w.Number == demoWindow {
+			cats = w.Categories
+		}
+	}
+	conf := h.terminalConfig("window", "W01") + fmt.Sprintf(`
+[devices.idcard]
+port = %q
+[devices.printer]
+port = %q
+native_qr = true
+[devices.queuebus]
+port = %q
+
+[window]
+number = %d
+categories = [%s]
+`, h.windowSims.Path(simctl.IDReader), h.windowSims.Path(simctl.Printer), h.windowSims.Path(simctl.QueueBus),
+		demoWindow, `"`+strings.Join(cats, `", "`)+`"`)
+	if err := h.spawn(ctx, "window", conf, stderr, "-windowed", "-sample"); err != nil {
+		return err
+	}
+	h.windowRunning = true
+	return nil
+}
+
+// startDemoDisplay starts the hall screen: `onewindow display`.
+func startDemoDisplay(ctx context.Context, h *demoHall, stderr io.Writer, fullScreen bool) error {
+	args := []string{"-sample"}
+	if !fullScreen {
+		args = append(args, "-windowed")
+	}
+	return h.spawn(ctx, "display", h.terminalConfig("display", "D01"), stderr, args...)
+}
+
+// terminalConfig is the start of a configuration file for one of the
+// demo's terminals, in the demo's folder.
+func (h *demoHall) terminalConfig(role, terminal string) string {
+	central := h.centralURL
+	if central == "" {
+		central = "http://127.0.0.1:9" // no central: the terminal finds it offline
+	}
+	return fmt.Sprintf(`role = %q
+hall = %q
+terminal = %q
+
+[hub]
+address = %q
+hall_key_file = "hall.key"
+
+[central]
+url = %q
+
+[paths]
+data_dir = %q
+`, role, demoHallCode, terminal, strings.TrimPrefix(h.hubURL, "http://"), central, role+"-data")
+}
+
+// spawn runs `onewindow ROLE -config FILE ARGS…` until ctx ends, with conf
+// written to FILE in the demo's folder.
+func (h *demoHall) spawn(ctx context.Context, role, conf string, stderr io.Writer, args ...string) error {
+	path := filepath.Join(h.dir, role+".toml")
+	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
+		return err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.CommandContext(ctx, exe, append([]string{role, "-config", path}, args...)...)
+	cmd.Stdout, cmd.Stderr = stderr, stderr
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 5 * time.Second
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go func() {
+		if err := cmd.Wait(); err != nil && ctx.Err() == nil {
+			h.log.Error("a demo terminal stopped", "role", role, "err", err)
+		}
+	}()
+	return nil
+}

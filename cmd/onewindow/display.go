@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"onewindow/app"
+	"onewindow/app/config"
+	"onewindow/app/store"
+	"onewindow/sync/hub"
+	"onewindow/ui/display"
+	"onewindow/ui/sound"
+)
+
+func init() {
+	register(command{
+		name:    "display",
+		summary: "run the hall screen: the numbers called and their windows, waiting counts, calls said aloud",
+		run:     runDisplay,
+	})
+}
+
+const displayUsage = `Usage: onewindow display [-config FILE] [-windowed] [-voice FOLDER] [-calls N] [-sample]
+
+Starts the hall screen full screen (drawn for 1920×1080). It follows the
+hall hub named in [hub] and shows the last calls with their windows, the
+newest highlighted, and how many wait in each queue category. Each call is
+said aloud with the voice pack: the one built in, or the hall's own
+recordings in -voice FOLDER (clips missing there come from the built-in
+pack; see assets/voice/README.md for their names). With no sound device the
+screen runs silently and says so in the log.
+`
+
+func runDisplay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := commandFlags("display", displayUsage)
+	path := fs.String("config", "/etc/onewindow/onewindow.toml", "the terminal's configuration `file`")
+	windowed := fs.Bool("windowed", false, "open in a window instead of full screen; the window can then be closed")
+	voiceDir := fs.String("voice", "", "a `folder` of the hall's own voice clips (WAV)")
+	calls := fs.Int("calls", 8, "how many calls the screen lists")
+	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has none, for the hall's name (demo only)")
+	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() != 0 || *calls < 1 || *calls > 20 {
+		fmt.Fprintf(stderr, "onewindow display: takes no arguments and -calls 1 to 20; run 'onewindow display -h' for help\n")
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "onewindow display: %v\n", err)
+		return 1
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		return fail(err)
+	}
+	if cfg.Role != config.RoleDisplay {
+		return fail(fmt.Errorf("%s is the configuration of a %s terminal, not of a hall screen (role = \"display\")", *path, cfg.Role))
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.Level()}))
+	key, err := cfg.HallKey()
+	if err != nil {
+		return fail(err)
+	}
+	// The hall's name comes from the hall set-up central sent; before
+	// enrolment the screen shows the hall's code.
+	name := app.Text{Zh: cfg.Hall}
+	if s, err := openTerminalStore(ctx, cfg); err == nil {
+		if *sample {
+			if err := store.LoadSample(ctx, s); err != nil {
+				log.Warn("loading the sample hall", "err", err)
+			}
+		}
+		if h, err := s.Hall(ctx); err == nil {
+			name = h.Name
+		}
+		s.Close()
+	}
+	pack, err := voicePack(*voiceDir)
+	if err != nil {
+		return fail(err)
+	}
+	if err := needDisplay(); err != nil {
+		return fail(err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a := fyneapp.NewWithID("cn.gov.onewindow.display")
+	w := startDisplay(ctx, a, displayParts{name: name, hubURL: "http://" + cfg.Hub.Address, hallKey: string(key),
+		pack: pack, calls: *calls, log: log})
+	w.SetFullScreen(!*windowed)
+	if *windowed {
+		w.SetCloseIntercept(a.Quit)
+	}
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	log.Info("hall screen started", "hub", cfg.Hub.Address)
+	w.ShowAndRun()
+	return 0
+}
+
+// displayParts are what a hall screen is wired from.
+type displayParts struct {
+	name    app.Text
+	hubURL  string
+	hallKey string
+	pack    sound.Pack
+	calls   int
+	log     *slog.Logger
+}
+
+// startDisplay makes the hall screen's window in a and starts it
+// following the hub. The window is not shown yet.
+func startDisplay(ctx context.Context, a fyne.App, p displayParts) fyne.Window {
+	w := a.NewWindow("onewindow · " + p.name.Zh)
+	w.Resize(fyne.NewSize(1920, 1080))
+	cfg := display.Config{HallName: p.name, Queue: hub.NewClient(p.hubURL, p.hallKey, 5*time.Second),
+		Log: p.log, Calls: p.calls}
+	if sp := sound.Open(p.log); sp.Available() {
+		if len(p.pack) == 0 {
+			p.log.Warn("no voice pack: calls are announced with a chime")
+		}
+		cfg.Announcer = &sound.Announcer{Pack: p.pack, Speaker: sp, Log: p.log}
+	}
+	d := display.New(w, cfg)
+	d.Run(ctx)
+	return w
+}
+
+// voicePack is the built-in pack with the hall's own clips over it. A
+// hall folder that cannot be read is an error: the hall meant to use it.
+func voicePack(dir string) (sound.Pack, error) {
+	def, err := sound.DefaultPack()
+	if err != nil {
+		return nil, fmt.Errorf("the built-in voice pack: %w", err)
+	}
+	if dir == "" {
+		return def, nil
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, errors.New("-voice " + dir + ": not a folder")
+	}
+	hall, err := sound.LoadPack(os.DirFS(dir), ".")
+	if err != nil {
+		return nil, fmt.Errorf("the hall's voice pack in %s: %w", dir, err)
+	}
+	return def.Over(hall), nil
+}

@@ -1,0 +1,317 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"onewindow/app"
+	"onewindow/app/config"
+	"onewindow/app/store"
+	"onewindow/device/escpos"
+	"onewindow/device/idreader"
+	"onewindow/device/qrscanner"
+	"onewindow/device/serialport"
+	"onewindow/sync/hub"
+	"onewindow/sync/link"
+	"onewindow/ui/kiosk"
+	"onewindow/ui/sound"
+)
+
+func init() {
+	register(command{
+		name:    "kiosk",
+		summary: "run the citizens' self-service kiosk: take a number, service guides, case progress, apply, rate",
+		run:     runKiosk,
+	})
+}
+
+const kioskUsage = `Usage:
+  onewindow kiosk [-config FILE] [-windowed] [-sample] [-pin-file FILE]
+  onewindow kiosk -set-pin [-config FILE] [-pin-file FILE] < pin
+
+Starts the self-service kiosk full screen; citizens cannot close it. The
+configuration's role must be kiosk; [hub] names the hall hub and its key,
+[devices] the ID-card reader and the ticket printer (and a QR scanner, if
+the kiosk has one).
+
+The technician's status page opens with five quick taps on the hall's name
+and a PIN. There is no default PIN: set one at install with -set-pin, which
+reads 6 to 12 digits from standard input and keeps only their hash in the
+PIN file (by default technician.pin in the data folder). Without the file
+the page says it is not set up.
+`
+
+func runKiosk(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return kioskMain(ctx, args, os.Stdin, stdout, stderr)
+}
+
+func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := commandFlags("kiosk", kioskUsage)
+	path := fs.String("config", "/etc/onewindow/onewindow.toml", "the terminal's configuration `file`")
+	windowed := fs.Bool("windowed", false, "open in a window instead of full screen (for a technician's laptop); the window can then be closed")
+	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has none (demo only)")
+	pinFile := fs.String("pin-file", "", "the technician PIN `file` (default: technician.pin in the data folder)")
+	setPIN := fs.Bool("set-pin", false, "read a new technician PIN from standard input, store its hash and exit")
+	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "onewindow kiosk: takes no arguments, got %q; run 'onewindow kiosk -h' for help\n", fs.Args())
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "onewindow kiosk: %v\n", err)
+		return 1
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		return fail(err)
+	}
+	if cfg.Role != config.RoleKiosk {
+		return fail(fmt.Errorf("%s is the configuration of a %s terminal, not of a kiosk (role = \"kiosk\")", *path, cfg.Role))
+	}
+	if *pinFile == "" {
+		*pinFile = filepath.Join(cfg.Paths.DataDir, "technician.pin")
+	}
+	if *setPIN {
+		return setTechnicianPIN(*pinFile, stdin, stdout, stderr)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.Level()}))
+	pin, err := readTechnicianPIN(*pinFile)
+	if err != nil {
+		return fail(err)
+	}
+	if pin == "" {
+		log.Warn("no technician PIN set: the status page stays shut; set one with onewindow kiosk -set-pin", "file", *pinFile)
+	}
+	key, err := cfg.HallKey()
+	if err != nil {
+		return fail(err)
+	}
+	s, err := openTerminalStore(ctx, cfg)
+	if err != nil {
+		return fail(err)
+	}
+	defer s.Close()
+	if *sample {
+		if err := store.LoadSample(ctx, s); err != nil {
+			return fail(fmt.Errorf("loading the sample hall: %w", err))
+		}
+	}
+	if err := needDisplay(); err != nil {
+		return fail(err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	devs := openKioskDevices(cfg, log)
+	defer devs.close()
+	parts := kioskParts{
+		store: s, hubURL: "http://" + cfg.Hub.Address, hallKey: string(key), terminal: cfg.Terminal,
+		pin: pin, log: log, reader: devs.reader, printer: devs.printer, scanner: devs.scanner,
+	}
+	switch l, err := link.New(ctx, s, link.Options{Logger: log}); {
+	case err == nil:
+		parts.syncer = l
+		go l.Run(ctx)
+	case errors.Is(err, app.ErrNotFound):
+		log.Warn("kiosk is not enrolled with central; self-service applications wait in the outbox until it is")
+	default:
+		return fail(err)
+	}
+	a := fyneapp.NewWithID("cn.gov.onewindow.kiosk")
+	w, err := startKiosk(ctx, a, parts)
+	if err != nil {
+		return fail(err)
+	}
+	w.SetFullScreen(!*windowed)
+	if *windowed {
+		w.SetCloseIntercept(a.Quit)
+	}
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	log.Info("kiosk started", "terminal", cfg.Terminal, "hub", cfg.Hub.Address)
+	w.ShowAndRun()
+	return 0
+}
+
+// kioskParts are what a kiosk is wired from; devices and the syncer may be nil.
+type kioskParts struct {
+	store    *store.Store
+	hubURL   string
+	hallKey  string
+	terminal string
+	pin      app.TechnicianPIN
+	log      *slog.Logger
+	reader   *idreader.Reader
+	printer  *escpos.Printer
+	scanner  *qrscanner.Scanner
+	syncer   app.Syncer
+}
+
+// startKiosk makes the kiosk's window in a and starts it watching its
+// devices and the hub. The window is not shown yet.
+func startKiosk(ctx context.Context, a fyne.App, p kioskParts) (fyne.Window, error) {
+	hall, err := p.store.Hall(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("the hall set-up (enrol the kiosk, or start it with -sample): %w", err)
+	}
+	settings, err := p.store.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg := kiosk.Config{
+		HallName: hall.Name, HallKey: []byte(p.hallKey), Terminal: p.terminal,
+		Queue:   hub.NewClient(p.hubURL, p.hallKey, 3*time.Second),
+		Records: p.store, Rules: settings.Queue, PIN: p.pin, Log: p.log,
+		Voice: kioskVoice(p.log),
+	}
+	// Assigned one by one: a nil driver must become a nil interface, which
+	// the kiosk reads as "not set up".
+	if p.reader != nil {
+		cfg.Reader = p.reader
+	}
+	if p.printer != nil {
+		cfg.Printer = p.printer
+	}
+	if p.scanner != nil {
+		cfg.Scanner = p.scanner
+	}
+	if p.syncer != nil {
+		cfg.Syncer = p.syncer
+	}
+	w := a.NewWindow("onewindow · " + hall.Name.Zh)
+	w.Resize(fyne.NewSize(1280, 1024))
+	k, err := kiosk.New(ctx, w, cfg)
+	if err != nil {
+		return nil, err
+	}
+	k.Run(ctx)
+	return w, nil
+}
+
+// kioskVoice is the voice of elderly mode's prompts, or nil without a
+// sound device.
+func kioskVoice(log *slog.Logger) kiosk.Voice {
+	sp := sound.Open(log)
+	if !sp.Available() {
+		return nil
+	}
+	pack, err := sound.DefaultPack()
+	if err != nil {
+		log.Error("voice pack", "err", err)
+		return nil
+	}
+	return &sound.Announcer{Pack: pack, Speaker: sp, Log: log}
+}
+
+// kioskDevices are a kiosk's serial devices; any may be nil.
+type kioskDevices struct {
+	reader  *idreader.Reader
+	printer *escpos.Printer
+	scanner *qrscanner.Scanner
+	ports   []*serialport.Port
+}
+
+func (d *kioskDevices) close() {
+	for _, p := range d.ports {
+		p.Close()
+	}
+}
+
+// openKioskDevices opens the ports named in [devices]. A port missing at
+// start is not fatal: the kiosk still shows guides and issues numbers to
+// photograph, says in plain words what it cannot do, and the log names
+// the port.
+func openKioskDevices(cfg *config.Config, log *slog.Logger) *kioskDevices {
+	d := &kioskDevices{}
+	open := func(name, path string, baud int) *serialport.Port {
+		p, err := serialport.Open(serialport.Config{Device: name, Path: path, Baud: baud,
+			ReadTimeout: 100 * time.Millisecond, ReopenEvery: 2 * time.Second, Log: log})
+		if err != nil {
+			log.Error("kiosk device not available; working without it", "device", name, "err", err)
+			return nil
+		}
+		d.ports = append(d.ports, p)
+		return p
+	}
+	if c := cfg.Devices.Printer; c != nil {
+		if p := open("ticket printer", c.Port, c.Baud); p != nil {
+			opts := escpos.DefaultOptions()
+			opts.NativeQR = c.NativeQR
+			d.printer = escpos.New(p, escpos.Config{Options: opts, Log: log})
+		}
+	}
+	if c := cfg.Devices.IDCard; c != nil {
+		if p := open("ID-card reader", c.Port, c.Baud); p != nil {
+			d.reader = idreader.New(p, idreader.Config{Log: log})
+		}
+	}
+	if c := cfg.Devices.Scanner; c != nil {
+		if p := open("QR scanner", c.Port, c.Baud); p != nil {
+			d.scanner = qrscanner.New(p, qrscanner.Config{Log: log})
+		}
+	}
+	return d
+}
+
+// readTechnicianPIN reads the PIN file; a missing file is no PIN.
+func readTechnicianPIN(path string) (app.TechnicianPIN, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return app.ParseTechnicianPIN(string(data))
+}
+
+// setTechnicianPIN stores the hash of the PIN read from in.
+func setTechnicianPIN(path string, in io.Reader, stdout, stderr io.Writer) int {
+	line, err := bufio.NewReader(in).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		fmt.Fprintf(stderr, "onewindow kiosk -set-pin: %v\n", err)
+		return 1
+	}
+	pin, err := app.NewTechnicianPIN(strings.TrimSpace(line))
+	if err != nil {
+		fmt.Fprintf(stderr, "onewindow kiosk -set-pin: %v\n", err)
+		return 2
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		fmt.Fprintf(stderr, "onewindow kiosk -set-pin: %v\n", err)
+		return 1
+	}
+	if err := os.WriteFile(path, []byte(string(pin)+"\n"), 0o600); err != nil {
+		fmt.Fprintf(stderr, "onewindow kiosk -set-pin: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "technician PIN set in %s\n", path)
+	return 0
+}
+
+// needDisplay says how to run without a screen instead of letting the
+// graphics library crash: a kiosk, a hall screen and the demo need X11
+// (or Wayland).
+func needDisplay() error {
+	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" || os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" {
+		return nil
+	}
+	return errors.New("there is no display (DISPLAY is not set). On a machine without a screen run it under a virtual one:\n" +
+		"  xvfb-run -a -s '-screen 0 1920x1080x24' onewindow ...\n" +
+		"(Debian package xvfb); the screens can then be captured with packaging/screenshots.sh")
+}

@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime/debug"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"onewindow/app"
+	"onewindow/app/config"
+	"onewindow/app/desk"
+	"onewindow/app/store"
+	"onewindow/device/escpos"
+	"onewindow/device/idreader"
+	"onewindow/device/queuebus"
+	"onewindow/device/serialport"
+	"onewindow/sync/hub"
+	"onewindow/sync/link"
+	"onewindow/ui/theme"
+	"onewindow/ui/window"
+)
+
+func init() {
+	register(command{
+		name:    "window",
+		summary: "run a clerk's service-window terminal: call numbers, take in cases, hand out results",
+		run:     runWindow,
+	})
+}
+
+const windowUsage = `Usage: onewindow window [-config FILE] [-windowed] [-sample]
+
+Starts the window terminal full screen: the clerk logs in, calls numbers
+through the hall hub, takes in cases against the catalogue, prints their
+notices, hands out results and collects ratings. The configuration's role
+must be window; [window] gives the window's number and queue categories,
+[hub] the hub's address and hall key, [devices] the ID-card reader, the
+receipt printer and the queue bus (display at the window's number, caller
+keypad at 10 more, rating pad at 20 more). Without the hub or central the
+window still takes in cases.
+`
+
+// samplePassword is what -sample gives staff who have none, so a demo hall
+// can be logged into; a real hall's passwords come from central.
+const samplePassword = "onewindow"
+
+func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := commandFlags("window", windowUsage)
+	path := fs.String("config", "/etc/onewindow/onewindow.toml", "the terminal's configuration `file`")
+	windowed := fs.Bool("windowed", false, "open in a window instead of full screen (for a technician's laptop)")
+	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has none, and give its staff the password \""+samplePassword+"\" (demo only)")
+	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "onewindow window: takes no arguments, got %q; run 'onewindow window -h' for help\n", fs.Args())
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintf(stderr, "onewindow window: %v\n", err)
+		return 1
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		return fail(err)
+	}
+	if cfg.Role != config.RoleWindow || cfg.Window == nil {
+		return fail(fmt.Errorf("%s is the configuration of a %s terminal, not of a window (role = \"window\" with a [window] section)", *path, cfg.Role))
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.Level()}))
+	key, err := cfg.HallKey()
+	if err != nil {
+		return fail(err)
+	}
+	s, err := openTerminalStore(ctx, cfg)
+	if err != nil {
+		return fail(err)
+	}
+	defer s.Close()
+	if *sample {
+		if err := loadSampleWithPasswords(ctx, s); err != nil {
+			return fail(fmt.Errorf("loading the sample hall: %w", err))
+		}
+		fmt.Fprintf(stderr, "onewindow window: sample hall loaded; staff without a password log in with %q\n", samplePassword)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	svc := desk.Services{Store: s, Hub: hub.NewClient("http://"+cfg.Hub.Address, string(key), 3*time.Second),
+		Clock: app.SystemClock{}, Log: log, NewRequestID: hub.NewRequestID}
+	devs, err := openWindowDevices(ctx, cfg, log)
+	if err != nil {
+		return fail(err)
+	}
+	defer devs.close()
+	// Assigned one by one: a nil driver must become a nil interface, which
+	// the desk reads as "not attached".
+	if devs.printer != nil {
+		svc.Printer = devs.printer
+	}
+	if devs.reader != nil {
+		svc.Reader = devs.reader
+	}
+	if devs.bus != nil {
+		svc.Bus = devs.bus
+	}
+	switch l, err := link.New(ctx, s, link.Options{Logger: log}); {
+	case err == nil:
+		svc.Syncer = l
+		go l.Run(ctx)
+	case errors.Is(err, app.ErrNotFound):
+		log.Warn("window terminal is not enrolled with central; cases wait in the outbox until it is")
+	default:
+		return fail(err)
+	}
+	d, err := desk.New(ctx, svc, desk.Config{Window: cfg.Window.Number, Categories: cfg.Window.Categories})
+	if err != nil {
+		return fail(err)
+	}
+
+	limitMemory()
+	a := fyneapp.NewWithID("cn.gov.onewindow.window")
+	theme.Apply(a, theme.New(theme.Compact))
+	t := window.Open(ctx, a, d)
+	w := t.Window()
+	w.SetFullScreen(!*windowed)
+	w.SetCloseIntercept(func() {
+		// A clerk's window closes only when the terminal stops (Ctrl-C, the
+		// service manager); closing it by accident would leave the
+		// window's queue without a clerk.
+		if *windowed {
+			a.Quit()
+		}
+	})
+	go func() {
+		<-ctx.Done()
+		fyne.Do(a.Quit)
+	}()
+	go func() {
+		// Starting up (the database, the font, the first frames) leaves
+		// garbage the heap keeps for later; a terminal then idles for
+		// hours, so hand it back to the system once.
+		select {
+		case <-ctx.Done():
+		case <-time.After(20 * time.Second):
+			debug.FreeOSMemory()
+		}
+	}()
+	log.Info("window terminal started", "window", cfg.Window.Number, "hub", cfg.Hub.Address)
+	w.ShowAndRun()
+	return 0
+}
+
+// limitMemory keeps the window terminal's Go heap close to what it holds
+// (mostly the parsed CJK font): a window PC runs all day beside other
+// software, and Go's default lets the heap grow to twice its live size
+// between collections. GOGC and GOMEMLIMIT in the environment win.
+func limitMemory() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(40)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(80 << 20)
+	}
+}
+
+// loadSampleWithPasswords loads the sample hall and gives its staff the
+// demo password where they have none.
+func loadSampleWithPasswords(ctx context.Context, s *store.Store) error {
+	if err := store.LoadSample(ctx, s); err != nil {
+		return err
+	}
+	h, err := s.Hall(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range h.Staff {
+		if m.PasswordHash != "" {
+			continue
+		}
+		hash, err := app.HashPassword(samplePassword, app.DefaultPasswordParams)
+		if err != nil {
+			return err
+		}
+		if err := s.SetPassword(ctx, m.ID, hash); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// windowDevices are the serial devices of a window terminal; any may be nil.
+type windowDevices struct {
+	printer *escpos.Printer
+	reader  *idreader.Reader
+	bus     *queuebus.Master
+	ports   []*serialport.Port
+}
+
+func (d *windowDevices) close() {
+	for _, p := range d.ports {
+		p.Close()
+	}
+}
+
+// openWindowDevices opens the ports named in [devices]. A port missing at
+// start is not fatal: the window works without that device (a clerk can
+// type an ID number; a case is kept even unprinted), the log names it, and
+// the screen's corner shows the device as absent until a restart.
+func openWindowDevices(ctx context.Context, cfg *config.Config, log *slog.Logger) (*windowDevices, error) {
+	d := &windowDevices{}
+	n := cfg.Window.Number
+	if c := cfg.Devices.QueueBus; c != nil && 20+n > 247 {
+		return nil, fmt.Errorf("window %d: its rating pad would be at queue-bus address %d, past the bus's 247; number the hall's windows 1–227", n, 20+n)
+	}
+	open := func(name, path string, baud int) *serialport.Port {
+		p, err := serialport.Open(serialport.Config{Device: name, Path: path, Baud: baud,
+			ReadTimeout: 100 * time.Millisecond, ReopenEvery: 2 * time.Second, Log: log})
+		if err != nil {
+			log.Error("window device not available; working without it", "device", name, "err", err)
+			return nil
+		}
+		d.ports = append(d.ports, p)
+		return p
+	}
+	if c := cfg.Devices.Printer; c != nil {
+		if p := open("receipt printer", c.Port, c.Baud); p != nil {
+			opts := escpos.DefaultOptions()
+			opts.NativeQR = c.NativeQR
+			d.printer = escpos.New(p, escpos.Config{Options: opts, Log: log})
+		}
+	}
+	if c := cfg.Devices.IDCard; c != nil {
+		if p := open("ID-card reader", c.Port, c.Baud); p != nil {
+			d.reader = idreader.New(p, idreader.Config{Log: log})
+		}
+	}
+	if c := cfg.Devices.QueueBus; c != nil {
+		p := open("queue bus", c.Port, c.Baud)
+		if p == nil {
+			return d, nil
+		}
+		d.bus = queuebus.New(p, queuebus.Config{Log: log, Devices: []queuebus.Device{
+			{Addr: n, Kind: queuebus.KindDisplay},
+			{Addr: 10 + n, Kind: queuebus.KindCaller},
+			{Addr: 20 + n, Kind: queuebus.KindRatingPad},
+		}})
+		go d.bus.Run(ctx)
+	}
+	return d, nil
+}

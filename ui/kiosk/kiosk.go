@@ -1,0 +1,597 @@
+// Package kiosk is the citizens' self-service screen: take a queue number,
+// read a service guide, follow a case, submit a self-service application,
+// rate a service, and a technician's status page behind a PIN. Each task is
+// at most three taps from home and one tap back; an idle timeout goes home
+// and forgets the citizen.
+//
+// The screens call the services in Config and draw their state; the rules
+// (what a kiosk may submit, searching the guide, the idle rule, which
+// problem a failure is) live in app/. Work that waits on a device or the
+// network runs off the UI goroutine and comes back through fyne.Do.
+package kiosk
+
+import (
+	"context"
+	"fmt"
+	"image/color"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"onewindow/app"
+	"onewindow/app/store"
+	"onewindow/ui/theme"
+	"onewindow/ui/touch"
+)
+
+// Queue is the hall's queue as the kiosk uses it; the hub client is one.
+type Queue interface {
+	Issue(ctx context.Context, r store.IssueRequest) (app.Ticket, error)
+	Queue(ctx context.Context, calls int) (store.QueueStatus, error)
+}
+
+// Records are the kiosk's own records; the terminal's store is one.
+type Records interface {
+	Catalog(ctx context.Context) (*app.Catalog, error)
+	CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Case, error)
+	Case(ctx context.Context, number string) (app.Case, error)
+	Events(ctx context.Context, number string) ([]app.CaseEvent, error)
+	TakeIn(ctx context.Context, in store.Intake) (app.Case, error)
+	Rate(ctx context.Context, r app.Rating) (app.Rating, *app.FollowUp, error)
+}
+
+// Voice says short prompts aloud in elderly mode; see ui/voice.
+type Voice interface {
+	Prompt(name string)
+}
+
+// Voice prompts the kiosk asks for.
+const (
+	PromptWelcome  = "prompt-welcome"
+	PromptCard     = "prompt-card"
+	PromptCategory = "prompt-category"
+	PromptTicket   = "prompt-ticket"
+)
+
+// Config is what a kiosk needs. Devices and services may be nil: the
+// screens then say the function is not set up on this kiosk.
+type Config struct {
+	HallName app.Text
+	HallKey  []byte // the hall key, for app.WhoKey: the ID number never leaves the kiosk
+	Terminal string // this kiosk's code, for the case actor "kiosk:<code>"
+	Queue    Queue
+	Records  Records
+	Reader   app.IDCardReader
+	Printer  app.Printer
+	Scanner  app.Scanner
+	Syncer   app.Syncer
+	Voice    Voice
+	Rules    app.QueueRules
+	Clock    app.Clock
+	// PIN opens the technician page; empty means none was set at install.
+	PIN app.TechnicianPIN
+	// Timeout bounds each call to a device or the hub.
+	Timeout time.Duration
+	Log     *slog.Logger
+}
+
+// Kiosk is the kiosk's screen in one window.
+type Kiosk struct {
+	cfg   Config
+	win   fyne.Window
+	theme *theme.Theme
+	log   *slog.Logger
+
+	catalog *app.Catalog
+	idle    *app.IdleTimer
+	pins    *app.PINAttempts
+
+	// inline runs device and network work on the caller's goroutine, for
+	// tests: the result is on screen when the tap returns.
+	inline bool
+
+	mu      sync.Mutex // guards queue and hubErr, written by the poller
+	queue   store.QueueStatus
+	hubErr  error
+	session int // grows each time the kiosk goes home; stale results are dropped
+
+	page     string // name of the page shown, for tests and the log
+	onCard   func(app.IDCard, error)
+	onScan   func(string)
+	secret   int // taps on the hall name, for the hidden technician entry
+	secretAt time.Time
+
+	content *fyne.Container
+	// root holds content under the kiosk's own theme, so the kiosk keeps
+	// its look in a process that shows other screens too (the demo).
+	root   *container.ThemeOverride
+	hidden *hiddenTap // the technician entry on the home screen
+	// the keypads of the pages that have one, for tests
+	searchPad, phonePad, ratePad, pinPad *touch.Keypad
+}
+
+// New makes the kiosk's screen in w. It loads the catalogue once: a kiosk
+// without one cannot help anyone, so that is an error.
+func New(ctx context.Context, w fyne.Window, cfg Config) (*Kiosk, error) {
+	if cfg.Clock == nil {
+		cfg.Clock = app.SystemClock{}
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	if cfg.Rules == (app.QueueRules{}) {
+		cfg.Rules = app.DefaultQueueRules
+	}
+	if cfg.Records == nil {
+		return nil, fmt.Errorf("kiosk: no records: %w", app.ErrNotConfigured)
+	}
+	cat, err := cfg.Records.Catalog(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("kiosk: the service catalogue: %w", err)
+	}
+	k := &Kiosk{
+		cfg: cfg, win: w, log: cfg.Log, catalog: cat,
+		theme:   theme.New(theme.Touch),
+		idle:    app.NewIdleTimer(cfg.Clock, app.KioskIdleTimeout),
+		pins:    app.NewPINAttempts(cfg.Clock),
+		content: container.NewStack(),
+	}
+	if err := theme.SetLanguage(theme.Chinese); err != nil {
+		return nil, err
+	}
+	// The theme is the app's: Fyne measures text with the app's theme, so
+	// a screen cannot keep a theme of its own beside another screen's in
+	// one process. A kiosk is the only screen of its process.
+	theme.Apply(fyne.CurrentApp(), k.theme)
+	w.SetContent(k.content)
+	// A kiosk's window is never closed by a citizen: the close button and
+	// Alt+F4 do nothing. The technician stops the service instead.
+	w.SetCloseIntercept(func() { k.log.Info("window close refused: a kiosk stays open") })
+	k.Reset()
+	return k, nil
+}
+
+// Run starts what the kiosk watches until ctx ends: the idle timer, the
+// card reader, the scanner and the queue's waiting counts.
+func (k *Kiosk) Run(ctx context.Context) {
+	// Starting (parsing the fonts, drawing every glyph of the first page)
+	// leaves garbage the heap keeps for a while; a kiosk then idles for
+	// hours, so give it back once the first pages are up.
+	time.AfterFunc(10*time.Second, debug.FreeOSMemory)
+	go k.every(ctx, time.Second, func() { fyne.Do(k.CheckIdle) })
+	// The first look at the hub runs beside the first frame: a hub that
+	// is down or slow must not hold the kiosk's screen back.
+	go func() {
+		k.pollQueue()
+		k.every(ctx, 10*time.Second, k.pollQueue)
+	}()
+	if k.cfg.Reader != nil {
+		go func() {
+			for ev := range k.cfg.Reader.Watch(ctx) {
+				fyne.Do(func() { k.cardEvent(ev) })
+			}
+		}()
+	}
+	if k.cfg.Scanner != nil {
+		go func() {
+			for ctx.Err() == nil {
+				code, err := k.cfg.Scanner.Next(ctx)
+				if err != nil {
+					if ctx.Err() == nil {
+						k.log.Warn("scanner", "err", err)
+						time.Sleep(time.Second)
+					}
+					continue
+				}
+				fyne.Do(func() { k.Scanned(code) })
+			}
+		}()
+	}
+}
+
+func (k *Kiosk) every(ctx context.Context, d time.Duration, fn func()) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			fn()
+		}
+	}
+}
+
+// pollQueue refreshes the waiting counts and whether the hub answers; it
+// runs off the UI goroutine.
+func (k *Kiosk) pollQueue() {
+	if k.cfg.Queue == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), k.cfg.Timeout)
+	defer cancel()
+	st, err := k.cfg.Queue.Queue(ctx, 0)
+	k.mu.Lock()
+	changed := (err == nil) != (k.hubErr == nil)
+	if err == nil {
+		k.queue = st
+	}
+	k.hubErr = err
+	k.mu.Unlock()
+	if err != nil && changed {
+		k.log.Warn("hall hub not answering", "err", err)
+	}
+	if changed {
+		fyne.Do(func() {
+			if k.page == "home" {
+				k.showHome() // the banner about the hub comes or goes
+			}
+		})
+	}
+}
+
+// CheckIdle goes home and forgets the citizen when nobody touched the
+// kiosk for the idle timeout.
+// Run calls it every second; tests call it after moving the clock.
+func (k *Kiosk) CheckIdle() {
+	chosen := k.theme.Mode() != theme.Touch || theme.CurrentLanguage() != theme.Chinese
+	if (k.page != "home" || chosen) && k.idle.Expired() {
+		k.log.Info("idle timeout: back to the home screen", "from", k.page)
+		k.Reset()
+	}
+}
+
+// refresh redraws the page under the kiosk's theme (a new page, a new
+// mode or language).
+func (k *Kiosk) refresh() {
+	theme.Apply(fyne.CurrentApp(), k.theme)
+	k.content.Refresh()
+}
+
+// touched records activity for the idle timer.
+func (k *Kiosk) touched() { k.idle.Touch() }
+
+// Page is the name of the page on screen: home, number, ticket, guide, …
+func (k *Kiosk) Page() string { return k.page }
+
+// Elderly reports whether elderly mode is on.
+func (k *Kiosk) Elderly() bool { return k.theme.Mode() == theme.Large }
+
+// Home shows the home screen and forgets the task: the card read, the
+// ticket, the case, what was typed. The citizen's choice of language and
+// elderly mode stays until the kiosk is left idle (Reset).
+func (k *Kiosk) Home() {
+	k.session++
+	k.onCard, k.onScan = nil, nil
+	k.idle.Touch()
+	k.showHome()
+}
+
+// Reset goes home and forgets the citizen altogether, their choice of
+// language and elderly mode too: the next person starts afresh.
+func (k *Kiosk) Reset() {
+	if k.theme.Mode() != theme.Touch || theme.CurrentLanguage() != theme.Chinese {
+		k.theme.SetMode(theme.Touch)
+		if err := theme.SetLanguage(theme.Chinese); err != nil {
+			k.log.Error("language", "err", err)
+		}
+		k.refresh()
+	}
+	k.idle = app.NewIdleTimer(k.cfg.Clock, app.KioskIdleTimeout)
+	k.Home()
+}
+
+// setElderly switches elderly mode: larger text and targets, a longer idle
+// timeout, voice prompts.
+func (k *Kiosk) setElderly(on bool) {
+	mode, timeout := theme.Touch, app.KioskIdleTimeout
+	if on {
+		mode, timeout = theme.Large, app.ElderlyIdleTimeout
+	}
+	k.theme.SetMode(mode)
+	k.idle = app.NewIdleTimer(k.cfg.Clock, timeout)
+	k.refresh()
+	k.showHome()
+	if on {
+		k.prompt(PromptWelcome)
+	}
+}
+
+func (k *Kiosk) setLanguage(l theme.Language) {
+	if err := theme.SetLanguage(l); err != nil {
+		k.log.Error("language", "err", err)
+		return
+	}
+	k.refresh()
+	k.showHome()
+}
+
+func (k *Kiosk) prompt(name string) {
+	if k.Elderly() && k.cfg.Voice != nil {
+		k.cfg.Voice.Prompt(name)
+	}
+}
+
+// show puts a page on screen under a header with its title and the home
+// button, and an optional message line at the bottom.
+func (k *Kiosk) show(name, title string, body fyne.CanvasObject, message fyne.CanvasObject) {
+	k.page = name
+	k.onCard, k.onScan = nil, nil
+	heading := canvas.NewText(title, k.theme.Color(theme.ColorNameOnBand, 0))
+	heading.TextSize = k.theme.Size("subHeadingText")
+	heading.TextStyle = fyne.TextStyle{Bold: true}
+	// Light on the dark band, so the way home is the plainest thing on
+	// every page.
+	home := touch.NewButton(lang.L("common.home"), func() { k.touched(); k.Home() })
+	band := canvas.NewRectangle(k.theme.Color(theme.ColorNameBand, 0))
+	header := container.NewStack(band, container.NewPadded(container.NewBorder(nil, nil, nil, home, heading)))
+	var bottom fyne.CanvasObject
+	if message != nil {
+		bottom = container.NewPadded(message)
+	}
+	k.content.Objects = []fyne.CanvasObject{container.NewBorder(header, bottom, nil, nil, container.NewPadded(body))}
+	k.refresh()
+}
+
+// message is a line of text in plain words: problems in the error colour.
+func (k *Kiosk) message(text string, problem bool) fyne.CanvasObject {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	if problem {
+		l.Importance = widget.DangerImportance
+	}
+	return l
+}
+
+// problemText is the plain words for a problem.
+func problemText(p app.KioskProblem) string { return lang.L("problem." + string(p)) }
+
+// async runs work off the UI goroutine and then on it, unless the citizen
+// has gone home meanwhile: a result must never reach the next citizen.
+func async[T any](k *Kiosk, work func(ctx context.Context) T, then func(T)) {
+	session := k.session
+	run := func() T {
+		ctx, cancel := context.WithTimeout(context.Background(), k.cfg.Timeout)
+		defer cancel()
+		return work(ctx)
+	}
+	if k.inline {
+		r := run()
+		if k.session == session {
+			then(r)
+		}
+		return
+	}
+	go func() {
+		r := run()
+		fyne.Do(func() {
+			if k.session == session {
+				then(r)
+			}
+		})
+	}()
+}
+
+// cardEvent hands a reader's report to the page that waits for a card.
+func (k *Kiosk) cardEvent(ev app.CardEvent) {
+	switch ev.Kind {
+	case app.CardPlaced:
+		k.touched()
+		if k.onCard != nil {
+			k.onCard(ev.Card, app.CheckCard(ev.Card, k.cfg.Clock.Now()))
+		}
+	case app.CardUnreadable:
+		k.touched()
+		if k.onCard != nil {
+			k.onCard(app.IDCard{}, ev.Err)
+		}
+	case app.ReaderOffline:
+		k.log.Warn("ID-card reader offline", "err", ev.Err)
+	case app.ReaderOnline:
+		k.log.Info("ID-card reader online")
+	}
+}
+
+// Scanned hands a scanned code to the page that waits for one. At home a
+// receipt's code opens its case and a ticket's code the rating of it: what
+// a citizen holding either most likely came back for.
+func (k *Kiosk) Scanned(code string) {
+	k.touched()
+	if k.onScan != nil {
+		k.onScan(code)
+		return
+	}
+	if k.page != "home" {
+		return
+	}
+	if sc, err := app.ParseScannedCode(code); err == nil && sc.Ticket != "" {
+		k.showRate()
+	} else {
+		k.showProgress()
+	}
+	k.onScan(code)
+}
+
+// readCard asks the reader for the card on it now.
+func (k *Kiosk) readCard(then func(app.IDCard, error)) {
+	if k.cfg.Reader == nil {
+		then(app.IDCard{}, app.ErrNotConfigured)
+		return
+	}
+	type result struct {
+		card app.IDCard
+		err  error
+	}
+	async(k, func(ctx context.Context) result {
+		c, err := k.cfg.Reader.Read(ctx)
+		if err == nil {
+			err = app.CheckCard(c, k.cfg.Clock.Now())
+		}
+		return result{c, err}
+	}, func(r result) { then(r.card, r.err) })
+}
+
+// cardProblem is the plain words for a failed card read.
+func cardProblem(err error) string {
+	if err == app.ErrCardExpired {
+		return problemText(app.ProblemCardExpired)
+	}
+	return problemText(app.CardProblem(err))
+}
+
+// hubDown reports whether the last look at the hub failed.
+func (k *Kiosk) hubDown() bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.cfg.Queue == nil || k.hubErr != nil
+}
+
+func (k *Kiosk) queueStatus() store.QueueStatus {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.queue
+}
+
+// tile is a large home-screen button with a title and a line under it.
+func (k *Kiosk) tile(title, sub string, primary bool, tapped func()) fyne.CanvasObject {
+	b := touch.NewButton("", func() { k.touched(); tapped() })
+	if primary {
+		b.Importance = widget.HighImportance
+	}
+	fg := k.theme.Color("foreground", 0)
+	if primary {
+		fg = k.theme.Color("foregroundOnPrimary", 0)
+	}
+	t := canvas.NewText(title, fg)
+	t.TextSize = k.theme.Size("subHeadingText")
+	t.TextStyle = fyne.TextStyle{Bold: true}
+	t.Alignment = fyne.TextAlignCenter
+	s := canvas.NewText(sub, fg)
+	s.TextSize = k.theme.Size("helperText")
+	s.Alignment = fyne.TextAlignCenter
+	label := container.NewVBox(layout.NewSpacer(), t, s, layout.NewSpacer())
+	return container.NewStack(b, label)
+}
+
+// showHome draws the home screen.
+func (k *Kiosk) showHome() {
+	k.page = "home"
+	k.onCard, k.onScan = nil, nil
+
+	hall := canvas.NewText(theme.Pick(k.cfg.HallName), k.theme.Color(theme.ColorNameOnBand, 0))
+	hall.TextSize = k.theme.Size("headingText")
+	hall.TextStyle = fyne.TextStyle{Bold: true}
+	// The hall's name is the hidden technician entry: five taps within
+	// three seconds. It looks like a title, so citizens do not find it.
+	secret := newHiddenTap(func() { k.secretTap() })
+	k.hidden = secret
+	band := canvas.NewRectangle(k.theme.Color(theme.ColorNameBand, 0))
+	welcome := canvas.NewText(lang.L("home.welcome"), k.theme.Color(theme.ColorNameOnBand, 0))
+	welcome.TextSize = k.theme.Size("text")
+	header := container.NewStack(band, secret, container.NewPadded(container.NewVBox(hall, welcome)))
+
+	tiles := container.NewGridWithColumns(2,
+		k.tile(lang.L("home.number"), lang.L("home.number.sub"), true, k.showNumber),
+		k.tile(lang.L("home.guide"), lang.L("home.guide.sub"), false, k.showGuide),
+		k.tile(lang.L("home.progress"), lang.L("home.progress.sub"), false, k.showProgress),
+		k.tile(lang.L("home.apply"), lang.L("home.apply.sub"), false, k.showApply),
+		k.tile(lang.L("home.rate"), lang.L("home.rate.sub"), false, k.showRate),
+	)
+	elderly := touch.NewButton(lang.L("home.elderly.on"), func() { k.touched(); k.setElderly(!k.Elderly()) })
+	if k.Elderly() {
+		elderly.SetText(lang.L("home.elderly.off"))
+		elderly.Importance = widget.HighImportance
+	}
+	other := theme.English
+	if theme.CurrentLanguage() == theme.English {
+		other = theme.Chinese
+	}
+	language := touch.NewButton(lang.L("home.language"), func() { k.touched(); k.setLanguage(other) })
+	footer := container.NewGridWithColumns(2, elderly, language)
+
+	var notice fyne.CanvasObject = layout.NewSpacer()
+	if k.hubDown() {
+		notice = k.message(problemText(app.ProblemHubUnreachable), true)
+	}
+	k.content.Objects = []fyne.CanvasObject{container.NewBorder(header,
+		container.NewVBox(notice, container.NewPadded(footer)), nil, nil, container.NewPadded(tiles))}
+	k.refresh()
+}
+
+// secretTap counts taps on the hall name toward the technician entry.
+func (k *Kiosk) secretTap() {
+	now := k.cfg.Clock.Now()
+	if now.Sub(k.secretAt) > 3*time.Second {
+		k.secret = 0
+	}
+	k.secret++
+	k.secretAt = now
+	if k.secret >= 5 {
+		k.secret = 0
+		k.touched()
+		k.showPIN()
+	}
+}
+
+// hiddenTap is an invisible tappable area.
+type hiddenTap struct {
+	widget.BaseWidget
+	tapped func()
+}
+
+func newHiddenTap(fn func()) *hiddenTap {
+	h := &hiddenTap{tapped: fn}
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+func (h *hiddenTap) Tapped(*fyne.PointEvent) { h.tapped() }
+
+func (h *hiddenTap) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+// list is a vertical list of large buttons, scrolling when long.
+func (k *Kiosk) list(items ...fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVScroll(container.NewVBox(items...))
+}
+
+// button is a touch button that counts as activity.
+func (k *Kiosk) button(label string, tapped func()) *touch.Button {
+	return touch.NewButton(label, func() { k.touched(); tapped() })
+}
+
+// text is a wrapped label.
+func text(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// bold is a wrapped bold label.
+func bold(s string) *widget.Label {
+	l := text(s)
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	return l
+}
+
+// hero is very large bold text: a ticket or case number.
+func (k *Kiosk) hero(s string, size float32) *canvas.Text {
+	t := canvas.NewText(s, k.theme.Color(theme.ColorNameHighlight, 0))
+	t.TextSize = size
+	t.TextStyle = fyne.TextStyle{Bold: true}
+	t.Alignment = fyne.TextAlignCenter
+	return t
+}

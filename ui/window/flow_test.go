@@ -1,0 +1,408 @@
+package window
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"onewindow/app"
+	"onewindow/app/desk"
+	"onewindow/ui/window/internal/rig"
+)
+
+func TestLoginLockOutAndIdleLock(t *testing.T) {
+	b := newBench(t)
+	if !b.is(func() bool { return b.term.root.Objects[0] == b.term.login.content }) {
+		t.Fatal("before a login the window must show the login form, not the work")
+	}
+	for i := 1; i <= 4; i++ {
+		b.login(rig.Clerk, "wrong")
+		if want := "再错"; !strings.Contains(b.term.Message(), want) {
+			t.Fatalf("wrong password %d: want a message with %q, got %q", i, want, b.term.Message())
+		}
+	}
+	b.login(rig.Clerk, "wrong")
+	if !strings.Contains(b.term.Message(), "已锁定") {
+		t.Fatalf("5th wrong password: want the account locked, got %q", b.term.Message())
+	}
+	b.login(rig.Clerk, rig.Password)
+	if v := b.term.desk.View(); v.Staff != nil {
+		t.Fatalf("the right password while locked must be refused, but %s is logged in", v.Staff.ID)
+	}
+	b.Clock.Advance(15 * time.Minute)
+	b.mustLogin()
+	if !b.is(func() bool { return b.term.root.Objects[0] == b.term.work }) {
+		t.Fatal("after the login the window must show the work")
+	}
+
+	// Idle: the screen locks, the clerk stays named, the password unlocks.
+	b.Clock.Advance(app.DefaultLoginPolicy.IdleLock)
+	b.term.onUI(func() {
+		if !b.term.desk.CheckIdle() {
+			t.Error("the window did not lock after the idle time")
+		}
+		b.term.refresh()
+	})
+	if id := b.get(func() string { return b.term.login.id.Text }); !b.is(func() bool { return b.term.root.Objects[0] == b.term.login.content }) || id != rig.Clerk {
+		t.Fatalf("locked: want the lock screen with %s filled in, got id %q", rig.Clerk, id)
+	}
+	b.focus(b.term.login.password)
+	b.typeText(rig.Password)
+	b.key(fyne.KeyReturn)
+	if v := b.term.desk.View(); v.Locked || v.Staff == nil {
+		t.Fatalf("unlock: %q", b.term.Message())
+	}
+}
+
+func TestCallRecallSkipByKeysAndKeypad(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.issue("H")
+	b.issue("A")
+	b.key(fyne.KeyF1)
+	if got := b.BusSim.Shown(1); got != "H001 请到1号窗口" {
+		t.Fatalf("display after F1: want %q, got %q (message %q)", "H001 请到1号窗口", got, b.term.Message())
+	}
+	if got := b.get(func() string { return b.term.queue.number.Text }); got != "H001" {
+		t.Fatalf("current ticket on screen: want H001, got %q", got)
+	}
+	b.key(fyne.KeyF2) // recall
+	if v := b.term.desk.View(); v.Current == nil || v.Current.Recalls != 1 {
+		t.Fatalf("after F2: want H001 recalled once, got %+v", v.Current)
+	}
+	b.key(fyne.KeyF3) // skip
+	b.waitFor("the display to blank after a skip", func() bool { return b.BusSim.Shown(1) == "" })
+	if v := b.term.desk.View(); v.Current != nil {
+		t.Fatalf("after F3: want no current ticket, got %s", v.Current.Code)
+	}
+
+	// The caller keypad (address 11) calls the next one.
+	if err := b.BusSim.Press(11, byte(app.KeyCallNext)); err != nil {
+		t.Fatal(err)
+	}
+	b.waitFor("the keypad's call to show A001", func() bool { return b.BusSim.Shown(1) == "A001 请到1号窗口" })
+	b.waitFor("the screen to show A001", func() bool {
+		v := b.term.desk.View()
+		return v.Current != nil && v.Current.Code == "A001"
+	})
+
+	// Nobody left: the hub says so, and the message bar says it in words.
+	b.key(fyne.KeyF4) // start serving A001
+	b.key(fyne.KeyF1)
+	if !strings.Contains(b.term.Message(), "没有等候") {
+		t.Fatalf("calling with nobody waiting: want 没有等候, got %q", b.term.Message())
+	}
+}
+
+func TestPauseTransferByChooser(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.issue("H")
+	b.key(fyne.KeyF1)
+	b.key(fyne.KeyF6) // transfer: the chooser opens
+	if !b.is(b.term.chooser.Open) {
+		t.Fatal("F6 did not open the transfer chooser")
+	}
+	b.key(fyne.KeyName("B")) // category B, 社保医保
+	if b.is(b.term.chooser.Open) {
+		t.Fatal("the chooser stayed open after a pick")
+	}
+	st, err := b.Hub.Window(b.ctx, 3) // window 3 serves B
+	if err != nil || st.Waiting != 1 {
+		t.Fatalf("after the transfer to B, window 3 should have one waiting, got %+v %v", st, err)
+	}
+	b.key(fyne.KeyF7)
+	b.key(fyne.Key1) // 暂停休息
+	if v := b.term.desk.View(); !v.Paused || v.PauseReason != "break" {
+		t.Fatalf("after F7 1: want paused for a break, got %+v (%q)", v.Paused, b.term.Message())
+	}
+	if got := b.BusSim.Shown(1); !strings.Contains(got, "暂停") {
+		t.Fatalf("display while paused: want 暂停, got %q", got)
+	}
+	b.key(fyne.KeyF8)
+	if v := b.term.desk.View(); v.Paused {
+		t.Fatalf("after F8 the window should serve again (%q)", b.term.Message())
+	}
+}
+
+// takeIn fills the intake form: item by pinyin initials, the applicant from
+// the ID card on the reader, and the materials ticked by Ctrl+digit.
+func (b *bench) takeIn(initials string, ticks ...int) {
+	b.t.Helper()
+	b.key(fyne.KeyF9)
+	b.typeText(initials)
+	b.key(fyne.KeyReturn)
+	if b.is(func() bool { return b.term.intake.item == nil }) {
+		b.t.Fatalf("no item chosen for %q", initials)
+	}
+	if err := b.ReaderSim.Place(0); err != nil {
+		b.t.Fatal(err)
+	}
+	b.ctrl(fyne.KeyR)
+	if b.is(func() bool { return b.term.intake.fromCard == nil }) {
+		b.t.Fatalf("the card was not read: %q", b.term.Message())
+	}
+	if got := b.get(func() string { return b.term.intake.applicant.Text }); strings.Contains(got, "张伟") || !strings.Contains(got, "张*") {
+		b.t.Fatalf("the applicant must show masked as 张*, got %q", got)
+	}
+	for _, i := range ticks {
+		b.ctrl(digitKeys[i])
+	}
+}
+
+func TestIntakeAccept(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.issue("A")
+	b.key(fyne.KeyF1)
+	b.takeIn("jmsfzhl", 0, 1) // 居民身份证换领: materials 1 and 2 required, 3 optional
+	b.ctrl(fyne.KeyS)
+	v := b.term.desk.View()
+	if v.CaseNumber == "" {
+		t.Fatalf("accept: no case number (%q)", b.term.Message())
+	}
+	c, err := b.Store.Case(b.ctx, v.CaseNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.State != app.Accepted || c.Ticket != "A001" || c.Window != 1 || c.Clerk != rig.Clerk || c.Due == "" {
+		t.Fatalf("want an accepted case of A001 at window 1 by %s with a due date, got %+v", rig.Clerk, c)
+	}
+	page := b.page(1)
+	due, _ := c.Due.Time()
+	for _, want := range []string{"受理通知书", c.Number, "居民身份证换领", due.Format("2006年01月02日")} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the printed notice lacks %q:\n%s", want, page)
+		}
+	}
+	if strings.Contains(page, "张伟") || strings.Contains(page, "11010519850312123") {
+		t.Errorf("the notice shows the applicant unmasked:\n%s", page)
+	}
+	if got := b.events(c.Number); !slices.Equal(got, []string{"submitted", "accepted", "notice_printed"}) {
+		t.Fatalf("timeline: want submitted, accepted, notice_printed; got %v", got)
+	}
+	if got := b.get(func() string { return b.term.intake.result.Text }); !strings.Contains(got, c.Number) {
+		t.Fatalf("the result panel should show the case number, shows %q", got)
+	}
+}
+
+func TestIntakeRequestMissingListsExactlyWhatIsMissing(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.takeIn("hkqysn", 0) // 户口迁移（市内）: materials 1–3 required; only 1 brought
+	b.ctrl(fyne.KeyB)
+	v := b.term.desk.View()
+	c, err := b.Store.Case(b.ctx, v.CaseNumber)
+	if err != nil {
+		t.Fatalf("%v (%q)", err, b.term.Message())
+	}
+	if c.State != app.SupplementRequested || !slices.Equal(c.Missing, []int{1, 2}) {
+		t.Fatalf("want a case waiting for materials 2 and 3, got %s missing %v", c.State, c.Missing)
+	}
+	item, _ := b.Store.Item(b.ctx, "GA-001")
+	// Long names wrap on paper, indented: compare the text without spaces.
+	page := strings.Join(strings.Fields(b.page(1)), "")
+	from, to := strings.Index(page, "一次性补齐"), strings.Index(page, "已收材料")
+	if !strings.Contains(page, "一次性告知书") || from < 0 || to < from {
+		t.Fatalf("want a 一次性告知书 listing the missing materials, then those received:\n%s", page)
+	}
+	missing := page[from:to]
+	for i, m := range item.Materials {
+		listed := strings.Contains(missing, strings.Join(strings.Fields(m.Name.Zh), ""))
+		if wanted := slices.Contains(c.Missing, i); listed != wanted {
+			t.Errorf("material %d %s: listed as missing %v, want %v", i+1, m.Name.Zh, listed, wanted)
+		}
+	}
+	if got := b.events(c.Number); !slices.Equal(got, []string{"submitted", "supplement_requested", "notice_printed"}) {
+		t.Fatalf("timeline: got %v", got)
+	}
+}
+
+func TestIntakeRefuseNeedsAListedReason(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.takeIn("jmsfzhl", 0, 1)
+	b.ctrl(fyne.KeyJ)
+	if !strings.Contains(b.term.Message(), "请先选择理由") || b.term.desk.View().CaseNumber != "" {
+		t.Fatalf("refusing without a reason must be stopped, got %q", b.term.Message())
+	}
+	b.term.onUI(func() { b.term.intake.reason.SetSelectedIndex(2) }) // 申请人不具备申请资格
+	b.focus(b.term.intake.reasonText)
+	b.typeText("missing guardian consent")
+	b.ctrl(fyne.KeyJ)
+	v := b.term.desk.View()
+	c, err := b.Store.Case(b.ctx, v.CaseNumber)
+	if err != nil {
+		t.Fatalf("%v (%q)", err, b.term.Message())
+	}
+	if c.State != app.Refused || c.Reason != "申请人不具备申请资格：missing guardian consent" {
+		t.Fatalf("want refused with the listed reason and the words, got %s %q", c.State, c.Reason)
+	}
+	if page := b.page(1); !strings.Contains(page, "不予受理通知书") || !strings.Contains(page, "申请人不具备申请资格") {
+		t.Fatalf("the printed refusal lacks its title or reason:\n%s", page)
+	}
+}
+
+func TestPrinterRunsOutOfPaperAfterAccept(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.takeIn("jmsfzhl", 0, 1)
+	b.PrinterSim.SetPaperOut(true)
+	b.ctrl(fyne.KeyS)
+	number := b.term.desk.View().CaseNumber
+	c, err := b.Store.Case(b.ctx, number)
+	if err != nil || c.State != app.Accepted {
+		t.Fatalf("with the printer out of paper the case must still be accepted, got %+v %v (%q)", c, err, b.term.Message())
+	}
+	if res := b.get(func() string { return b.term.intake.result.Text }); !strings.Contains(b.term.Message(), "Ctrl+P") || !strings.Contains(res, "未能打印") {
+		t.Fatalf("the clerk must be told the notice did not print and how to reprint; message %q, result %q",
+			b.term.Message(), res)
+	}
+	if v := b.term.desk.View(); v.Printer.OK {
+		t.Fatal("the status corner must show the printer failed")
+	}
+	b.PrinterSim.SetPaperOut(false)
+	b.ctrl(fyne.KeyP)
+	if page := b.page(len(b.PrinterSim.Pages()) + 0); !strings.Contains(page, number) {
+		t.Fatalf("the reprinted notice lacks the case number:\n%s", page)
+	}
+	got := b.events(number)
+	if !slices.Equal(got, []string{"submitted", "accepted", "notice_print_failed", "notice_reprinted"}) {
+		t.Fatalf("timeline: want the failure and the reprint recorded, got %v", got)
+	}
+	if err := b.Store.Verify(b.ctx, number); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHandOutThenClose(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.takeIn("jmsfzhl", 0, 1)
+	b.ctrl(fyne.KeyS)
+	number := b.term.desk.View().CaseNumber
+	if _, err := b.Store.ApplyCentralDecision(b.ctx, app.CentralDecision{Case: number, State: app.Approved, Department: "gongan", Note: "准予换领"}); err != nil {
+		t.Fatal(err)
+	}
+	b.key(fyne.KeyF10)
+	b.typeText(number)
+	b.key(fyne.KeyReturn)
+	cv := b.term.cases
+	var open *desk.Detail
+	b.term.onUI(func() { open = cv.open })
+	if open == nil || open.Case.Number != number {
+		t.Fatalf("Enter in the case search should open %s", number)
+	}
+	if depts := b.get(func() string { return cv.depts.Text }); open.ChainErr != nil || !strings.Contains(depts, "准予许可") {
+		t.Fatalf("want a verified chain and 公安 approved, got %v / %q", open.ChainErr, depts)
+	}
+	b.ctrl(fyne.KeyH)
+	if c, _ := b.Store.Case(b.ctx, number); c.State != app.ResultIssued {
+		t.Fatalf("after Ctrl+H: want result_issued, got %s (%q)", c.State, b.term.Message())
+	}
+	b.ctrl(fyne.KeyL)
+	if c, _ := b.Store.Case(b.ctx, number); c.State != app.Closed {
+		t.Fatalf("after Ctrl+L: want closed, got %s (%q)", c.State, b.term.Message())
+	}
+	if tl := b.get(func() string { return cv.timeline.Text }); !strings.Contains(tl, "出证") || !strings.Contains(tl, "归档") {
+		t.Fatalf("the timeline on screen should show 出证 and 归档:\n%s", tl)
+	}
+}
+
+func TestBrokenChainIsShownLoudly(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.takeIn("jmsfzhl", 0, 1)
+	b.ctrl(fyne.KeyS)
+	number := b.term.desk.View().CaseNumber
+	if _, err := b.Store.DB().Exec(`UPDATE cases SET event_count = 2 WHERE number = ?`, number); err != nil {
+		t.Fatal(err)
+	}
+	b.key(fyne.KeyF10)
+	b.typeText(number)
+	b.key(fyne.KeyReturn)
+	if !b.is(func() bool { return b.term.cases.open != nil && b.term.cases.open.ChainErr != nil }) {
+		t.Fatal("a case whose chain fails must still open, with the failure")
+	}
+	if !strings.Contains(b.term.Message(), "校验失败") || !b.is(func() bool { return len(b.term.cases.chain.Objects) > 0 }) {
+		t.Fatalf("the broken chain must be announced; message %q", b.term.Message())
+	}
+}
+
+func TestRatingAfterFinishOpensFollowUp(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.issue("H")
+	b.key(fyne.KeyF1)
+	b.key(fyne.KeyF4)
+	b.key(fyne.KeyF5) // finish: the rating pad lights up
+	if got := b.BusSim.Prompt(21); !strings.Contains(got, "请评价") {
+		t.Fatalf("rating pad 21 after F5: want a prompt, got %q", got)
+	}
+	if err := b.BusSim.Rate(21, app.Dissatisfied); err != nil {
+		t.Fatal(err)
+	}
+	b.waitFor("the rating to be stored", func() bool { return b.term.desk.View().LastRate != nil })
+	r := b.term.desk.View().LastRate
+	if r.Err != "" || r.Rating.Level != app.Dissatisfied || r.Rating.Ticket != "H001" || r.Rating.Window != 1 || r.Rating.Clerk != rig.Clerk {
+		t.Fatalf("want 不满意 for H001 at window 1 by %s, got %+v", rig.Clerk, r)
+	}
+	if r.FollowUp == nil {
+		t.Fatal("a bad rating must open a follow-up")
+	}
+	fus, err := b.Store.OpenFollowUps(b.ctx)
+	if err != nil || len(fus) != 1 || fus[0].Rating != r.Rating.ID {
+		t.Fatalf("want the one open follow-up stored, got %+v %v", fus, err)
+	}
+	b.key(fyne.KeyF11)
+	b.term.onUI(b.term.followUps.reload)
+	if !b.is(func() bool { return len(b.term.followUps.rows) == 1 }) {
+		t.Fatal("the follow-up view should list the one follow-up")
+	}
+	b.term.onUI(func() { b.term.followUps.action.SetSelectedIndex(0) })
+	b.ctrl(fyne.KeyE)
+	if fus, _ := b.Store.OpenFollowUps(b.ctx); len(fus) != 0 {
+		t.Fatalf("after Ctrl+E the follow-up should be resolved (%q)", b.term.Message())
+	}
+}
+
+func TestHubDownStillTakesInAndRetriesTheSameCall(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.issue("H")
+	b.HubServer.Close()
+	b.key(fyne.KeyF1)
+	if !strings.Contains(b.term.Message(), "无法连接") {
+		t.Fatalf("calling with the hub down: want 无法连接, got %q", b.term.Message())
+	}
+	if hl := b.get(func() string { return b.term.hubLabel.Text }); b.term.desk.View().Hub.Online || !strings.Contains(hl, "离线") {
+		t.Fatalf("the corner must show the hub offline, shows %q", hl)
+	}
+	b.takeIn("jmsfzhl", 0, 1)
+	b.ctrl(fyne.KeyS)
+	if c, err := b.Store.Case(b.ctx, b.term.desk.View().CaseNumber); err != nil || c.State != app.Accepted {
+		t.Fatalf("with the hub down a case must still be taken in, got %+v %v (%q)", c, err, b.term.Message())
+	}
+}
+
+func TestKeysReachTheWindowWhileTyping(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.issue("H")
+	b.key(fyne.KeyF9)
+	if !b.is(func() bool { return b.term.win.Canvas().Focused() == b.term.intake.search }) {
+		t.Fatal("F9 should put the cursor in the item search")
+	}
+	b.key(fyne.KeyF1) // typed while the search field has the focus
+	if got := b.BusSim.Shown(1); got != "H001 请到1号窗口" {
+		t.Fatalf("F1 in a text field must still call: display shows %q", got)
+	}
+	for _, bt := range b.term.queue.buttons {
+		if !strings.Contains(bt.Text, "[F") {
+			t.Errorf("button %q does not show its key", bt.Text)
+		}
+	}
+}

@@ -1,0 +1,52 @@
+package window
+
+import (
+	"image"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"onewindow/app"
+)
+
+// The main screens against golden images in testdata/. A change in what is
+// drawn fails here and writes the new image to testdata/failed/ to look at;
+// copy it over the golden file when the change is meant.
+
+func TestGoldenLogin(t *testing.T) {
+	b := newBench(t)
+	test.AssertImageMatches(t, "login.png", b.capture())
+}
+
+func TestGoldenIntakeAccepted(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.issue("A")
+	b.key(fyne.KeyF1)
+	b.takeIn("jmsfzhl", 0, 1)
+	b.ctrl(fyne.KeyS)
+	b.term.onUI(func() { b.term.say("受理：已打印受理通知书", false) })
+	test.AssertImageMatches(t, "intake_accepted.png", b.capture())
+}
+
+func TestGoldenCaseDetail(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	b.takeIn("csyjs", 0, 1, 2) // 出生一件事: four departments decide in parallel
+	b.ctrl(fyne.KeyS)
+	number := b.term.desk.View().CaseNumber
+	if _, err := b.Store.ApplyCentralDecision(b.ctx, app.CentralDecision{Case: number, State: app.InReview, Department: "weijian", Note: "出生医学证明已核验"}); err != nil {
+		t.Fatal(err)
+	}
+	b.key(fyne.KeyF10)
+	b.typeText(number)
+	b.key(fyne.KeyReturn)
+	test.AssertImageMatches(t, "case_detail.png", b.capture())
+}
+
+// capture draws the window as it stands between redraws.
+func (b *bench) capture() (img image.Image) {
+	b.term.onUI(func() { img = b.term.Window().Canvas().Capture() })
+	return img
+}

@@ -1,0 +1,427 @@
+// Package window is the clerk's service-window terminal (窗口端): the queue
+// panel with the current ticket always in view, the intake of a case (一窗
+// 受理), the open cases with their supervision lights and timelines, the
+// follow-ups of bad ratings, and a corner that always shows whether the
+// hall hub and the link to central are up.
+//
+// It is keyboard-first: every action has a key, printed on its button. It
+// only draws an app/desk Desk and calls its use cases; slow work (the hub,
+// a printer, a card reader) runs off the UI goroutine and comes back through
+// fyne.Do, one function at a time. It shows personal data masked wherever the full value is not
+// needed, and logs none.
+package window
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image/color"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	fynetheme "fyne.io/fyne/v2/theme"
+
+	"onewindow/app"
+	"onewindow/app/desk"
+	"onewindow/ui/theme"
+)
+
+// Terminal is one window terminal on screen.
+type Terminal struct {
+	desk *desk.Desk
+	win  fyne.Window
+	keys *router
+	ctx  context.Context
+
+	busyMu sync.Mutex
+	busy   bool
+	wg     sync.WaitGroup
+
+	// uiMu makes the functions posted from other goroutines run one at a
+	// time. Fyne's driver runs them on its one UI goroutine anyway; the
+	// headless test driver runs them on the poster's goroutine, and the
+	// tests take uiMu too, so they see the screen as a clerk would.
+	uiMu           sync.Mutex
+	refreshPending atomic.Bool
+
+	root  *fyne.Container // login or work, swapped
+	login *loginView
+	work  fyne.CanvasObject
+
+	// The always-visible parts.
+	hallLabel   *canvas.Text
+	staffLabel  *canvas.Text
+	hubLight    *canvas.Circle
+	hubLabel    *canvas.Text
+	syncLight   *canvas.Circle
+	syncLabel   *canvas.Text
+	devLabel    *canvas.Text
+	header      *fyne.Container // relaid out when a text in it changes length
+	corner      *fyne.Container
+	message     *canvas.Text
+	messageBack *canvas.Rectangle
+
+	queue     *queuePanel
+	tabs      *container.AppTabs
+	intake    *intakeView
+	cases     *casesView
+	followUps *followUpView
+
+	chooser *chooser
+}
+
+// look is the window terminal's theme: the hall's palette and font at the
+// desktop sizes of a keyboard-and-mouse terminal. The terminal carries it
+// itself (a theme override, and its own colours), so it looks the same in
+// the demo, where a kiosk with touch sizes shares the Fyne app.
+var look = &lookTheme{theme.New(theme.Compact)}
+
+// lookTheme is the hall's theme with one more call for painted shapes.
+type lookTheme struct{ *theme.Theme }
+
+// Color is the theme's colour of name (the hall has one light palette).
+func (l *lookTheme) Color(name fyne.ThemeColorName) color.Color {
+	return l.Theme.Color(name, fynetheme.VariantLight)
+}
+
+// Open makes the window terminal of an already-made desk in a new window of
+// a, and starts following the desk's devices until ctx ends. The caller
+// shows the window (full screen on a real terminal). The app should carry
+// the hall's theme (ui/theme, any mode): dialogs and menus take the app's.
+func Open(ctx context.Context, a fyne.App, d *desk.Desk) *Terminal {
+	cfg := d.Config()
+	w := a.NewWindow(fmt.Sprintf("onewindow · %d号窗口", cfg.Window))
+	t := newTerminal(ctx, d, w)
+	// The window's own background, so the terminal is drawn alike whatever
+	// theme the app has.
+	bg := canvas.NewRectangle(look.Color(fynetheme.ColorNameBackground))
+	w.SetContent(container.NewThemeOverride(container.NewStack(bg, t.root), look.Theme))
+	w.Resize(fyne.NewSize(1280, 800))
+	t.refresh() // now that the content is in the window, the login can take the focus
+	t.start(ctx)
+	return t
+}
+
+// Start makes the desk of a window from services already made (the demo
+// runs several parts in one process) and opens its terminal in a new window
+// of a. The caller shows the window.
+func Start(ctx context.Context, a fyne.App, svc desk.Services, cfg desk.Config) (*Terminal, error) {
+	d, err := desk.New(ctx, svc, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return Open(ctx, a, d), nil
+}
+
+func newTerminal(ctx context.Context, d *desk.Desk, w fyne.Window) *Terminal {
+	t := &Terminal{desk: d, win: w, ctx: ctx}
+	t.keys = &router{touched: d.Touch}
+	t.build()
+	t.keys.install(w.Canvas())
+	d.OnChange(t.changed)
+	d.OnKeypadAsks(func(k app.CallerKey) {
+		go t.onUI(func() {
+			switch k {
+			case app.KeyTransfer:
+				t.askTransfer()
+			case app.KeyPause:
+				t.askPause()
+			}
+		})
+	})
+	d.OnCard(func(a app.Applicant, err error) { go t.onUI(func() { t.intake.cardRead(a, err) }) })
+	return t
+}
+
+// start runs the desk's device loop and the idle-lock check.
+func (t *Terminal) start(ctx context.Context) {
+	go t.desk.Run(ctx)
+	go func() {
+		tick := time.NewTicker(5 * time.Second)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				if t.desk.CheckIdle() {
+					t.onUI(t.refresh)
+				}
+			}
+		}
+	}()
+}
+
+// onUI runs fn on the UI goroutine, alone, and waits for it. Call it from
+// other goroutines only.
+func (t *Terminal) onUI(fn func()) {
+	fyne.DoAndWait(func() {
+		t.uiMu.Lock()
+		defer t.uiMu.Unlock()
+		fn()
+	})
+}
+
+// changed redraws after the desk's view changed. The desk may tell from
+// inside a screen action, so the redraw is posted from a goroutine of its
+// own; changes that come while one is pending share it.
+func (t *Terminal) changed() {
+	if t.refreshPending.Swap(true) {
+		return
+	}
+	go t.onUI(func() {
+		t.refreshPending.Store(false)
+		t.refresh()
+	})
+}
+
+// Window is the Fyne window the terminal draws in.
+func (t *Terminal) Window() fyne.Window { return t.win }
+
+// Desk is the use cases behind the screen.
+func (t *Terminal) Desk() *desk.Desk { return t.desk }
+
+// Wait blocks until the actions started from the screen have finished and
+// their results are drawn; tests use it after a tap or a key.
+func (t *Terminal) Wait() { t.wg.Wait() }
+
+// act runs a slow action off the UI goroutine. Only one runs at a time: a
+// second key press while the hub or the printer is still answering would
+// otherwise act twice. done runs on the UI goroutine with the result.
+func (t *Terminal) act(what string, fn func(ctx context.Context) error, done func(error)) {
+	t.actExplained(what, fn, done, errorText)
+}
+
+// actExplained is act with the failure explained by explain.
+func (t *Terminal) actExplained(what string, fn func(ctx context.Context) error, done func(error), explain func(error) string) {
+	t.busyMu.Lock()
+	if t.busy {
+		t.busyMu.Unlock()
+		t.say(what+"：上一个操作尚未完成，请稍候", true)
+		return
+	}
+	t.busy = true
+	t.wg.Add(1)
+	t.busyMu.Unlock()
+	t.say(what+"…", false)
+	go func() {
+		err := fn(t.ctx)
+		t.onUI(func() {
+			t.busyMu.Lock()
+			t.busy = false
+			t.busyMu.Unlock()
+			if done != nil {
+				done(err)
+			}
+			if err != nil {
+				t.say(what+"失败："+explain(err), true)
+			}
+			t.refresh()
+		})
+		t.wg.Done()
+	}()
+}
+
+// say puts a line in the message bar; errors are drawn in white on red.
+func (t *Terminal) say(text string, isErr bool) {
+	t.message.Text = text
+	if isErr {
+		t.messageBack.FillColor = look.Color(fynetheme.ColorNameError)
+		t.message.Color = look.Color(fynetheme.ColorNameForegroundOnError)
+	} else {
+		t.messageBack.FillColor = color.Transparent
+		t.message.Color = look.Color(fynetheme.ColorNameForeground)
+	}
+	t.messageBack.Refresh()
+	t.message.Refresh()
+}
+
+// Message is the text of the message bar, for tests and scripts; call it
+// off the UI goroutine.
+func (t *Terminal) Message() string {
+	var m string
+	t.onUI(func() { m = t.message.Text })
+	return m
+}
+
+func (t *Terminal) build() {
+	k := t.keys
+	onBand := func(bold bool) *canvas.Text {
+		tx := canvas.NewText("", look.Color(theme.ColorNameOnBand))
+		tx.TextStyle.Bold = bold
+		tx.TextSize = 16
+		return tx
+	}
+	t.hallLabel = onBand(true)
+	t.staffLabel = onBand(false)
+	t.hubLight = canvas.NewCircle(color.Gray{0x88})
+	t.syncLight = canvas.NewCircle(color.Gray{0x88})
+	t.hubLabel = onBand(false)
+	t.syncLabel = onBand(false)
+	t.devLabel = onBand(false)
+	dot := func(c *canvas.Circle) fyne.CanvasObject {
+		return container.NewGridWrap(fyne.NewSize(14, 14), c)
+	}
+	gap := func() fyne.CanvasObject { return container.NewGridWrap(fyne.NewSize(12, 1)) }
+	t.corner = container.NewHBox(
+		container.NewCenter(dot(t.hubLight)), t.hubLabel, gap(),
+		container.NewCenter(dot(t.syncLight)), t.syncLabel, gap(),
+		t.devLabel,
+	)
+	band := canvas.NewRectangle(look.Color(theme.ColorNameBand))
+	t.header = container.NewBorder(nil, nil, container.NewHBox(t.hallLabel, gap(), t.staffLabel), t.corner)
+	header := container.NewStack(band, container.NewPadded(t.header))
+
+	t.message = canvas.NewText("", look.Color(fynetheme.ColorNameForeground))
+	t.message.TextSize = 16
+	t.messageBack = canvas.NewRectangle(color.Transparent)
+	footer := container.NewStack(t.messageBack, container.NewPadded(t.message))
+
+	t.queue = newQueuePanel(t)
+	t.intake = newIntakeView(t)
+	t.cases = newCasesView(t)
+	t.followUps = newFollowUpView(t)
+	t.tabs = container.NewAppTabs(
+		container.NewTabItem("受理 [F9]", t.intake.content),
+		container.NewTabItem("办件 [F10]", t.cases.content),
+		container.NewTabItem("差评整改 [F11]", t.followUps.content),
+	)
+	t.tabs.OnSelected = func(ti *container.TabItem) {
+		switch ti.Content {
+		case t.cases.content:
+			t.cases.reload()
+		case t.followUps.content:
+			t.followUps.reload()
+		}
+	}
+	k.bind("F9", 0, func() { t.tabs.SelectIndex(0); t.intake.focusSearch() })
+	k.bind("F10", 0, func() { t.tabs.SelectIndex(1); t.cases.focus() })
+	k.bind("F11", 0, func() { t.tabs.SelectIndex(2) })
+	lockKey := k.bind("F12", 0, func() { t.desk.Lock(); t.refresh() })
+	lock := newButton(k, "锁屏", lockKey, func() { t.desk.Lock(); t.refresh() })
+
+	t.work = container.NewBorder(nil, nil, container.NewBorder(nil, lock, nil, nil, t.queue.content), nil, t.tabs)
+	t.login = newLoginView(t)
+	t.root = container.NewBorder(header, footer, nil, nil, t.work)
+	t.chooser = newChooser(t)
+}
+
+// refresh draws the desk's view.
+func (t *Terminal) refresh() {
+	v := t.desk.View()
+	setText(t.hallLabel, fmt.Sprintf("%s · %d号窗口", v.HallName, v.Window))
+	loggedIn := v.Staff != nil && !v.Locked
+	switch {
+	case v.Staff == nil:
+		setText(t.staffLabel, "未登录")
+	case v.Locked:
+		setText(t.staffLabel, v.Staff.Name+"（已锁屏）")
+	default:
+		setText(t.staffLabel, v.Staff.Name+" "+v.Staff.ID)
+	}
+	t.drawCorner(v)
+	center := t.work
+	if !loggedIn {
+		center = t.login.content
+		t.chooser.close()
+	}
+	if len(t.root.Objects) == 0 || t.root.Objects[0] != center {
+		t.root.Objects[0] = center
+		t.root.Refresh()
+		if !loggedIn {
+			t.login.show(v)
+		}
+	}
+	t.queue.draw(v)
+	t.intake.draw(v)
+	t.followUps.draw(v)
+}
+
+func (t *Terminal) drawCorner(v desk.View) {
+	red, green, grey := look.Color(theme.ColorNameLightRed), look.Color(theme.ColorNameLightGreen), color.Gray{0x99}
+	switch {
+	case v.Hub.Checked.IsZero():
+		t.hubLight.FillColor = grey
+		setText(t.hubLabel, "叫号服务器：连接中")
+	case v.Hub.Online:
+		t.hubLight.FillColor = green
+		setText(t.hubLabel, "叫号服务器：在线")
+	default:
+		t.hubLight.FillColor = red
+		setText(t.hubLabel, "叫号服务器：离线（可继续受理）")
+	}
+	t.hubLight.Refresh()
+	switch s := v.Sync; {
+	case s == nil:
+		t.syncLight.FillColor = grey
+		setText(t.syncLabel, "中心：未接入")
+	default:
+		last := "从未同步"
+		if !s.LastSuccess.IsZero() {
+			last = "上次 " + s.LastSuccess.In(app.HallZone).Format("01-02 15:04")
+		}
+		state := "离线"
+		t.syncLight.FillColor = red
+		if s.Online {
+			state = "在线"
+			t.syncLight.FillColor = green
+		}
+		text := fmt.Sprintf("中心：%s · 待传 %d · %s", state, s.Pending, last)
+		if s.Rejected > 0 {
+			text += fmt.Sprintf(" · 被拒 %d", s.Rejected)
+		}
+		setText(t.syncLabel, text)
+	}
+	t.syncLight.Refresh()
+	dev := func(name string, d desk.DeviceState) string {
+		switch {
+		case !d.Attached:
+			return name + "—"
+		case d.OK:
+			return name + "✓"
+		}
+		return name + "✗"
+	}
+	setText(t.devLabel, dev("打印机", v.Printer)+" "+dev("显示屏", v.Display)+" "+dev("读卡器", v.Reader))
+	t.corner.Refresh()
+	t.header.Refresh()
+}
+
+// setText changes a canvas text and redraws it.
+func setText(tx *canvas.Text, s string) {
+	if tx.Text != s {
+		tx.Text = s
+		tx.Refresh()
+	}
+}
+
+// errorText is an error in words for the message bar.
+func errorText(err error) string {
+	switch {
+	case errors.Is(err, desk.ErrLoggedOut):
+		return "请先登录"
+	case errors.Is(err, app.ErrNoneWaiting):
+		return "当前没有等候的群众"
+	case errors.Is(err, app.ErrWindowBusy):
+		return "已叫的号还未处理：请重呼、过号或开始办理"
+	case errors.Is(err, app.ErrWindowPaused):
+		return "窗口已暂停，请先恢复服务"
+	case errors.Is(err, app.ErrNoTicket):
+		return "窗口当前没有号"
+	}
+	return err.Error()
+}
+
+// queueErrorText explains a failed queue action; when the hub did not
+// answer, pressing the key again retries the same action, which the hub
+// carries out at most once.
+func queueErrorText(err error) string {
+	if desk.HubDown(err) {
+		return "叫号服务器无法连接，可再按一次重试（不会重复叫号）；受理办件不受影响。" + err.Error()
+	}
+	return errorText(err)
+}
