@@ -101,11 +101,11 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	defer h.close()
 	if !*noCentral {
-		syncer, url, err := startDemoCentral(ctx, *dir, h.kioskStore, log)
+		syncer, url, enrol, err := startDemoCentral(ctx, *dir, h.kioskStore, log)
 		if err != nil {
 			log.Warn("the demo runs without central: the kiosk shows it offline", "err", err)
 		} else {
-			h.syncer, h.centralURL = syncer, url
+			h.syncer, h.centralURL, h.enrol = syncer, url, enrol
 		}
 	}
 
@@ -232,6 +232,7 @@ type demoHall struct {
 	kioskConfig *config.Config
 	syncer      app.Syncer
 	centralURL  string
+	enrol       enrolFunc // nil without central
 	server      *http.Server
 	// windowRunning is set once the window terminal's process started: its
 	// caller keypad is then on the window simulators' bus.
@@ -409,11 +410,37 @@ number = %d
 categories = [%s]
 `, h.windowSims.Path(simctl.IDReader), h.windowSims.Path(simctl.Printer), h.windowSims.Path(simctl.QueueBus),
 		demoWindow, `"`+strings.Join(cats, `", "`)+`"`)
+	if err := h.enrolTerminal(ctx, "window", "W01"); err != nil {
+		h.log.Warn("the window terminal is not enrolled: its cases wait in its outbox", "err", err)
+	}
 	if err := h.spawn(ctx, "window", conf, stderr, "-windowed", "-sample"); err != nil {
 		return err
 	}
 	h.windowRunning = true
 	return nil
+}
+
+// enrolTerminal enrols the store that `onewindow ROLE` will open (its data
+// folder in the demo's folder) before the process starts, as a technician
+// does at install.
+func (h *demoHall) enrolTerminal(ctx context.Context, role, terminal string) error {
+	if h.enrol == nil {
+		return nil
+	}
+	data := filepath.Join(h.dir, role+"-data")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		return err
+	}
+	keys, err := pii.LoadOrCreate(filepath.Join(data, config.DefaultKeyFileName))
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, filepath.Join(data, "onewindow.db"), store.Options{Terminal: terminal, Keys: keys})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	return h.enrol(ctx, s, terminal)
 }
 
 // startDemoDisplay starts the hall screen: `onewindow display`.

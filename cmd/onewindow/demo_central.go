@@ -18,52 +18,63 @@ import (
 	"onewindow/sync/wire"
 )
 
+// enrolFunc enrols one more terminal's store with the demo's central.
+type enrolFunc func(ctx context.Context, s *store.Store, terminal string) error
+
 // startDemoCentral runs the reference central platform inside the demo,
 // publishes the sample hall, enrols the kiosk with it and starts the
-// kiosk's link. The kiosk sees central only as an app.Syncer.
-func startDemoCentral(ctx context.Context, dir string, kiosk *store.Store, log *slog.Logger) (syncer app.Syncer, url string, err error) {
+// kiosk's link. The kiosk sees central only as an app.Syncer. enrol lets
+// the demo enrol its other terminals as a technician would, with a code.
+func startDemoCentral(ctx context.Context, dir string, kiosk *store.Store, log *slog.Logger) (syncer app.Syncer, url string, enrol enrolFunc, err error) {
 	log = log.With("role", "central")
 	// Central seals personal data under its own key, as it would on its
 	// own machine.
 	keys, err := pii.LoadOrCreate(filepath.Join(dir, "central.key"))
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	c, err := central.Open(ctx, filepath.Join(dir, "central.db"), central.Options{Keys: keys, Logger: log})
 	if err != nil {
-		return nil, "", fmt.Errorf("central: %w", err)
+		return nil, "", nil, fmt.Errorf("central: %w", err)
 	}
 	go func() { <-ctx.Done(); c.Close() }()
 	if _, err := c.PublishCatalog(ctx, assets.SampleCatalog); err != nil {
-		return nil, "", fmt.Errorf("central: publishing the sample catalogue: %w", err)
+		return nil, "", nil, fmt.Errorf("central: publishing the sample catalogue: %w", err)
 	}
 	if _, err := c.PublishHall(ctx, assets.SampleHall); err != nil {
-		return nil, "", fmt.Errorf("central: publishing the sample hall: %w", err)
+		return nil, "", nil, fmt.Errorf("central: publishing the sample hall: %w", err)
 	}
 	if _, err := c.PublishCalendar(ctx, assets.Calendar2026); err != nil {
-		return nil, "", fmt.Errorf("central: publishing the calendar: %w", err)
+		return nil, "", nil, fmt.Errorf("central: publishing the calendar: %w", err)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	srv := &http.Server{Handler: c.Handler(central.ServerOptions{}), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(l)
 	go func() { <-ctx.Done(); srv.Close() }()
 	url = "http://" + l.Addr().String()
-	code, expires, err := c.CreateEnrolCode(ctx, demoHallCode, "K01", time.Hour)
-	if err != nil {
-		return nil, "", fmt.Errorf("central: %w", err)
+	enrol = func(ctx context.Context, s *store.Store, terminal string) error {
+		if _, err := s.SyncCredentials(ctx); err == nil {
+			return nil // enrolled on an earlier run of the demo in this folder
+		}
+		code, expires, err := c.CreateEnrolCode(ctx, demoHallCode, terminal, time.Hour)
+		if err != nil {
+			return fmt.Errorf("central: %w", err)
+		}
+		return link.Enrol(ctx, s, wire.Bundle{Central: url, Terminal: terminal, Hall: demoHallCode, Code: code, Expires: expires},
+			link.Options{Logger: log})
+	}
+	if err := enrol(ctx, kiosk, "K01"); err != nil {
+		return nil, "", nil, err
 	}
 	opt := link.Options{Logger: log.With("role", "kiosk-link"), Interval: 10 * time.Second}
-	if err := link.Enrol(ctx, kiosk, wire.Bundle{Central: url, Terminal: "K01", Hall: demoHallCode, Code: code, Expires: expires}, opt); err != nil {
-		return nil, "", err
-	}
 	lk, err := link.New(ctx, kiosk, opt)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	go lk.Run(ctx)
 	log.Info("central running; the kiosk is enrolled", "url", url)
-	return lk, url, nil
+	return lk, url, enrol, nil
 }
