@@ -137,3 +137,29 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(code)
 }
+
+// BenchmarkDiskFsync is the floor under every durable write here: one 4 KiB
+// write and fsync of a file in the same temporary folder the stores use.
+// A commit with synchronous=FULL cannot be faster than the disk's fsync.
+func BenchmarkDiskFsync(b *testing.B) {
+	f, err := os.Create(b.TempDir() + "/probe")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	page := make([]byte, 4096)
+	d := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := f.WriteAt(page, int64(i%64)*4096); err != nil {
+			b.Fatal(err)
+		}
+		t0 := time.Now()
+		if err := f.Sync(); err != nil {
+			b.Fatal(err)
+		}
+		d = append(d, time.Since(t0))
+	}
+	b.StopTimer()
+	reportLatency(b, d)
+}
