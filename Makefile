@@ -37,3 +37,16 @@ clean:
 
 deps:
 	bash packaging/install-deps.sh
+
+# Installable packages into dist/: the .deb for amd64 and arm64 (nfpm) and
+# the Windows zip (mingw-w64); signed update packages too with
+# UPDATE_KEY=FILE. Slow (cross builds): not part of make test.
+.PHONY: dist dist-test
+dist: deps
+	bash packaging/dist-deps.sh
+	bash packaging/dist.sh
+
+# Installs dist's .deb into a fresh Debian 12 root (debootstrap) and checks
+# its systemd units with systemd-analyze verify. Minutes; needs root.
+dist-test: dist
+	bash packaging/dist-test.sh

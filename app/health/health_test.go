@@ -1,0 +1,93 @@
+package health
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSkew(t *testing.T) {
+	t.Parallel()
+	central := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+	tests := []struct {
+		local time.Time
+		rtt   time.Duration
+		want  Verdict
+		say   string
+	}{
+		{central.Add(200 * time.Millisecond), 0, OK, "within a second"},
+		{central.Add(45 * time.Second), 0, Warn, "45s ahead of central"},
+		{central.Add(-10 * time.Minute), 0, Fail, "10m0s behind central"},
+		// A slow answer: the Date header may be up to the whole round trip
+		// old, so 3 s of apparent skew over a 6 s exchange is none.
+		{central.Add(6 * time.Second), 6 * time.Second, OK, "within a second"},
+	}
+	for _, tt := range tests {
+		c := Skew("central", tt.local, central, tt.rtt)
+		if c.Verdict != tt.want || !strings.Contains(c.Detail, tt.say) {
+			t.Errorf("local %v, rtt %v: want %s saying %q, got %+v", tt.local.Sub(central), tt.rtt, tt.want, tt.say, c)
+		}
+		if c.Verdict != OK && !strings.Contains(c.Next, "timedatectl") {
+			t.Errorf("a clock off must say how to set it, got %q", c.Next)
+		}
+	}
+}
+
+func TestReportTextAndJSON(t *testing.T) {
+	t.Parallel()
+	r := Report{Terminal: "K01", At: time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)}
+	r.Add(Check{Name: "configuration", Verdict: OK, Detail: "fine"},
+		Check{Name: "ticket printer", Verdict: Fail, Detail: "paper out", Next: "put in a new roll"},
+		Check{Name: "outbox", Verdict: Warn, Detail: "3 waiting", Next: "check central"})
+	var b bytes.Buffer
+	r.WriteText(&b)
+	out := b.String()
+	for _, want := range []string{"[ok  ] configuration ", "[FAIL] ticket printer  paper out\n", "→ put in a new roll", "1 of 3 checks failed, 1 warnings"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("want %q in:\n%s", want, out)
+		}
+	}
+	if !r.Failed() || r.Worst() != Fail || r.Count(Warn) != 1 {
+		t.Errorf("Failed %v, Worst %v, warnings %d", r.Failed(), r.Worst(), r.Count(Warn))
+	}
+	b.Reset()
+	r.WriteJSON(&b)
+	var back Report
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back.Checks[1].Verdict != Fail || !strings.Contains(b.String(), `"verdict": "fail"`) {
+		t.Errorf("JSON round trip: %v\n%s", err, b.String())
+	}
+}
+
+func TestDatabaseAndOutboxOnFilesThatAreNotDatabases(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	if c := Database(ctx, filepath.Join(dir, "absent.db")); c.Verdict != Warn || !strings.Contains(c.Detail, "does not exist yet") {
+		t.Errorf("no database yet: want a warning, got %+v", c)
+	}
+	junk := filepath.Join(dir, "junk.db")
+	os.WriteFile(junk, bytes.Repeat([]byte("not sqlite "), 1000), 0o600)
+	if c := Database(ctx, junk); c.Verdict != Fail || c.Next == "" {
+		t.Errorf("a file that is not a database: want FAIL with a next step, got %+v", c)
+	}
+	if c := Outbox(ctx, junk, time.Now()); c.Verdict != Skip {
+		t.Errorf("outbox of a broken database: want skip (database integrity says why), got %+v", c)
+	}
+	if _, ok, _ := ReadEnrolment(ctx, filepath.Join(dir, "absent.db")); ok {
+		t.Errorf("no database: want not enrolled")
+	}
+}
+
+func TestDisk(t *testing.T) {
+	t.Parallel()
+	// A data folder that does not exist yet is measured on its parent's disk.
+	c := Disk(filepath.Join(t.TempDir(), "not", "yet"))
+	if c.Verdict == Skip || !strings.Contains(c.Detail, "free of") {
+		t.Errorf("want the disk measured, got %+v", c)
+	}
+}

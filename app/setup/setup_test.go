@@ -1,0 +1,101 @@
+package setup
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"onewindow/app"
+	"onewindow/app/config"
+)
+
+const key = config.Secret("0123456789abcdef0123456789abcdef0123456789abcdef")
+
+func kiosk(dir string) Answers {
+	return Answers{Role: config.RoleKiosk, Hall: "330106", Terminal: "K01", HubAddress: "192.168.10.2:7100", HallKey: key,
+		CentralURL: "https://central.example.org", DataDir: filepath.Join(dir, "data"),
+		IDCard: &Device{Port: "/dev/ttyUSB0"}, Printer: &Device{Port: "/dev/ttyUSB1", Baud: 9600}, NativeQR: true}
+}
+
+func TestWriteThenLoad(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "etc", "onewindow.toml")
+	if err := Write(path, kiosk(dir), false); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatalf("the written file does not load: %v", err)
+	}
+	if got, _ := cfg.HallKey(); got != key || cfg.Devices.Printer.Baud != 9600 || cfg.Devices.IDCard.Baud != config.DefaultIDCardBaud {
+		t.Errorf("loaded %+v", cfg)
+	}
+	raw, _ := os.ReadFile(path)
+	if strings.Contains(string(raw), string(key)) {
+		t.Errorf("the key must not be in the configuration:\n%s", raw)
+	}
+	// Replacing keeps the old file.
+	a := kiosk(dir)
+	a.Terminal = "K02"
+	if err := Write(path, a, false); !errors.Is(err, ErrExists) {
+		t.Errorf("without replace: want ErrExists, got %v", err)
+	}
+	if err := Write(path, a, true); err != nil {
+		t.Fatal(err)
+	}
+	if old, _ := os.ReadFile(path + ".old"); !strings.Contains(string(old), `terminal = "K01"`) {
+		t.Errorf("want the old configuration kept as .old, got:\n%s", old)
+	}
+}
+
+func TestBadAnswersWriteNothing(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a := kiosk(dir)
+	a.Terminal, a.HallKey, a.Printer = "k 1", "short", nil
+	err := Write(filepath.Join(dir, "etc", "onewindow.toml"), a, false)
+	var pe *app.ProblemsError
+	if !errors.As(err, &pe) || len(pe.Problems) != 3 {
+		t.Fatalf("want 3 problems (terminal, hall key, printer), got %v", err)
+	}
+	if strings.Contains(err.Error(), "short") {
+		t.Errorf("a problem must not repeat the hall key: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "etc")); !os.IsNotExist(err) {
+		t.Errorf("bad answers must write nothing, yet %v", err)
+	}
+}
+
+func TestParseDevice(t *testing.T) {
+	t.Parallel()
+	if d, err := ParseDevice("/dev/ttyUSB0@9600"); err != nil || d.Port != "/dev/ttyUSB0" || d.Baud != 9600 {
+		t.Errorf("PORT@BAUD: %+v %v", d, err)
+	}
+	if d, err := ParseDevice("COM3"); err != nil || d.Port != "COM3" || d.Baud != 0 {
+		t.Errorf("PORT: %+v %v", d, err)
+	}
+	if _, err := ParseDevice("/dev/ttyUSB0@fast"); !errors.Is(err, app.ErrInvalidInput) {
+		t.Errorf("a rate that is not a number: want ErrInvalidInput, got %v", err)
+	}
+}
+
+func TestWriteFileAtomicLeavesNoTemporaryFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := filepath.Join(dir, "k")
+	if err := WriteFileAtomic(p, []byte("secret"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", fi.Mode())
+	}
+	if err := WriteFileAtomic(filepath.Join(dir, "missing", "k"), []byte("x"), 0o600); err == nil {
+		t.Errorf("into a folder that does not exist: want an error")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("want only the file, got %v", entries)
+	}
+}

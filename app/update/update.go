@@ -1,0 +1,304 @@
+// Package update installs a new onewindow on a terminal safely: an update
+// package (.owu) carries the new version's payload (a .deb) and a manifest
+// signed with ed25519, and nothing of it is installed, not even unpacked
+// beside the old version, until the signature is verified against the keys
+// the terminal trusts and the payload matches the manifest's hash. Whether
+// it came on a USB stick or from central makes no difference: the
+// signature, not the channel, is what is trusted.
+//
+// It also migrates the terminal's database forward on the first start of a
+// new version without ever risking the old one: the migration runs on a
+// copy, which replaces the original only once it succeeded; the original is
+// kept as a backup. A failed migration leaves the database exactly as it
+// was, so the old version still runs on it.
+//
+// It runs no installer itself: the caller passes one (dpkg on Debian). It
+// must not log or send personal data (it never opens the records).
+package update
+
+import (
+	"archive/tar"
+	"bytes"
+	"cmp"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Errors of Verify; callers decide with errors.Is.
+var (
+	ErrBadPackage   = errors.New("this is not a onewindow update package, or it is damaged")
+	ErrBadSignature = errors.New("the update's signature is not valid: it was not made by a key this terminal trusts, or the package was altered")
+	ErrWrongTarget  = errors.New("the update is for another kind of machine")
+	ErrOlder        = errors.New("the update is not newer than the version installed")
+	ErrNoKeys       = errors.New("this terminal trusts no update key")
+)
+
+// Manifest describes the payload of an update package. Its exact bytes are
+// what the signature covers.
+type Manifest struct {
+	Version string    `json:"version"`
+	OS      string    `json:"os"`   // linux
+	Arch    string    `json:"arch"` // amd64, arm64
+	Kind    string    `json:"kind"` // deb
+	Payload string    `json:"payload"`
+	Size    int64     `json:"size"`
+	SHA256  string    `json:"sha256"`
+	Signed  time.Time `json:"signed"`
+}
+
+// Names inside a package.
+const (
+	manifestName  = "manifest.json"
+	signatureName = "manifest.sig"
+)
+
+// MaxPackage bounds what is read of a package: a .deb of onewindow is some
+// 30 MB; anything far larger is the wrong file.
+const MaxPackage = 512 << 20
+
+// GenerateKey makes a signing key pair. The private key stays with whoever
+// releases updates; the public key goes to every terminal.
+func GenerateKey() (ed25519.PublicKey, ed25519.PrivateKey, error) {
+	return ed25519.GenerateKey(rand.Reader)
+}
+
+// EncodeKey writes a key as one line of base64.
+func EncodeKey(k []byte) string { return base64.StdEncoding.EncodeToString(k) }
+
+// ParsePrivateKey reads a private key written by EncodeKey (the seed or the
+// full key).
+func ParsePrivateKey(text string) (ed25519.PrivateKey, error) {
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(text))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("the signing key is not base64: %v", err)
+	case len(b) == ed25519.SeedSize:
+		return ed25519.NewKeyFromSeed(b), nil
+	case len(b) == ed25519.PrivateKeySize:
+		return ed25519.PrivateKey(b), nil
+	}
+	return nil, fmt.Errorf("the signing key is %d bytes; an ed25519 key is %d", len(b), ed25519.SeedSize)
+}
+
+// ParsePublicKeys reads the keys a terminal trusts: one base64 key a line,
+// '#' starting a comment. Every line must be a key; a file with a typo is
+// refused rather than half read.
+func ParsePublicKeys(text string) ([]ed25519.PublicKey, error) {
+	var keys []ed25519.PublicKey
+	for i, line := range strings.Split(text, "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		b, err := base64.StdEncoding.DecodeString(line)
+		if err != nil || len(b) != ed25519.PublicKeySize {
+			return nil, fmt.Errorf("line %d is not an ed25519 public key in base64 (as 'onewindow update keygen' writes)", i+1)
+		}
+		keys = append(keys, ed25519.PublicKey(b))
+	}
+	if len(keys) == 0 {
+		return nil, ErrNoKeys
+	}
+	return keys, nil
+}
+
+// Sign writes an update package to w: the payload (read from payload, named
+// name) with its manifest and the manifest's signature.
+func Sign(w io.Writer, key ed25519.PrivateKey, m Manifest, name string, payload []byte, now time.Time) error {
+	sum := sha256.Sum256(payload)
+	m.Payload, m.Size, m.SHA256, m.Signed = path.Base(name), int64(len(payload)), hex.EncodeToString(sum[:]), now.UTC()
+	if m.Kind == "" {
+		m.Kind = "deb"
+	}
+	if m.Version == "" || m.OS == "" || m.Arch == "" {
+		return fmt.Errorf("update: the manifest needs a version, an OS and an architecture")
+	}
+	manifest, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	sig := ed25519.Sign(key, manifest)
+	tw := tar.NewWriter(w)
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{manifestName, manifest}, {signatureName, []byte(base64.StdEncoding.EncodeToString(sig) + "\n")}, {m.Payload, payload}} {
+		if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o644, Size: int64(len(f.data)), ModTime: now, Typeflag: tar.TypeReg}); err != nil {
+			return err
+		}
+		if _, err := tw.Write(f.data); err != nil {
+			return err
+		}
+	}
+	return tw.Close()
+}
+
+// Verified is a package whose signature and payload checked out.
+type Verified struct {
+	Manifest Manifest
+	Payload  []byte
+}
+
+// Target is the machine an update must be for, and what it runs now.
+type Target struct {
+	OS, Arch string
+	Current  string // the version installed; "" or "devel" accepts any
+	// Downgrade allows a version not newer than Current (going back after a
+	// bad release), still signed.
+	Downgrade bool
+}
+
+// Verify reads a package and checks, in this order, that it is well
+// formed, that its manifest is signed by one of keys, that the payload is
+// the one the manifest names, and that it is for this machine and newer.
+// Nothing is written anywhere.
+func Verify(r io.Reader, keys []ed25519.PublicKey, t Target) (Verified, error) {
+	if len(keys) == 0 {
+		return Verified{}, ErrNoKeys
+	}
+	files := map[string][]byte{}
+	tr := tar.NewReader(io.LimitReader(r, MaxPackage+1<<20))
+	var total int64
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Verified{}, fmt.Errorf("%w: %v", ErrBadPackage, err)
+		}
+		if h.Typeflag != tar.TypeReg || strings.Contains(h.Name, "/") || h.Size < 0 || len(files) >= 3 {
+			return Verified{}, fmt.Errorf("%w: unexpected entry %q", ErrBadPackage, h.Name)
+		}
+		if total += h.Size; total > MaxPackage {
+			return Verified{}, fmt.Errorf("%w: larger than %d MB", ErrBadPackage, MaxPackage>>20)
+		}
+		data, err := io.ReadAll(tr)
+		if err != nil {
+			return Verified{}, fmt.Errorf("%w: %v", ErrBadPackage, err)
+		}
+		files[h.Name] = data
+	}
+	manifest, sigText := files[manifestName], files[signatureName]
+	if manifest == nil || sigText == nil {
+		return Verified{}, fmt.Errorf("%w: no signed manifest in it", ErrBadPackage)
+	}
+	sig, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(sigText)))
+	if err != nil || len(sig) != ed25519.SignatureSize {
+		return Verified{}, fmt.Errorf("%w: the signature is not an ed25519 signature", ErrBadSignature)
+	}
+	trusted := false
+	for _, k := range keys {
+		if ed25519.Verify(k, manifest, sig) {
+			trusted = true
+			break
+		}
+	}
+	if !trusted {
+		return Verified{}, ErrBadSignature
+	}
+	// Only a signed manifest is read at all.
+	var m Manifest
+	dec := json.NewDecoder(bytes.NewReader(manifest))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return Verified{}, fmt.Errorf("%w: the manifest: %v", ErrBadPackage, err)
+	}
+	payload, ok := files[m.Payload]
+	if !ok || m.Payload == manifestName || m.Payload == signatureName {
+		return Verified{}, fmt.Errorf("%w: the payload %q named by the manifest is missing", ErrBadPackage, m.Payload)
+	}
+	sum := sha256.Sum256(payload)
+	if int64(len(payload)) != m.Size || hex.EncodeToString(sum[:]) != m.SHA256 {
+		return Verified{}, fmt.Errorf("%w: the payload is not the one that was signed (its hash differs)", ErrBadSignature)
+	}
+	if m.Kind != "deb" {
+		return Verified{}, fmt.Errorf("%w: payload kind %q; this onewindow installs deb", ErrWrongTarget, m.Kind)
+	}
+	if m.OS != t.OS || m.Arch != t.Arch {
+		return Verified{}, fmt.Errorf("%w: it is for %s/%s and this machine is %s/%s", ErrWrongTarget, m.OS, m.Arch, t.OS, t.Arch)
+	}
+	if t.Current != "" && t.Current != "devel" && !t.Downgrade && CompareVersions(m.Version, t.Current) <= 0 {
+		return Verified{}, fmt.Errorf("%w: it is %s and %s is installed (give -downgrade to go back on purpose)", ErrOlder, m.Version, t.Current)
+	}
+	return Verified{Manifest: m, Payload: payload}, nil
+}
+
+// CompareVersions compares dotted versions numerically (0.10.0 > 0.9.1; a
+// missing part counts as 0). A pre-release (0.9.0-rc1) comes before its
+// release; a part that is not a number compares as text.
+func CompareVersions(a, b string) int {
+	ca, preA, _ := strings.Cut(strings.TrimPrefix(a, "v"), "-")
+	cb, preB, _ := strings.Cut(strings.TrimPrefix(b, "v"), "-")
+	pa, pb := strings.Split(ca, "."), strings.Split(cb, ".")
+	for i := 0; i < max(len(pa), len(pb)); i++ {
+		x, y := "0", "0"
+		if i < len(pa) {
+			x = pa[i]
+		}
+		if i < len(pb) {
+			y = pb[i]
+		}
+		nx, ex := strconv.Atoi(x)
+		ny, ey := strconv.Atoi(y)
+		switch {
+		case ex == nil && ey == nil:
+			if c := cmp.Compare(nx, ny); c != 0 {
+				return c
+			}
+		case x != y:
+			return strings.Compare(x, y)
+		}
+	}
+	switch {
+	case preA == preB:
+		return 0
+	case preA == "":
+		return 1
+	case preB == "":
+		return -1
+	}
+	return strings.Compare(preA, preB)
+}
+
+// Installer installs a verified payload file; on Debian it runs dpkg.
+type Installer func(payloadFile string, m Manifest) error
+
+// Install verifies the package and only then writes its payload to a
+// private temporary file in dir and hands it to install. A package that
+// fails verification writes nothing and installs nothing.
+func Install(r io.Reader, keys []ed25519.PublicKey, t Target, dir string, install Installer) (Manifest, error) {
+	v, err := Verify(r, keys, t)
+	if err != nil {
+		return Manifest{}, err
+	}
+	f, err := os.CreateTemp(dir, "onewindow-update-*-"+path.Base(v.Manifest.Payload))
+	if err != nil {
+		return Manifest{}, err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(v.Payload); err != nil {
+		f.Close()
+		return Manifest{}, err
+	}
+	if err := f.Close(); err != nil {
+		return Manifest{}, err
+	}
+	if err := install(f.Name(), v.Manifest); err != nil {
+		return Manifest{}, fmt.Errorf("installing %s: %w", v.Manifest.Version, err)
+	}
+	return v.Manifest, nil
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// fakeDpkg is a dpkg that records what it was asked to install.
+func fakeDpkg(t *testing.T, dir string) (cmd, record string) {
+	t.Helper()
+	record = filepath.Join(dir, "dpkg-calls")
+	cmd = filepath.Join(dir, "dpkg")
+	write(t, cmd, "#!/bin/sh\necho \"$@\" >> "+record+"\nsha256sum \"$2\" | cut -c1-64 >> "+record+"\n", 0o755)
+	return cmd, record
+}
+
+func TestUpdateFromUSBAndFromCentral(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "release")
+	if code, out, errOut := runArgs(t, "update", "keygen", "-o", prefix); code != 0 {
+		t.Fatalf("keygen: %d %s %s", code, out, errOut)
+	}
+	if fi, err := os.Stat(prefix + ".key"); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the private key must be mode 600: %v %v", fi, err)
+	}
+	if code, _, errOut := runArgs(t, "update", "keygen", "-o", prefix); code != 1 || !strings.Contains(errOut, "never overwritten") {
+		t.Errorf("keygen over an existing key: want refused, got %d %q", code, errOut)
+	}
+	deb := filepath.Join(dir, "onewindow_0.9.0_"+runtime.GOARCH+".deb")
+	write(t, deb, "!<arch>\nthe new onewindow", 0o644)
+	pkg := filepath.Join(dir, "update.owu")
+	if code, out, errOut := runArgs(t, "update", "sign", "-key", prefix+".key", "-version", "0.9.0", "-o", pkg, deb); code != 0 {
+		t.Fatalf("sign: %d %s %s", code, out, errOut)
+	}
+	dpkg, record := fakeDpkg(t, dir)
+
+	// A package altered after signing: refused, dpkg never runs.
+	data, _ := os.ReadFile(pkg)
+	bad := filepath.Join(dir, "bad.owu")
+	write(t, bad, strings.Replace(string(data), "the new onewindow", "the bad onewindow", 1), 0o644)
+	code, _, errOut := runArgs(t, "update", "install", "-keys", prefix+".pub", "-dpkg", dpkg, bad)
+	if code != 1 || !strings.Contains(errOut, "nothing was installed") || !strings.Contains(errOut, "signature") {
+		t.Fatalf("an altered package: want exit 1, nothing installed, the signature named; got %d %q", code, errOut)
+	}
+	// Signed by a key the terminal does not trust: refused too.
+	runArgs(t, "update", "keygen", "-o", filepath.Join(dir, "stranger"))
+	if code, _, _ := runArgs(t, "update", "install", "-keys", filepath.Join(dir, "stranger.pub"), "-dpkg", dpkg, pkg); code != 1 {
+		t.Fatalf("a package signed by an untrusted key: want exit 1, got %d", code)
+	}
+	if _, err := os.Stat(record); !os.IsNotExist(err) {
+		t.Fatalf("dpkg ran for a refused package")
+	}
+
+	// From the USB stick.
+	if code, out, errOut := runArgs(t, "update", "install", "-keys", prefix+".pub", "-dpkg", dpkg, pkg); code != 0 || !strings.Contains(out, "installed onewindow 0.9.0") {
+		t.Fatalf("a good package: want it installed, got %d %s %s", code, out, errOut)
+	}
+	// From central: served where the terminal's configuration says.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/updates/linux-"+runtime.GOARCH+".owu" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
+	}))
+	defer srv.Close()
+	cfg := filepath.Join(dir, "onewindow.toml")
+	write(t, cfg, "role = \"display\"\nhall = \"330106\"\nterminal = \"D01\"\n[hub]\naddress = \"127.0.0.1:7100\"\nhall_key = \""+benchHallKey+"\"\n[central]\nurl = \""+srv.URL+"\"\n[paths]\ndata_dir = \"data\"\n", 0o644)
+	if code, out, errOut := runArgs(t, "update", "fetch", "-config", cfg, "-keys", prefix+".pub", "-dpkg", dpkg); code != 0 || !strings.Contains(out, "installed onewindow 0.9.0") {
+		t.Fatalf("fetch from central: want it installed, got %d %s %s", code, out, errOut)
+	}
+	calls, _ := os.ReadFile(record)
+	lines := strings.Split(strings.TrimSpace(string(calls)), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[0], "-i ") || lines[1] != lines[3] {
+		t.Fatalf("want dpkg -i called twice with the same verified payload, got:\n%s", calls)
+	}
+}
+
+func TestUpdateMigrateOnACurrentTerminal(t *testing.T) {
+	t.Parallel()
+	b := newBench(t)
+	if code, out, errOut := runArgs(t, "update", "migrate", "-config", b.config); code != 0 || out != "" {
+		t.Fatalf("a current database: want exit 0 and nothing said, got %d %q %q", code, out, errOut)
+	}
+	absent := filepath.Join(t.TempDir(), "onewindow.toml")
+	if code, out, _ := runArgs(t, "update", "migrate", "-config", absent); code != 0 || !strings.Contains(out, "nothing to migrate") {
+		t.Errorf("a terminal not set up yet: the unit must still start (and show the wizard); got %d %q", code, out)
+	}
+	write(t, absent, "role = \"nonsense\"\n", 0o644)
+	if code, _, _ := runArgs(t, "update", "migrate", "-config", absent); code != 1 {
+		t.Errorf("a broken configuration: want exit 1, got %d", code)
+	}
+	if code, _, errOut := runArgs(t, "update"); code != 2 || !strings.Contains(errOut, "install, fetch, migrate") {
+		t.Errorf("update alone: want exit 2 listing the subcommands, got %d %q", code, errOut)
+	}
+}

@@ -1,0 +1,167 @@
+package netcheck_test
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"onewindow/app"
+	"onewindow/app/config"
+	"onewindow/app/health"
+	"onewindow/app/store"
+	"onewindow/sync/central"
+	"onewindow/sync/hub"
+	"onewindow/sync/netcheck"
+	"onewindow/sync/scene"
+	"onewindow/sync/wire"
+)
+
+// serveTLS serves central's API over HTTPS with a certificate of pki.
+func serveTLS(t *testing.T, c *central.Central, pki scene.PKI) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(c.Handler(central.ServerOptions{}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.Server}}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestCentralTLSPin(t *testing.T) {
+	t.Parallel()
+	c := scene.Central(t, filepath.Join(t.TempDir(), "central.db"), app.SystemClock{})
+	pki, other := scene.NewPKI(t), scene.NewPKI(t)
+	srv := serveTLS(t, c, pki)
+	ctx := context.Background()
+
+	if _, err := netcheck.Central(ctx, srv.URL, pki.CAPEM, netcheck.Options{}); err != nil {
+		t.Fatalf("with the right CA pinned: want an answer, got %v", err)
+	}
+	_, err := netcheck.Central(ctx, srv.URL, other.CAPEM, netcheck.Options{})
+	if !errors.Is(err, netcheck.ErrTLS) || !strings.Contains(err.Error(), "not signed by the pinned CA") {
+		t.Fatalf("with another CA pinned: want ErrTLS naming the pin, got %v", err)
+	}
+	checks := netcheck.CentralChecks(ctx, srv.URL, other.CAPEM, true, netcheck.Options{})
+	if checks[0].Verdict != health.Fail || !strings.Contains(checks[0].Next, "certificate") {
+		t.Fatalf("doctor's central check with a wrong pin: want FAIL with a next step about the certificate, got %+v", checks[0])
+	}
+	checks = netcheck.CentralChecks(ctx, srv.URL, pki.CAPEM, true, netcheck.Options{})
+	if checks[0].Verdict != health.OK || checks[1].Verdict != health.OK {
+		t.Fatalf("doctor's central and clock checks with the right pin: want ok, ok; got %+v", checks)
+	}
+}
+
+func TestCentralUnreachableAndClock(t *testing.T) {
+	t.Parallel()
+	c := scene.Central(t, filepath.Join(t.TempDir(), "central.db"), app.SystemClock{})
+	srv := scene.Serve(t, c, central.ServerOptions{})
+	ctx := context.Background()
+
+	dead := httptest.NewServer(http.NotFoundHandler())
+	deadURL := dead.URL
+	dead.Close()
+	_, err := netcheck.Central(ctx, deadURL, nil, netcheck.Options{Timeout: 2 * time.Second})
+	if !errors.Is(err, netcheck.ErrUnreachable) || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("central down: want ErrUnreachable saying the connection was refused, got %v", err)
+	}
+	checks := netcheck.CentralChecks(ctx, deadURL, nil, true, netcheck.Options{Timeout: 2 * time.Second})
+	if checks[0].Verdict != health.Warn || checks[1].Verdict != health.Skip {
+		t.Fatalf("central down: the hall keeps working, so want warn and a skipped clock; got %+v", checks)
+	}
+
+	// The terminal's clock ten minutes fast against central's Date header.
+	fast := app.NewManualClock(time.Now().Add(10 * time.Minute))
+	checks = netcheck.CentralChecks(ctx, srv.URL, nil, true, netcheck.Options{Clock: fast})
+	if checks[1].Verdict != health.Fail || !strings.Contains(checks[1].Detail, "ahead of central") {
+		t.Fatalf("clock 10 min fast: want a failed clock check saying it is ahead, got %+v", checks[1])
+	}
+	slow := app.NewManualClock(time.Now().Add(-time.Minute))
+	checks = netcheck.CentralChecks(ctx, srv.URL, nil, true, netcheck.Options{Clock: slow})
+	if checks[1].Verdict != health.Warn || !strings.Contains(checks[1].Detail, "behind central") {
+		t.Fatalf("clock 1 min slow: want a warning saying it is behind, got %+v", checks[1])
+	}
+}
+
+func TestEnrolFailuresEachTheirOwn(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	c := scene.Central(t, filepath.Join(dir, "central.db"), app.SystemClock{})
+	pki, other := scene.NewPKI(t), scene.NewPKI(t)
+	srv := serveTLS(t, c, pki)
+	st := scene.OpenStore(t, dir, app.SystemClock{})
+	defer st.Close()
+	ctx := context.Background()
+	code, _, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle := wire.Bundle{Central: srv.URL, Terminal: scene.Terminal, Hall: scene.Hall, Code: code, CAPEM: string(pki.CAPEM)}
+
+	dead := httptest.NewServer(http.NotFoundHandler())
+	dead.Close()
+	tests := []struct {
+		name   string
+		bundle func(b wire.Bundle) wire.Bundle
+		clock  app.Clock
+		want   error
+	}{
+		{"central unreachable", func(b wire.Bundle) wire.Bundle { b.Central = strings.Replace(dead.URL, "http:", "https:", 1); return b }, nil, netcheck.ErrUnreachable},
+		{"another CA", func(b wire.Bundle) wire.Bundle { b.CAPEM = string(other.CAPEM); return b }, nil, netcheck.ErrTLS},
+		{"clock an hour slow", func(b wire.Bundle) wire.Bundle { return b }, app.NewManualClock(time.Now().Add(-time.Hour)), netcheck.ErrClock},
+		{"wrong code", func(b wire.Bundle) wire.Bundle { b.Code = "AAAA-BBBB-CCCC-DDDD"; return b }, nil, netcheck.ErrCode},
+		{"right code", func(b wire.Bundle) wire.Bundle { return b }, nil, nil},
+		{"used code", func(b wire.Bundle) wire.Bundle { return b }, nil, netcheck.ErrCode},
+	}
+	for _, tt := range tests {
+		err := netcheck.Enrol(ctx, st, tt.bundle(bundle), netcheck.Options{Clock: tt.clock, Timeout: 3 * time.Second})
+		if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
+			t.Errorf("%s: want %v, got %v", tt.name, tt.want, err)
+		}
+		if tt.name == "used code" && !strings.Contains(err.Error(), "used already") {
+			t.Errorf("used code: want the message to say the code was used, got %v", err)
+		}
+		// Nothing before the right code may leave an enrolment behind.
+		_, got := st.SyncCredentials(ctx)
+		if tt.name == "right code" && got != nil || tt.name != "right code" && tt.name != "used code" && !errors.Is(got, app.ErrNotFound) {
+			t.Errorf("%s: the store's enrolment afterwards: %v", tt.name, got)
+		}
+	}
+}
+
+func TestHub(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	st, err := store.Open(context.Background(), filepath.Join(dir, "hub.db"), store.Options{Terminal: "H01", Keys: scene.Keys(t, 5)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	key := strings.Repeat("ab", 32)
+	h, err := hub.New(st, key, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h.Handler())
+	defer srv.Close()
+	addr := strings.TrimPrefix(srv.URL, "http://")
+
+	cfg := &config.Config{Role: config.RoleKiosk, Hub: config.Hub{Address: addr, HallKey: config.Secret(key)}}
+	if c := netcheck.Hub(context.Background(), cfg, netcheck.Options{}); c.Verdict != health.OK {
+		t.Errorf("hub up, right key: want ok, got %+v", c)
+	}
+	cfg.Hub.HallKey = config.Secret(strings.Repeat("cd", 32))
+	if c := netcheck.Hub(context.Background(), cfg, netcheck.Options{}); c.Verdict != health.Fail || !strings.Contains(c.Next, "hall key") {
+		t.Errorf("hub up, wrong key: want FAIL about the hall key, got %+v", c)
+	}
+	srv.Close()
+	cfg.Hub.HallKey = config.Secret(key)
+	if c := netcheck.Hub(context.Background(), cfg, netcheck.Options{Timeout: 2 * time.Second}); c.Verdict != health.Fail || !strings.Contains(c.Detail, "refused") {
+		t.Errorf("hub down: want FAIL saying the connection was refused, got %+v", c)
+	}
+}
