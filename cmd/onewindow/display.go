@@ -64,7 +64,8 @@ func runDisplay(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if cfg.Role != config.RoleDisplay {
 		return fail(fmt.Errorf("%s is the configuration of a %s terminal, not of a hall screen (role = \"display\")", *path, cfg.Role))
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.Level()}))
+	log, closeLog := roleLogger(cfg, stderr)
+	defer closeLog()
 	key, err := cfg.HallKey()
 	if err != nil {
 		return fail(err)

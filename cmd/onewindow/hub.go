@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"time"
 
 	"onewindow/app/config"
@@ -50,7 +48,8 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "onewindow hub: %v\n", err)
 		return 1
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.Level()}))
+	log, closeLog := roleLogger(cfg, stderr)
+	defer closeLog()
 	key, err := cfg.HallKey()
 	if err == nil && key == "" {
 		err = errors.New("the configuration names no hall key ([hub] hall_key_file); the hub does not start without one")
@@ -104,6 +103,5 @@ func openTerminalStore(ctx context.Context, cfg *config.Config) (*store.Store, e
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, filepath.Join(cfg.Paths.DataDir, "onewindow.db"),
-		store.Options{Terminal: cfg.Terminal, Keys: keys})
+	return store.Open(ctx, terminalDatabase(cfg), store.Options{Terminal: cfg.Terminal, Keys: keys})
 }

@@ -88,7 +88,8 @@ func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if *setPIN {
 		return setTechnicianPIN(*pinFile, stdin, stdout, stderr)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.Level()}))
+	log, closeLog := roleLogger(cfg, stderr)
+	defer closeLog()
 	pin, err := readTechnicianPIN(*pinFile)
 	if err != nil {
 		return fail(err)

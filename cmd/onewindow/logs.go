@@ -54,6 +54,20 @@ func openTerminalLog(cfg *config.Config) (*slog.Logger, func()) {
 	return l, func() { c.Close() }
 }
 
+// roleLogger is the log of a running role (hub, kiosk, window, display):
+// the rotating files that doctor and logs export read, and stderr, which
+// the journal keeps under systemd. If the files cannot be opened the role
+// still runs, logging to stderr, and says why.
+func roleLogger(cfg *config.Config, stderr io.Writer) (*slog.Logger, func()) {
+	l, c, err := logs.New(terminalLogDir(cfg), cfg.Level(), stderr)
+	if err != nil {
+		l = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.Level()}))
+		l.Warn("the log files cannot be opened; logging to standard error only", "dir", terminalLogDir(cfg), "err", err)
+		return l, func() {}
+	}
+	return l, func() { c.Close() }
+}
+
 func runLogs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("logs", logsUsage)
 	path := fs.String("config", defaultConfigPath, "the terminal's configuration `file`")

@@ -74,7 +74,8 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if cfg.Role != config.RoleWindow || cfg.Window == nil {
 		return fail(fmt.Errorf("%s is the configuration of a %s terminal, not of a window (role = \"window\" with a [window] section)", *path, cfg.Role))
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.Level()}))
+	log, closeLog := roleLogger(cfg, stderr)
+	defer closeLog()
 	key, err := cfg.HallKey()
 	if err != nil {
 		return fail(err)
