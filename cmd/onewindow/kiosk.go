@@ -22,7 +22,6 @@ import (
 	"onewindow/device/escpos"
 	"onewindow/device/idreader"
 	"onewindow/device/qrscanner"
-	"onewindow/device/serialport"
 	"onewindow/sync/hub"
 	"onewindow/sync/link"
 	"onewindow/ui/kiosk"
@@ -221,48 +220,20 @@ func kioskVoice(log *slog.Logger) kiosk.Voice {
 
 // kioskDevices are a kiosk's serial devices; any may be nil.
 type kioskDevices struct {
+	serialDevices
 	reader  *idreader.Reader
 	printer *escpos.Printer
 	scanner *qrscanner.Scanner
-	ports   []*serialport.Port
 }
 
-func (d *kioskDevices) close() {
-	for _, p := range d.ports {
-		p.Close()
-	}
-}
-
-// openKioskDevices opens the ports named in [devices]. A port missing at
-// start is not fatal: the kiosk still shows guides and issues numbers to
-// photograph, says in plain words what it cannot do, and the log names
-// the port.
+// openKioskDevices opens the ports named in [devices]. Without one the
+// kiosk still shows guides and issues numbers to photograph.
 func openKioskDevices(cfg *config.Config, log *slog.Logger) *kioskDevices {
-	d := &kioskDevices{}
-	open := func(name, path string, baud int) *serialport.Port {
-		p, err := serialport.Open(serialport.Config{Device: name, Path: path, Baud: baud,
-			ReadTimeout: 100 * time.Millisecond, ReopenEvery: 2 * time.Second, Log: log})
-		if err != nil {
-			log.Error("kiosk device not available; working without it", "device", name, "err", err)
-			return nil
-		}
-		d.ports = append(d.ports, p)
-		return p
-	}
-	if c := cfg.Devices.Printer; c != nil {
-		if p := open("ticket printer", c.Port, c.Baud); p != nil {
-			opts := escpos.DefaultOptions()
-			opts.NativeQR = c.NativeQR
-			d.printer = escpos.New(p, escpos.Config{Options: opts, Log: log})
-		}
-	}
-	if c := cfg.Devices.IDCard; c != nil {
-		if p := open("ID-card reader", c.Port, c.Baud); p != nil {
-			d.reader = idreader.New(p, idreader.Config{Log: log})
-		}
-	}
+	d := &kioskDevices{serialDevices: serialDevices{log: log}}
+	d.printer = d.openPrinter(cfg.Devices.Printer, "ticket printer")
+	d.reader = d.openReader(cfg.Devices.IDCard)
 	if c := cfg.Devices.Scanner; c != nil {
-		if p := open("QR scanner", c.Port, c.Baud); p != nil {
+		if p := d.open("QR scanner", c.Port, c.Baud); p != nil {
 			d.scanner = qrscanner.New(p, qrscanner.Config{Log: log})
 		}
 	}

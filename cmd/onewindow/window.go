@@ -20,7 +20,6 @@ import (
 	"onewindow/device/escpos"
 	"onewindow/device/idreader"
 	"onewindow/device/queuebus"
-	"onewindow/device/serialport"
 	"onewindow/sync/hub"
 	"onewindow/sync/link"
 	"onewindow/ui/theme"
@@ -199,52 +198,25 @@ func loadSampleWithPasswords(ctx context.Context, s *store.Store) error {
 
 // windowDevices are the serial devices of a window terminal; any may be nil.
 type windowDevices struct {
+	serialDevices
 	printer *escpos.Printer
 	reader  *idreader.Reader
 	bus     *queuebus.Master
-	ports   []*serialport.Port
 }
 
-func (d *windowDevices) close() {
-	for _, p := range d.ports {
-		p.Close()
-	}
-}
-
-// openWindowDevices opens the ports named in [devices]. A port missing at
-// start is not fatal: the window works without that device (a clerk can
-// type an ID number; a case is kept even unprinted), the log names it, and
-// the screen's corner shows the device as absent until a restart.
+// openWindowDevices opens the ports named in [devices]. Without one the
+// window still works (a clerk can type an ID number; a case is kept even
+// unprinted) and the screen's corner shows the device as absent.
 func openWindowDevices(ctx context.Context, cfg *config.Config, log *slog.Logger) (*windowDevices, error) {
-	d := &windowDevices{}
+	d := &windowDevices{serialDevices: serialDevices{log: log}}
 	n := cfg.Window.Number
 	if c := cfg.Devices.QueueBus; c != nil && 20+n > 247 {
 		return nil, fmt.Errorf("window %d: its rating pad would be at queue-bus address %d, past the bus's 247; number the hall's windows 1–227", n, 20+n)
 	}
-	open := func(name, path string, baud int) *serialport.Port {
-		p, err := serialport.Open(serialport.Config{Device: name, Path: path, Baud: baud,
-			ReadTimeout: 100 * time.Millisecond, ReopenEvery: 2 * time.Second, Log: log})
-		if err != nil {
-			log.Error("window device not available; working without it", "device", name, "err", err)
-			return nil
-		}
-		d.ports = append(d.ports, p)
-		return p
-	}
-	if c := cfg.Devices.Printer; c != nil {
-		if p := open("receipt printer", c.Port, c.Baud); p != nil {
-			opts := escpos.DefaultOptions()
-			opts.NativeQR = c.NativeQR
-			d.printer = escpos.New(p, escpos.Config{Options: opts, Log: log})
-		}
-	}
-	if c := cfg.Devices.IDCard; c != nil {
-		if p := open("ID-card reader", c.Port, c.Baud); p != nil {
-			d.reader = idreader.New(p, idreader.Config{Log: log})
-		}
-	}
+	d.printer = d.openPrinter(cfg.Devices.Printer, "receipt printer")
+	d.reader = d.openReader(cfg.Devices.IDCard)
 	if c := cfg.Devices.QueueBus; c != nil {
-		p := open("queue bus", c.Port, c.Baud)
+		p := d.open("queue bus", c.Port, c.Baud)
 		if p == nil {
 			return d, nil
 		}
