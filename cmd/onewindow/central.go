@@ -123,12 +123,8 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 	key := fs.String("key", "", "TLS private key `file` (PEM)")
 	tokenFile := fs.String("admin-token-file", "", "`file` holding the token back offices send to record opinions; without it that API is off")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(stderr, "onewindow central serve: takes no arguments, got %q; run 'onewindow central serve -h' for help\n", fs.Args())
-		return 2
 	}
 	if (*cert == "") != (*key == "") {
 		fmt.Fprintf(stderr, "onewindow central serve: -cert and -key go together; run 'onewindow central serve -h' for help\n")
@@ -385,12 +381,8 @@ pushed.
 func runCentralTerminals(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("central terminals", centralTerminalsUsage)
 	sf := addStoreFlags(fs)
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(stderr, "onewindow central terminals: takes no arguments, got %q; run 'onewindow central terminals -h' for help\n", fs.Args())
-		return 2
 	}
 	return withCentral(ctx, sf, "terminals", stderr, func(c *central.Central) error {
 		ts, err := c.Terminals(ctx)

@@ -99,12 +99,8 @@ setting, to copy and edit.
 
 func runConfigExample(args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("config example", configExampleUsage)
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(stderr, "onewindow config example: takes no arguments, got %q; run 'onewindow config example -h' for help\n", fs.Args())
-		return 2
 	}
 	fmt.Fprint(stdout, config.Example())
 	return 0
@@ -141,6 +137,33 @@ func parseCommandFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "%s: %v; run '%s -h' for help\n", fs.Name(), err, fs.Name())
 		return 2, true
 	}
+}
+
+// parseFlagsNoArgs is parseCommandFlags for a command that takes flags
+// only: anything left over is a usage error.
+func parseFlagsNoArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
+	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+		return code, true
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "%s: takes no arguments, got %q; run '%s -h' for help\n", fs.Name(), fs.Args(), fs.Name())
+		return 2, true
+	}
+	return 0, false
+}
+
+// loadRoleConfig loads the configuration a screen or service was started
+// with and checks that it is one of that role's: a kiosk started with a
+// window's file would otherwise half-work with the wrong devices.
+func loadRoleConfig(path string, role config.Role, what string) (*config.Config, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Role != role {
+		return nil, fmt.Errorf("%s is the configuration of a %s terminal, not of %s (role = %q)", path, cfg.Role, what, role)
+	}
+	return cfg, nil
 }
 
 func hasFlags(fs *flag.FlagSet) bool {

@@ -57,12 +57,9 @@ func runDisplay(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "onewindow display: %v\n", err)
 		return 1
 	}
-	cfg, err := config.Load(*path)
+	cfg, err := loadRoleConfig(*path, config.RoleDisplay, "a hall screen")
 	if err != nil {
 		return fail(err)
-	}
-	if cfg.Role != config.RoleDisplay {
-		return fail(fmt.Errorf("%s is the configuration of a %s terminal, not of a hall screen (role = \"display\")", *path, cfg.Role))
 	}
 	log, closeLog := roleLogger(cfg, stderr)
 	defer closeLog()

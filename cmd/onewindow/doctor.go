@@ -39,12 +39,8 @@ func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	path := fs.String("config", defaultConfigPath, "the terminal's configuration `file`")
 	asJSON := fs.Bool("json", false, "print the report as JSON (for scripts and central)")
 	timeout := fs.Duration("timeout", 5*time.Second, "how long each network check may take")
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(stderr, "onewindow doctor: takes no arguments, got %q; run 'onewindow doctor -h' for help\n", fs.Args())
-		return 2
 	}
 	r := diagnose(ctx, *path, doctorOptions{net: netcheck.Options{Timeout: *timeout}})
 	write := r.WriteText

@@ -36,12 +36,8 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("hub", hubUsage)
 	path := fs.String("config", "/etc/onewindow/onewindow.toml", "the terminal's configuration `file`")
 	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has no catalogue yet (demo, or trying a hub before enrolment)")
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(stderr, "onewindow hub: takes no arguments, got %q; run 'onewindow hub -h' for help\n", fs.Args())
-		return 2
 	}
 	cfg, err := config.Load(*path)
 	if err != nil {

@@ -63,23 +63,16 @@ func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has none (demo only)")
 	pinFile := fs.String("pin-file", "", "the technician PIN `file` (default: technician.pin in the data folder)")
 	setPIN := fs.Bool("set-pin", false, "read a new technician PIN from standard input, store its hash and exit")
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(stderr, "onewindow kiosk: takes no arguments, got %q; run 'onewindow kiosk -h' for help\n", fs.Args())
-		return 2
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "onewindow kiosk: %v\n", err)
 		return 1
 	}
-	cfg, err := config.Load(*path)
+	cfg, err := loadRoleConfig(*path, config.RoleKiosk, "a kiosk")
 	if err != nil {
 		return fail(err)
-	}
-	if cfg.Role != config.RoleKiosk {
-		return fail(fmt.Errorf("%s is the configuration of a %s terminal, not of a kiosk (role = \"kiosk\")", *path, cfg.Role))
 	}
 	if *pinFile == "" {
 		*pinFile = filepath.Join(cfg.Paths.DataDir, "technician.pin")

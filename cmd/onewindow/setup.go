@@ -100,12 +100,8 @@ func runSetup(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "how long each request to central may take")
 	fs.BoolVar(&f.ui, "ui", false, "show the set-up wizard, full screen (the first screen of a terminal with no configuration)")
 	fs.BoolVar(&f.windowed, "windowed", false, "with -ui: in a window instead of full screen")
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(stderr, "onewindow setup: takes no arguments, got %q; run 'onewindow setup -h' for help\n", fs.Args())
-		return 2
 	}
 	modes := 0
 	for _, on := range []bool{f.discover, f.test != "", f.enrol != "", f.role != "", f.ui} {

@@ -55,23 +55,17 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	path := fs.String("config", "/etc/onewindow/onewindow.toml", "the terminal's configuration `file`")
 	windowed := fs.Bool("windowed", false, "open in a window instead of full screen (for a technician's laptop)")
 	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has none, and give its staff the password \""+samplePassword+"\" (demo only)")
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
-	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(stderr, "onewindow window: takes no arguments, got %q; run 'onewindow window -h' for help\n", fs.Args())
-		return 2
 	}
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "onewindow window: %v\n", err)
 		return 1
 	}
-	cfg, err := config.Load(*path)
+	// A window's configuration is valid only with its [window] section.
+	cfg, err := loadRoleConfig(*path, config.RoleWindow, "a window")
 	if err != nil {
 		return fail(err)
-	}
-	if cfg.Role != config.RoleWindow || cfg.Window == nil {
-		return fail(fmt.Errorf("%s is the configuration of a %s terminal, not of a window (role = \"window\" with a [window] section)", *path, cfg.Role))
 	}
 	log, closeLog := roleLogger(cfg, stderr)
 	defer closeLog()
