@@ -21,3 +21,57 @@ const (
 	OpRating   = "rating"    // a rating, with its follow-up if it opened one
 	OpFollowUp = "follow_up" // a follow-up resolved
 )
+
+// CasePayload is an OpCase operation's payload, as the terminal writes it
+// and central reads it: the case's intake field group (the accepting
+// terminal's) and the events appended in the same transaction.
+type CasePayload struct {
+	Number    string      `json:"number"`
+	Item      string      `json:"item"`
+	Name      string      `json:"applicant_name"`
+	IDNumber  string      `json:"applicant_id"`
+	Phone     string      `json:"applicant_phone,omitempty"`
+	Received  []int       `json:"received"`
+	Missing   []int       `json:"missing,omitempty"`
+	Reason    string      `json:"reason,omitempty"`
+	State     CaseState   `json:"state"`
+	Window    int         `json:"window,omitempty"`
+	Clerk     string      `json:"clerk"`
+	Ticket    string      `json:"ticket,omitempty"`
+	Submitted time.Time   `json:"submitted_at"`
+	Accepted  *time.Time  `json:"accepted_at,omitempty"`
+	Due       Date        `json:"due,omitempty"`
+	Statutory Date        `json:"statutory_due,omitempty"`
+	Events    []CaseEvent `json:"events"`
+}
+
+// NewCasePayload is c's intake field group with the events just appended.
+func NewCasePayload(c Case, events []CaseEvent) CasePayload {
+	w := CasePayload{
+		Number: c.Number, Item: c.ItemCode, Name: c.Applicant.Name, IDNumber: string(c.Applicant.IDNumber),
+		Phone: c.Applicant.Phone, Received: c.Received, Missing: c.Missing, Reason: c.Reason, State: c.State,
+		Window: c.Window, Clerk: c.Clerk, Ticket: c.Ticket, Submitted: c.Submitted.UTC(),
+		Due: c.Due, Statutory: c.Statutory, Events: events,
+	}
+	if !c.Accepted.IsZero() {
+		t := c.Accepted.UTC()
+		w.Accepted = &t
+	}
+	return w
+}
+
+// RatingPayload is an OpRating operation's payload: the rating, and the
+// follow-up it opened if it was a bad one.
+type RatingPayload struct {
+	Rating   Rating    `json:"rating"`
+	FollowUp *FollowUp `json:"follow_up,omitempty"`
+}
+
+// FollowUpPayload is an OpFollowUp operation's payload: how a bad rating
+// was followed up and rectified.
+type FollowUpPayload struct {
+	Rating   string    `json:"rating"`
+	Actor    string    `json:"actor"`
+	Note     string    `json:"note"`
+	Resolved time.Time `json:"resolved_at"`
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"onewindow/app"
 )
@@ -108,7 +107,7 @@ func (s *Store) TakeIn(ctx context.Context, in Intake) (app.Case, error) {
 			}
 			events = append(events, more...)
 		}
-		return s.enqueue(ctx, tx, app.OpCase, c.Number, casePayload(c, events))
+		return s.enqueue(ctx, tx, app.OpCase, c.Number, app.NewCasePayload(c, events))
 	})
 	if err != nil {
 		return app.Case{}, fmt.Errorf("take in case for item %s: %w", in.ItemCode, err)
@@ -145,7 +144,7 @@ func (s *Store) Decide(ctx context.Context, number string, d Decision) (app.Case
 		if err != nil {
 			return err
 		}
-		return s.enqueue(ctx, tx, app.OpCase, c.Number, casePayload(c, events))
+		return s.enqueue(ctx, tx, app.OpCase, c.Number, app.NewCasePayload(c, events))
 	})
 	if err != nil {
 		return app.Case{}, fmt.Errorf("case %s: %w", number, err)
@@ -413,40 +412,4 @@ func jsonInts(xs []int) string {
 	}
 	b, _ := json.Marshal(xs)
 	return string(b)
-}
-
-// caseWire is a case as its outbox operation carries it to central: the
-// intake field group and the events appended in the same transaction.
-type caseWire struct {
-	Number    string          `json:"number"`
-	Item      string          `json:"item"`
-	Name      string          `json:"applicant_name"`
-	IDNumber  string          `json:"applicant_id"`
-	Phone     string          `json:"applicant_phone,omitempty"`
-	Received  []int           `json:"received"`
-	Missing   []int           `json:"missing,omitempty"`
-	Reason    string          `json:"reason,omitempty"`
-	State     app.CaseState   `json:"state"`
-	Window    int             `json:"window,omitempty"`
-	Clerk     string          `json:"clerk"`
-	Ticket    string          `json:"ticket,omitempty"`
-	Submitted time.Time       `json:"submitted_at"`
-	Accepted  *time.Time      `json:"accepted_at,omitempty"`
-	Due       app.Date        `json:"due,omitempty"`
-	Statutory app.Date        `json:"statutory_due,omitempty"`
-	Events    []app.CaseEvent `json:"events"`
-}
-
-func casePayload(c app.Case, events []app.CaseEvent) caseWire {
-	w := caseWire{
-		Number: c.Number, Item: c.ItemCode, Name: c.Applicant.Name, IDNumber: string(c.Applicant.IDNumber),
-		Phone: c.Applicant.Phone, Received: c.Received, Missing: c.Missing, Reason: c.Reason, State: c.State,
-		Window: c.Window, Clerk: c.Clerk, Ticket: c.Ticket, Submitted: c.Submitted.UTC(),
-		Due: c.Due, Statutory: c.Statutory, Events: events,
-	}
-	if !c.Accepted.IsZero() {
-		t := c.Accepted.UTC()
-		w.Accepted = &t
-	}
-	return w
 }

@@ -45,17 +45,12 @@ func (s *Store) Rate(ctx context.Context, r app.Rating) (app.Rating, *app.Follow
 				return err
 			}
 		}
-		return s.enqueue(ctx, tx, app.OpRating, r.ID, ratingWire{r, fu})
+		return s.enqueue(ctx, tx, app.OpRating, r.ID, app.RatingPayload{Rating: r, FollowUp: fu})
 	})
 	if err != nil {
 		return r, nil, fmt.Errorf("store rating: %w", err)
 	}
 	return r, fu, nil
-}
-
-type ratingWire struct {
-	Rating   app.Rating    `json:"rating"`
-	FollowUp *app.FollowUp `json:"follow_up,omitempty"`
 }
 
 // ResolveFollowUp records how a bad rating was followed up and rectified.
@@ -73,8 +68,8 @@ func (s *Store) ResolveFollowUp(ctx context.Context, rating, actor, note string)
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("follow-up of rating %s: %w (or already resolved)", rating, app.ErrNotFound)
 		}
-		return s.enqueue(ctx, tx, app.OpFollowUp, rating, map[string]any{
-			"rating": rating, "actor": actor, "note": note, "resolved_at": now.UTC(),
+		return s.enqueue(ctx, tx, app.OpFollowUp, rating, app.FollowUpPayload{
+			Rating: rating, Actor: actor, Note: note, Resolved: now.UTC(),
 		})
 	})
 }

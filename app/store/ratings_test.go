@@ -101,7 +101,7 @@ func TestOutbox(t *testing.T) {
 			t.Errorf("operation %d = seq %d %s %s %s; want seq %d case %s, unique id", i, op.Seq, op.Kind, op.Entity, op.Terminal, i+1, numbers[i])
 		}
 		ids[op.ID] = true
-		var w caseWire
+		var w app.CasePayload
 		if err := json.Unmarshal(op.Payload, &w); err != nil || w.IDNumber != string(zhang.IDNumber) || len(w.Events) != 2 {
 			t.Errorf("operation %d payload: %+v, %v; want the intake fields and its 2 events", i, w, err)
 		}

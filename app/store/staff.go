@@ -75,7 +75,7 @@ func (s *Store) NoteCase(ctx context.Context, number, actor, action, note string
 		if ev, err = s.appendEvent(ctx, tx, &c, count, head, actor, action, c.State, note); err != nil {
 			return err
 		}
-		return s.enqueue(ctx, tx, app.OpCase, c.Number, casePayload(c, []app.CaseEvent{ev}))
+		return s.enqueue(ctx, tx, app.OpCase, c.Number, app.NewCasePayload(c, []app.CaseEvent{ev}))
 	})
 	if err != nil {
 		return app.CaseEvent{}, fmt.Errorf("case %s: %w", number, err)

@@ -16,50 +16,14 @@ import (
 	"onewindow/sync/wire"
 )
 
-// casePayload is an OpCase operation's payload: the case's intake field
-// group and the events appended with it (app/store's caseWire).
-type casePayload struct {
-	Number    string          `json:"number"`
-	Item      string          `json:"item"`
-	Name      string          `json:"applicant_name"`
-	IDNumber  string          `json:"applicant_id"`
-	Phone     string          `json:"applicant_phone"`
-	Received  []int           `json:"received"`
-	Missing   []int           `json:"missing"`
-	Reason    string          `json:"reason"`
-	State     app.CaseState   `json:"state"`
-	Window    int             `json:"window"`
-	Clerk     string          `json:"clerk"`
-	Ticket    string          `json:"ticket"`
-	Submitted time.Time       `json:"submitted_at"`
-	Accepted  *time.Time      `json:"accepted_at"`
-	Due       app.Date        `json:"due"`
-	Statutory app.Date        `json:"statutory_due"`
-	Events    []app.CaseEvent `json:"events"`
-}
-
-// ratingPayload is an OpRating operation's payload.
-type ratingPayload struct {
-	Rating   app.Rating    `json:"rating"`
-	FollowUp *app.FollowUp `json:"follow_up"`
-}
-
-// followUpPayload is an OpFollowUp operation's payload.
-type followUpPayload struct {
-	Rating   string    `json:"rating"`
-	Actor    string    `json:"actor"`
-	Note     string    `json:"note"`
-	Resolved time.Time `json:"resolved_at"`
-}
-
 // prepared is one operation decoded and checked, ready to write.
 type prepared struct {
 	op       wire.Op
 	reject   string
-	kase     *casePayload
+	kase     *app.CasePayload
 	sealed   [4][]byte // a case's name, ID number and phone sealed, and the ID's look-up hash
-	rating   *ratingPayload
-	followUp *followUpPayload
+	rating   *app.RatingPayload
+	followUp *app.FollowUpPayload
 }
 
 // Push applies a terminal's batch in one transaction. Operations central
@@ -294,7 +258,7 @@ func (c *Central) prepare(op wire.Op, terminal string, cat *app.Catalog, now tim
 	}
 	switch op.Kind {
 	case app.OpCase:
-		var k casePayload
+		var k app.CasePayload
 		if err := json.Unmarshal(op.Payload, &k); err != nil {
 			return reject("the case payload is malformed: %v", err)
 		}
@@ -348,7 +312,7 @@ func (c *Central) prepare(op wire.Op, terminal string, cat *app.Catalog, now tim
 			c.keys.Index("id", k.IDNumber),
 		}
 	case app.OpRating:
-		var r ratingPayload
+		var r app.RatingPayload
 		if err := json.Unmarshal(op.Payload, &r); err != nil {
 			return reject("the rating payload is malformed: %v", err)
 		}
@@ -360,7 +324,7 @@ func (c *Central) prepare(op wire.Op, terminal string, cat *app.Catalog, now tim
 			return reject("rating %s: %v", r.Rating.ID, strings.ReplaceAll(err.Error(), "\n", " "))
 		}
 	case app.OpFollowUp:
-		var f followUpPayload
+		var f app.FollowUpPayload
 		if err := json.Unmarshal(op.Payload, &f); err != nil {
 			return reject("the follow-up payload is malformed: %v", err)
 		}
