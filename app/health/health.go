@@ -101,6 +101,20 @@ func (r Report) Count(v Verdict) int {
 	return n
 }
 
+// NotWell is the checks that warn or fail, worst first, in report order
+// within a verdict: what a technician must look at.
+func (r Report) NotWell() []Check {
+	var out []Check
+	for _, v := range []Verdict{Fail, Warn} {
+		for _, c := range r.Checks {
+			if c.Verdict == v {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
 // WriteText prints the report for a technician: one line per check, its
 // verdict first so a column of FAIL stands out, the next step indented
 // under it, and a closing line that says what the exit code will say.

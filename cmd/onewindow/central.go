@@ -371,34 +371,62 @@ func runCentralDecide(ctx context.Context, args []string, stdout, stderr io.Writ
 	})
 }
 
-const centralTerminalsUsage = `Usage: onewindow central terminals [flags]
+const centralTerminalsUsage = `Usage: onewindow central terminals [-hall CODE] [flags]
 
-Lists every terminal ever enrolled: its hall, when it was enrolled, whether
-it is revoked, the last operation central holds from it and when it last
-pushed.
+Lists the terminals ever enrolled, of one hall with -hall: each one's
+hall, role, whether it is revoked, when central last heard from it (LAST
+SEEN), when it last completed a sync (LAST SYNC), the last operation
+central holds from it, and the health it last reported. Under a terminal
+whose health is not ok, each check that warns or fails is listed with the
+next step to take. Terminals report their health with their syncs, at most
+every few minutes; "not reported" is a terminal that has not yet (or runs an
+onewindow from before health reports).
 `
 
 func runCentralTerminals(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("central terminals", centralTerminalsUsage)
 	sf := addStoreFlags(fs)
+	hall := fs.String("hall", "", "list only the terminals of the hall with this `code`")
 	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
 	}
 	return withCentral(ctx, sf, "terminals", stderr, func(c *central.Central) error {
-		ts, err := c.Terminals(ctx)
+		ts, err := c.Terminals(ctx, *hall)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%-16s %-10s %-17s %-10s %10s  %s\n", "TERMINAL", "HALL", "ENROLLED", "STATE", "LAST OP", "LAST PUSH")
-		for _, t := range ts {
-			state := "active"
-			if !t.Revoked.IsZero() {
-				state = "revoked"
-			}
-			fmt.Fprintf(stdout, "%-16s %-10s %-17s %-10s %10d  %s\n", t.ID, t.Hall, when(t.Enrolled), state, t.LastSeq, when(t.LastSeen))
-		}
+		writeTerminals(stdout, ts)
 		return nil
 	})
+}
+
+// writeTerminals prints the terminal list: one line each, and under one
+// whose last report is not well its failing and warning checks.
+func writeTerminals(w io.Writer, ts []central.Terminal) {
+	fmt.Fprintf(w, "%-16s %-10s %-8s %-8s %-16s %-16s %9s  %s\n", "TERMINAL", "HALL", "ROLE", "STATE", "LAST SEEN", "LAST SYNC", "LAST OP", "HEALTH")
+	for _, t := range ts {
+		state := "active"
+		if !t.Revoked.IsZero() {
+			state = "revoked"
+		}
+		role := t.Role
+		if role == "" {
+			role = "-"
+		}
+		fmt.Fprintf(w, "%-16s %-10s %-8s %-8s %-16s %-16s %9d  %s\n", t.ID, t.Hall, role, state, when(t.LastSeen), when(t.LastSync), t.LastSeq, t.Summary())
+		if t.Health == nil {
+			continue
+		}
+		for _, c := range t.Health.NotWell() {
+			fmt.Fprintf(w, "    [%-4s] %s: %s\n", c.Verdict, c.Name, c.Detail)
+			if c.Next != "" {
+				fmt.Fprintf(w, "           → %s\n", c.Next)
+			}
+		}
+		if bad := t.Health.NotWell(); len(bad) > 0 {
+			fmt.Fprintf(w, "           (checked %s, onewindow %s)\n", when(t.Health.At), t.Version)
+		}
+	}
 }
 
 const centralCompactUsage = `Usage: onewindow central compact [flags] VERSION

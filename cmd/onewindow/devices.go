@@ -17,11 +17,13 @@ import (
 type serialDevices struct {
 	log   *slog.Logger
 	ports []*serialport.Port
+	tried []triedPort // every port asked for, opened or not: the health report says which
 }
 
 func (d *serialDevices) open(name, path string, baud int) *serialport.Port {
 	p, err := serialport.Open(serialport.Config{Device: name, Path: path, Baud: baud,
 		ReadTimeout: 100 * time.Millisecond, ReopenEvery: 2 * time.Second, Log: d.log})
+	d.tried = append(d.tried, triedPort{name: name, path: path, port: p, err: err})
 	if err != nil {
 		d.log.Error("device not available; working without it", "device", name, "err", err)
 		return nil

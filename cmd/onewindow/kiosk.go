@@ -114,7 +114,7 @@ func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		store: s, hubURL: "http://" + cfg.Hub.Address, hallKey: string(key), terminal: cfg.Terminal,
 		pin: pin, log: log, reader: devs.reader, printer: devs.printer, scanner: devs.scanner,
 	}
-	switch l, err := link.New(ctx, s, link.Options{Logger: log}); {
+	switch l, err := link.New(ctx, s, syncOptions(log, *path, config.RoleKiosk, &devs.serialDevices)); {
 	case err == nil:
 		parts.syncer = l
 		go l.Run(ctx)

@@ -105,7 +105,7 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if devs.bus != nil {
 		svc.Bus = devs.bus
 	}
-	switch l, err := link.New(ctx, s, link.Options{Logger: log}); {
+	switch l, err := link.New(ctx, s, syncOptions(log, *path, config.RoleWindow, &devs.serialDevices)); {
 	case err == nil:
 		svc.Syncer = l
 		go l.Run(ctx)

@@ -139,7 +139,7 @@ func TestEnrolment(t *testing.T) {
 		if _, err := c.Authenticate(ctx, "330106K09", ans.Secret); !errors.Is(err, central.ErrRevoked) {
 			t.Errorf("authenticate after revocation: %v; want ErrRevoked", err)
 		}
-		terms, err := c.Terminals(ctx)
+		terms, err := c.Terminals(ctx, "")
 		if err != nil || len(terms) != 1 || terms[0].Revoked.IsZero() {
 			t.Errorf("terminals after revocation: %+v, %v; want one, revoked", terms, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"onewindow/app"
 	"onewindow/app/store"
@@ -143,5 +144,40 @@ func TestOpenRefusesNoKeysAndNewerSchema(t *testing.T) {
 	c.Close()
 	if _, err := central.Open(ctx, path, central.Options{Keys: scene.Keys(t, 7)}); err == nil || !strings.Contains(err.Error(), "schema 9") {
 		t.Errorf("open a schema-9 database: %v; want a refusal naming schema 9", err)
+	}
+}
+
+// TestOpenUpgradesAnOlderSchema: a database made by the first central
+// (schema 1: no health reports) is brought up to date on open, keeping
+// its terminals.
+func TestOpenUpgradesAnOlderSchema(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/central.db"
+	c := scene.Central(t, path, app.NewManualClock(scene.Start))
+	if _, _, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	c.DB().Exec(`INSERT INTO terminals (id, hall) VALUES ('330106K09', '330106')`)
+	// Back to schema 1, as the first central left it.
+	for _, q := range []string{`DROP TABLE terminal_health`, `ALTER TABLE terminals DROP COLUMN last_sync`,
+		`ALTER TABLE terminals DROP COLUMN role`, `UPDATE meta SET value = 1 WHERE name = 'schema'`} {
+		if _, err := c.DB().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	c.Close()
+	c, err := central.Open(ctx, path, central.Options{Keys: scene.Keys(t, 7)})
+	if err != nil {
+		t.Fatalf("open a schema-1 database: %v", err)
+	}
+	defer c.Close()
+	ts, err := c.Terminals(ctx, "330106")
+	if err != nil || len(ts) != 1 || ts[0].ID != "330106K09" || ts[0].Health != nil {
+		t.Errorf("terminals after the upgrade: %+v, %v; want 330106K09, not reported", ts, err)
+	}
+	var v int
+	c.DB().QueryRow(`SELECT value FROM meta WHERE name = 'schema'`).Scan(&v)
+	if v < 2 {
+		t.Errorf("schema %d after the upgrade", v)
 	}
 }

@@ -188,8 +188,10 @@ CREATE TABLE published (
 ){{strict}};
 `
 
-func (d dialect) ddl() string {
-	return strings.NewReplacer("{{int}}", d.int64, "{{blob}}", d.blob, "{{strict}}", d.strict).Replace(schema)
+func (d dialect) ddl() string { return d.fill(schema) }
+
+func (d dialect) fill(ddl string) string {
+	return strings.NewReplacer("{{int}}", d.int64, "{{blob}}", d.blob, "{{strict}}", d.strict).Replace(ddl)
 }
 
 // rebind turns ? parameter markers into $1, $2 … for PostgreSQL. Queries here
@@ -213,27 +215,68 @@ func (d dialect) rebind(q string) string {
 	return b.String()
 }
 
-// migrate creates the schema on an empty database.
+// upgrades are the schema's later steps: upgrades[i] takes schema i+1 to
+// i+2. A database made by an older central gets the steps it lacks.
+var upgrades = []string{
+	// 2: what terminals report of their health with each sync, and when
+	// each last completed a sync.
+	`ALTER TABLE terminals ADD COLUMN last_sync TEXT NOT NULL DEFAULT '';
+ALTER TABLE terminals ADD COLUMN role TEXT NOT NULL DEFAULT '';
+CREATE TABLE terminal_health (
+    terminal    TEXT PRIMARY KEY,
+    version     TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    worst       TEXT NOT NULL,
+    report      TEXT NOT NULL,
+    received_at TEXT NOT NULL
+){{strict}};
+`,
+}
+
+// schemaVersion is the schema this central writes.
+var schemaVersion = int64(1 + len(upgrades))
+
+// migrate creates the schema on an empty database and brings an older one
+// up to date, one step per transaction.
 func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	var v int64
 	err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'schema'`).Scan(&v)
-	if err == nil {
-		if v > 1 {
-			return fmt.Errorf("the central database has schema %d and this onewindow knows up to 1; install the newer onewindow", v)
+	if err != nil {
+		if err := runDDL(ctx, db, d, d.ddl(), 0); err != nil {
+			return fmt.Errorf("create central schema: %w", err)
 		}
-		return nil
+		v = 1
 	}
+	if v > schemaVersion {
+		return fmt.Errorf("the central database has schema %d and this onewindow knows up to %d; install the newer onewindow", v, schemaVersion)
+	}
+	for ; v < schemaVersion; v++ {
+		if err := runDDL(ctx, db, d, d.fill(upgrades[v-1]), v+1); err != nil {
+			return fmt.Errorf("upgrade central schema to %d: %w", v+1, err)
+		}
+	}
+	return nil
+}
+
+// runDDL runs statements in one transaction and, when to is set, records
+// the schema as version to.
+func runDDL(ctx context.Context, db *sql.DB, d dialect, ddl string, to int64) error {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	for _, stmt := range strings.Split(d.ddl(), ";\n") {
+	for _, stmt := range strings.Split(ddl, ";\n") {
 		if strings.TrimSpace(stmt) == "" {
 			continue
 		}
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("create central schema: %w", err)
+			return err
+		}
+	}
+	if to > 0 {
+		if _, err := tx.ExecContext(ctx, d.rebind(`UPDATE meta SET value = ? WHERE name = 'schema'`), to); err != nil {
+			return err
 		}
 	}
 	return tx.Commit()

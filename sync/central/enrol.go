@@ -130,35 +130,3 @@ func (c *Central) Revoke(ctx context.Context, terminal string) error {
 	c.log.Info("terminal revoked", "terminal", terminal)
 	return nil
 }
-
-// Terminal is an enrolled terminal as an administrator sees it.
-type Terminal struct {
-	ID       string
-	Hall     string
-	Enrolled time.Time
-	Revoked  time.Time // zero unless revoked
-	LastSeq  int64
-	LastSeen time.Time
-}
-
-// Terminals lists every terminal ever enrolled.
-func (c *Central) Terminals(ctx context.Context) ([]Terminal, error) {
-	rows, err := c.q().query(ctx, `SELECT id, hall, enrolled_at, revoked_at, last_seq, last_seen FROM terminals ORDER BY hall, id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Terminal
-	for rows.Next() {
-		var t Terminal
-		var enrolled, revoked, seen string
-		if err := rows.Scan(&t.ID, &t.Hall, &enrolled, &revoked, &t.LastSeq, &seen); err != nil {
-			return nil, err
-		}
-		t.Enrolled, _ = time.Parse(time.RFC3339Nano, enrolled)
-		t.Revoked, _ = time.Parse(time.RFC3339Nano, revoked)
-		t.LastSeen, _ = time.Parse(time.RFC3339Nano, seen)
-		out = append(out, t)
-	}
-	return out, rows.Err()
-}

@@ -30,6 +30,7 @@ func (c *Central) Handler(opt ServerOptions) http.Handler {
 	mux.HandleFunc("GET "+wire.PathChanges, c.authenticated(c.handleChanges))
 	mux.HandleFunc("GET "+wire.PathSnapshot, c.authenticated(c.handleSnapshot))
 	mux.HandleFunc("POST "+wire.PathOpinions, c.admin(opt.AdminToken, c.handleOpinion))
+	mux.HandleFunc("POST "+wire.PathReport, c.authenticated(c.handleReport))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		c.problem(w, r, http.StatusNotFound, fmt.Errorf("%w: no such API: %s %s", app.ErrNotFound, r.Method, r.URL.Path))
 	})
@@ -127,6 +128,9 @@ func (c *Central) handleChanges(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ans, err := c.Changes(r.Context(), r.Context().Value(hallKey).(string), since, limit)
+	if err == nil && !ans.More {
+		err = c.synced(r.Context(), r.Context().Value(terminalKey).(string))
+	}
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -136,11 +140,26 @@ func (c *Central) handleChanges(w http.ResponseWriter, r *http.Request) {
 
 func (c *Central) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	snap, err := c.Snapshot(r.Context(), r.Context().Value(hallKey).(string))
+	if err == nil {
+		err = c.synced(r.Context(), r.Context().Value(terminalKey).(string))
+	}
 	if err != nil {
 		c.fail(w, r, err)
 		return
 	}
 	c.reply(w, http.StatusOK, snap)
+}
+
+func (c *Central) handleReport(w http.ResponseWriter, r *http.Request) {
+	var rep wire.Report
+	if !c.readJSON(w, r, wire.MaxReportBytes, &rep) {
+		return
+	}
+	if err := c.RecordReport(r.Context(), r.Context().Value(terminalKey).(string), rep); err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func (c *Central) handleOpinion(w http.ResponseWriter, r *http.Request) {

@@ -31,6 +31,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"onewindow/app"
+	"onewindow/app/health"
 	"onewindow/app/store"
 	"onewindow/sync/wire"
 )
@@ -86,6 +87,14 @@ type Options struct {
 	// Transport, when set, carries the requests instead of a transport
 	// built from the pinned CA (tests that wrap the connection).
 	Transport http.RoundTripper
+
+	// Health, when set, examines the terminal; its report goes to central
+	// with a sync, at most every HealthEvery (default 5 min), so that a
+	// slow check does not run every Interval. Role and Version go with it.
+	Health      func(ctx context.Context) health.Report
+	HealthEvery time.Duration
+	Role        string // kiosk, window, hub; default "terminal"
+	Version     string
 }
 
 func (o *Options) defaults() {
@@ -115,6 +124,12 @@ func (o *Options) defaults() {
 	}
 	if o.Backoff.Rand == nil {
 		o.Backoff.Rand = o.Rand
+	}
+	if o.HealthEvery <= 0 {
+		o.HealthEvery = 5 * time.Minute
+	}
+	if o.Role == "" {
+		o.Role = "terminal"
 	}
 }
 
@@ -162,6 +177,8 @@ type Link struct {
 
 	mu     sync.Mutex
 	status app.SyncStatus
+
+	reported time.Time // when central last took a health report; under syncMu
 }
 
 // New makes the link of an enrolled terminal.
@@ -256,8 +273,14 @@ func call(ctx context.Context, req *resty.Request, method, path string, out any,
 		}
 		return fmt.Errorf("%w: %v", ErrOffline, err)
 	}
+	if resp.StatusCode() == http.StatusNoContent && out == nil {
+		return nil
+	}
 	if resp.StatusCode() != http.StatusOK {
 		return answerError(resp, clock)
+	}
+	if out == nil {
+		return nil
 	}
 	if err := json.Unmarshal(resp.Body(), out); err != nil {
 		return fmt.Errorf("%w: central's answer is not the JSON expected: %v", ErrOffline, err)
@@ -331,8 +354,49 @@ func (l *Link) SyncNow(ctx context.Context) error {
 		_, err = l.pull(ctx)
 	}
 	l.refreshCounts(ctx)
+	if !errors.Is(err, ErrOffline) && !errors.Is(err, ErrNotEnrolled) && !errors.Is(err, ErrRevoked) && ctx.Err() == nil {
+		// Central answered: tell it how this terminal is, even when it
+		// refused something (that is when a technician wants to know).
+		l.report(ctx)
+	}
 	l.done(err)
 	return err
+}
+
+// report sends the terminal's health to central when the last report it
+// took is HealthEvery old. A report that fails is tried again with the
+// next sync; it never fails the sync, which carries the hall's work.
+func (l *Link) report(ctx context.Context) {
+	if l.opt.Health == nil {
+		return
+	}
+	if !l.reported.IsZero() && l.opt.Clock.Now().Sub(l.reported) < l.opt.HealthEvery {
+		return
+	}
+	if err := l.sendReport(ctx); err != nil {
+		l.opt.Logger.Warn("health report to central failed", "err", err)
+	}
+}
+
+func (l *Link) sendReport(ctx context.Context) error {
+	now := l.opt.Clock.Now()
+	r := wire.Report{Role: l.opt.Role, Version: l.opt.Version, Health: l.opt.Health(ctx)}
+	if err := call(ctx, l.rc.R().SetBody(r), http.MethodPost, wire.PathReport, nil, l.opt.Clock); err != nil {
+		return err
+	}
+	l.reported = now
+	return nil
+}
+
+// ReportHealth sends the terminal's health to central now, whatever the
+// time of the last report (the technician page's "sync now", tests).
+func (l *Link) ReportHealth(ctx context.Context) error {
+	if l.opt.Health == nil {
+		return errors.New("this terminal's link has no health check to report")
+	}
+	l.syncMu.Lock()
+	defer l.syncMu.Unlock()
+	return l.sendReport(ctx)
 }
 
 // Push sends every waiting operation.

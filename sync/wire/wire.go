@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/health"
 )
 
 // Paths of central's HTTP API.
@@ -29,6 +30,11 @@ const (
 	PathChanges  = "/v1/changes"  // ?since=<cursor>
 	PathSnapshot = "/v1/snapshot" // full resync
 	PathOpinions = "/v1/opinions" // back-office decisions; admin token
+	PathReport   = "/v1/report"   // a terminal's health, sent with its syncs
+	// PathUpdates is where central serves signed update packages, one per
+	// machine kind: PathUpdates + "linux-amd64.owu". ?current=VERSION answers
+	// 204 No Content when the package is not newer than VERSION.
+	PathUpdates = "/v1/updates/"
 )
 
 // Limits of one push batch.
@@ -180,6 +186,15 @@ type EnrolAnswer struct {
 	Terminal string `json:"terminal"`
 	Hall     string `json:"hall"`
 	Secret   string `json:"secret"`
+	// Held is the last operation central holds under this terminal code,
+	// 0 for a new one. A terminal enrolled again with a wiped database
+	// numbers its outbox on after it, so that its operations follow what
+	// central holds instead of being refused as a gap or a conflict.
+	Held int64 `json:"held,omitempty"`
+	// LastCase is the highest case sequence central holds under this
+	// terminal code: a wiped terminal numbers its cases on after it and
+	// never issues a case number twice.
+	LastCase int64 `json:"last_case,omitempty"`
 }
 
 // Bundle is what an administrator hands a technician to enrol one terminal:
@@ -206,6 +221,67 @@ type OpinionAnswer struct {
 	Case     string        `json:"case"`
 	Decision app.CaseState `json:"decision"` // in_review until every department has decided
 	Waiting  []string      `json:"waiting,omitempty"`
+}
+
+// Report is a terminal's health as it sends it to central with its syncs:
+// what it is and the checks of app/health. Checks never carry personal
+// data (app/health says so of every check), so neither does a report.
+type Report struct {
+	Role    string        `json:"role"`    // kiosk, window, hub, display
+	Version string        `json:"version"` // the onewindow build it runs
+	Health  health.Report `json:"health"`
+}
+
+// Limits of a report.
+const (
+	MaxReportBytes  = 64 << 10
+	MaxReportChecks = 64
+	maxCheckText    = 1000 // characters in a check's name, detail or next step
+)
+
+// Validate checks a report's fields and sizes.
+func (r Report) Validate() error {
+	var p app.Problems
+	if !codeLike(r.Role, 20) {
+		p.Add("role", "must be 1–20 letters, like kiosk")
+	}
+	if len(r.Version) > 100 {
+		p.Add("version", "is longer than 100 characters")
+	}
+	if r.Health.At.IsZero() {
+		p.Add("health.at", "is missing: when were the checks made?")
+	}
+	if len(r.Health.Checks) > MaxReportChecks {
+		p.Add("health.checks", fmt.Sprintf("%d checks; at most %d", len(r.Health.Checks), MaxReportChecks))
+	}
+	for i, c := range r.Health.Checks {
+		where := fmt.Sprintf("health.checks[%d]", i)
+		if c.Name == "" {
+			p.Add(where+".name", "is empty")
+		}
+		if c.Verdict < health.OK || c.Verdict > health.Fail {
+			p.Add(where+".verdict", "is not ok, skip, warn or fail")
+		}
+		if len([]rune(c.Name)) > maxCheckText || len([]rune(c.Detail)) > maxCheckText || len([]rune(c.Next)) > maxCheckText {
+			p.Add(where, fmt.Sprintf("a text is longer than %d characters", maxCheckText))
+		}
+		if len(p) > 20 {
+			break
+		}
+	}
+	return p.Err(app.ErrInvalidInput)
+}
+
+func codeLike(s string, max int) bool {
+	if s == "" || len(s) > max {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') && (r < '0' || r > '9') && r != '-' && r != '_' {
+			return false
+		}
+	}
+	return true
 }
 
 // Health is central's health answer.
