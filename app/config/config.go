@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"onewindow/app"
 )
@@ -52,6 +53,29 @@ const (
 	DefaultPrinterBaud  = 9600   // escpos.md: thermal printers ship at 9600
 	DefaultQueueBusBaud = 9600   // queuebus.md: RS-485 at 9600 8N1
 	DefaultScannerBaud  = 9600   // serial-mode QR scanners ship at 9600
+	// A window terminal's screen speaks Chinese unless told otherwise.
+	DefaultLanguage = "zh"
+)
+
+// Languages are the languages a window terminal's screen may start in.
+var Languages = []string{"zh", "en"}
+
+// The login limits of a window terminal: what is left out is
+// app.DefaultLoginPolicy (5 wrong passwords lock the staff id for 15
+// minutes; 5 idle minutes lock the screen), and each setting must lie in
+// its range.
+var (
+	DefaultMaxFailedLogins = app.DefaultLoginPolicy.MaxFailures
+	DefaultLockMinutes     = int(app.DefaultLoginPolicy.LockFor / time.Minute)
+	DefaultIdleLockMinutes = int(app.DefaultLoginPolicy.IdleLock / time.Minute)
+)
+
+// The ranges of the login limits: at most 20 tries (more is guessing), a
+// lock of at most a day, an idle lock of at most a working day.
+const (
+	maxFailedLogins = 20
+	maxLockMinutes  = 24 * 60
+	maxIdleMinutes  = 8 * 60
 )
 
 // Secret is a value that must never reach a log line or a screen. Printing it
@@ -135,6 +159,25 @@ type Window struct {
 	// Categories are the queue categories the window serves, by ticket
 	// prefix, in the order it calls them.
 	Categories []string `toml:"categories"`
+	// Language is what the screen speaks when the terminal starts, zh or
+	// en; the clerk can switch on the login screen. Printed notices are
+	// always Chinese.
+	Language string `toml:"language"`
+	// MaxFailedLogins wrong passwords in a row lock the staff id for
+	// LockMinutes; IdleLockMinutes without a key, click, card or keypad
+	// press lock the screen.
+	MaxFailedLogins int `toml:"max_failed_logins"`
+	LockMinutes     int `toml:"lock_minutes"`
+	IdleLockMinutes int `toml:"idle_lock_minutes"`
+}
+
+// LoginPolicy is the window's login limits as app's login uses them.
+func (w *Window) LoginPolicy() app.LoginPolicy {
+	return app.LoginPolicy{
+		MaxFailures: w.MaxFailedLogins,
+		LockFor:     time.Duration(w.LockMinutes) * time.Minute,
+		IdleLock:    time.Duration(w.IdleLockMinutes) * time.Minute,
+	}
 }
 
 // maxFileSize bounds what Load reads: a configuration is a few kilobytes, and
@@ -235,6 +278,19 @@ func (c *Config) fillDefaults(defined func(key ...string) bool) {
 		if *b == 0 && !defined("devices", name, "baud") {
 			*b = def
 		}
+	}
+	if w := c.Window; w != nil {
+		if w.Language == "" && !defined("window", "language") {
+			w.Language = DefaultLanguage
+		}
+		limit := func(v *int, name string, def int) {
+			if *v == 0 && !defined("window", name) {
+				*v = def
+			}
+		}
+		limit(&w.MaxFailedLogins, "max_failed_logins", DefaultMaxFailedLogins)
+		limit(&w.LockMinutes, "lock_minutes", DefaultLockMinutes)
+		limit(&w.IdleLockMinutes, "idle_lock_minutes", DefaultIdleLockMinutes)
 	}
 	d := &c.Devices
 	if d.IDCard != nil {
@@ -493,6 +549,18 @@ func (w *Window) problems(p *app.Problems) {
 			p.Add(where, fmt.Sprintf("%q is listed twice", cat))
 		}
 		seen[cat] = true
+	}
+	if !slices.Contains(Languages, w.Language) {
+		p.Add("window.language", fmt.Sprintf("%q is not a language of the screens; use \"zh\" (中文) or \"en\" (English), or leave the line out for zh", w.Language))
+	}
+	if n := w.MaxFailedLogins; n < 1 || n > maxFailedLogins {
+		p.Add("window.max_failed_logins", fmt.Sprintf("%d must be from 1 to %d: the wrong passwords in a row that lock a staff id (leave it out for %d)", n, maxFailedLogins, DefaultMaxFailedLogins))
+	}
+	if n := w.LockMinutes; n < 1 || n > maxLockMinutes {
+		p.Add("window.lock_minutes", fmt.Sprintf("%d must be from 1 to %d: the minutes a staff id stays locked (leave it out for %d)", n, maxLockMinutes, DefaultLockMinutes))
+	}
+	if n := w.IdleLockMinutes; n < 1 || n > maxIdleMinutes {
+		p.Add("window.idle_lock_minutes", fmt.Sprintf("%d must be from 1 to %d: the idle minutes before the screen locks (leave it out for %d)", n, maxIdleMinutes, DefaultIdleLockMinutes))
 	}
 }
 

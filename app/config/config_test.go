@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/BurntSushi/toml"
 
@@ -471,5 +472,80 @@ func mkdir(t *testing.T, dir string) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// windowConfig is a window terminal's file with extra lines in [window].
+func windowConfig(extra string) string {
+	return `role = "window"
+hall = "310105-01"
+terminal = "W05"
+[hub]
+address = "192.168.10.2:7100"
+hall_key = "` + testKey + `"
+[central]
+url = "https://central.example.org"
+[devices.idcard]
+port = "/dev/ttyUSB0"
+[devices.printer]
+port = "/dev/ttyUSB1"
+[devices.queuebus]
+port = "/dev/ttyUSB2"
+[window]
+number = 5
+categories = ["A", "C"]
+` + extra
+}
+
+// TestWindowLoginLimits: a hall may set its own login limits and the
+// screen's language; left out, they are app.DefaultLoginPolicy and Chinese.
+func TestWindowLoginLimits(t *testing.T) {
+	c, err := config.Parse([]byte(windowConfig("language = \"en\"\nmax_failed_logins = 3\nlock_minutes = 30\nidle_lock_minutes = 2\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := app.LoginPolicy{MaxFailures: 3, LockFor: 30 * time.Minute, IdleLock: 2 * time.Minute}
+	if got := c.Window.LoginPolicy(); got != want {
+		t.Errorf("login policy: wanted %+v, got %+v", want, got)
+	}
+	if err := c.Window.LoginPolicy().Validate(); err != nil {
+		t.Errorf("a valid configuration gave an invalid policy: %v", err)
+	}
+	if c.Window.Language != "en" {
+		t.Errorf("language: wanted en, got %q", c.Window.Language)
+	}
+
+	c, err = config.Parse([]byte(windowConfig("")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Window.LoginPolicy(); got != app.DefaultLoginPolicy {
+		t.Errorf("left out, the login policy should be app's default %+v, got %+v", app.DefaultLoginPolicy, got)
+	}
+	if c.Window.Language != "zh" {
+		t.Errorf("left out, the language should be zh, got %q", c.Window.Language)
+	}
+
+	// Every bound of every limit, each problem named by its key.
+	for _, tc := range []struct{ line, key string }{
+		{"max_failed_logins = 21", "window.max_failed_logins"},
+		{"max_failed_logins = 0", "window.max_failed_logins"},
+		{"lock_minutes = 0", "window.lock_minutes"},
+		{"lock_minutes = 1441", "window.lock_minutes"},
+		{"idle_lock_minutes = 0", "window.idle_lock_minutes"},
+		{"idle_lock_minutes = 481", "window.idle_lock_minutes"},
+		{`language = ""`, "window.language"},
+		{`language = "zh-CN"`, "window.language"},
+	} {
+		_, err := config.Parse([]byte(windowConfig(tc.line + "\n")))
+		probs := problemsOf(t, err)
+		if len(probs) != 1 || !strings.HasPrefix(probs[0], tc.key+": ") {
+			t.Errorf("%s: wanted one problem naming %s, got %q", tc.line, tc.key, probs)
+		}
+	}
+	for _, line := range []string{"max_failed_logins = 20", "lock_minutes = 1440", "idle_lock_minutes = 480", "max_failed_logins = 1\nlock_minutes = 1\nidle_lock_minutes = 1"} {
+		if _, err := config.Parse([]byte(windowConfig(line + "\n"))); err != nil {
+			t.Errorf("%q is within the limits, but: %v", line, err)
+		}
 	}
 }

@@ -114,7 +114,8 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	default:
 		return fail(err)
 	}
-	d, err := desk.New(ctx, svc, desk.Config{Window: cfg.Window.Number, Categories: cfg.Window.Categories})
+	d, err := desk.New(ctx, svc, desk.Config{Window: cfg.Window.Number, Categories: cfg.Window.Categories,
+		Login: cfg.Window.LoginPolicy()})
 	if err != nil {
 		return fail(err)
 	}
@@ -123,6 +124,9 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	a := fyneapp.NewWithID("cn.gov.onewindow.window")
 	theme.Apply(a, theme.New(theme.Compact))
 	t := window.Open(ctx, a, d)
+	if err := t.SetLanguage(theme.Language(cfg.Window.Language)); err != nil {
+		return fail(err)
+	}
 	w := t.Window()
 	w.SetFullScreen(!*windowed)
 	w.SetCloseIntercept(func() {

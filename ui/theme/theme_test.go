@@ -87,6 +87,62 @@ func TestEveryKeyTheScreensUseIsTranslated(t *testing.T) {
 	}
 }
 
+// TestEveryKeyTheWindowTerminalUsesIsTranslated reads the window
+// terminal's sources for its keys ("win.…" literals; the keys it builds
+// from a prefix are checked by ui/window's own tests).
+func TestEveryKeyTheWindowTerminalUsesIsTranslated(t *testing.T) {
+	zh := readTranslations(t, locales[Chinese].file)
+	en := readTranslations(t, locales[English].file)
+	files, _ := filepath.Glob("../window/*.go")
+	re := regexp.MustCompile(`"(win\.[a-z0-9_.]*[a-z0-9_])"`)
+	seen := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range re.FindAllStringSubmatch(string(data), -1) {
+			seen++
+			if _, ok := zh[m[1]]; !ok {
+				t.Errorf("%s: no Chinese for %s", f, m[1])
+			}
+			if _, ok := en[m[1]]; !ok {
+				t.Errorf("%s: no English for %s", f, m[1])
+			}
+		}
+	}
+	if seen < 100 {
+		t.Fatalf("found only %d keys in the window terminal; the pattern or the path is wrong", seen)
+	}
+}
+
+func TestWordsDoNotTouchTheProcessLanguage(t *testing.T) {
+	test.NewTempApp(t)
+	t.Cleanup(func() { SetLanguage(Chinese) })
+	if err := SetLanguage(Chinese); err != nil {
+		t.Fatal(err)
+	}
+	en := MustWordsIn(English)
+	if got := en.L("win.window", 5); got != "Window 5" {
+		t.Errorf("English win.window = %q", got)
+	}
+	if got := MustWordsIn(Chinese).L("win.window", 5); got != "5号窗口" {
+		t.Errorf("Chinese win.window = %q", got)
+	}
+	if got := lang.L("home.number"); got != "取号" || CurrentLanguage() != Chinese {
+		t.Errorf("Words changed the process's language: home.number = %q, current %s", got, CurrentLanguage())
+	}
+	if got := en.L("no.such.key"); got != "no.such.key" {
+		t.Errorf("a missing key should show itself, got %q", got)
+	}
+	if _, err := WordsIn("fr"); err == nil {
+		t.Error("WordsIn(fr) should fail")
+	}
+}
+
 func TestSetLanguageSwitchesFyneTranslations(t *testing.T) {
 	test.NewTempApp(t)
 	t.Cleanup(func() { SetLanguage(Chinese) })

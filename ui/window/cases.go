@@ -53,12 +53,12 @@ func lightColor(l app.Light) color.Color {
 	return color.Gray{0xBB}
 }
 
-var lightNames = map[app.Light]string{app.Red: "红灯 已超期", app.Yellow: "黄灯 临近期限", app.Green: "绿灯", app.NoLight: "未计时"}
+var lightNames = map[app.Light]string{app.Red: "win.light.red", app.Yellow: "win.light.yellow", app.Green: "win.light.green", app.NoLight: "win.light.none"}
 
 func newCasesView(t *Terminal) *casesView {
 	cv := &casesView{t: t}
 	k := t.keys
-	cv.query = newEntry(k, "办件号、事项或号码")
+	cv.query = t.entry("win.cases.query")
 	cv.query.OnChanged = func(string) { cv.reload() }
 	cv.query.onEnter = func() {
 		if len(cv.rows) > 0 {
@@ -67,13 +67,19 @@ func newCasesView(t *Terminal) *casesView {
 	}
 	hallKey := k.bind(fyne.KeyW, fyne.KeyModifierControl, func() { cv.hall.SetChecked(!cv.hall.Checked) })
 	lightsKey := k.bind(fyne.KeyY, fyne.KeyModifierControl, func() { cv.lights.SetChecked(!cv.lights.Checked) })
-	cv.hall = newCheck(k, "全大厅 ["+hallKey+"]", func(bool) { cv.reload() })
-	cv.lights = newCheck(k, "仅黄灯/红灯 ["+lightsKey+"]", func(bool) { cv.reload() })
+	cv.hall = newCheck(k, "", func(bool) { cv.reload() })
+	cv.lights = newCheck(k, "", func(bool) { cv.reload() })
+	t.static(func() {
+		cv.hall.Text = t.tr("win.cases.hall") + " [" + hallKey + "]"
+		cv.lights.Text = t.tr("win.cases.lights") + " [" + lightsKey + "]"
+		cv.hall.Refresh()
+		cv.lights.Refresh()
+	})
 	cv.count = widget.NewLabel("")
 	cv.list = widget.NewList(func() int { return len(cv.rows) },
 		func() fyne.CanvasObject {
 			dot := canvas.NewCircle(color.Gray{0xBB})
-			return container.NewBorder(nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSize(14, 14), dot)), nil, widget.NewLabel(""))
+			return container.NewBorder(nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSize(14, 14), dot)), nil, rowLabel())
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			c := cv.rows[i]
@@ -82,11 +88,11 @@ func newCasesView(t *Terminal) *casesView {
 			dot := box.Objects[1].(*fyne.Container).Objects[0].(*fyne.Container).Objects[0].(*canvas.Circle)
 			dot.FillColor = lightColor(c.Light)
 			dot.Refresh()
-			due := "未计时"
-			if t, err := c.Due.Time(); err == nil {
-				due = t.Format("01-02") + "到期"
+			due := t.tr("win.light.none")
+			if d, err := c.Due.Time(); err == nil {
+				due = t.tr("win.cases.due", d.Format("01-02"))
 			}
-			label.SetText(fmt.Sprintf("%s %s %s %s %s", due, stateNames[c.State], c.Number, app.MaskName(c.Applicant.Name), c.ItemName.Zh))
+			label.SetText(fmt.Sprintf("%s %s %s %s %s", due, t.stateName(c.State), c.Number, app.MaskName(c.Applicant.Name), t.pick(c.ItemName)))
 		})
 	cv.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(cv.rows) {
@@ -94,7 +100,7 @@ func newCasesView(t *Terminal) *casesView {
 		}
 	}
 
-	cv.header = widget.NewLabel("在左侧选择办件，或输入办件号后按 Enter")
+	cv.header = widget.NewLabel("")
 	cv.header.Wrapping = fyne.TextWrapWord
 	cv.header.TextStyle.Bold = true
 	cv.chain = container.NewStack()
@@ -104,18 +110,18 @@ func newCasesView(t *Terminal) *casesView {
 	cv.timeline.Wrapping = fyne.TextWrapWord
 	handKey := k.bind(fyne.KeyH, fyne.KeyModifierControl, cv.doHandOut)
 	closeKey := k.bind(fyne.KeyL, fyne.KeyModifierControl, cv.doClose)
-	cv.handOut = newButton(k, "出证（统一出件）", handKey, cv.doHandOut)
+	cv.handOut = t.button("win.cases.handout", handKey, cv.doHandOut)
 	cv.handOut.Importance = widget.HighImportance
-	cv.close = newButton(k, "归档", closeKey, cv.doClose)
-	reprint := newButton(k, "重打通知书", "", func() {
+	cv.close = t.button("win.cases.close", closeKey, cv.doClose)
+	reprint := t.button("win.reprint", "", func() {
 		if cv.open != nil {
 			t.intake.reprintCase(cv.open.Case.Number)
 		}
 	})
 	cv.detail = container.NewVBox(cv.header, cv.chain,
-		widget.NewLabelWithStyle("并联审批", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), cv.depts,
+		t.heading("win.cases.parallel"), cv.depts,
 		container.NewGridWithColumns(3, cv.handOut, cv.close, reprint),
-		widget.NewLabelWithStyle("全程留痕", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), cv.timeline)
+		t.heading("win.cases.timeline"), cv.timeline)
 	left := container.NewBorder(container.NewVBox(cv.query, container.NewHBox(cv.hall, cv.lights), cv.count), nil, nil, nil, cv.list)
 	cv.scroll = container.NewVScroll(cv.detail)
 	split := container.NewHSplit(left, cv.scroll)
@@ -125,18 +131,44 @@ func newCasesView(t *Terminal) *casesView {
 	return cv
 }
 
+// retranslate draws the list and the open case again in the language just
+// chosen.
+func (cv *casesView) retranslate() {
+	cv.list.Refresh()
+	cv.showDetail(cv.open)
+	cv.countRows()
+}
+
+// rowLabel is a list row's text: a row longer than the list ends in "…"
+// instead of running under the next pane.
+func rowLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
 func (cv *casesView) focus() { cv.t.win.Canvas().Focus(cv.query) }
 
 // reload reads the list again with the filters set.
 func (cv *casesView) reload() {
 	rows, err := cv.t.desk.Cases(cv.t.ctx, desk.CaseFilter{Hall: cv.hall.Checked, Lights: cv.lights.Checked, Query: cv.query.Text})
 	if err != nil {
-		cv.t.say("办件列表："+errorText(err), true)
+		cv.t.say(cv.t.said(cv.t.tr("win.cases.list"), cv.t.errorText(err)), true)
 		return
 	}
 	cv.rows = rows
+	cv.countRows()
+	cv.list.UnselectAll()
+	cv.list.Refresh()
+}
+
+// countRows says how many cases the list holds and how many are late.
+func (cv *casesView) countRows() {
+	if cv.rows == nil {
+		return
+	}
 	red, yellow := 0, 0
-	for _, r := range rows {
+	for _, r := range cv.rows {
 		switch r.Light {
 		case app.Red:
 			red++
@@ -144,31 +176,32 @@ func (cv *casesView) reload() {
 			yellow++
 		}
 	}
-	cv.count.SetText(fmt.Sprintf("在办 %d 件，其中红灯 %d、黄灯 %d", len(rows), red, yellow))
-	cv.list.UnselectAll()
-	cv.list.Refresh()
+	cv.count.SetText(cv.t.tr("win.cases.count", len(cv.rows), red, yellow))
 }
 
 // openCase loads a case, verifying its timeline's hash chain.
 func (cv *casesView) openCase(number string) {
 	d, err := cv.t.desk.Open(cv.t.ctx, number)
 	if err != nil {
-		cv.t.say("打开办件："+errorText(err), true)
+		cv.t.say(cv.t.said(cv.t.tr("win.cases.open"), cv.t.errorText(err)), true)
 		return
 	}
 	cv.showDetail(&d)
 }
 
-var actionNames = map[string]string{
-	"submitted": "收件", "accepted": "受理", "supplement_requested": "一次性告知", "refused": "不予受理",
-	"in_review": "审查中", "approved": "准予许可", "denied": "不予许可", "result_issued": "出证", "closed": "归档",
-	"notice_printed": "打印通知书", "notice_reprinted": "重打通知书", "notice_print_failed": "通知书打印失败",
+// actionNames are the timeline's actions that have words (win.action.*).
+var actionNames = map[string]bool{
+	"submitted": true, "accepted": true, "supplement_requested": true, "refused": true,
+	"in_review": true, "approved": true, "denied": true, "result_issued": true, "closed": true,
+	"notice_printed": true, "notice_reprinted": true, "notice_print_failed": true,
 }
 
 func (cv *casesView) showDetail(d *desk.Detail) {
 	cv.open = d
 	cv.chain.RemoveAll()
+	tr := cv.t.tr
 	if d == nil {
+		cv.header.SetText(tr("win.cases.choose"))
 		cv.depts.SetText("")
 		cv.timeline.SetText("")
 		cv.handOut.Disable()
@@ -183,45 +216,45 @@ func (cv *casesView) showDetail(d *desk.Detail) {
 	if due == "" {
 		due = "—"
 	}
-	cv.header.SetText(fmt.Sprintf("%s · %s\n%s · 申请人 %s %s · %s · 承诺到期 %s · %s",
-		c.Number, c.ItemName.Zh, stateNames[c.State], app.MaskName(c.Applicant.Name), c.Applicant.IDNumber.Masked(),
-		fmt.Sprintf("%d号窗口 %s", c.Window, c.Clerk), due, lightNames[d.Light]))
+	cv.header.SetText(tr("win.cases.header",
+		c.Number, cv.t.pick(c.ItemName), cv.t.stateName(c.State), app.MaskName(c.Applicant.Name), c.Applicant.IDNumber.Masked(),
+		tr("win.window", c.Window)+" "+c.Clerk, due, tr(lightNames[d.Light])))
 	if d.ChainErr != nil {
 		// Loud: a white-on-red band the clerk cannot miss.
 		bg := canvas.NewRectangle(look.Color(fynetheme.ColorNameError))
-		msg := canvas.NewText("⚠ 留痕记录校验失败，办件记录可能被篡改，请立即报告大厅管理员", look.Color(fynetheme.ColorNameForegroundOnError))
+		msg := canvas.NewText(tr("win.chain.broken"), look.Color(fynetheme.ColorNameForegroundOnError))
 		msg.TextStyle.Bold = true
 		msg.TextSize = 18
 		why := widget.NewLabel(d.ChainErr.Error())
 		why.Wrapping = fyne.TextWrapWord
 		cv.chain.Add(container.NewVBox(container.NewStack(bg, container.NewPadded(msg)), why))
-		cv.t.say("办件 "+c.Number+" 的留痕记录校验失败", true)
+		cv.t.say(tr("win.chain.broken.say", c.Number), true)
 	} else {
-		ok := widget.NewLabel(fmt.Sprintf("✓ 留痕记录完整（%d 步，哈希链校验通过）", len(d.Events)))
+		ok := widget.NewLabel(tr("win.chain.ok", len(d.Events)))
 		ok.Importance = widget.SuccessImportance
 		cv.chain.Add(ok)
 	}
 	var deps []string
 	for _, s := range d.Departments {
-		st := "待审"
+		st := tr("win.cases.pending")
 		if s.State != "" {
-			st = stateNames[s.State]
+			st = cv.t.stateName(s.State)
 			if s.Note != "" {
-				st += "（" + s.Note + "）"
+				st += tr("win.cases.note", s.Note)
 			}
 		}
-		deps = append(deps, s.Name.Zh+"："+st)
+		deps = append(deps, cv.t.said(cv.t.pick(s.Name), st))
 	}
 	cv.depts.SetText(strings.Join(deps, "\n"))
 	var lines []string
 	for _, e := range d.Events {
-		name := actionNames[e.Action]
-		if name == "" {
-			name = e.Action
+		name := e.Action
+		if actionNames[e.Action] {
+			name = tr("win.action." + e.Action)
 		}
 		line := fmt.Sprintf("%d. %s  %s  %s", e.Seq, e.At.In(app.HallZone).Format("01-02 15:04:05"), e.Actor, name)
 		if e.Note != "" {
-			line += "：" + e.Note
+			line = cv.t.said(line, e.Note)
 		}
 		lines = append(lines, line)
 	}
@@ -241,17 +274,17 @@ func (cv *casesView) showDetail(d *desk.Detail) {
 	cv.scroll.Refresh()
 }
 
-func (cv *casesView) doHandOut() { cv.move("出证", cv.t.desk.HandOut, desk.CanHandOut) }
+func (cv *casesView) doHandOut() { cv.move(cv.t.tr("win.cases.handout.do"), cv.t.desk.HandOut, desk.CanHandOut) }
 
-func (cv *casesView) doClose() { cv.move("归档", cv.t.desk.Close, desk.CanClose) }
+func (cv *casesView) doClose() { cv.move(cv.t.tr("win.cases.close.do"), cv.t.desk.Close, desk.CanClose) }
 
 func (cv *casesView) move(what string, fn func(context.Context, string) (app.Case, error), can func(app.CaseState) bool) {
 	if cv.open == nil {
-		cv.t.say(what+"：请先打开办件", true)
+		cv.t.say(cv.t.said(what, cv.t.tr("win.cases.noopen")), true)
 		return
 	}
 	if !can(cv.open.Case.State) {
-		cv.t.say(fmt.Sprintf("%s：办件%s，不能%s", what, stateNames[cv.open.Case.State], what), true)
+		cv.t.say(cv.t.tr("win.cases.cannot", what, cv.t.stateName(cv.open.Case.State)), true)
 		return
 	}
 	number := cv.open.Case.Number
@@ -262,7 +295,7 @@ func (cv *casesView) move(what string, fn func(context.Context, string) (app.Cas
 		if err != nil {
 			return
 		}
-		cv.t.say(what+"完成："+number, false)
+		cv.t.say(cv.t.tr("win.cases.moved", what, number), false)
 		cv.reload()
 		cv.openCase(number)
 	})

@@ -2,7 +2,6 @@ package window
 
 import (
 	"context"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -24,6 +23,7 @@ type followUpView struct {
 	action   *widget.Select
 	seen     string // the last rating whose follow-up the list was reloaded for
 	summary  *widget.Label
+	loaded   bool // the list has been read: the summary has something to say
 }
 
 func newFollowUpView(t *Terminal) *followUpView {
@@ -31,25 +31,28 @@ func newFollowUpView(t *Terminal) *followUpView {
 	k := t.keys
 	fv.summary = widget.NewLabel("")
 	fv.list = widget.NewList(func() int { return len(fv.rows) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject { return rowLabel() },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			f := fv.rows[i]
 			late := ""
 			if f.Late {
-				late = "  已逾期"
+				late = t.tr("win.followup.late")
 			}
-			o.(*widget.Label).SetText(fmt.Sprintf("%s  %d号窗口 %s  开启 %s  须于 %s 前整改%s",
-				f.Level.Name().Zh, f.Window, f.Clerk, f.Opened.In(app.HallZone).Format("01-02 15:04"), f.Due, late))
+			o.(*widget.Label).SetText(t.tr("win.followup.row",
+				t.pick(f.Level.Name()), t.tr("win.window", f.Window)+" "+f.Clerk, f.Opened.In(app.HallZone).Format("01-02 15:04"), string(f.Due), late))
 		})
 	fv.list.OnSelected = func(i widget.ListItemID) { fv.selected = i }
-	var texts []string
-	for _, a := range app.FollowUpActions {
-		texts = append(texts, a.Text.Zh)
-	}
-	fv.action = widget.NewSelect(texts, nil)
-	fv.action.PlaceHolder = "选择整改情况"
+	fv.action = widget.NewSelect(nil, nil)
+	t.static(func() {
+		choices(t, fv.action, app.FollowUpActions)
+		fv.action.PlaceHolder = t.tr("win.followup.action")
+		fv.action.Refresh()
+		if fv.loaded {
+			fv.count()
+		}
+	})
 	resolveKey := k.bind(fyne.KeyE, fyne.KeyModifierControl, fv.resolve)
-	resolve := newButton(k, "完成整改", resolveKey, fv.resolve)
+	resolve := t.button("win.followup.resolve", resolveKey, fv.resolve)
 	fv.content = container.NewBorder(fv.summary, container.NewGridWithColumns(2, fv.action, resolve), nil, nil, fv.list)
 	return fv
 }
@@ -57,16 +60,21 @@ func newFollowUpView(t *Terminal) *followUpView {
 func (fv *followUpView) reload() {
 	rows, err := fv.t.desk.FollowUps(fv.t.ctx)
 	if err != nil {
-		fv.t.say("差评整改："+errorText(err), true)
+		fv.t.say(fv.t.said(fv.t.tr("win.tab.followups"), fv.t.errorText(err)), true)
 		return
 	}
-	fv.rows, fv.selected = rows, -1
+	fv.rows, fv.selected, fv.loaded = rows, -1, true
 	if len(rows) == 1 {
 		fv.selected = 0
 	}
-	fv.summary.SetText(fmt.Sprintf("待整改 %d 件（差评须在期限内回访整改）", len(rows)))
+	fv.count()
 	fv.list.UnselectAll()
 	fv.list.Refresh()
+}
+
+// count says how many follow-ups are open.
+func (fv *followUpView) count() {
+	fv.summary.SetText(fv.t.tr("win.followup.count", len(fv.rows)))
 }
 
 // draw reloads the list when a new rating may have opened a follow-up.
@@ -82,19 +90,19 @@ func (fv *followUpView) draw(v desk.View) {
 
 func (fv *followUpView) resolve() {
 	if fv.selected < 0 || fv.selected >= len(fv.rows) {
-		fv.t.say("完成整改：请先在列表中选择一件", true)
+		fv.t.say(fv.t.said(fv.t.tr("win.followup.resolve"), fv.t.tr("win.followup.noselection")), true)
 		return
 	}
 	i := fv.action.SelectedIndex()
 	if i < 0 {
-		fv.t.say("完成整改：请选择整改情况", true)
+		fv.t.say(fv.t.said(fv.t.tr("win.followup.resolve"), fv.t.tr("win.followup.noaction")), true)
 		fv.t.win.Canvas().Focus(fv.action)
 		return
 	}
 	rating, action := fv.rows[fv.selected].Rating, app.FollowUpActions[i].Code
-	fv.t.act("完成整改", func(ctx context.Context) error { return fv.t.desk.ResolveFollowUp(ctx, rating, action) }, func(err error) {
+	fv.t.act(fv.t.tr("win.followup.resolve"), func(ctx context.Context) error { return fv.t.desk.ResolveFollowUp(ctx, rating, action) }, func(err error) {
 		if err == nil {
-			fv.t.say("差评整改已完成", false)
+			fv.t.say(fv.t.tr("win.followup.done"), false)
 			fv.action.ClearSelected()
 			fv.reload()
 		}

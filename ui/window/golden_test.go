@@ -50,3 +50,39 @@ func (b *bench) capture() (img image.Image) {
 	b.term.onUI(func() { img = b.term.Window().Canvas().Capture() })
 	return img
 }
+
+// The same screens in English, the hall's second language.
+
+func TestGoldenLoginEnglish(t *testing.T) {
+	b := newBench(t)
+	b.english()
+	test.AssertImageMatches(t, "login_en.png", b.capture())
+}
+
+func TestGoldenIntakeAcceptedEnglish(t *testing.T) {
+	b := newBench(t)
+	b.english()
+	b.mustLogin()
+	b.issue("A")
+	b.key(fyne.KeyF1)
+	b.takeIn("jmsfzhl", 0, 1)
+	b.ctrl(fyne.KeyS)
+	b.term.onUI(func() { b.term.say("Accepted: the 受理通知书 (acceptance notice) is printed", false) })
+	test.AssertImageMatches(t, "intake_accepted_en.png", b.capture())
+}
+
+func TestGoldenCaseDetailEnglish(t *testing.T) {
+	b := newBench(t)
+	b.english()
+	b.mustLogin()
+	b.takeIn("csyjs", 0, 1, 2)
+	b.ctrl(fyne.KeyS)
+	number := b.term.desk.View().CaseNumber
+	if _, err := b.Store.ApplyCentralDecision(b.ctx, app.CentralDecision{Case: number, State: app.InReview, Department: "weijian", Note: "出生医学证明已核验"}); err != nil {
+		t.Fatal(err)
+	}
+	b.key(fyne.KeyF10)
+	b.typeText(number)
+	b.key(fyne.KeyReturn)
+	test.AssertImageMatches(t, "case_detail_en.png", b.capture())
+}

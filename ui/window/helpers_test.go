@@ -23,7 +23,10 @@ type bench struct {
 	ctx  context.Context
 }
 
-func newBench(t testing.TB) *bench {
+func newBench(t testing.TB) *bench { return newBenchWith(t, nil) }
+
+// newBenchWith is newBench with the desk's configuration changed by set.
+func newBenchWith(t testing.TB, set func(*desk.Config)) *bench {
 	t.Helper()
 	r, err := rig.New(t.TempDir())
 	if err != nil {
@@ -32,7 +35,11 @@ func newBench(t testing.TB) *bench {
 	t.Cleanup(r.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
-	d, err := desk.New(ctx, r.Services(), r.Config())
+	cfg := r.Config()
+	if set != nil {
+		set(&cfg)
+	}
+	d, err := desk.New(ctx, r.Services(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,9 @@ type intakeView struct {
 
 	materials *fyne.Container
 	ticks     []*check
+	// tickText are the checklist's lines beside the boxes: a label wraps a
+	// long material's name, which a check's own text cannot.
+	tickText []*widget.Label
 
 	advice     *widget.Select
 	reason     *widget.Select
@@ -42,6 +45,7 @@ type intakeView struct {
 	scroll   *container.Scroll
 	last     string // the last case taken in, for a reprint
 	printErr bool
+	shown    *desk.Outcome // the outcome the result shows, drawn again in another language
 }
 
 const maxResults = 8
@@ -49,7 +53,7 @@ const maxResults = 8
 func newIntakeView(t *Terminal) *intakeView {
 	iv := &intakeView{t: t}
 	k := t.keys
-	iv.search = newEntry(k, "事项名称、编码或拼音首字母（如 hkqy）")
+	iv.search = t.entry("win.intake.search")
 	iv.search.OnChanged = func(string) { iv.find() }
 	iv.search.onEnter = func() {
 		if len(iv.found) > 0 {
@@ -60,7 +64,7 @@ func newIntakeView(t *Terminal) *intakeView {
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			it := iv.found[i]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s  %s", it.Code, it.Name.Zh))
+			o.(*widget.Label).SetText(it.Code + "  " + t.pick(it.Name))
 		})
 	iv.results.OnSelected = func(i widget.ListItemID) {
 		if i < len(iv.found) {
@@ -71,11 +75,11 @@ func newIntakeView(t *Terminal) *intakeView {
 	iv.guide = widget.NewLabel("")
 	iv.guide.Wrapping = fyne.TextWrapWord
 
-	iv.name = newEntry(k, "申请人姓名")
-	iv.idNumber = newEntry(k, "18位公民身份号码")
+	iv.name = t.entry("win.intake.name")
+	iv.idNumber = t.entry("win.intake.idnumber")
 	iv.applicant = widget.NewLabel("")
 	readKey := k.bind(fyne.KeyR, fyne.KeyModifierControl, iv.readCard)
-	read := newButton(k, "读身份证", readKey, iv.readCard)
+	read := t.button("win.intake.readcard", readKey, iv.readCard)
 
 	iv.materials = container.NewVBox()
 	for i := range digitKeys {
@@ -83,18 +87,16 @@ func newIntakeView(t *Terminal) *intakeView {
 		k.bind(digitKeys[i], fyne.KeyModifierControl, func() { iv.toggle(i) })
 	}
 
-	var adviceTexts, reasonTexts []string
-	for _, a := range app.SupplementAdvice {
-		adviceTexts = append(adviceTexts, a.Text.Zh)
-	}
-	for _, r := range app.RefusalReasons {
-		reasonTexts = append(reasonTexts, r.Text.Zh)
-	}
-	iv.advice = widget.NewSelect(adviceTexts, nil)
+	iv.advice = widget.NewSelect(nil, nil)
+	iv.reason = widget.NewSelect(nil, nil)
+	t.static(func() {
+		choices(t, iv.advice, app.SupplementAdvice)
+		choices(t, iv.reason, app.RefusalReasons)
+		iv.reason.PlaceHolder = t.tr("win.intake.reason")
+		iv.reason.Refresh()
+	})
 	iv.advice.SetSelectedIndex(0)
-	iv.reason = widget.NewSelect(reasonTexts, nil)
-	iv.reason.PlaceHolder = "选择不予受理理由"
-	iv.reasonText = newEntry(k, "补充说明（可不填）")
+	iv.reasonText = t.entry("win.intake.reasontext")
 
 	acceptKey := k.bind(fyne.KeyS, fyne.KeyModifierControl, iv.accept)
 	missingKey := k.bind(fyne.KeyB, fyne.KeyModifierControl, iv.requestMissing)
@@ -102,33 +104,35 @@ func newIntakeView(t *Terminal) *intakeView {
 	reprintKey := k.bind(fyne.KeyP, fyne.KeyModifierControl, iv.reprint)
 	newKey := k.bind(fyne.KeyN, fyne.KeyModifierControl, iv.clear)
 	k.bind(fyne.KeyF, fyne.KeyModifierControl, iv.focusSearch)
-	acceptB := newButton(k, "受理", acceptKey, iv.accept)
+	acceptB := t.button("win.intake.accept", acceptKey, iv.accept)
 	acceptB.Importance = widget.HighImportance
-	missingB := newButton(k, "一次性告知", missingKey, iv.requestMissing)
+	missingB := t.button("win.intake.missing", missingKey, iv.requestMissing)
 	missingB.Importance = widget.WarningImportance
-	refuseB := newButton(k, "不予受理", refuseKey, iv.refuse)
+	refuseB := t.button("win.intake.refuse", refuseKey, iv.refuse)
 	refuseB.Importance = widget.DangerImportance
 	iv.result = widget.NewLabel("")
 	iv.result.Wrapping = fyne.TextWrapWord
 	iv.result.TextStyle.Bold = true
 
+	adviceLabel := widget.NewLabel("")
+	t.static(func() { adviceLabel.SetText(t.tr("win.intake.advice")) })
 	left := container.NewBorder(
-		container.NewVBox(widget.NewLabelWithStyle("1 选择事项 [Ctrl+F]", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), iv.search),
+		container.NewVBox(t.heading("win.intake.step1"), iv.search),
 		iv.guide, nil, nil, iv.results)
 	iv.panel = container.NewVBox(
-		widget.NewLabelWithStyle("2 申请人", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		t.heading("win.intake.step2"),
 		container.NewBorder(nil, nil, nil, read, container.NewGridWithColumns(2, iv.name, iv.idNumber)),
 		iv.applicant,
-		widget.NewLabelWithStyle("3 材料清单（Ctrl+数字 勾选）", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		t.heading("win.intake.step3"),
 		iv.materials,
 		widget.NewSeparator(),
-		widget.NewLabelWithStyle("4 办理结果", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		t.heading("win.intake.step4"),
 		container.NewGridWithColumns(3, acceptB, missingB, refuseB),
-		container.NewGridWithColumns(2, widget.NewLabel("告知后续："), iv.advice),
+		container.NewGridWithColumns(2, adviceLabel, iv.advice),
 		container.NewGridWithColumns(2, iv.reason, iv.reasonText),
 		widget.NewSeparator(),
 		iv.result,
-		container.NewGridWithColumns(2, newButton(k, "重打通知书", reprintKey, iv.reprint), newButton(k, "新受理", newKey, iv.clear)),
+		container.NewGridWithColumns(2, t.button("win.reprint", reprintKey, iv.reprint), t.button("win.intake.new", newKey, iv.clear)),
 	)
 	iv.scroll = container.NewVScroll(iv.panel)
 	split := container.NewHSplit(left, iv.scroll)
@@ -136,6 +140,41 @@ func newIntakeView(t *Terminal) *intakeView {
 	iv.content = split
 	iv.find()
 	return iv
+}
+
+// choices puts a list's texts in the clerk's language into a select,
+// keeping what was chosen.
+func choices(t *Terminal, s *widget.Select, list []app.Choice) {
+	i := s.SelectedIndex()
+	opts := make([]string, len(list))
+	for j, c := range list {
+		opts[j] = t.pick(c.Text)
+	}
+	s.SetOptions(opts)
+	if i >= 0 {
+		s.SetSelectedIndex(i)
+	}
+}
+
+// retranslate draws again, in the language just chosen, what the intake
+// shows of the item, the applicant, the checklist and the last outcome.
+func (iv *intakeView) retranslate() {
+	iv.results.Refresh()
+	if iv.item != nil {
+		iv.describe(*iv.item)
+		for i, m := range iv.item.Materials {
+			if i < len(iv.tickText) {
+				iv.tickText[i].SetText(iv.materialText(i, m))
+			}
+		}
+	}
+	if iv.fromCard != nil {
+		iv.showApplicant(*iv.fromCard)
+	}
+	if iv.shown != nil {
+		iv.showResult(*iv.shown)
+	}
+	iv.relayout()
 }
 
 func (iv *intakeView) focusSearch() {
@@ -154,32 +193,47 @@ func (iv *intakeView) find() {
 // choose makes it the case's item and lays out its materials checklist.
 func (iv *intakeView) choose(it app.Item) {
 	iv.item = &it
-	days := fmt.Sprintf("承诺 %d 个工作日（法定 %d）", it.PromisedDays, it.StatutoryDays)
-	if len(it.Parallel) > 0 {
-		days += "，并联审批"
-	}
-	iv.guide.SetText(fmt.Sprintf("已选：%s %s\n%s", it.Code, it.Name.Zh, days))
+	iv.describe(it)
 	iv.materials.RemoveAll()
-	iv.ticks = nil
+	iv.ticks, iv.tickText = nil, nil
 	for i, m := range it.Materials {
-		form := "原件"
-		if m.Form == app.Copy {
-			form = "复印件"
-		}
-		req := "必交"
-		if !m.Required {
-			req = "选交"
-		}
-		text := fmt.Sprintf("%s（%s%d份，%s）", m.Name.Zh, form, m.Copies, req)
-		if i < len(digitKeys) {
-			text += fmt.Sprintf("  [Ctrl+%d]", i+1)
-		}
-		c := newCheck(iv.t.keys, text, nil)
+		c := newCheck(iv.t.keys, "", nil)
+		l := widget.NewLabel(iv.materialText(i, m))
+		l.Wrapping = fyne.TextWrapWord
 		iv.ticks = append(iv.ticks, c)
-		iv.materials.Add(c)
+		iv.tickText = append(iv.tickText, l)
+		iv.materials.Add(container.NewBorder(nil, nil, c, nil, l))
 	}
 	iv.relayout()
 	iv.t.win.Canvas().Focus(iv.name)
+}
+
+// describe says which item is chosen and its time limits.
+func (iv *intakeView) describe(it app.Item) {
+	tr := iv.t.tr
+	days := tr("win.intake.days", it.PromisedDays, it.StatutoryDays)
+	if len(it.Parallel) > 0 {
+		days += tr("win.intake.parallel")
+	}
+	iv.guide.SetText(tr("win.intake.chosen", it.Code, iv.t.pick(it.Name), days))
+}
+
+// materialText is the i-th line of the checklist, with its key.
+func (iv *intakeView) materialText(i int, m app.Material) string {
+	tr := iv.t.tr
+	form := tr("win.material.original")
+	if m.Form == app.Copy {
+		form = tr("win.material.copy")
+	}
+	req := tr("win.material.required")
+	if !m.Required {
+		req = tr("win.material.optional")
+	}
+	text := tr("win.material", iv.t.pick(m.Name), form, m.Copies, req)
+	if i < len(digitKeys) {
+		text += fmt.Sprintf("  [Ctrl+%d]", i+1)
+	}
+	return text
 }
 
 func (iv *intakeView) toggle(i int) {
@@ -190,7 +244,7 @@ func (iv *intakeView) toggle(i int) {
 
 func (iv *intakeView) readCard() {
 	var a app.Applicant
-	iv.t.act("读身份证", func(ctx context.Context) (err error) {
+	iv.t.act(iv.t.tr("win.intake.readcard"), func(ctx context.Context) (err error) {
 		a, err = iv.t.desk.ReadCard(ctx)
 		return err
 	}, func(err error) { iv.cardRead(a, err) })
@@ -201,23 +255,28 @@ func (iv *intakeView) readCard() {
 func (iv *intakeView) cardRead(a app.Applicant, err error) {
 	if err != nil {
 		if errors.Is(err, app.ErrNoCard) {
-			iv.t.say("读卡器上没有身份证，请放卡或手工录入号码", true)
+			iv.t.say(iv.t.tr("win.card.none"), true)
 		} else {
-			iv.t.say("读身份证失败："+err.Error()+"；可手工录入号码", true)
+			iv.t.say(iv.t.tr("win.card.failed", err.Error()), true)
 		}
 		return
 	}
 	iv.fromCard = &a
 	iv.name.SetText("")
 	iv.idNumber.SetText("")
-	iv.applicant.SetText(fmt.Sprintf("申请人：%s  %s（已读身份证）", app.MaskName(a.Name), a.IDNumber.Masked()))
-	iv.t.say("已读取身份证", false)
+	iv.showApplicant(a)
+	iv.t.say(iv.t.tr("win.card.read"), false)
+}
+
+// showApplicant shows the applicant read off a card, masked.
+func (iv *intakeView) showApplicant(a app.Applicant) {
+	iv.applicant.SetText(iv.t.tr("win.card.applicant", app.MaskName(a.Name), a.IDNumber.Masked()))
 }
 
 // form gathers the intake, checking the applicant typed by hand.
 func (iv *intakeView) form() (desk.IntakeForm, error) {
 	if iv.item == nil {
-		return desk.IntakeForm{}, fmt.Errorf("请先选择事项（Ctrl+F）")
+		return desk.IntakeForm{}, errors.New(iv.t.tr("win.intake.noitem"))
 	}
 	var a app.Applicant
 	if iv.fromCard != nil {
@@ -225,7 +284,7 @@ func (iv *intakeView) form() (desk.IntakeForm, error) {
 	} else {
 		var err error
 		if a, err = iv.t.desk.Applicant(iv.name.Text, iv.idNumber.Text, ""); err != nil {
-			return desk.IntakeForm{}, fmt.Errorf("申请人信息有误：%w", err)
+			return desk.IntakeForm{}, fmt.Errorf("%s%w", iv.t.tr("win.intake.badapplicant"), err)
 		}
 	}
 	var received []int
@@ -240,7 +299,7 @@ func (iv *intakeView) form() (desk.IntakeForm, error) {
 func (iv *intakeView) submit(what string, fn func(ctx context.Context, f desk.IntakeForm) (desk.Outcome, error)) {
 	f, err := iv.form()
 	if err != nil {
-		iv.t.say(what+"："+err.Error(), true)
+		iv.t.say(iv.t.said(what, err.Error()), true)
 		return
 	}
 	var out desk.Outcome
@@ -257,12 +316,12 @@ func (iv *intakeView) submit(what string, fn func(ctx context.Context, f desk.In
 }
 
 func (iv *intakeView) accept() {
-	iv.submit("受理", iv.t.desk.Accept)
+	iv.submit(iv.t.tr("win.intake.accept"), iv.t.desk.Accept)
 }
 
 func (iv *intakeView) requestMissing() {
 	advice := app.SupplementAdvice[max(iv.advice.SelectedIndex(), 0)].Code
-	iv.submit("一次性告知", func(ctx context.Context, f desk.IntakeForm) (desk.Outcome, error) {
+	iv.submit(iv.t.tr("win.intake.missing"), func(ctx context.Context, f desk.IntakeForm) (desk.Outcome, error) {
 		return iv.t.desk.RequestMissing(ctx, f, advice)
 	})
 }
@@ -270,38 +329,72 @@ func (iv *intakeView) requestMissing() {
 func (iv *intakeView) refuse() {
 	i := iv.reason.SelectedIndex()
 	if i < 0 {
-		iv.t.say("不予受理：请先选择理由", true)
+		iv.t.say(iv.t.said(iv.t.tr("win.intake.refuse"), iv.t.tr("win.intake.noreason")), true)
 		iv.t.win.Canvas().Focus(iv.reason)
 		return
 	}
 	code, extra := app.RefusalReasons[i].Code, iv.reasonText.Text
-	iv.submit("不予受理", func(ctx context.Context, f desk.IntakeForm) (desk.Outcome, error) {
+	iv.submit(iv.t.tr("win.intake.refuse"), func(ctx context.Context, f desk.IntakeForm) (desk.Outcome, error) {
 		return iv.t.desk.Refuse(ctx, f, code, extra)
 	})
 }
 
+// stateNames are the words for a case's state.
 var stateNames = map[app.CaseState]string{
-	app.Submitted: "已收件", app.Accepted: "已受理", app.SupplementRequested: "待补正",
-	app.Refused: "不予受理", app.InReview: "审查中", app.Approved: "准予许可", app.Denied: "不予许可",
-	app.ResultIssued: "已出件", app.Closed: "已归档",
+	app.Submitted: "win.case.submitted", app.Accepted: "win.case.accepted", app.SupplementRequested: "win.case.supplement",
+	app.Refused: "win.case.refused", app.InReview: "win.case.inreview", app.Approved: "win.case.approved", app.Denied: "win.case.denied",
+	app.ResultIssued: "win.case.issued", app.Closed: "win.case.closed",
+}
+
+// stateName is a case's state in the clerk's language.
+func (t *Terminal) stateName(s app.CaseState) string {
+	if k, ok := stateNames[s]; ok {
+		return t.tr(k)
+	}
+	return string(s)
+}
+
+// noticeName is a notice by its printed (Chinese) title, explained in the
+// clerk's language: the paper itself is always Chinese.
+func (t *Terminal) noticeName(k app.NoticeKind) string {
+	switch k {
+	case app.NoticeAccepted:
+		return t.tr("win.notice.accepted")
+	case app.NoticeMissing:
+		return t.tr("win.notice.missing")
+	case app.NoticeRejected:
+		return t.tr("win.notice.rejected")
+	}
+	return k.Title()
 }
 
 func (iv *intakeView) showOutcome(out desk.Outcome) {
-	c := out.Case
-	iv.last = c.Number
-	text := fmt.Sprintf("办件号 %s · %s · %s", c.Number, stateNames[c.State], c.ItemName.Zh)
-	if c.State == app.Accepted {
-		text += "\n承诺办结日期：" + string(c.Due)
-	}
+	iv.last = out.Case.Number
 	iv.printErr = out.PrintErr != nil
+	iv.showResult(out)
+	c, notice := out.Case, iv.t.noticeName(out.Notice.Kind)
 	if out.PrintErr != nil {
-		text += fmt.Sprintf("\n%s未能打印：%v\n办件已保存，排除故障后按 Ctrl+P 重打", out.Notice.Kind.Title(), out.PrintErr)
-		iv.result.Importance = widget.DangerImportance
-		iv.t.say("办件已保存，但通知书未能打印：按 Ctrl+P 重打", true)
+		iv.t.say(iv.t.tr("win.outcome.unprinted.say"), true)
 	} else {
-		text += "\n" + out.Notice.Kind.Title() + "已打印"
+		iv.t.say(iv.t.tr("win.outcome.printed.say", iv.t.stateName(c.State), c.Number, notice), false)
+	}
+}
+
+// showResult draws an outcome in the result label.
+func (iv *intakeView) showResult(out desk.Outcome) {
+	tr := iv.t.tr
+	iv.shown = &out
+	c, notice := out.Case, iv.t.noticeName(out.Notice.Kind)
+	text := tr("win.outcome.case", c.Number, iv.t.stateName(c.State), iv.t.pick(c.ItemName))
+	if c.State == app.Accepted {
+		text += tr("win.outcome.due", string(c.Due))
+	}
+	if out.PrintErr != nil {
+		text += tr("win.outcome.unprinted", notice, out.PrintErr)
+		iv.result.Importance = widget.DangerImportance
+	} else {
+		text += tr("win.outcome.printed", notice)
 		iv.result.Importance = widget.SuccessImportance
-		iv.t.say(stateNames[c.State]+"："+c.Number+"，"+out.Notice.Kind.Title()+"已打印", false)
 	}
 	iv.result.SetText(text)
 	iv.relayout()
@@ -316,7 +409,7 @@ func (iv *intakeView) relayout() {
 
 func (iv *intakeView) reprint() {
 	if iv.last == "" {
-		iv.t.say("重打：还没有本次受理的办件；在办件页打开办件后可重打", true)
+		iv.t.say(iv.t.tr("win.reprint.none"), true)
 		return
 	}
 	iv.reprintCase(iv.last)
@@ -324,7 +417,7 @@ func (iv *intakeView) reprint() {
 
 func (iv *intakeView) reprintCase(number string) {
 	var out desk.Outcome
-	iv.t.act("重打通知书", func(ctx context.Context) (err error) {
+	iv.t.act(iv.t.tr("win.reprint"), func(ctx context.Context) (err error) {
 		out, err = iv.t.desk.Reprint(ctx, number)
 		return err
 	}, func(err error) {
@@ -332,13 +425,13 @@ func (iv *intakeView) reprintCase(number string) {
 			return
 		}
 		if out.PrintErr != nil {
-			iv.t.say("通知书仍未能打印："+out.PrintErr.Error(), true)
+			iv.t.say(iv.t.tr("win.reprint.failed", out.PrintErr.Error()), true)
 			return
 		}
 		if number == iv.last {
 			iv.showOutcome(out)
 		}
-		iv.t.say(out.Notice.Kind.Title()+"已重新打印："+number, false)
+		iv.t.say(iv.t.tr("win.reprint.done", iv.t.noticeName(out.Notice.Kind), number), false)
 	})
 }
 
@@ -361,9 +454,10 @@ func (iv *intakeView) clear() {
 	iv.item = nil
 	iv.guide.SetText("")
 	iv.materials.RemoveAll()
-	iv.ticks = nil
+	iv.ticks, iv.tickText = nil, nil
 	iv.search.SetText("")
 	iv.result.SetText("")
+	iv.shown = nil
 	iv.last = ""
 	iv.relayout()
 	iv.focusSearch()

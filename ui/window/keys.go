@@ -140,16 +140,14 @@ func (e *entry) TypedRune(ch rune) {
 // focus (after Tab), and shows its key on its face.
 type button struct {
 	widget.Button
-	r *router
+	r   *router
+	key string // how the face shows the button's key, or ""
 }
 
 func newButton(r *router, text, key string, tapped func()) *button {
-	b := &button{r: r}
+	b := &button{r: r, key: key}
 	b.ExtendBaseWidget(b)
-	b.Text = text
-	if key != "" {
-		b.Text = text + "  [" + key + "]"
-	}
+	b.Text = b.face(text)
 	b.OnTapped = func() {
 		if r.touched != nil {
 			r.touched()
@@ -158,6 +156,17 @@ func newButton(r *router, text, key string, tapped func()) *button {
 	}
 	return b
 }
+
+// face is the button's text with its key.
+func (b *button) face(text string) string {
+	if b.key == "" {
+		return text
+	}
+	return text + "  [" + b.key + "]"
+}
+
+// setText changes the words on the button, keeping its key.
+func (b *button) setText(text string) { b.SetText(b.face(text)) }
 
 func (b *button) TypedKey(ev *fyne.KeyEvent) {
 	if b.r.key(ev) {

@@ -14,7 +14,8 @@ import (
 )
 
 // loginView is the login and the lock screen: the window's work is hidden
-// until a clerk logs in (again).
+// until a clerk logs in (again). It carries the language switch: the clerk
+// chooses the screen's language before logging in.
 type loginView struct {
 	t        *Terminal
 	content  fyne.CanvasObject
@@ -22,65 +23,83 @@ type loginView struct {
 	id       *entry
 	password *entry
 	submit   *button
+	language *button
 }
 
 func newLoginView(t *Terminal) *loginView {
 	l := &loginView{t: t}
 	l.title = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	l.id = newEntry(t.keys, "工号")
-	l.password = newEntry(t.keys, "密码")
+	l.title.Wrapping = fyne.TextWrapWord
+	l.id = t.entry("win.login.id")
+	l.password = t.entry("win.login.password")
 	l.password.Password = true
 	l.id.onEnter = func() { t.win.Canvas().Focus(l.password) }
 	l.password.onEnter = l.do
-	l.submit = newButton(t.keys, "登录", "Enter", l.do)
+	l.submit = t.button("win.login.submit", "Enter", l.do)
 	l.submit.Importance = widget.HighImportance
-	form := container.NewVBox(l.title,
-		widget.NewForm(widget.NewFormItem("工号", l.id), widget.NewFormItem("密码", l.password)),
-		l.submit)
-	l.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 240), form))
+	// The other language, named in itself (English / 中文), as the kiosk
+	// offers it; Alt+L does the same from anywhere.
+	l.language = t.button("win.login.language", "Alt+L", t.toggleLanguage)
+	idItem, pwItem := widget.NewFormItem("", l.id), widget.NewFormItem("", l.password)
+	form := widget.NewForm(idItem, pwItem)
+	t.static(func() {
+		idItem.Text, pwItem.Text = t.tr("win.login.id"), t.tr("win.login.password")
+		form.Refresh()
+	})
+	box := container.NewVBox(l.title, form, l.submit, widget.NewSeparator(), container.NewCenter(l.language))
+	l.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(460, 280), box))
 	return l
 }
 
 // show prepares the form for the view: a locked screen keeps the clerk's id.
 func (l *loginView) show(v desk.View) {
+	l.retitle(v)
 	if v.Locked && v.Staff != nil {
-		l.title.SetText(fmt.Sprintf("屏幕已锁定（%s）：输入密码解锁，或由其他工作人员登录", v.Staff.Name))
 		l.id.SetText(v.Staff.ID)
 		l.t.win.Canvas().Focus(l.password)
 	} else {
-		l.title.SetText(fmt.Sprintf("%d号窗口 工作人员登录", v.Window))
 		l.t.win.Canvas().Focus(l.id)
 	}
 	l.password.SetText("")
 }
 
+// retitle says whose screen is locked, or which window's login this is.
+func (l *loginView) retitle(v desk.View) {
+	if v.Locked && v.Staff != nil {
+		l.title.SetText(l.t.tr("win.login.locked", v.Staff.Name))
+	} else {
+		l.title.SetText(l.t.tr("win.login.title", v.Window))
+	}
+}
+
 func (l *loginView) do() {
 	id, pw := l.id.Text, l.password.Text
 	l.password.SetText("")
-	l.t.actExplained("登录", func(ctx context.Context) error { return l.t.desk.Login(ctx, id, pw) }, func(err error) {
+	l.t.actExplained(l.t.tr("win.login.submit"), func(ctx context.Context) error { return l.t.desk.Login(ctx, id, pw) }, func(err error) {
 		if err == nil {
-			l.t.say("登录成功，按 F1 叫号", false)
+			l.t.say(l.t.tr("win.login.done"), false)
 		}
-	}, loginErrorText)
+	}, l.errorText)
 }
 
-// loginErrorText says why a login failed without telling whether the id exists.
-func loginErrorText(err error) string {
+// errorText says why a login failed without telling whether the id exists.
+func (l *loginView) errorText(err error) string {
+	tr := l.t.tr
 	var locked *app.LockedError
 	var bad *app.BadCredentialsError
 	switch {
 	case errors.As(err, &locked):
-		return "连续输错密码次数过多，账号已锁定至 " + locked.Until.In(app.HallZone).Format("15:04")
+		return tr("win.login.err.locked", locked.Until.In(app.HallZone).Format("15:04"))
 	case errors.As(err, &bad):
-		return fmt.Sprintf("工号或密码错误，再错 %d 次将锁定账号", bad.Left)
+		return tr("win.login.err.left", bad.Left)
 	case errors.Is(err, app.ErrBadCredentials):
-		return "工号或密码错误"
+		return tr("win.login.err.bad")
 	case errors.Is(err, app.ErrNoPassword):
-		return "此工号尚未设置密码，请联系大厅管理员"
+		return tr("win.login.err.nopassword")
 	case errors.Is(err, app.ErrNotAllowed):
-		return "此工号不能登录窗口端"
+		return tr("win.login.err.notallowed")
 	case errors.Is(err, app.ErrInvalidInput):
-		return "请输入工号和密码"
+		return tr("win.login.err.empty")
 	}
-	return err.Error()
+	return fmt.Sprint(err)
 }

@@ -2,8 +2,6 @@ package window
 
 import (
 	"context"
-	"fmt"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -31,9 +29,10 @@ type queuePanel struct {
 	callNext *button
 }
 
+// ticketStates are the words for a ticket's state.
 var ticketStates = map[app.TicketState]string{
-	app.Waiting: "等候中", app.Called: "已叫号，等候群众到窗口", app.Serving: "办理中",
-	app.Done: "已办结", app.NoShow: "过号",
+	app.Waiting: "win.ticket.waiting", app.Called: "win.ticket.called", app.Serving: "win.ticket.serving",
+	app.Done: "win.ticket.done", app.NoShow: "win.ticket.noshow",
 }
 
 func newQueuePanel(t *Terminal) *queuePanel {
@@ -56,63 +55,67 @@ func newQueuePanel(t *Terminal) *queuePanel {
 	q.keypad.Wrapping = fyne.TextWrapWord
 	q.keypad.Importance = widget.DangerImportance
 
-	add := func(name, text string, key fyne.KeyName, do func()) *button {
+	add := func(name string, key fyne.KeyName, do func()) *button {
 		label := k.bind(key, 0, do)
-		b := newButton(k, text, label, do)
+		b := t.button("win.queue."+name, label, do)
 		q.buttons[name] = b
 		return b
 	}
-	run := func(what string, fn func(ctx context.Context) (app.Ticket, error)) func() {
+	run := func(name string, fn func(ctx context.Context) (app.Ticket, error)) func() {
 		return func() {
+			what := t.tr("win.queue." + name)
 			var tk app.Ticket
 			t.actExplained(what, func(ctx context.Context) (err error) {
 				tk, err = fn(ctx)
 				return err
 			}, func(err error) {
 				if err == nil {
-					t.say(fmt.Sprintf("%s：%s", what, tk.Code), false)
+					t.say(t.said(what, tk.Code), false)
 				}
-			}, queueErrorText)
+			}, t.queueErrorText)
 		}
 	}
-	q.callNext = add("call", "叫号", "F1", run("叫号", t.desk.CallNext))
+	q.callNext = add("call", "F1", run("call", t.desk.CallNext))
 	q.callNext.Importance = widget.HighImportance
-	add("recall", "重呼", "F2", run("重呼", t.desk.Recall))
-	add("skip", "过号", "F3", run("过号", t.desk.Skip))
-	add("start", "开始办理", "F4", run("开始办理", t.desk.Start))
-	add("finish", "办结", "F5", run("办结", t.desk.Finish))
-	add("transfer", "转移", "F6", t.askTransfer)
-	add("pause", "暂停", "F7", t.askPause)
-	add("resume", "恢复服务", "F8", func() {
-		t.actExplained("恢复服务", t.desk.Resume, func(err error) {
+	add("recall", "F2", run("recall", t.desk.Recall))
+	add("skip", "F3", run("skip", t.desk.Skip))
+	add("start", "F4", run("start", t.desk.Start))
+	add("finish", "F5", run("finish", t.desk.Finish))
+	add("transfer", "F6", t.askTransfer)
+	add("pause", "F7", t.askPause)
+	add("resume", "F8", func() {
+		t.actExplained(t.tr("win.queue.resume"), t.desk.Resume, func(err error) {
 			if err == nil {
-				t.say("窗口已恢复服务", false)
+				t.say(t.tr("win.queue.resumed"), false)
 			}
-		}, queueErrorText)
+		}, t.queueErrorText)
 	})
 	grid := container.NewGridWithColumns(2)
 	for _, n := range []string{"call", "recall", "skip", "start", "finish", "transfer", "pause", "resume"} {
 		grid.Add(q.buttons[n])
 	}
-	title := widget.NewLabelWithStyle("当前号", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	caseTitle := widget.NewLabelWithStyle("本号办件", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title := t.heading("win.queue.current")
+	title.Alignment = fyne.TextAlignCenter
+	caseTitle := t.heading("win.queue.case")
+	caseTitle.Alignment = fyne.TextAlignCenter
 	q.content = container.NewVBox(title, q.number, q.state, caseTitle, q.caseNo, widget.NewSeparator(),
 		q.waiting, q.paused, grid, widget.NewSeparator(), q.rating, q.keypad)
 	return q
 }
 
 func (q *queuePanel) draw(v desk.View) {
+	tr := q.t.tr
 	if v.Current == nil {
 		q.number.Text = "—"
-		q.state.SetText("无")
+		q.state.SetText(tr("win.queue.none"))
 	} else {
 		q.number.Text = v.Current.Code
-		st := ticketStates[v.Current.State]
+		st := tr(ticketStates[v.Current.State])
 		if v.Current.Priority != app.NoPriority {
-			st += "（优先）"
+			st += tr("win.queue.priority")
 		}
 		if v.Current.Recalls > 0 {
-			st += fmt.Sprintf("，已重呼%d次", v.Current.Recalls)
+			st += tr("win.queue.recalls", v.Current.Recalls)
 		}
 		q.state.SetText(st)
 	}
@@ -122,21 +125,21 @@ func (q *queuePanel) draw(v desk.View) {
 	} else {
 		q.caseNo.SetText("—")
 	}
-	q.waiting.SetText(fmt.Sprintf("本窗口可叫等候：%d 人", v.Waiting))
+	q.waiting.SetText(tr("win.queue.waiting", v.Waiting))
 	if v.Paused {
-		q.paused.SetText("窗口暂停中：" + app.ChoiceText(desk.PauseChoices(), v.PauseReason).Zh)
+		q.paused.SetText(tr("win.queue.paused", q.t.pick(app.ChoiceText(desk.PauseChoices(), v.PauseReason))))
 	} else {
 		q.paused.SetText("")
 	}
 	switch {
 	case v.Rating != nil:
-		q.rating.SetText("评价器已亮起，等待 " + v.Rating.Ticket + " 评价…")
+		q.rating.SetText(tr("win.rating.lit", v.Rating.Ticket))
 	case v.LastRate != nil && v.LastRate.Err != "":
-		q.rating.SetText("评价未能保存：" + v.LastRate.Err)
+		q.rating.SetText(tr("win.rating.unsaved", v.LastRate.Err))
 	case v.LastRate != nil:
-		text := fmt.Sprintf("上一评价：%s（%s）", v.LastRate.Rating.Level.Name().Zh, v.LastRate.Rating.Ticket)
+		text := tr("win.rating.last", q.t.pick(v.LastRate.Rating.Level.Name()), v.LastRate.Rating.Ticket)
 		if v.LastRate.FollowUp != nil {
-			text += "，已生成差评整改，须在 " + string(v.LastRate.FollowUp.Due) + " 前完成 [F11]"
+			text += tr("win.rating.followup", string(v.LastRate.FollowUp.Due))
 		}
 		q.rating.SetText(text)
 	default:
@@ -148,14 +151,14 @@ func (q *queuePanel) draw(v desk.View) {
 // askTransfer offers the queue categories and the hall's other windows.
 func (t *Terminal) askTransfer() {
 	if t.desk.View().Current == nil {
-		t.say("转移失败：窗口当前没有号", true)
+		t.say(t.tr("win.failed", t.tr("win.queue.transfer"), t.tr("win.err.noticket")), true)
 		return
 	}
 	cat := t.desk.Catalog()
 	var opts []option
 	for _, c := range cat.Categories {
 		c := c
-		opts = append(opts, option{key: fyne.KeyName(c.Prefix), text: c.Name.Zh, do: func() { t.transfer(c.Prefix, 0) }})
+		opts = append(opts, option{key: fyne.KeyName(c.Prefix), text: t.pick(c.Name), do: func() { t.transfer(c.Prefix, 0) }})
 	}
 	hall, err := t.desk.Hall(t.ctx)
 	if err == nil {
@@ -164,29 +167,29 @@ func (t *Terminal) askTransfer() {
 				continue
 			}
 			w := w
-			o := option{text: w.Name.Zh, do: func() { t.transfer("", w.Number) }}
+			o := option{text: t.pick(w.Name), do: func() { t.transfer("", w.Number) }}
 			if w.Number <= len(digitKeys) {
 				o.key = digitKeys[w.Number-1]
 			}
 			opts = append(opts, o)
 		}
 	}
-	t.chooser.open("转移到哪个业务类别或窗口？", opts)
+	t.chooser.open(t.tr("win.transfer.ask"), opts)
 }
 
 func (t *Terminal) transfer(category string, window int) {
 	to := category
 	if window != 0 {
-		to = strconv.Itoa(window) + "号窗口"
+		to = t.tr("win.window", window)
 	}
-	t.actExplained("转移到"+to, func(ctx context.Context) error {
+	t.actExplained(t.tr("win.transfer.to", to), func(ctx context.Context) error {
 		_, err := t.desk.Transfer(ctx, category, window)
 		return err
 	}, func(err error) {
 		if err == nil {
-			t.say("已转移到"+to, false)
+			t.say(t.tr("win.transfer.done", to), false)
 		}
-	}, queueErrorText)
+	}, t.queueErrorText)
 }
 
 // askPause offers the pause reasons.
@@ -194,15 +197,15 @@ func (t *Terminal) askPause() {
 	var opts []option
 	for i, r := range desk.PauseChoices() {
 		r := r
-		opts = append(opts, option{key: digitKeys[i], text: r.Text.Zh, do: func() {
-			t.actExplained("暂停", func(ctx context.Context) error { return t.desk.Pause(ctx, r.Code) }, func(err error) {
+		opts = append(opts, option{key: digitKeys[i], text: t.pick(r.Text), do: func() {
+			t.actExplained(t.tr("win.queue.pause"), func(ctx context.Context) error { return t.desk.Pause(ctx, r.Code) }, func(err error) {
 				if err == nil {
-					t.say("窗口已暂停："+r.Text.Zh, false)
+					t.say(t.tr("win.pause.done", t.pick(r.Text)), false)
 				}
-			}, queueErrorText)
+			}, t.queueErrorText)
 		}})
 	}
-	t.chooser.open("暂停原因", opts)
+	t.chooser.open(t.tr("win.pause.ask"), opts)
 }
 
 // option is one entry of a chooser, picked by its key.
@@ -224,7 +227,7 @@ type chooser struct {
 
 func newChooser(t *Terminal) *chooser {
 	c := &chooser{t: t, title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), box: container.NewVBox()}
-	cancel := newButton(t.keys, "取消", "Esc", c.close)
+	cancel := t.button("win.cancel", "Esc", c.close)
 	// A pop-up lives above the window's content, outside its theme override.
 	c.popup = widget.NewModalPopUp(container.NewThemeOverride(container.NewVBox(c.title, c.box, cancel), look.Theme), t.win.Canvas())
 	return c
@@ -234,7 +237,7 @@ var digitKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.
 
 func (c *chooser) open(title string, opts []option) {
 	c.opts = opts
-	c.title.SetText(title + "（按方括号中的键选择）")
+	c.title.SetText(title + c.t.tr("win.chooser.keys"))
 	c.box.RemoveAll()
 	grid := container.NewGridWithColumns(2)
 	for _, o := range opts {

@@ -24,6 +24,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	fynetheme "fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"onewindow/app"
 	"onewindow/app/desk"
@@ -72,6 +73,15 @@ type Terminal struct {
 	followUps *followUpView
 
 	chooser *chooser
+
+	// The clerk's language: the terminal's own words, not the process's
+	// (the demo runs a kiosk in the same process). relabel puts the
+	// static words of the screen in place again after a switch; the rest
+	// is drawn from w each time.
+	w       *theme.Words
+	relabel []func()
+	hallZh  string // the hall's Chinese name hallEn was looked up for
+	hallEn  string
 }
 
 // look is the window terminal's theme: the hall's palette and font at the
@@ -94,8 +104,9 @@ func (l *lookTheme) Color(name fyne.ThemeColorName) color.Color {
 // the hall's theme (ui/theme, any mode): dialogs and menus take the app's.
 func Open(ctx context.Context, a fyne.App, d *desk.Desk) *Terminal {
 	cfg := d.Config()
-	w := a.NewWindow(fmt.Sprintf("onewindow · %d号窗口", cfg.Window))
+	w := a.NewWindow("onewindow")
 	t := newTerminal(ctx, d, w)
+	t.static(func() { w.SetTitle(t.tr("win.title", cfg.Window)) })
 	// The window's own background, so the terminal is drawn alike whatever
 	// theme the app has.
 	bg := canvas.NewRectangle(look.Color(fynetheme.ColorNameBackground))
@@ -118,7 +129,7 @@ func Start(ctx context.Context, a fyne.App, svc desk.Services, cfg desk.Config) 
 }
 
 func newTerminal(ctx context.Context, d *desk.Desk, w fyne.Window) *Terminal {
-	t := &Terminal{desk: d, win: w, ctx: ctx}
+	t := &Terminal{desk: d, win: w, ctx: ctx, w: theme.MustWordsIn(theme.Chinese)}
 	t.keys = &router{touched: d.Touch}
 	t.build()
 	t.keys.install(w.Canvas())
@@ -189,11 +200,89 @@ func (t *Terminal) Desk() *desk.Desk { return t.desk }
 // their results are drawn; tests use it after a tap or a key.
 func (t *Terminal) Wait() { t.wg.Wait() }
 
+// tr is the text under key in the clerk's language, formatted with args.
+func (t *Terminal) tr(key string, args ...any) string { return t.w.L(key, args...) }
+
+// pick is a catalogue text in the clerk's language.
+func (t *Terminal) pick(x app.Text) string { return t.w.Pick(x) }
+
+// said is a message about an action: "受理：请先选择事项".
+func (t *Terminal) said(what, text string) string { return t.tr("win.said", what, text) }
+
+// static sets a word of the screen now, and again after each switch of
+// language.
+func (t *Terminal) static(set func()) {
+	set()
+	t.relabel = append(t.relabel, set)
+}
+
+// heading is a bold label of static words.
+func (t *Terminal) heading(key string) *widget.Label {
+	l := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	t.static(func() { l.SetText(t.tr(key)) })
+	return l
+}
+
+// button is a button with static words and its key.
+func (t *Terminal) button(textKey, key string, tapped func()) *button {
+	b := newButton(t.keys, "", key, tapped)
+	t.static(func() { b.setText(t.tr(textKey)) })
+	return b
+}
+
+// entry is a text field whose hint is static words.
+func (t *Terminal) entry(hintKey string) *entry {
+	e := newEntry(t.keys, "")
+	t.static(func() { e.SetPlaceHolder(t.tr(hintKey)) })
+	return e
+}
+
+// Language is the language the terminal speaks to the clerk.
+func (t *Terminal) Language() theme.Language { return t.w.Language() }
+
+// SetLanguage switches the clerk's screen to l: every word of it, the
+// catalogue's names and the chooser; what is typed, ticked or open stays.
+// The printed notices stay in Chinese (they are legal documents), and so
+// do the hall's records. Call it on the UI goroutine.
+func (t *Terminal) SetLanguage(l theme.Language) error {
+	if l == t.Language() {
+		return nil
+	}
+	w, err := theme.WordsIn(l)
+	if err != nil {
+		return err
+	}
+	t.w = w
+	for _, set := range t.relabel {
+		set()
+	}
+	t.intake.retranslate()
+	t.cases.retranslate()
+	t.followUps.list.Refresh()
+	t.refresh()
+	if t.login != nil {
+		t.login.retitle(t.desk.View())
+	}
+	t.say(t.tr("win.language.now"), false)
+	return nil
+}
+
+// toggleLanguage switches between Chinese and English.
+func (t *Terminal) toggleLanguage() {
+	next := theme.English
+	if t.Language() == theme.English {
+		next = theme.Chinese
+	}
+	if err := t.SetLanguage(next); err != nil {
+		t.say(err.Error(), true)
+	}
+}
+
 // act runs a slow action off the UI goroutine. Only one runs at a time: a
 // second key press while the hub or the printer is still answering would
 // otherwise act twice. done runs on the UI goroutine with the result.
 func (t *Terminal) act(what string, fn func(ctx context.Context) error, done func(error)) {
-	t.actExplained(what, fn, done, errorText)
+	t.actExplained(what, fn, done, t.errorText)
 }
 
 // actExplained is act with the failure explained by explain.
@@ -201,13 +290,13 @@ func (t *Terminal) actExplained(what string, fn func(ctx context.Context) error,
 	t.busyMu.Lock()
 	if t.busy {
 		t.busyMu.Unlock()
-		t.say(what+"：上一个操作尚未完成，请稍候", true)
+		t.say(t.tr("win.busy", what), true)
 		return
 	}
 	t.busy = true
 	t.wg.Add(1)
 	t.busyMu.Unlock()
-	t.say(what+"…", false)
+	t.say(t.tr("win.working", what), false)
 	go func() {
 		err := fn(t.ctx)
 		t.onUI(func() {
@@ -218,7 +307,7 @@ func (t *Terminal) actExplained(what string, fn func(ctx context.Context) error,
 				done(err)
 			}
 			if err != nil {
-				t.say(what+"失败："+explain(err), true)
+				t.say(t.tr("win.failed", what, explain(err)), true)
 			}
 			t.refresh()
 		})
@@ -286,10 +375,16 @@ func (t *Terminal) build() {
 	t.cases = newCasesView(t)
 	t.followUps = newFollowUpView(t)
 	t.tabs = container.NewAppTabs(
-		container.NewTabItem("受理 [F9]", t.intake.content),
-		container.NewTabItem("办件 [F10]", t.cases.content),
-		container.NewTabItem("差评整改 [F11]", t.followUps.content),
+		container.NewTabItem("", t.intake.content),
+		container.NewTabItem("", t.cases.content),
+		container.NewTabItem("", t.followUps.content),
 	)
+	t.static(func() {
+		for i, key := range []string{"win.tab.intake", "win.tab.cases", "win.tab.followups"} {
+			t.tabs.Items[i].Text = fmt.Sprintf("%s [F%d]", t.tr(key), 9+i)
+		}
+		t.tabs.Refresh()
+	})
 	t.tabs.OnSelected = func(ti *container.TabItem) {
 		switch ti.Content {
 		case t.cases.content:
@@ -302,7 +397,8 @@ func (t *Terminal) build() {
 	k.bind("F10", 0, func() { t.tabs.SelectIndex(1); t.cases.focus() })
 	k.bind("F11", 0, func() { t.tabs.SelectIndex(2) })
 	lockKey := k.bind("F12", 0, func() { t.desk.Lock(); t.refresh() })
-	lock := newButton(k, "锁屏", lockKey, func() { t.desk.Lock(); t.refresh() })
+	lock := t.button("win.lock", lockKey, func() { t.desk.Lock(); t.refresh() })
+	k.bind(fyne.KeyL, fyne.KeyModifierAlt, t.toggleLanguage)
 
 	t.work = container.NewBorder(nil, nil, container.NewBorder(nil, lock, nil, nil, t.queue.content), nil, t.tabs)
 	t.login = newLoginView(t)
@@ -313,13 +409,13 @@ func (t *Terminal) build() {
 // refresh draws the desk's view.
 func (t *Terminal) refresh() {
 	v := t.desk.View()
-	setText(t.hallLabel, fmt.Sprintf("%s · %d号窗口", v.HallName, v.Window))
+	setText(t.hallLabel, t.tr("win.hall", t.hallName(v), v.Window))
 	loggedIn := v.Staff != nil && !v.Locked
 	switch {
 	case v.Staff == nil:
-		setText(t.staffLabel, "未登录")
+		setText(t.staffLabel, t.tr("win.staff.none"))
 	case v.Locked:
-		setText(t.staffLabel, v.Staff.Name+"（已锁屏）")
+		setText(t.staffLabel, t.tr("win.staff.locked", v.Staff.Name))
 	default:
 		setText(t.staffLabel, v.Staff.Name+" "+v.Staff.ID)
 	}
@@ -341,38 +437,54 @@ func (t *Terminal) refresh() {
 	t.followUps.draw(v)
 }
 
+// hallName is the hall's name in the clerk's language. The desk knows its
+// Chinese name; the English one is looked up in the hall's set-up once per
+// name.
+func (t *Terminal) hallName(v desk.View) string {
+	if t.Language() == theme.Chinese || v.HallName == "" {
+		return v.HallName
+	}
+	if t.hallZh != v.HallName {
+		t.hallZh, t.hallEn = v.HallName, v.HallName
+		if h, err := t.desk.Hall(t.ctx); err == nil && h.Name.Zh == v.HallName {
+			t.hallEn = t.pick(h.Name)
+		}
+	}
+	return t.hallEn
+}
+
 func (t *Terminal) drawCorner(v desk.View) {
 	red, green, grey := look.Color(theme.ColorNameLightRed), look.Color(theme.ColorNameLightGreen), color.Gray{0x99}
 	switch {
 	case v.Hub.Checked.IsZero():
 		t.hubLight.FillColor = grey
-		setText(t.hubLabel, "叫号服务器：连接中")
+		setText(t.hubLabel, t.tr("win.hub.checking"))
 	case v.Hub.Online:
 		t.hubLight.FillColor = green
-		setText(t.hubLabel, "叫号服务器：在线")
+		setText(t.hubLabel, t.tr("win.hub.online"))
 	default:
 		t.hubLight.FillColor = red
-		setText(t.hubLabel, "叫号服务器：离线（可继续受理）")
+		setText(t.hubLabel, t.tr("win.hub.offline"))
 	}
 	t.hubLight.Refresh()
 	switch s := v.Sync; {
 	case s == nil:
 		t.syncLight.FillColor = grey
-		setText(t.syncLabel, "中心：未接入")
+		setText(t.syncLabel, t.tr("win.sync.none"))
 	default:
-		last := "从未同步"
+		last := t.tr("win.sync.never")
 		if !s.LastSuccess.IsZero() {
-			last = "上次 " + s.LastSuccess.In(app.HallZone).Format("01-02 15:04")
+			last = t.tr("win.sync.last", s.LastSuccess.In(app.HallZone).Format("01-02 15:04"))
 		}
-		state := "离线"
+		state := t.tr("win.sync.offline")
 		t.syncLight.FillColor = red
 		if s.Online {
-			state = "在线"
+			state = t.tr("win.sync.online")
 			t.syncLight.FillColor = green
 		}
-		text := fmt.Sprintf("中心：%s · 待传 %d · %s", state, s.Pending, last)
+		text := t.tr("win.sync.state", state, s.Pending, last)
 		if s.Rejected > 0 {
-			text += fmt.Sprintf(" · 被拒 %d", s.Rejected)
+			text += t.tr("win.sync.rejected", s.Rejected)
 		}
 		setText(t.syncLabel, text)
 	}
@@ -386,7 +498,7 @@ func (t *Terminal) drawCorner(v desk.View) {
 		}
 		return name + "✗"
 	}
-	setText(t.devLabel, dev("打印机", v.Printer)+" "+dev("显示屏", v.Display)+" "+dev("读卡器", v.Reader))
+	setText(t.devLabel, dev(t.tr("win.dev.printer"), v.Printer)+" "+dev(t.tr("win.dev.display"), v.Display)+" "+dev(t.tr("win.dev.reader"), v.Reader))
 	t.corner.Refresh()
 	t.header.Refresh()
 }
@@ -400,18 +512,18 @@ func setText(tx *canvas.Text, s string) {
 }
 
 // errorText is an error in words for the message bar.
-func errorText(err error) string {
+func (t *Terminal) errorText(err error) string {
 	switch {
 	case errors.Is(err, desk.ErrLoggedOut):
-		return "请先登录"
+		return t.tr("win.err.loggedout")
 	case errors.Is(err, app.ErrNoneWaiting):
-		return "当前没有等候的群众"
+		return t.tr("win.err.nonewaiting")
 	case errors.Is(err, app.ErrWindowBusy):
-		return "已叫的号还未处理：请重呼、过号或开始办理"
+		return t.tr("win.err.windowbusy")
 	case errors.Is(err, app.ErrWindowPaused):
-		return "窗口已暂停，请先恢复服务"
+		return t.tr("win.err.paused")
 	case errors.Is(err, app.ErrNoTicket):
-		return "窗口当前没有号"
+		return t.tr("win.err.noticket")
 	}
 	return err.Error()
 }
@@ -419,9 +531,9 @@ func errorText(err error) string {
 // queueErrorText explains a failed queue action; when the hub did not
 // answer, pressing the key again retries the same action, which the hub
 // carries out at most once.
-func queueErrorText(err error) string {
+func (t *Terminal) queueErrorText(err error) string {
 	if desk.HubDown(err) {
-		return "叫号服务器无法连接，可再按一次重试（不会重复叫号）；受理办件不受影响。" + err.Error()
+		return t.tr("win.err.hubdown") + err.Error()
 	}
-	return errorText(err)
+	return t.errorText(err)
 }

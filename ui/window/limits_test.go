@@ -1,0 +1,76 @@
+package window
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"onewindow/app"
+	"onewindow/app/config"
+	"onewindow/app/desk"
+	"onewindow/ui/theme"
+	"onewindow/ui/window/internal/rig"
+)
+
+// TestLoginLimitsFromTheConfiguration: a hall that sets its own limits in
+// [window] gets them at the window, as onewindow window wires them: two
+// wrong passwords lock the id for 30 minutes, and a minute alone locks the
+// screen. The screen starts in the configured language.
+func TestLoginLimitsFromTheConfiguration(t *testing.T) {
+	cfg, err := config.Parse([]byte(`role = "window"
+hall = "330106"
+terminal = "330106W01"
+[hub]
+address = "127.0.0.1:7100"
+hall_key = "` + rig.HallKey + `"
+[central]
+url = "http://127.0.0.1:8443"
+[devices.idcard]
+port = "/dev/ttyUSB0"
+[devices.printer]
+port = "/dev/ttyUSB1"
+[devices.queuebus]
+port = "/dev/ttyUSB2"
+[window]
+number = 1
+categories = ["H", "A", "B"]
+language = "en"
+max_failed_logins = 2
+lock_minutes = 30
+idle_lock_minutes = 1
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBenchWith(t, func(c *desk.Config) { c.Login = cfg.Window.LoginPolicy() })
+	b.term.onUI(func() {
+		if err := b.term.SetLanguage(theme.Language(cfg.Window.Language)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	b.login(rig.Clerk, "wrong")
+	if msg := b.term.Message(); !strings.Contains(msg, "1 more wrong tries lock the account") {
+		t.Fatalf("first wrong password of 2: got %q", msg)
+	}
+	b.login(rig.Clerk, "wrong")
+	until := rig.Start.Add(30 * time.Minute).In(app.HallZone).Format("15:04")
+	if msg := b.term.Message(); !strings.Contains(msg, "locked until "+until) {
+		t.Fatalf("second wrong password: want the id locked until %s, got %q", until, msg)
+	}
+	b.Clock.Advance(29 * time.Minute)
+	b.login(rig.Clerk, rig.Password)
+	if v := b.term.desk.View(); v.Staff != nil {
+		t.Fatal("29 minutes into a 30-minute lock the right password must still be refused")
+	}
+	b.Clock.Advance(time.Minute)
+	b.mustLogin()
+
+	b.Clock.Advance(59 * time.Second)
+	if b.term.desk.CheckIdle() {
+		t.Fatal("locked before the configured idle minute")
+	}
+	b.Clock.Advance(time.Second)
+	if !b.term.desk.CheckIdle() {
+		t.Fatal("not locked after the configured idle minute")
+	}
+}
