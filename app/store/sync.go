@@ -5,9 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
+	"os"
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/pii"
 )
 
 // ErrCursorMoved means central's changes were applied from a cursor that is
@@ -68,6 +71,39 @@ func (s *Store) SyncCredentials(ctx context.Context) (SyncCredentials, error) {
 	}
 	if c.Secret, err = s.keys.Open(sealed, "sync/secret"); err != nil {
 		return c, fmt.Errorf("enrolment with central: %w", err)
+	}
+	c.CAPEM = []byte(ca)
+	c.Enrolled, err = unstamp(enrolled)
+	return c, err
+}
+
+// ReadSyncCredentials reads a terminal's enrolment from its database file
+// without opening the store: read-only, with no migration, so that a
+// command running beside the role (fetching an update) neither changes
+// the database nor waits for its writer. It returns app.ErrNotFound when
+// the terminal has not been enrolled.
+func ReadSyncCredentials(ctx context.Context, file string, keys *pii.Keys) (SyncCredentials, error) {
+	var c SyncCredentials
+	if _, err := os.Stat(file); err != nil {
+		return c, fmt.Errorf("enrolment with central: %w: there is no database at %s yet", app.ErrNotFound, file)
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "busy_timeout(5000)")
+	db, err := sql.Open("sqlite", "file:"+file+"?"+q.Encode())
+	if err != nil {
+		return c, err
+	}
+	defer db.Close()
+	var sealed []byte
+	var ca, enrolled string
+	err = db.QueryRowContext(ctx, `SELECT central_url, terminal, hall, secret_sealed, ca_pem, enrolled_at FROM sync_link WHERE id = 1`).
+		Scan(&c.Central, &c.Terminal, &c.Hall, &sealed, &ca, &enrolled)
+	if err != nil || c.Terminal == "" {
+		return SyncCredentials{}, fmt.Errorf("enrolment with central: %w (run the enrolment with a one-time code)", app.ErrNotFound)
+	}
+	if c.Secret, err = keys.Open(sealed, "sync/secret"); err != nil {
+		return SyncCredentials{}, fmt.Errorf("enrolment with central: %w", err)
 	}
 	c.CAPEM = []byte(ca)
 	c.Enrolled, err = unstamp(enrolled)

@@ -31,6 +31,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -166,6 +167,25 @@ type Target struct {
 // the one the manifest names, and that it is for this machine and newer.
 // Nothing is written anywhere.
 func Verify(r io.Reader, keys []ed25519.PublicKey, t Target) (Verified, error) {
+	v, err := VerifySigned(r, keys)
+	if err != nil {
+		return Verified{}, err
+	}
+	m := v.Manifest
+	if m.OS != t.OS || m.Arch != t.Arch {
+		return Verified{}, fmt.Errorf("%w: it is for %s/%s and this machine is %s/%s", ErrWrongTarget, m.OS, m.Arch, t.OS, t.Arch)
+	}
+	if t.Current != "" && t.Current != "devel" && !t.Downgrade && CompareVersions(m.Version, t.Current) <= 0 {
+		return Verified{}, fmt.Errorf("%w: it is %s and %s is installed (give -downgrade to go back on purpose)", ErrOlder, m.Version, t.Current)
+	}
+	return v, nil
+}
+
+// VerifySigned is Verify without the machine: that the package is well
+// formed, signed by one of keys, and carries the payload its manifest
+// names. Central checks a package with it before publishing it to the
+// machines its manifest names.
+func VerifySigned(r io.Reader, keys []ed25519.PublicKey) (Verified, error) {
 	if len(keys) == 0 {
 		return Verified{}, ErrNoKeys
 	}
@@ -228,11 +248,8 @@ func Verify(r io.Reader, keys []ed25519.PublicKey, t Target) (Verified, error) {
 	if m.Kind != "deb" {
 		return Verified{}, fmt.Errorf("%w: payload kind %q; this onewindow installs deb", ErrWrongTarget, m.Kind)
 	}
-	if m.OS != t.OS || m.Arch != t.Arch {
-		return Verified{}, fmt.Errorf("%w: it is for %s/%s and this machine is %s/%s", ErrWrongTarget, m.OS, m.Arch, t.OS, t.Arch)
-	}
-	if t.Current != "" && t.Current != "devel" && !t.Downgrade && CompareVersions(m.Version, t.Current) <= 0 {
-		return Verified{}, fmt.Errorf("%w: it is %s and %s is installed (give -downgrade to go back on purpose)", ErrOlder, m.Version, t.Current)
+	if !machineRe.MatchString(m.OS) || !machineRe.MatchString(m.Arch) {
+		return Verified{}, fmt.Errorf("%w: the manifest names machine %q/%q", ErrBadPackage, m.OS, m.Arch)
 	}
 	return Verified{Manifest: m, Payload: payload}, nil
 }
@@ -273,6 +290,13 @@ func CompareVersions(a, b string) int {
 	}
 	return strings.Compare(preA, preB)
 }
+
+// machineRe is an OS or architecture name as Go spells them.
+var machineRe = regexp.MustCompile(`^[a-z0-9]{1,16}$`)
+
+// FileName is the name central serves a package for a machine under:
+// linux-amd64.owu.
+func FileName(os, arch string) string { return os + "-" + arch + ".owu" }
 
 // Installer installs a verified payload file; on Debian it runs dpkg.
 type Installer func(payloadFile string, m Manifest) error

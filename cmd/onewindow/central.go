@@ -19,6 +19,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/pii"
+	"onewindow/app/update"
 	"onewindow/sync/central"
 	"onewindow/sync/wire"
 )
@@ -39,7 +40,8 @@ const centralUsage = `Usage:
                                                            publish a catalogue, a hall's staff list or the holiday calendar
   onewindow central decide [flags] CASE DEPT approve|deny [REASON]
                                                            record a department's opinion on a case
-  onewindow central terminals [flags]                      list the terminals ever enrolled
+  onewindow central publish-update [flags] PACKAGE.owu     publish a signed update package to the terminals
+  onewindow central terminals [-hall CODE] [flags]         list a hall's terminals with their last health
   onewindow central compact [flags] VERSION                forget the changes up to VERSION
 
 Every subcommand takes -db (a SQLite file, or a PostgreSQL URL
@@ -53,18 +55,19 @@ func runCentral(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintf(stderr, "onewindow central: say what to do: serve, enrol-code, revoke, publish, decide, terminals or compact; run 'onewindow central -h' for help\n")
+		fmt.Fprintf(stderr, "onewindow central: say what to do: serve, enrol-code, revoke, publish, publish-update, decide, terminals or compact; run 'onewindow central -h' for help\n")
 		return 2
 	}
 	sub, rest := fs.Arg(0), fs.Args()[1:]
 	run, ok := map[string]func(context.Context, []string, io.Writer, io.Writer) int{
-		"serve":      runCentralServe,
-		"enrol-code": runCentralEnrolCode,
-		"revoke":     runCentralRevoke,
-		"publish":    runCentralPublish,
-		"decide":     runCentralDecide,
-		"terminals":  runCentralTerminals,
-		"compact":    runCentralCompact,
+		"serve":          runCentralServe,
+		"enrol-code":     runCentralEnrolCode,
+		"revoke":         runCentralRevoke,
+		"publish":        runCentralPublish,
+		"publish-update": runCentralPublishUpdate,
+		"decide":         runCentralDecide,
+		"terminals":      runCentralTerminals,
+		"compact":        runCentralCompact,
 	}[sub]
 	if !ok {
 		fmt.Fprintf(stderr, "onewindow central: unknown subcommand %q; run 'onewindow central -h' for help\n", sub)
@@ -325,6 +328,55 @@ func runCentralPublish(ctx context.Context, args []string, stdout, stderr io.Wri
 			return fmt.Errorf("%s: %w", file, err)
 		}
 		fmt.Fprintf(stdout, "%s published from %s as change %d\n", what, file, v)
+		return nil
+	})
+}
+
+const centralPublishUpdateUsage = `Usage: onewindow central publish-update [-keys FILE] [-downgrade] [flags] PACKAGE.owu
+
+Publishes a signed update package (made by 'onewindow update sign' or
+'make dist UPDATE_KEY=…') to the terminals of the machine its manifest
+names: central serves it at /v1/updates/OS-ARCH.owu to enrolled terminals,
+and 'onewindow update fetch' on a terminal installs it. The package is
+verified against the update keys first, as a terminal verifies it: a
+package that fails, or that is not newer than the one published for its
+machine (without -downgrade), is refused and nothing changes.
+`
+
+func runCentralPublishUpdate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := commandFlags("central publish-update", centralPublishUpdateUsage)
+	sf := addStoreFlags(fs)
+	keysFile := fs.String("update-keys", defaultUpdateKeys, "the `file` of trusted update public keys, one a line (as on the terminals)")
+	downgrade := fs.Bool("downgrade", false, "publish a version not newer than the one published (going back after a bad release)")
+	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintf(stderr, "onewindow central publish-update: wanted one PACKAGE.owu, got %d arguments; run 'onewindow central publish-update -h' for help\n", fs.NArg())
+		return 2
+	}
+	keyText, err := os.ReadFile(*keysFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "onewindow central publish-update: the update keys: %v\n", err)
+		return 1
+	}
+	keys, err := update.ParsePublicKeys(string(keyText))
+	if err != nil {
+		fmt.Fprintf(stderr, "onewindow central publish-update: %s: %v\n", *keysFile, err)
+		return 1
+	}
+	pkg, err := readLimited(fs.Arg(0), update.MaxPackage)
+	if err != nil {
+		fmt.Fprintf(stderr, "onewindow central publish-update: %v\n", err)
+		return 1
+	}
+	return withCentral(ctx, sf, "publish-update", stderr, func(c *central.Central) error {
+		m, err := c.PublishUpdate(ctx, pkg, keys, *downgrade)
+		if err != nil {
+			return fmt.Errorf("%s: %w; nothing was published", fs.Arg(0), err)
+		}
+		fmt.Fprintf(stdout, "published onewindow %s for %s/%s (%d KiB); terminals install it with 'onewindow update fetch'\n",
+			m.Version, m.OS, m.Arch, len(pkg)>>10)
 		return nil
 	})
 }

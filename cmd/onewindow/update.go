@@ -13,12 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"onewindow/app"
 	"onewindow/app/config"
-	"onewindow/app/health"
 	"onewindow/app/pii"
 	"onewindow/app/setup"
 	"onewindow/app/store"
 	"onewindow/app/update"
+	"onewindow/sync/link"
 	"onewindow/sync/netcheck"
 )
 
@@ -32,7 +33,7 @@ func init() {
 
 const updateUsage = `Usage:
   onewindow update install [-keys FILE] [-downgrade] PACKAGE.owu   install an update from a file (USB stick)
-  onewindow update fetch [-config FILE] [-keys FILE] [-url URL]    fetch the update from central and install it
+  onewindow update fetch [-config FILE] [-keys FILE] [-url URL]    fetch the update from central (as the enrolled terminal) and install it
   onewindow update migrate [-config FILE]                          migrate the database (systemd runs this at start)
   onewindow update keygen -o PREFIX                                make a signing key pair (PREFIX.key, PREFIX.pub)
   onewindow update sign -key FILE -version V [-arch A] -o OUT PAYLOAD.deb   make a signed update package
@@ -78,7 +79,7 @@ func updateInstall(ctx context.Context, sub string, args []string, stdout, stder
 	dryRun := fs.Bool("dry-run", false, "verify the package and stop before installing it")
 	dpkg := fs.String("dpkg", "dpkg", "the `command` that installs a .deb")
 	cfgPath := fs.String("config", defaultConfigPath, "the terminal's configuration `file` (fetch: where central is)")
-	fileURL := fs.String("url", "", "fetch: the package's `URL` (default: central's /v1/updates/linux-ARCH.owu)")
+	fileURL := fs.String("url", "", "fetch: the package's `URL` on a mirror (default: central's /v1/updates/linux-ARCH.owu, asked as the enrolled terminal)")
 	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
 		return code
 	}
@@ -103,8 +104,19 @@ func updateInstall(ctx context.Context, sub string, args []string, stdout, stder
 			return 1
 		}
 	} else {
-		if pkg, err = fetchUpdate(ctx, *cfgPath, *fileURL); err != nil {
-			fmt.Fprintf(stderr, "onewindow %s: %v\n", name, err)
+		current := buildVersion()
+		if *downgrade {
+			current = "" // whatever central holds
+		}
+		var held string
+		held, pkg, err = fetchUpdate(ctx, *cfgPath, *fileURL, current)
+		if errors.Is(err, link.ErrNoUpdate) {
+			fmt.Fprintf(stdout, "nothing to install: central holds onewindow %s for %s, and %s runs here\n",
+				held, update.FileName(runtime.GOOS, runtime.GOARCH), current)
+			return 0
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "onewindow %s: nothing was installed: %v\n", name, err)
 			return 1
 		}
 	}
@@ -153,28 +165,33 @@ func readLimited(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// fetchUpdate downloads the package from central, over the TLS the
-// terminal pinned at enrolment.
-func fetchUpdate(ctx context.Context, cfgPath, fileURL string) ([]byte, error) {
+// fetchUpdate downloads the package for this machine from central as the
+// enrolled terminal: with its own credentials, over the TLS it pinned at
+// enrolment (the database is only read). With fileURL the package comes
+// from that address instead (a mirror), without the terminal's secret,
+// pinned to the same CA. Either way it is verified before it is installed.
+func fetchUpdate(ctx context.Context, cfgPath, fileURL, current string) (held string, pkg []byte, err error) {
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	enr, enrolled, err := health.ReadEnrolment(ctx, terminalDatabase(cfg))
+	keys, err := pii.LoadOrCreate(cfg.Paths.KeyFile)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
-	base := cfg.Central.URL
-	if enrolled {
-		base = enr.Central
+	creds, err := store.ReadSyncCredentials(ctx, terminalDatabase(cfg), keys)
+	if fileURL != "" {
+		// A mirror is not central: it gets no credentials.
+		pkg, err := netcheck.Download(ctx, fileURL, creds.CAPEM, update.MaxPackage, netcheck.Options{})
+		return "", pkg, err
 	}
-	if fileURL == "" {
-		if base == "" {
-			return nil, errors.New("no central is configured: give -url")
-		}
-		fileURL = strings.TrimRight(base, "/") + "/v1/updates/" + runtime.GOOS + "-" + runtime.GOARCH + ".owu"
+	if errors.Is(err, app.ErrNotFound) {
+		return "", nil, errors.New("this terminal is not enrolled with central, and central serves updates to enrolled terminals only: enrol it first ('onewindow setup -enrol BUNDLE'), or give -url")
 	}
-	return netcheck.Download(ctx, fileURL, enr.CAPEM, update.MaxPackage, netcheck.Options{})
+	if err != nil {
+		return "", nil, err
+	}
+	return link.FetchUpdate(ctx, creds, update.FileName(runtime.GOOS, runtime.GOARCH), current, update.MaxPackage, link.Options{})
 }
 
 func updateMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) int {

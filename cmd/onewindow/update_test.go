@@ -1,13 +1,20 @@
 package main
 
 import (
-	"net/http"
-	"net/http/httptest"
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
+
+	"onewindow/app"
+	"onewindow/app/config"
+	"onewindow/sync/central"
+	"onewindow/sync/link"
+	"onewindow/sync/scene"
+	"onewindow/sync/wire"
 )
 
 // fakeDpkg is a dpkg that records what it was asked to install.
@@ -61,17 +68,42 @@ func TestUpdateFromUSBAndFromCentral(t *testing.T) {
 	if code, out, errOut := runArgs(t, "update", "install", "-keys", prefix+".pub", "-dpkg", dpkg, pkg); code != 0 || !strings.Contains(out, "installed onewindow 0.9.0") {
 		t.Fatalf("a good package: want it installed, got %d %s %s", code, out, errOut)
 	}
-	// From central: served where the terminal's configuration says.
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/v1/updates/linux-"+runtime.GOARCH+".owu" {
-			http.NotFound(w, r)
-			return
-		}
-		w.Write(data)
-	}))
-	defer srv.Close()
+	// From central: published there by its administrator, fetched by the
+	// enrolled terminal with its own credentials.
+	centralDB := filepath.Join(dir, "central.db")
+	c := scene.Central(t, centralDB, app.SystemClock{})
+	srv := scene.Serve(t, c, central.ServerOptions{})
 	cfg := filepath.Join(dir, "onewindow.toml")
-	write(t, cfg, "role = \"display\"\nhall = \"330106\"\nterminal = \"D01\"\n[hub]\naddress = \"127.0.0.1:7100\"\nhall_key = \""+benchHallKey+"\"\n[central]\nurl = \""+srv.URL+"\"\n[paths]\ndata_dir = \"data\"\n", 0o644)
+	write(t, cfg, "role = \"display\"\nhall = \"330106\"\nterminal = \"330106D01\"\n[hub]\naddress = \"127.0.0.1:7100\"\nhall_key = \""+benchHallKey+"\"\n[central]\nurl = \""+srv.URL+"\"\n[paths]\ndata_dir = \"data\"\n", 0o644)
+	if code, _, errOut := runArgs(t, "update", "fetch", "-config", cfg, "-keys", prefix+".pub", "-dpkg", dpkg); code != 1 || !strings.Contains(errOut, "not enrolled") {
+		t.Fatalf("fetch before enrolment: want exit 1 saying the terminal is not enrolled, got %d %q", code, errOut)
+	}
+	loaded, err := config.Load(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := openTerminalStore(context.Background(), loaded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otc, _, _ := c.CreateEnrolCode(context.Background(), scene.Hall, "330106D01", time.Hour)
+	if err := link.Enrol(context.Background(), st, wire.Bundle{Central: srv.URL, Terminal: "330106D01", Code: otc}, link.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if code, _, errOut := runArgs(t, "update", "fetch", "-config", cfg, "-keys", prefix+".pub", "-dpkg", dpkg); code != 1 || !strings.Contains(errOut, "holds no update") {
+		t.Fatalf("fetch before anything is published: want exit 1 saying so, got %d %q", code, errOut)
+	}
+	// The administrator cannot publish the altered package.
+	if code, _, errOut := runArgs(t, "central", "publish-update", "-db", centralDB, "-update-keys", prefix+".pub", bad); code != 1 || !strings.Contains(errOut, "signature") || !strings.Contains(errOut, "nothing was published") {
+		t.Fatalf("publishing an altered package: want exit 1 naming the signature, got %d %q", code, errOut)
+	}
+	if code, out, errOut := runArgs(t, "central", "publish-update", "-db", centralDB, "-update-keys", prefix+".pub", pkg); code != 0 || !strings.Contains(out, "published onewindow 0.9.0 for linux/"+runtime.GOARCH) {
+		t.Fatalf("publish-update: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := runArgs(t, "central", "publish-update", "-db", centralDB, "-update-keys", prefix+".pub", pkg); code != 1 || !strings.Contains(errOut, "not newer") {
+		t.Fatalf("publishing the same version again: want refused as not newer, got %d %q", code, errOut)
+	}
 	if code, out, errOut := runArgs(t, "update", "fetch", "-config", cfg, "-keys", prefix+".pub", "-dpkg", dpkg); code != 0 || !strings.Contains(out, "installed onewindow 0.9.0") {
 		t.Fatalf("fetch from central: want it installed, got %d %s %s", code, out, errOut)
 	}
@@ -79,6 +111,17 @@ func TestUpdateFromUSBAndFromCentral(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(calls)), "\n")
 	if len(lines) != 4 || !strings.HasPrefix(lines[0], "-i ") || lines[1] != lines[3] {
 		t.Fatalf("want dpkg -i called twice with the same verified payload, got:\n%s", calls)
+	}
+	// A package altered at central (its disk, or on the way): the terminal
+	// refuses it and dpkg does not run.
+	if _, err := c.DB().Exec(`UPDATE updates SET package = ?`, []byte(strings.Replace(string(data), "the new onewindow", "the bad onewindow", 1))); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runArgs(t, "update", "fetch", "-config", cfg, "-keys", prefix+".pub", "-dpkg", dpkg); code != 1 || !strings.Contains(errOut, "nothing was installed") || !strings.Contains(errOut, "signature") {
+		t.Fatalf("a package altered at central: want exit 1, nothing installed, the signature named; got %d %q", code, errOut)
+	}
+	if again, _ := os.ReadFile(record); string(again) != string(calls) {
+		t.Fatalf("dpkg ran for the altered package:\n%s", again)
 	}
 }
 

@@ -231,6 +231,15 @@ CREATE TABLE terminal_health (
     received_at TEXT NOT NULL
 ){{strict}};
 `,
+	// 3: signed update packages for the terminals, one per machine kind.
+	`CREATE TABLE updates (
+    target       TEXT PRIMARY KEY,
+    version      TEXT NOT NULL,
+    manifest     TEXT NOT NULL,
+    package      {{blob}} NOT NULL,
+    published_at TEXT NOT NULL
+){{strict}};
+`,
 }
 
 // schemaVersion is the schema this central writes.

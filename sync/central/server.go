@@ -31,6 +31,7 @@ func (c *Central) Handler(opt ServerOptions) http.Handler {
 	mux.HandleFunc("GET "+wire.PathSnapshot, c.authenticated(c.handleSnapshot))
 	mux.HandleFunc("POST "+wire.PathOpinions, c.admin(opt.AdminToken, c.handleOpinion))
 	mux.HandleFunc("POST "+wire.PathReport, c.authenticated(c.handleReport))
+	mux.HandleFunc("GET "+wire.PathUpdates+"{file}", c.authenticated(c.handleUpdate))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		c.problem(w, r, http.StatusNotFound, fmt.Errorf("%w: no such API: %s %s", app.ErrNotFound, r.Method, r.URL.Path))
 	})

@@ -289,12 +289,17 @@ func call(ctx context.Context, req *resty.Request, method, path string, out any,
 }
 
 func answerError(resp *resty.Response, clock app.Clock) error {
+	return answerErrorBody(resp, resp.Body(), clock)
+}
+
+// answerErrorBody is answerError for a response whose body was read apart.
+func answerErrorBody(resp *resty.Response, body []byte, clock app.Clock) error {
 	e := &HTTPError{Status: resp.StatusCode()}
 	var p wire.Problem
-	if json.Unmarshal(resp.Body(), &p) == nil && p.Error != "" {
+	if json.Unmarshal(body, &p) == nil && p.Error != "" {
 		e.Message, e.Expected = p.Error, p.Expected
 	} else {
-		e.Message = strings.TrimSpace(string(truncate(resp.Body(), 200)))
+		e.Message = strings.TrimSpace(string(truncate(body, 200)))
 	}
 	if s := resp.Header().Get(wire.HeaderExpected); s != "" && e.Expected == 0 {
 		e.Expected, _ = strconv.ParseInt(s, 10, 64)

@@ -51,7 +51,8 @@ const (
 
 // Header names.
 const (
-	HeaderExpected = "X-Expected-Seq" // on 409: the sequence central waits for
+	HeaderExpected = "X-Expected-Seq"      // on 409: the sequence central waits for
+	HeaderVersion  = "X-Onewindow-Version" // on an update package: the version it holds
 )
 
 // Op is one outbox operation on the wire.
