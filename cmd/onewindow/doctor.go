@@ -62,6 +62,10 @@ type doctorOptions struct {
 	net   netcheck.Options
 	probe probe.Options
 	now   func() time.Time
+	// devices, when set, checks the devices instead of probing them: a
+	// running role holds its ports, and a probe would talk over its
+	// conversation with the device (the technician page of a kiosk).
+	devices func() []health.Check
 }
 
 // terminalDatabase is the terminal's database file in its data folder.
@@ -96,7 +100,11 @@ func diagnose(ctx context.Context, path string, opt doctorOptions) health.Report
 	db := terminalDatabase(cfg)
 	r.Add(health.Database(ctx, db))
 	r.Add(health.Disk(cfg.Paths.DataDir))
-	r.Add(probe.Check(ctx, cfg, opt.probe)...)
+	if opt.devices != nil {
+		r.Add(opt.devices()...)
+	} else {
+		r.Add(probe.Check(ctx, cfg, opt.probe)...)
+	}
 	r.Add(netcheck.Hub(ctx, cfg, opt.net))
 	base, ca := cfg.Central.URL, []byte(nil)
 	enr, enrolled, err := health.ReadEnrolment(ctx, db)

@@ -18,6 +18,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/config"
+	"onewindow/app/health"
 	"onewindow/app/store"
 	"onewindow/device/escpos"
 	"onewindow/device/idreader"
@@ -113,6 +114,7 @@ func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	parts := kioskParts{
 		store: s, hubURL: "http://" + cfg.Hub.Address, hallKey: string(key), terminal: cfg.Terminal,
 		pin: pin, log: log, reader: devs.reader, printer: devs.printer, scanner: devs.scanner,
+		health: technicianReport(*path, &devs.serialDevices),
 	}
 	switch l, err := link.New(ctx, s, syncOptions(log, *path, config.RoleKiosk, &devs.serialDevices)); {
 	case err == nil:
@@ -153,6 +155,9 @@ type kioskParts struct {
 	printer  *escpos.Printer
 	scanner  *qrscanner.Scanner
 	syncer   app.Syncer
+	// health makes the doctor's report for the technician page; nil
+	// leaves the page to the devices' own words (the demo).
+	health func(context.Context) health.Report
 }
 
 // startKiosk makes the kiosk's window in a and starts it watching its
@@ -170,7 +175,7 @@ func startKiosk(ctx context.Context, a fyne.App, p kioskParts) (fyne.Window, err
 		HallName: hall.Name, HallKey: []byte(p.hallKey), Terminal: p.terminal,
 		Queue:   hub.NewClient(p.hubURL, p.hallKey, 3*time.Second),
 		Records: p.store, Rules: settings.Queue, PIN: p.pin, Log: p.log,
-		Voice: kioskVoice(p.log),
+		Voice: kioskVoice(p.log), Health: p.health,
 	}
 	// Assigned one by one: a nil driver must become a nil interface, which
 	// the kiosk reads as "not set up".

@@ -27,6 +27,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"onewindow/app"
+	"onewindow/app/health"
 	"onewindow/app/store"
 	"onewindow/ui/theme"
 	"onewindow/ui/touch"
@@ -78,6 +79,9 @@ type Config struct {
 	Clock    app.Clock
 	// PIN opens the technician page; empty means none was set at install.
 	PIN app.TechnicianPIN
+	// Health makes the report `onewindow doctor` prints, for the
+	// technician page; nil shows only what the kiosk's own devices say.
+	Health func(ctx context.Context) health.Report
 	// Timeout bounds each call to a device or the hub.
 	Timeout time.Duration
 	Log     *slog.Logger

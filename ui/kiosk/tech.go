@@ -4,15 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/color"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	fynetheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"onewindow/app"
+	"onewindow/app/health"
+	"onewindow/ui/theme"
 	"onewindow/ui/touch"
 )
 
@@ -52,14 +57,44 @@ func (k *Kiosk) showPIN() {
 	k.show("pin", lang.L("tech.title"), container.NewBorder(typed, container.NewVBox(msg, open), nil, nil, pad), nil)
 }
 
-// showStatus is the technician's status page: each device, the hub and
-// the link to central, in the technician's words.
+// reportTimeout bounds one run of the doctor's checks from the page: the
+// hub and central are asked over the network, each with its own timeout.
+const reportTimeout = 30 * time.Second
+
+// statusPage is what the technician page shows: the doctor's report, when
+// the kiosk was given a way to make it, and the devices' own words.
+type statusPage struct {
+	report *health.Report
+	lines  []string
+}
+
+// showStatus is the technician's status page: the same report as
+// `onewindow doctor` (each check with its verdict and, when it is not
+// well, the next step), then each device, the hub and the link to central
+// as the kiosk's own drivers see them this moment.
 func (k *Kiosk) showStatus() {
 	rows := container.NewVBox(text(lang.L("tech.checking")))
 	k.show("status", lang.L("tech.title"), container.NewVScroll(rows), nil)
-	async(k, k.statusLines, func(lines []string) {
+	async(k, func(ctx context.Context) statusPage {
+		var p statusPage
+		if k.cfg.Health != nil {
+			// Longer than a device call: the report asks the hub and
+			// central too.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), reportTimeout)
+			r := k.cfg.Health(rctx)
+			cancel()
+			p.report = &r
+		}
+		p.lines = k.statusLines(ctx)
+		return p
+	}, func(p statusPage) {
 		rows.Objects = nil
-		for _, l := range lines {
+		if p.report != nil {
+			rows.Add(k.reportView(*p.report))
+			rows.Add(widget.NewSeparator())
+			rows.Add(bold(lang.L("tech.live")))
+		}
+		for _, l := range p.lines {
 			rows.Add(text(l))
 		}
 		test := k.button(lang.L("tech.testpage"), func() {
@@ -81,7 +116,65 @@ func (k *Kiosk) showStatus() {
 			}, func(err error) { k.showStatus() })
 		})
 		rows.Add(container.NewGridWithColumns(3, test, syncNow, k.button(lang.L("tech.refresh"), k.showStatus)))
+		rows.Refresh()
 	})
+}
+
+// reportView draws a doctor's report for a technician standing at the
+// kiosk: a line that sums it up, then each check with its verdict in a
+// coloured box (the words doctor prints: ok, warn, FAIL, skip), what was
+// found, and the next step under each that is not well.
+func (k *Kiosk) reportView(r health.Report) fyne.CanvasObject {
+	head := "onewindow doctor"
+	if r.Terminal != "" {
+		head += " — " + r.Terminal
+	}
+	head += " — " + r.At.In(app.HallZone).Format(time.DateTime)
+	summary := bold(fmt.Sprintf(lang.L("tech.report.summary"), r.Count(health.Fail), r.Count(health.Warn), r.Count(health.OK), r.Count(health.Skip)))
+	if r.Failed() {
+		summary.Importance = widget.DangerImportance
+	}
+	box := container.NewVBox(text(head), summary)
+	for _, c := range r.Checks {
+		box.Add(k.checkRow(c))
+	}
+	return box
+}
+
+// checkRow is one check of a report.
+func (k *Kiosk) checkRow(c health.Check) fyne.CanvasObject {
+	fill, ink := k.theme.Color(theme.ColorNameLightGreen, 0), color.Color(color.White)
+	switch c.Verdict {
+	case health.Fail:
+		fill = k.theme.Color(fynetheme.ColorNameError, 0)
+	case health.Warn:
+		fill, ink = k.theme.Color(theme.ColorNameLightYellow, 0), k.theme.Color(fynetheme.ColorNameForeground, 0)
+	case health.Skip:
+		fill, ink = color.Gray{0xDD}, k.theme.Color(fynetheme.ColorNameForeground, 0)
+	}
+	word := canvas.NewText(c.Verdict.String(), ink)
+	word.TextStyle = fyne.TextStyle{Bold: true}
+	word.Alignment = fyne.TextAlignCenter
+	badge := container.NewStack(canvas.NewRectangle(fill), container.NewCenter(word))
+	verdict := container.NewVBox(container.NewGridWrap(fyne.NewSize(96, 40), badge))
+
+	// One rich text per check: its lines sit closer together than labels
+	// would, so a report of a dozen checks fits a kiosk's screen.
+	block := func(s string, bold bool, colour fyne.ThemeColorName) *widget.TextSegment {
+		return &widget.TextSegment{Text: s, Style: widget.RichTextStyle{
+			TextStyle: fyne.TextStyle{Bold: bold}, ColorName: colour, SizeName: fynetheme.SizeNameText}}
+	}
+	segs := []widget.RichTextSegment{block(c.Name, true, fynetheme.ColorNameForeground), block(c.Detail, false, fynetheme.ColorNameForeground)}
+	if c.Next != "" && c.Verdict != health.OK {
+		colour := fynetheme.ColorNameForeground
+		if c.Verdict == health.Fail {
+			colour = fynetheme.ColorNameError
+		}
+		segs = append(segs, block(lang.L("tech.next")+c.Next, true, colour))
+	}
+	lines := widget.NewRichText(segs...)
+	lines.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(nil, nil, verdict, nil, lines)
 }
 
 // statusLines asks every device and service how it is. Nothing here may
