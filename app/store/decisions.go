@@ -11,10 +11,13 @@ import (
 
 // ApplyCentralDecision records a back-office decision made at central on a
 // case this terminal took in. The case moves by the same rules as Decide and
-// the step is chained into its timeline as "central:<department>", but
-// nothing is queued for central, which made the decision. A decision that
-// does not fit (the case is unknown here, already there, or has moved on) is
-// kept in the skipped list and applied reports false.
+// the step is chained into its timeline as "central:<department>". The
+// step goes back to central in the outbox like any other: the timeline is
+// chained here, by the terminal, and central's copy must hold the same
+// steps with the same hashes (the decision fields central wrote are not
+// touched by it). A decision that does not fit (the case is unknown here,
+// already there, or has moved on) is kept in the skipped list and applied
+// reports false.
 func (s *Store) ApplyCentralDecision(ctx context.Context, d app.CentralDecision) (applied bool, err error) {
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		applied, err = s.applyDecisionTx(ctx, tx, d)
@@ -49,8 +52,12 @@ func (s *Store) applyDecisionTx(ctx context.Context, tx *sql.Tx, d app.CentralDe
 	if err != nil {
 		return false, err
 	}
-	if _, err := s.decide(ctx, tx, &c, item, Decision{To: d.State, Actor: "central:" + d.Department, Note: d.Note}, count, head); err != nil {
+	events, err := s.decide(ctx, tx, &c, item, Decision{To: d.State, Actor: "central:" + d.Department, Note: d.Note}, count, head)
+	if err != nil {
 		return false, fmt.Errorf("central decision on case %s: %w", d.Case, err)
+	}
+	if err := s.enqueue(ctx, tx, app.OpCase, c.Number, app.NewCasePayload(c, events)); err != nil {
+		return false, err
 	}
 	return true, nil
 }

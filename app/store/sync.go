@@ -148,8 +148,8 @@ type ApplyResult struct {
 // ApplyCentralChanges applies central's changes and stores the new cursor
 // in one transaction: after a crash either all of them and the cursor are
 // there, or none and the old cursor. Decisions append an event
-// "central:<department>" to the case's hash chain and queue nothing for
-// central, which made them.
+// "central:<department>" to the case's hash chain, queued for central with
+// the case so that both copies of the timeline agree.
 func (s *Store) ApplyCentralChanges(ctx context.Context, p PulledChanges) (ApplyResult, error) {
 	var res ApplyResult
 	err := s.tx(ctx, func(tx *sql.Tx) error {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -140,8 +141,22 @@ func TestCentralDecisionsJoinTheChain(t *testing.T) {
 	if err := f.Verify(ctx, c.Number); err != nil {
 		t.Errorf("the chain after central's decisions: %v", err)
 	}
-	if after, _ := f.OutboxCounts(ctx); after != before {
-		t.Errorf("outbox %+v after central's decisions, %+v before; want nothing queued for central", after, before)
+	// The two steps central's decisions added go back to it, chained as
+	// here, so that central's copy of the timeline has them too.
+	if after, _ := f.OutboxCounts(ctx); after.Pending != before.Pending+2 {
+		t.Errorf("outbox %+v after central's decisions, %+v before; want the two new steps queued for central", after, before)
+	}
+	ops, _ := f.PendingOperations(ctx, 100)
+	var sent []app.CaseEvent
+	for _, op := range ops[len(ops)-2:] {
+		var p app.CasePayload
+		if err := json.Unmarshal(op.Payload, &p); err != nil || op.Kind != app.OpCase || op.Entity != c.Number {
+			t.Fatalf("operation %d: %s %s %v; want the case", op.Seq, op.Kind, op.Entity, err)
+		}
+		sent = append(sent, p.Events...)
+	}
+	if len(sent) != 2 || sent[0] != events[2] || sent[1] != events[3] {
+		t.Errorf("queued steps %+v; want steps 3 and 4 exactly as chained here", sent)
 	}
 	skipped, _ := f.SkippedDecisions(ctx)
 	if len(skipped) != 3 || !strings.Contains(skipped[2].Why, "not on this terminal") {

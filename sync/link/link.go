@@ -350,13 +350,21 @@ func (l *Link) refreshCounts(ctx context.Context) {
 	l.update(func(s *app.SyncStatus) { s.Pending, s.Rejected = c.Pending, c.Rejected })
 }
 
-// SyncNow pushes every waiting operation, then pulls central's changes.
+// SyncNow pushes every waiting operation, then pulls central's changes,
+// then pushes the steps that central's decisions added to cases here.
 func (l *Link) SyncNow(ctx context.Context) error {
 	l.syncMu.Lock()
 	defer l.syncMu.Unlock()
 	_, err := l.push(ctx)
 	if err == nil {
-		_, err = l.pull(ctx)
+		var res store.ApplyResult
+		res, err = l.pull(ctx)
+		if err == nil && res.Decisions > 0 {
+			// Each decision applied chained a step into its case here,
+			// queued for central: send it now, so central's copy of the
+			// timeline is whole when the sync ends.
+			_, err = l.push(ctx)
+		}
 	}
 	l.refreshCounts(ctx)
 	if !errors.Is(err, ErrOffline) && !errors.Is(err, ErrNotEnrolled) && !errors.Is(err, ErrRevoked) && ctx.Err() == nil {

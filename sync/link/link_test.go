@@ -134,9 +134,30 @@ func TestSyncOverHTTP(t *testing.T) {
 				t.Errorf("case %s's chain after central's decision: %v", tc.number, err)
 			}
 		}
-		if n, _ := x.st.OutboxCounts(ctx); n.Pending != 0 {
-			t.Errorf("applying central's decisions queued %d operations for central; want none", n.Pending)
+		// The steps the terminal chained for central's decisions go back
+		// to central, so both copies of each timeline agree: a pull queues
+		// them, a sync sends them at its end.
+		if n, _ := x.st.OutboxCounts(ctx); n.Pending != 3 {
+			t.Errorf("applying central's decisions queued %d operations for central; want 3, one per step", n.Pending)
 		}
+		if err := x.l.SyncNow(ctx); err != nil {
+			t.Fatal(err)
+		}
+		scene.Agree(t, x.c, x.st)
+		other := x.accept(t, "GA-001", 3)
+		if _, err := x.l.Push(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.c.RecordOpinion(ctx, wire.Opinion{Case: other.Number, Department: "gongan", Approve: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.l.SyncNow(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := x.st.OutboxCounts(ctx); n.Pending != 0 {
+			t.Errorf("after a sync that pulled a decision, %d operations wait; want the decision's step sent in the same sync", n.Pending)
+		}
+		scene.Agree(t, x.c, x.st)
 		// The result handed out (统一出件) goes back to central.
 		if _, err := x.st.Decide(ctx, single.Number, store.Decision{To: app.ResultIssued, Actor: "S1001"}); err != nil {
 			t.Fatal(err)

@@ -157,9 +157,9 @@ func All(t testing.TB, st *store.Store, code string) []int {
 
 // Agree checks that central and the terminal agree: central holds every
 // operation the terminal has sent exactly once, under the same id and with
-// the same refusals; every case step the terminal recorded (its own, not
-// central's) is at central with the same hash; and every decision central
-// made is on the terminal's case.
+// the same refusals; central holds every case's timeline as the terminal
+// chained it, the steps of central's own decisions included, with the same
+// hashes; and every decision central made is on the terminal's case.
 func Agree(t testing.TB, c *central.Central, st *store.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -250,12 +250,12 @@ func Agree(t testing.TB, c *central.Central, st *store.Store) {
 		}
 		remoteEvents := centralEvents(t, c, number)
 		for _, e := range events {
-			if len(e.Actor) > 8 && e.Actor[:8] == "central:" {
-				continue
-			}
 			if h, ok := remoteEvents[e.Seq]; !ok || h != e.Hash {
-				t.Errorf("case %s step %d (%s): central has hash %q, the terminal %q", number, e.Seq, e.Action, h, e.Hash)
+				t.Errorf("case %s step %d (%s by %s): central has hash %q, the terminal %q", number, e.Seq, e.Action, e.Actor, h, e.Hash)
 			}
+		}
+		if len(remoteEvents) != len(events) {
+			t.Errorf("case %s: central holds %d steps of its timeline, the terminal %d", number, len(remoteEvents), len(events))
 		}
 		var cstate, decision string
 		qq := `SELECT state, decision FROM cases WHERE number = ?`
