@@ -10,12 +10,18 @@ endif
 
 .PHONY: demo test build bench clean deps screenshots
 
+# no_emoji leaves Fyne's 4 MB colour-emoji font out of the binary: nothing
+# in a hall shows emoji, and Fyne would otherwise parse that font once per
+# text style, about 13 MB of a kiosk's resident memory (BENCHMARKS.md).
+# packaging/dist.sh builds with the same tag.
+TAGS := no_emoji
+
 test: deps
-	go vet ./...
-	go test -timeout 20m ./...
+	go vet -tags $(TAGS) ./...
+	go test -tags $(TAGS) -timeout 20m ./...
 
 build: deps
-	go build -o bin/onewindow ./cmd/onewindow
+	go build -tags $(TAGS) -o bin/onewindow ./cmd/onewindow
 
 # The whole hall on this machine: central, hub, simulated devices, kiosk,
 # window terminal and hall screen. Needs a display; without one, the demo
@@ -26,7 +32,7 @@ demo: build
 # Benchmarks only (-run '^$$' skips the tests). For the medians that
 # BENCHMARKS.md reports, add runs: make bench BENCHFLAGS=-count=5
 bench: deps
-	go test -run '^$$' -bench . -benchmem $(BENCHFLAGS) ./...
+	go test -tags $(TAGS) -run '^$$' -bench . -benchmem $(BENCHFLAGS) ./...
 
 # Screenshots of the real windows under Xvfb, into docs/screenshots/.
 screenshots: build

@@ -24,7 +24,7 @@ build() {
 	local goos=$1 goarch=$2 cc=$3 output=$4
 	shift 4
 	command -v "$cc" >/dev/null || { echo "dist: $cc is missing (bash packaging/dist-deps.sh)" >&2; exit 1; }
-	CGO_ENABLED=1 GOOS=$goos GOARCH=$goarch CC=$cc go build -trimpath -ldflags "$ldflags $*" -o "$output" ./cmd/onewindow
+	CGO_ENABLED=1 GOOS=$goos GOARCH=$goarch CC=$cc go build -trimpath -tags no_emoji -ldflags "$ldflags $*" -o "$output" ./cmd/onewindow
 }
 
 deb() {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -208,5 +209,36 @@ func TestDebPackage(t *testing.T) {
 		if !strings.Contains(string(info), want) {
 			t.Errorf("the .deb's control should hold %q; got:\n%s", want, info)
 		}
+	}
+}
+
+// TestBuildsLeaveOutEmojiFont: every build that ships (make build, make
+// dist) carries the no_emoji tag, and with it Fyne embeds no colour-emoji
+// font, which it would otherwise parse once per text style (BENCHMARKS.md,
+// kiosk idle memory).
+func TestBuildsLeaveOutEmojiFont(t *testing.T) {
+	t.Parallel()
+	root := moduleRoot(t)
+	makefile, err := os.ReadFile(filepath.Join(root, "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^TAGS := no_emoji$`).Match(makefile) || !strings.Contains(string(makefile), "go build -tags $(TAGS) -o bin/onewindow") {
+		t.Error("the Makefile's build does not use -tags no_emoji")
+	}
+	dist, err := os.ReadFile(filepath.Join(root, "packaging", "dist.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(dist), "go build -trimpath -tags no_emoji") {
+		t.Error("packaging/dist.sh does not build with -tags no_emoji")
+	}
+	with := string(goList(t, "-tags", "no_emoji", "-f", "{{.EmbedFiles}}", "fyne.io/fyne/v2/theme"))
+	without := string(goList(t, "-f", "{{.EmbedFiles}}", "fyne.io/fyne/v2/theme"))
+	if !strings.Contains(without, "Emoji") {
+		t.Fatalf("Fyne's theme no longer embeds an emoji font (%s); this check proves nothing, drop the tag", without)
+	}
+	if strings.Contains(with, "Emoji") {
+		t.Errorf("with -tags no_emoji Fyne still embeds %s", with)
 	}
 }
