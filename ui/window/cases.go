@@ -221,13 +221,15 @@ func (cv *casesView) showDetail(d *desk.Detail) {
 		tr("win.window", c.Window)+" "+c.Clerk, due, tr(lightNames[d.Light])))
 	if d.ChainErr != nil {
 		// Loud: a white-on-red band the clerk cannot miss.
+		// It wraps: a warning cut off at the pane's edge (or one that
+		// widens the window past the screen) is no warning.
 		bg := canvas.NewRectangle(look.Color(fynetheme.ColorNameError))
-		msg := canvas.NewText(tr("win.chain.broken"), look.Color(fynetheme.ColorNameForegroundOnError))
-		msg.TextStyle.Bold = true
-		msg.TextSize = 18
+		msg := widget.NewRichText(&widget.TextSegment{Text: tr("win.chain.broken"), Style: widget.RichTextStyle{
+			ColorName: fynetheme.ColorNameForegroundOnError, SizeName: fynetheme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}}})
+		msg.Wrapping = fyne.TextWrapWord
 		why := widget.NewLabel(d.ChainErr.Error())
 		why.Wrapping = fyne.TextWrapWord
-		cv.chain.Add(container.NewVBox(container.NewStack(bg, container.NewPadded(msg)), why))
+		cv.chain.Add(container.NewVBox(container.NewStack(bg, msg), why))
 		cv.t.say(tr("win.chain.broken.say", c.Number), true)
 	} else {
 		ok := widget.NewLabel(tr("win.chain.ok", len(d.Events)))

@@ -372,6 +372,9 @@ func (iv *intakeView) showOutcome(out desk.Outcome) {
 	iv.last = out.Case.Number
 	iv.printErr = out.PrintErr != nil
 	iv.showResult(out)
+	// The outcome and the reprint key are what the clerk needs next; a
+	// long checklist must not push them out of sight.
+	iv.scroll.ScrollToBottom()
 	c, notice := out.Case, iv.t.noticeName(out.Notice.Kind)
 	if out.PrintErr != nil {
 		iv.t.say(iv.t.tr("win.outcome.unprinted.say"), true)
@@ -460,6 +463,7 @@ func (iv *intakeView) clear() {
 	iv.shown = nil
 	iv.last = ""
 	iv.relayout()
+	iv.scroll.ScrollToTop()
 	iv.focusSearch()
 }
 

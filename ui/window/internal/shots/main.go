@@ -2,10 +2,11 @@
 // through a clerk's morning (login, call, intake, a printer out of paper,
 // a case's timeline, a broken chain, a bad rating, a pause) in front of a
 // rig of simulated devices, and saves what the screen shows at each step
-// as docs/screenshots/window-*.png. It needs a display; on a machine
-// without one:
+// as docs/screenshots/window-*.png; with -lang en, the same morning in
+// English as window-*-en.png. It needs a display; on a machine without one:
 //
 //	xvfb-run -s '-screen 0 1280x800x24' go run ./ui/window/internal/shots -out docs/screenshots
+//	xvfb-run -s '-screen 0 1280x800x24' go run ./ui/window/internal/shots -out docs/screenshots -lang en
 package main
 
 import (
@@ -31,7 +32,12 @@ import (
 
 func main() {
 	out := flag.String("out", "docs/screenshots", "folder for the PNG files")
+	language := flag.String("lang", "zh", "the screen's language: zh, or en for window-*-en.png")
 	flag.Parse()
+	suffix := ""
+	if *language != "zh" {
+		suffix = "-" + *language
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
 	}
@@ -54,13 +60,16 @@ func main() {
 	a := fyneapp.NewWithID("cn.gov.onewindow.window.shots")
 	theme.Apply(a, theme.New(theme.Compact))
 	t := window.Open(ctx, a, d)
+	if err := t.SetLanguage(theme.Language(*language)); err != nil {
+		log.Fatal(err)
+	}
 	w := t.Window()
 	w.Resize(fyne.NewSize(1280, 800))
 	w.Show()
 	failed := false
 	go func() {
 		defer fyne.Do(a.Quit)
-		if err := walk(ctx, r, t, *out); err != nil {
+		if err := walk(ctx, r, t, *out, suffix); err != nil {
 			log.Print(err)
 			failed = true
 		}
@@ -72,7 +81,7 @@ func main() {
 }
 
 // walk is the clerk's morning, one screenshot per step.
-func walk(ctx context.Context, r *rig.Rig, t *window.Terminal, out string) error {
+func walk(ctx context.Context, r *rig.Rig, t *window.Terminal, out, suffix string) error {
 	step := func(fn func()) {
 		r.Clock.Advance(40 * time.Second) // a clerk's pace, so the timelines read like a morning
 		fyne.DoAndWait(fn)
@@ -83,7 +92,7 @@ func walk(ctx context.Context, r *rig.Rig, t *window.Terminal, out string) error
 	typ := func(s string) { step(func() { t.Type(s) }) }
 	shot := func(name string) error {
 		time.Sleep(600 * time.Millisecond) // let the driver paint the last change
-		file := filepath.Join(out, "window-"+name+".png")
+		file := filepath.Join(out, "window-"+name+suffix+".png")
 		// The X server's own picture of the screen: what a clerk would see.
 		// Canvas.Capture reads back GL buffers, which Xvfb's software GL
 		// leaves black.
