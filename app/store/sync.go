@@ -26,6 +26,14 @@ type SyncCredentials struct {
 	Secret   string
 	CAPEM    []byte // the central CA; empty for plain HTTP on a test bench
 	Enrolled time.Time
+
+	// What central holds already under this terminal code, when saving an
+	// enrolment (central's enrolment answer says): the last operation and
+	// the highest case sequence. A database that has never had an
+	// operation taken by central (a wiped or replaced terminal enrolled
+	// again) numbers its outbox on after Held and its cases after
+	// LastCase. They are not stored and read back as zero.
+	Held, LastCase int64
 }
 
 // SaveSyncCredentials stores the terminal's enrolment, the secret sealed.
@@ -47,12 +55,62 @@ func (s *Store) SaveSyncCredentials(ctx context.Context, c SyncCredentials) erro
 	if c.Enrolled.IsZero() {
 		c.Enrolled = s.now()
 	}
+	if c.Held < 0 || c.LastCase < 0 {
+		return fmt.Errorf("save enrolment: %w: central's last operation and case cannot be negative", app.ErrInvalidInput)
+	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sync_link SET central_url = ?, terminal = ?, hall = ?, secret_sealed = ?,
 			ca_pem = ?, enrolled_at = ?, cursor = 0 WHERE id = 1`,
 			c.Central, c.Terminal, c.Hall, s.keys.Seal(c.Secret, "sync/secret"), string(c.CAPEM), stamp(c.Enrolled))
+		if err != nil {
+			return err
+		}
+		if err := continueOutboxTx(ctx, tx, c.Held); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ('case', ?)
+			ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`, c.LastCase)
 		return err
 	})
+}
+
+// continueOutboxTx makes the outbox follow the operations central holds
+// under this terminal code, up to held, when this database has never had
+// an operation taken by a central: a wiped or replaced terminal, enrolled
+// again under its old code. Its operations waiting so far are numbered on
+// after held, in their order, and so is every later one; their ids are
+// their own, so central applies each once. A database whose operations
+// central took keeps its numbers: they are central's already.
+func continueOutboxTx(ctx context.Context, tx *sql.Tx, held int64) error {
+	if held == 0 {
+		return nil
+	}
+	var taken, waiting int64
+	var first sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(SUM(state <> 'pending'), 0), COUNT(*), MIN(seq) FROM outbox`).
+		Scan(&taken, &waiting, &first); err != nil {
+		return err
+	}
+	if taken > 0 {
+		return nil
+	}
+	if first.Valid && first.Int64 <= held {
+		// Two steps, so that no number is held twice on the way.
+		shift := held + 1 - first.Int64
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET seq = -seq`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outbox SET seq = ? - seq`, shift); err != nil {
+			return err
+		}
+	}
+	// AUTOINCREMENT numbers on from sqlite_sequence.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sqlite_sequence (name, seq) SELECT 'outbox', 0
+		WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'outbox')`); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE sqlite_sequence SET seq = max(seq, ?, (SELECT COALESCE(MAX(seq), 0) FROM outbox)) WHERE name = 'outbox'`, held)
+	return err
 }
 
 // SyncCredentials returns the terminal's enrolment, or app.ErrNotFound when

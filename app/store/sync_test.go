@@ -204,3 +204,70 @@ func TestAcknowledgeAndResend(t *testing.T) {
 		t.Errorf("resend from 3: %d, %v, states %s; want 2 queued again: pending sent pending pending pending", n, err, states())
 	}
 }
+
+// TestEnrolledAgainContinuesAfterCentral: a database that central has never
+// taken an operation from, enrolled under a code central holds operations
+// and cases of, numbers its waiting operations and its cases on after
+// them; a database whose operations central took keeps its numbers.
+func TestEnrolledAgainContinuesAfterCentral(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	creds := SyncCredentials{Central: "https://c", Terminal: "330106K01", Hall: "330106", Secret: "s3cret"}
+	seqs := func(f *fixture) []int64 {
+		rows, _ := f.DB().Query(`SELECT seq FROM outbox ORDER BY seq`)
+		defer rows.Close()
+		var out []int64
+		for rows.Next() {
+			var s int64
+			rows.Scan(&s)
+			out = append(out, s)
+		}
+		return out
+	}
+	wiped := open(t)
+	first := accepted(t, wiped, zhang)
+	accepted(t, wiped, wang)
+	bad := creds
+	bad.Held = -1
+	if err := wiped.SaveSyncCredentials(ctx, bad); !errors.Is(err, app.ErrInvalidInput) {
+		t.Errorf("a negative last operation: %v; want ErrInvalidInput", err)
+	}
+	again := creds
+	again.Held, again.LastCase = 10, 7
+	if err := wiped.SaveSyncCredentials(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if got := seqs(wiped); len(got) != 2 || got[0] != 11 || got[1] != 12 {
+		t.Errorf("waiting operations numbered %v after enrolling where central holds 10; want 11 and 12", got)
+	}
+	ops, _ := wiped.PendingOperations(ctx, 10)
+	if len(ops) != 2 || ops[0].Entity != first.Number {
+		t.Errorf("pending after renumbering %+v; want the two cases in their order, with their payloads", ops)
+	}
+	next := accepted(t, wiped, zhang)
+	if !strings.HasSuffix(next.Number, "-000008") {
+		t.Errorf("the next case is %s; want sequence 8, after central's 7", next.Number)
+	}
+	if got := seqs(wiped); got[len(got)-1] != 13 {
+		t.Errorf("the next operation is %d; want 13", got[len(got)-1])
+	}
+
+	working := open(t)
+	accepted(t, working, zhang)
+	accepted(t, working, wang)
+	if err := working.AcknowledgeOperations(ctx, 1, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := working.SaveSyncCredentials(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if got := seqs(working); len(got) != 2 || got[0] != 1 || got[1] != 2 {
+		t.Errorf("a database central took operations from was renumbered: %v; want 1 and 2 as they were", got)
+	}
+	if empty := open(t); empty.SaveSyncCredentials(ctx, again) == nil {
+		accepted(t, empty, zhang)
+		if got := seqs(empty); len(got) != 1 || got[0] != 11 {
+			t.Errorf("an empty database enrolled where central holds 10 numbered its first operation %v; want 11", got)
+		}
+	}
+}

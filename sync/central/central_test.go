@@ -437,3 +437,58 @@ func TestPushSkipsAnOperationHeldUnderAnotherSequence(t *testing.T) {
 		}
 	})
 }
+
+// TestPushRefusesStepsThatDoNotFollowCentralsTimeline: a later operation of
+// a case must chain to the last step central holds of it. One whose step
+// follows another history (an edited timeline, or the number of another
+// case), or skips a step central never got, is refused with the reason
+// and leaves central's case as it was.
+func TestPushRefusesStepsThatDoNotFollowCentralsTimeline(t *testing.T) {
+	scene.Backends(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := newScene(t, dsn)
+		c := s.accept(t, "GA-001", 1)
+		s.push(t, s.batch(t))
+		if _, err := s.st.Decide(ctx, c.Number, store.Decision{To: app.InReview, Actor: "S1002"}); err != nil {
+			t.Fatal(err)
+		}
+		good := s.batch(t)
+		rechain := func(op wire.Op, edit func(e []app.CaseEvent)) wire.Op {
+			var k app.CasePayload
+			json.Unmarshal(op.Payload, &k)
+			edit(k.Events)
+			for i := range k.Events {
+				k.Events[i].Hash = k.Events[i].ComputeHash()
+			}
+			op.Payload, _ = json.Marshal(k)
+			return op
+		}
+		for i, tc := range []struct {
+			name   string
+			op     wire.Op
+			reason string
+		}{
+			{"another history", rechain(good.Ops[0], func(e []app.CaseEvent) { e[0].PrevHash = strings.Repeat("0", 64) }), "does not follow step 2 as central holds it"},
+			{"a step central never got", rechain(good.Ops[0], func(e []app.CaseEvent) { e[0].Seq = 4 }), "an earlier operation of the case is missing"},
+		} {
+			// Each refused operation takes a sequence of its own.
+			tc.op.Seq, tc.op.ID = int64(2+i), fmt.Sprintf("%032x", 2+i)
+			ans, err := s.c.Push(ctx, scene.Terminal, wire.PushBatch{Terminal: scene.Terminal, Ops: []wire.Op{tc.op}})
+			if err != nil || len(ans.Rejected) != 1 || !strings.Contains(ans.Rejected[0].Reason, tc.reason) {
+				t.Errorf("%s: %+v %v; want refused saying %q", tc.name, ans, err, tc.reason)
+			}
+			var state string
+			var steps int
+			s.c.DB().QueryRow(rebind(s.c, `SELECT state FROM cases WHERE number = ?`), c.Number).Scan(&state)
+			s.c.DB().QueryRow(rebind(s.c, `SELECT count(*) FROM case_events WHERE case_number = ?`), c.Number).Scan(&steps)
+			if state != string(app.Accepted) || steps != 2 {
+				t.Errorf("%s: central's case is %s with %d steps; want it as it was, accepted with 2", tc.name, state, steps)
+			}
+		}
+		good.Ops[0].Seq = 4
+		ans, err := s.c.Push(ctx, scene.Terminal, good)
+		if err != nil || ans.Applied != 1 || len(ans.Rejected) != 0 {
+			t.Errorf("the true next step: %+v %v; want applied", ans, err)
+		}
+	})
+}

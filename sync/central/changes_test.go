@@ -159,7 +159,7 @@ func TestOpenUpgradesAnOlderSchema(t *testing.T) {
 	}
 	c.DB().Exec(`INSERT INTO terminals (id, hall) VALUES ('330106K09', '330106')`)
 	// Back to schema 1, as the first central left it.
-	for _, q := range []string{`DROP TABLE terminal_health`, `DROP TABLE updates`, `ALTER TABLE terminals DROP COLUMN last_sync`,
+	for _, q := range []string{`DROP TABLE terminal_health`, `DROP TABLE updates`, `ALTER TABLE terminals DROP COLUMN reenrolled_after`, `ALTER TABLE terminals DROP COLUMN last_sync`,
 		`ALTER TABLE terminals DROP COLUMN role`, `UPDATE meta SET value = 1 WHERE name = 'schema'`} {
 		if _, err := c.DB().Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)

@@ -240,6 +240,10 @@ CREATE TABLE terminal_health (
     published_at TEXT NOT NULL
 ){{strict}};
 `,
+	// 4: the last operation held when a terminal was enrolled again: from
+	// then on its new cases are checked against the numbers central holds.
+	`ALTER TABLE terminals ADD COLUMN reenrolled_after {{int}} NOT NULL DEFAULT 0;
+`,
 }
 
 // schemaVersion is the schema this central writes.

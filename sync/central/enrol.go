@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,12 +90,28 @@ func (c *Central) Enrol(ctx context.Context, code, terminal string) (wire.EnrolA
 			return err
 		}
 		ans = wire.EnrolAnswer{Terminal: forTerminal, Hall: hall, Secret: secret}
+		// What central holds under this code already: a terminal enrolled
+		// again with a wiped database continues after it, so its
+		// operations neither leave a gap nor reuse a sequence, and its
+		// case numbers are never issued twice.
+		if err := x.row(ctx, `SELECT last_seq FROM terminals WHERE id = ?`, forTerminal).Scan(&ans.Held); err != nil {
+			return err
+		}
+		var lastCase sql.NullString
+		if err := x.row(ctx, `SELECT MAX(entity) FROM ops WHERE terminal = ? AND kind = ?`, forTerminal, app.OpCase).Scan(&lastCase); err != nil {
+			return err
+		}
+		ans.LastCase = caseSeq(lastCase.String)
+		if ans.Held > 0 {
+			_, err := x.exec(ctx, `UPDATE terminals SET reenrolled_after = ? WHERE id = ?`, ans.Held, forTerminal)
+			return err
+		}
 		return nil
 	})
 	if err != nil {
 		return wire.EnrolAnswer{}, fmt.Errorf("enrol: %w", err)
 	}
-	c.log.Info("terminal enrolled", "terminal", ans.Terminal, "hall", ans.Hall)
+	c.log.Info("terminal enrolled", "terminal", ans.Terminal, "hall", ans.Hall, "held", ans.Held)
 	return ans, nil
 }
 
@@ -129,4 +146,20 @@ func (c *Central) Revoke(ctx context.Context, terminal string) error {
 	}
 	c.log.Info("terminal revoked", "terminal", terminal)
 	return nil
+}
+
+// caseSeq is the per-terminal sequence at the end of a case number
+// (TERMINAL-YYYYMMDD-NNNNNN), 0 when there is none. The sequence never
+// goes back, so the greatest number (by date, then sequence) has the
+// greatest one.
+func caseSeq(number string) int64 {
+	i := strings.LastIndexByte(number, '-')
+	if i < 0 {
+		return 0
+	}
+	n, err := strconv.ParseInt(number[i+1:], 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
 }

@@ -56,9 +56,10 @@ func (c *Central) Push(ctx context.Context, terminal string, b wire.PushBatch) (
 	var ans wire.PushAnswer
 	err = c.tx(ctx, func(x q) error {
 		ans = wire.PushAnswer{}
-		var last int64
+		var last, reenrolled int64
 		var hall string
-		err := x.row(ctx, `UPDATE terminals SET last_seen = ? WHERE id = ? RETURNING last_seq, hall`, stamp(now), terminal).Scan(&last, &hall)
+		err := x.row(ctx, `UPDATE terminals SET last_seen = ? WHERE id = ? RETURNING last_seq, hall, reenrolled_after`, stamp(now), terminal).
+			Scan(&last, &hall, &reenrolled)
 		if err != nil {
 			return fmt.Errorf("terminal %s: %w", terminal, err)
 		}
@@ -108,6 +109,9 @@ func (c *Central) Push(ctx context.Context, terminal string, b wire.PushBatch) (
 			return nil
 		}
 		if err := c.checkFollowUps(ctx, x, fresh); err != nil {
+			return err
+		}
+		if err := c.checkChains(ctx, x, fresh, reenrolled > 0); err != nil {
 			return err
 		}
 		// The operations first: one that central holds under another
@@ -368,6 +372,99 @@ func (c *Central) checkFollowUps(ctx context.Context, x q, fresh []prepared) err
 		}
 	}
 	return nil
+}
+
+// checkChains refuses a case operation whose steps do not follow the
+// timeline central holds for that case number: its first step must come
+// after the last step central holds, chained to it. A step missing or
+// different means the number now names another case (a terminal whose
+// database was replaced and issued the number again before it was
+// enrolled anew) or an edited history; applying it would write one
+// citizen's case over another's. New cases (a first step 1) are checked
+// only from terminals enrolled again after their operations reached
+// central: no other terminal can reuse a number, and a drain of new cases
+// pays for no look-up.
+func (c *Central) checkChains(ctx context.Context, x q, fresh []prepared, reenrolled bool) error {
+	var want []string
+	for _, p := range fresh {
+		if p.kase != nil && p.reject == "" && (p.kase.Events[0].Seq > 1 || reenrolled) {
+			want = append(want, p.kase.Number)
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	type step struct {
+		seq  int
+		hash string
+	}
+	heads := map[string]step{} // case → its last step at central
+	slices.Sort(want)
+	want = slices.Compact(want)
+	for rest := want; len(rest) > 0; {
+		n := min(len(rest), 1000)
+		rows, err := x.query(ctx, `SELECT case_number, seq, hash FROM case_events WHERE case_number IN (`+
+			strings.TrimSuffix(strings.Repeat("?, ", n), ", ")+`)`, anys(rest[:n])...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var number string
+			var s step
+			if err := rows.Scan(&number, &s.seq, &s.hash); err != nil {
+				rows.Close()
+				return err
+			}
+			if s.seq > heads[number].seq {
+				heads[number] = s
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	refused := map[string]string{} // a case refused in this batch refuses its later operations too
+	for i := range fresh {
+		p := &fresh[i]
+		if p.kase == nil || p.reject != "" {
+			continue
+		}
+		k := p.kase
+		first := k.Events[0]
+		head, held := heads[k.Number]
+		switch why, done := refused[k.Number]; {
+		case done:
+			p.reject = why
+		case first.Seq == 1 && !reenrolled:
+		case first.Seq == 1 && held:
+			p.reject = fmt.Sprintf("case number %s is held at central for another case; this terminal issued it again "+
+				"(its database was replaced before it was enrolled anew): tell the applicant the case must be taken in again", k.Number)
+		case first.Seq > 1 && head.seq != first.Seq-1:
+			p.reject = fmt.Sprintf("case %s: step %d does not follow the timeline central holds (%d steps): "+
+				"an earlier operation of the case is missing at central", k.Number, first.Seq, head.seq)
+		case first.Seq > 1 && head.hash != first.PrevHash:
+			p.reject = fmt.Sprintf("case %s: step %d does not follow step %d as central holds it; the number names another case, "+
+				"or its timeline was altered", k.Number, first.Seq, head.seq)
+		}
+		if p.reject != "" {
+			refused[k.Number] = p.reject
+			p.kase = nil
+			continue
+		}
+		last := k.Events[len(k.Events)-1]
+		heads[k.Number] = step{seq: last.Seq, hash: last.Hash}
+	}
+	return nil
+}
+
+func anys(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
 }
 
 // existing returns which of the keys the query (ending in IN, after the

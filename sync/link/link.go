@@ -241,7 +241,9 @@ func (r restyLogger) Warnf(format string, v ...any)  { r.l.Warn(fmt.Sprintf(form
 func (r restyLogger) Debugf(format string, v ...any) { r.l.Debug(fmt.Sprintf(format, v...)) }
 
 // Enrol exchanges the bundle's one-time code for the terminal's own secret
-// and stores it with central's address and CA in st.
+// and stores it with central's address and CA in st. A terminal enrolled
+// again with a wiped database continues after the operations and cases
+// central holds under its code (store.SyncCredentials.Held).
 func Enrol(ctx context.Context, st *store.Store, b wire.Bundle, opt Options) error {
 	opt.defaults()
 	rc, err := client(b.Central, []byte(b.CAPEM), opt)
@@ -257,6 +259,7 @@ func Enrol(ctx context.Context, st *store.Store, b wire.Bundle, opt Options) err
 	}
 	return st.SaveSyncCredentials(ctx, store.SyncCredentials{
 		Central: b.Central, Terminal: ans.Terminal, Hall: ans.Hall, Secret: ans.Secret, CAPEM: []byte(b.CAPEM),
+		Held: ans.Held, LastCase: ans.LastCase,
 	})
 }
 
