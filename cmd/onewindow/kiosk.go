@@ -47,7 +47,8 @@ configuration's role must be kiosk; [hub] names the hall hub and its key,
 the kiosk has one).
 
 The technician's status page opens with five quick taps on the hall's name
-and a PIN. There is no default PIN: set one at install with -set-pin, which
+and a PIN; it shows the same report as onewindow doctor (each check, its
+verdict and the next step), made by the running kiosk. There is no default PIN: set one at install with -set-pin, which
 reads 6 to 12 digits from standard input and keeps only their hash in the
 PIN file (by default technician.pin in the data folder). Without the file
 the page says it is not set up.

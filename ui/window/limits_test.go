@@ -49,7 +49,7 @@ idle_lock_minutes = 1
 		}
 	})
 	b.login(rig.Clerk, "wrong")
-	if msg := b.term.Message(); !strings.Contains(msg, "1 more wrong tries lock the account") {
+	if msg := b.term.Message(); !strings.Contains(msg, "one more wrong try locks the account") {
 		t.Fatalf("first wrong password of 2: got %q", msg)
 	}
 	b.login(rig.Clerk, "wrong")

@@ -90,6 +90,8 @@ func (l *loginView) errorText(err error) string {
 	switch {
 	case errors.As(err, &locked):
 		return tr("win.login.err.locked", locked.Until.In(app.HallZone).Format("15:04"))
+	case errors.As(err, &bad) && bad.Left == 1:
+		return tr("win.login.err.lastleft")
 	case errors.As(err, &bad):
 		return tr("win.login.err.left", bad.Left)
 	case errors.Is(err, app.ErrBadCredentials):

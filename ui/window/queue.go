@@ -114,8 +114,11 @@ func (q *queuePanel) draw(v desk.View) {
 		if v.Current.Priority != app.NoPriority {
 			st += tr("win.queue.priority")
 		}
-		if v.Current.Recalls > 0 {
-			st += tr("win.queue.recalls", v.Current.Recalls)
+		switch n := v.Current.Recalls; {
+		case n == 1:
+			st += tr("win.queue.recalled.once")
+		case n > 1:
+			st += tr("win.queue.recalls", n)
 		}
 		q.state.SetText(st)
 	}
