@@ -1,6 +1,7 @@
 package window
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,7 +11,9 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"onewindow/app"
+	"onewindow/app/desk"
 	"onewindow/ui/theme"
+	"onewindow/ui/window/internal/rig"
 )
 
 // The window terminal in English, the hall's second language: every word
@@ -161,8 +164,13 @@ func TestEnglishScreens(t *testing.T) {
 	b.mustSpeakEnglish("follow-ups")
 
 	b.key(fyne.KeyF7)
-	b.mustShow("pause", "Why pause? (press the key in brackets)", "Cancel  [Esc]")
+	b.mustShow("pause", "Why pause? (press the key in brackets)", "Cancel  [Esc]", "On a break  [1]")
 	b.mustSpeakEnglish("pause chooser")
+	b.key(fyne.KeyEscape)
+
+	b.key(fyne.KeyF6)
+	b.mustShow("transfer", "Transfer to which category or window?", "Window 2, household registration  [2]")
+	b.mustSpeakEnglish("transfer chooser")
 	b.key(fyne.KeyEscape)
 
 	// Back to Chinese with Alt+L: the same screen, the case still open.
@@ -221,5 +229,35 @@ func TestEveryBuiltKeyIsTranslated(t *testing.T) {
 				t.Errorf("%s: no words for %s", l, k)
 			}
 		}
+	}
+}
+
+// TestEnglishStatusCorner: the corner in English with the hub down, a
+// link to central that is offline with work waiting and refusals, and a
+// printer that failed: it must say so and still fit the window.
+func TestEnglishStatusCorner(t *testing.T) {
+	b := newBench(t)
+	b.english()
+	b.term.onUI(func() {
+		v := b.term.desk.View()
+		v.Hub = desk.LinkState{Online: false, Checked: rig.Start}
+		v.Sync = &app.SyncStatus{Online: false, Pending: 12, Rejected: 2, LastSuccess: rig.Start}
+		v.Printer = desk.DeviceState{Attached: true, OK: false}
+		v.Display = desk.DeviceState{Attached: false}
+		b.term.drawCorner(v)
+	})
+	b.mustShow("corner", "Queue server: offline (intake works)", "Central: offline · 12 to send · last 11-23 09:30 · 2 refused", "Printer✗ Display— Reader✓")
+	b.mustSpeakEnglish("corner")
+	// The header holds the hall, the window, the clerk and the corner on
+	// one line of a 1280-pixel window.
+	var width float32
+	b.term.onUI(func() { width = b.term.header.MinSize().Width })
+	if width > 1280-2*8 {
+		t.Errorf("the header needs %s px, wider than the window", fmt.Sprint(width))
+	}
+	// Laid out, the hall's name gives way and the window stays named.
+	b.term.onUI(func() { b.term.header.Refresh() })
+	if hall := b.get(func() string { return b.term.hallLabel.Text }); !strings.Contains(hall, "…") || !strings.HasSuffix(hall, "· Window 1") {
+		t.Errorf("the hall's line should be cut to fit and keep the window: %q", hall)
 	}
 }

@@ -56,6 +56,7 @@ type Terminal struct {
 	// The always-visible parts.
 	hallLabel   *canvas.Text
 	staffLabel  *canvas.Text
+	headLine    *headerLine // lays out the two above, cutting the hall's name to fit
 	hubLight    *canvas.Circle
 	hubLabel    *canvas.Text
 	syncLight   *canvas.Circle
@@ -362,7 +363,8 @@ func (t *Terminal) build() {
 		t.devLabel,
 	)
 	band := canvas.NewRectangle(look.Color(theme.ColorNameBand))
-	t.header = container.NewBorder(nil, nil, container.NewHBox(t.hallLabel, gap(), t.staffLabel), t.corner)
+	t.headLine = &headerLine{hall: t.hallLabel, staff: t.staffLabel}
+	t.header = container.NewBorder(nil, nil, nil, t.corner, container.New(t.headLine, t.hallLabel, t.staffLabel))
 	header := container.NewStack(band, container.NewPadded(t.header))
 
 	t.message = canvas.NewText("", look.Color(fynetheme.ColorNameForeground))
@@ -409,7 +411,7 @@ func (t *Terminal) build() {
 // refresh draws the desk's view.
 func (t *Terminal) refresh() {
 	v := t.desk.View()
-	setText(t.hallLabel, t.tr("win.hall", t.hallName(v), v.Window))
+	t.headLine.set(t.hallName(v), func(name string) string { return t.tr("win.hall", name, v.Window) })
 	loggedIn := v.Staff != nil && !v.Locked
 	switch {
 	case v.Staff == nil:
@@ -501,6 +503,78 @@ func (t *Terminal) drawCorner(v desk.View) {
 	setText(t.devLabel, dev(t.tr("win.dev.printer"), v.Printer)+" "+dev(t.tr("win.dev.display"), v.Display)+" "+dev(t.tr("win.dev.reader"), v.Reader))
 	t.corner.Refresh()
 	t.header.Refresh()
+}
+
+// headerLine lays out the left of the header: the hall and the window,
+// then the clerk, as a row. The status corner on the right and the clerk
+// are never cut; when they need the room (a long English hall name beside
+// a corner full of trouble) the hall's name gives way, ending in "…", and
+// the window's number stays.
+type headerLine struct {
+	hall, staff *canvas.Text
+	name        string
+	format      func(name string) string
+	width       float32 // the width the hall's text was last cut for
+}
+
+// headerGap is the room between the hall and the clerk, besides padding.
+const headerGap = 12
+
+// set gives the hall's name and how to word it with the window.
+func (h *headerLine) set(name string, format func(string) string) {
+	h.name, h.format = name, format
+	h.fit(h.width)
+}
+
+// fit cuts the hall's name until its line fits in width (0: no limit).
+func (h *headerLine) fit(width float32) {
+	if h.format == nil {
+		return
+	}
+	h.width = width
+	text := h.format(h.name)
+	if width > 0 {
+		runes := []rune(h.name)
+		for k := len(runes); k > 0 && h.measure(text) > width; k-- {
+			text = h.format(string(runes[:k-1]) + "…")
+		}
+	}
+	setText(h.hall, text)
+}
+
+func (h *headerLine) measure(s string) float32 {
+	return fyne.MeasureText(s, h.hall.TextSize, h.hall.TextStyle).Width
+}
+
+func (h *headerLine) spacing() float32 { return 2*look.Size(fynetheme.SizeNamePadding) + headerGap }
+
+// MinSize is the clerk's width, the room between, and the window's number
+// with the shortest cut of the hall's name.
+func (h *headerLine) MinSize([]fyne.CanvasObject) fyne.Size {
+	least := h.measure("…")
+	if h.format != nil {
+		least = h.measure(h.format("…"))
+	}
+	s := h.staff.MinSize()
+	return fyne.NewSize(least+h.spacing()+s.Width, max(h.hall.MinSize().Height, s.Height))
+}
+
+// Layout gives the clerk its width and the hall what is left, at most
+// what it needs uncut.
+func (h *headerLine) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	s := h.staff.MinSize()
+	room := size.Width - h.spacing() - s.Width
+	if h.format != nil && h.measure(h.format(h.name)) <= room {
+		room = 0 // it fits uncut
+	}
+	if room != h.width {
+		h.fit(room)
+	}
+	w := h.hall.MinSize().Width
+	h.hall.Move(fyne.NewPos(0, 0))
+	h.hall.Resize(fyne.NewSize(w, size.Height))
+	h.staff.Move(fyne.NewPos(w+h.spacing(), 0))
+	h.staff.Resize(fyne.NewSize(s.Width, size.Height))
 }
 
 // setText changes a canvas text and redraws it.
