@@ -103,7 +103,7 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	defer h.close()
 	if !*noCentral {
-		syncer, url, enrol, err := startDemoCentral(ctx, *dir, h.kioskStore, log)
+		syncer, url, enrol, err := startDemoCentral(ctx, *dir, h.kioskStore, h.hubStore, log)
 		if err != nil {
 			log.Warn("the demo runs without central: the kiosk shows it offline", "err", err)
 		} else {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/health"
 	"onewindow/app/pii"
 	"onewindow/app/store"
 	"onewindow/assets"
@@ -24,10 +25,12 @@ import (
 type enrolFunc func(ctx context.Context, s *store.Store, terminal string) error
 
 // startDemoCentral runs the reference central platform inside the demo,
-// publishes the sample hall, enrols the kiosk with it and starts the
-// kiosk's link. The kiosk sees central only as an app.Syncer. enrol lets
-// the demo enrol its other terminals as a technician would, with a code.
-func startDemoCentral(ctx context.Context, dir string, kiosk *store.Store, log *slog.Logger) (syncer app.Syncer, url string, enrol enrolFunc, err error) {
+// publishes the sample hall, enrols the kiosk and the hub with it and
+// starts their links: the kiosk's cases and the hub's ticket events reach
+// central, each with its health. The kiosk sees central only as an
+// app.Syncer. enrol lets the demo enrol its other terminals as a
+// technician would, with a code.
+func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, log *slog.Logger) (syncer app.Syncer, url string, enrol enrolFunc, err error) {
 	log = log.With("role", "central")
 	// Central seals personal data under its own key, as it would on its
 	// own machine.
@@ -71,12 +74,33 @@ func startDemoCentral(ctx context.Context, dir string, kiosk *store.Store, log *
 	if err := enrol(ctx, kiosk, "K01"); err != nil {
 		return nil, "", nil, err
 	}
-	opt := link.Options{Logger: log.With("role", "kiosk-link"), Interval: 10 * time.Second}
+	opt := link.Options{Logger: log.With("role", "kiosk-link"), Interval: 10 * time.Second, Role: "kiosk", Version: buildVersion(),
+		Health: demoHealth(filepath.Join(dir, "kiosk.db"), dir)}
 	lk, err := link.New(ctx, kiosk, opt)
 	if err != nil {
 		return nil, "", nil, err
 	}
 	go lk.Run(ctx)
-	log.Info("central running; the kiosk is enrolled", "url", url)
+	if err := enrol(ctx, hub, "HUB"); err != nil {
+		return nil, "", nil, err
+	}
+	hl, err := link.New(ctx, hub, link.Options{Logger: log.With("role", "hub-link"), Interval: 10 * time.Second, Role: "hub",
+		Version: buildVersion(), Health: demoHealth(filepath.Join(dir, "hub.db"), dir)})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	go hl.Run(ctx)
+	log.Info("central running; the kiosk and the hub are enrolled", "url", url)
 	return lk, url, enrol, nil
+}
+
+// demoHealth is the health a demo terminal reports with its syncs: the
+// cheap checks of its database, disk and outbox (the demo's terminals have
+// no configuration file of their own).
+func demoHealth(db, dir string) func(ctx context.Context) health.Report {
+	return func(ctx context.Context) health.Report {
+		r := health.Report{At: time.Now()}
+		r.Add(health.DatabaseQuick(ctx, db), health.Disk(dir), health.Outbox(ctx, db, time.Now()))
+		return r
+	}
 }

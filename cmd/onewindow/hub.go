@@ -9,10 +9,12 @@ import (
 	"net/http"
 	"time"
 
+	"onewindow/app"
 	"onewindow/app/config"
 	"onewindow/app/pii"
 	"onewindow/app/store"
 	"onewindow/sync/hub"
+	"onewindow/sync/link"
 )
 
 func init() {
@@ -23,19 +25,26 @@ func init() {
 	})
 }
 
-const hubUsage = `Usage: onewindow hub [-config FILE] [-sample]
+const hubUsage = `Usage: onewindow hub [-config FILE] [-sample] [-sync-interval D]
 
 Runs the hall hub: kiosks issue numbers through it, windows call through it
 and the hall screen listens to it. It listens on [hub] address of the
 configuration, requires the hall key from it (there is no default key), and
 keeps the queue in the data folder's database, so a restart loses nothing.
 A hall has exactly one hub.
+
+Once the hub is enrolled with central ('onewindow setup -enrol BUNDLE', as
+any terminal), it sends every queue event (no names) to central for the
+hall's statistics, with its health, and takes the catalogue and the hall's
+windows from it. Without enrolment the events wait in its outbox; the queue
+never waits on central.
 `
 
 func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("hub", hubUsage)
 	path := fs.String("config", "/etc/onewindow/onewindow.toml", "the terminal's configuration `file`")
 	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has no catalogue yet (demo, or trying a hub before enrolment)")
+	every := fs.Duration("sync-interval", 30*time.Second, "how often the hub syncs with central while all is well")
 	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
 	}
@@ -68,6 +77,17 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	srv, err := hub.New(s, string(key), log)
 	if err != nil {
+		fmt.Fprintf(stderr, "onewindow hub: %v\n", err)
+		return 1
+	}
+	opt := syncOptions(log, *path, config.RoleHub, nil)
+	opt.Interval = *every
+	switch l, err := link.New(ctx, s, opt); {
+	case err == nil:
+		go l.Run(ctx)
+	case errors.Is(err, app.ErrNotFound):
+		log.Warn("hub is not enrolled with central; queue events wait in its outbox until it is")
+	default:
 		fmt.Fprintf(stderr, "onewindow hub: %v\n", err)
 		return 1
 	}

@@ -492,3 +492,49 @@ func TestPushRefusesStepsThatDoNotFollowCentralsTimeline(t *testing.T) {
 		}
 	})
 }
+
+// TestPushTicketEvents: a hub's queue events are kept at central without
+// the masked name, once each; a malformed one is refused with the reason.
+func TestPushTicketEvents(t *testing.T) {
+	scene.Backends(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := newScene(t, dsn)
+		for range 2 {
+			if _, err := s.st.Issue(ctx, store.IssueRequest{Category: "A", Age: 80, Who: "张*"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.st.CallNext(ctx, "", 1); err != nil {
+			t.Fatal(err)
+		}
+		b := s.batch(t)
+		if len(b.Ops) != 3 || b.Ops[0].Kind != store.OpTicket {
+			t.Fatalf("the terminal queued %d operations, the first %s; want 3 ticket events", len(b.Ops), b.Ops[0].Kind)
+		}
+		b.Ops[1].Entity = "2026-11-23/Z999"
+		ans := s.push(t, b)
+		if ans.Applied != 2 || len(ans.Rejected) != 1 || !strings.Contains(ans.Rejected[0].Reason, "but the operation names") {
+			t.Errorf("answer %+v; want 2 applied and the one naming another ticket refused", ans)
+		}
+		if again, err := s.c.Push(ctx, scene.Terminal, b); err != nil || again.Skipped != 3 {
+			t.Errorf("the batch again: %+v %v; want all 3 skipped", again, err)
+		}
+		var n int
+		var kinds, who string
+		s.c.DB().QueryRow(`SELECT count(*) FROM ticket_events`).Scan(&n)
+		rows, _ := s.c.DB().Query(`SELECT kind, state, priority, hall FROM ticket_events ORDER BY at, kind DESC`)
+		for rows.Next() {
+			var k, st, pr, hall string
+			rows.Scan(&k, &st, &pr, &hall)
+			kinds += k + "/" + st + "/" + pr + "/" + hall + " "
+			who += k + st + pr
+		}
+		rows.Close()
+		if n != 2 || kinds != "issued/waiting/elderly/330106 called/called/elderly/330106 " {
+			t.Errorf("central holds %d ticket events: %s; want the issue and the call", n, kinds)
+		}
+		if strings.Contains(who, "张") {
+			t.Errorf("central keeps a name: %s", who)
+		}
+	})
+}

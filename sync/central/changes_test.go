@@ -2,12 +2,12 @@ package central_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"onewindow/app"
 	"onewindow/app/store"
@@ -153,31 +153,34 @@ func TestOpenRefusesNoKeysAndNewerSchema(t *testing.T) {
 func TestOpenUpgradesAnOlderSchema(t *testing.T) {
 	ctx := context.Background()
 	path := t.TempDir() + "/central.db"
-	c := scene.Central(t, path, app.NewManualClock(scene.Start))
-	if _, _, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour); err != nil {
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
 		t.Fatal(err)
 	}
-	c.DB().Exec(`INSERT INTO terminals (id, hall) VALUES ('330106K09', '330106')`)
-	// Back to schema 1, as the first central left it.
-	for _, q := range []string{`DROP TABLE terminal_health`, `DROP TABLE updates`, `ALTER TABLE terminals DROP COLUMN reenrolled_after`, `ALTER TABLE terminals DROP COLUMN last_sync`,
-		`ALTER TABLE terminals DROP COLUMN role`, `UPDATE meta SET value = 1 WHERE name = 'schema'`} {
-		if _, err := c.DB().Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
+	if err := central.CreateSchemaOne(ctx, db); err != nil {
+		t.Fatal(err)
 	}
-	c.Close()
+	if _, err := db.Exec(`INSERT INTO terminals (id, hall, last_seq) VALUES ('330106K09', '330106', 12)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
 	c, err := central.Open(ctx, path, central.Options{Keys: scene.Keys(t, 7)})
 	if err != nil {
 		t.Fatalf("open a schema-1 database: %v", err)
 	}
 	defer c.Close()
 	ts, err := c.Terminals(ctx, "330106")
-	if err != nil || len(ts) != 1 || ts[0].ID != "330106K09" || ts[0].Health != nil {
-		t.Errorf("terminals after the upgrade: %+v, %v; want 330106K09, not reported", ts, err)
+	if err != nil || len(ts) != 1 || ts[0].ID != "330106K09" || ts[0].LastSeq != 12 || ts[0].Health != nil {
+		t.Errorf("terminals after the upgrade: %+v, %v; want 330106K09 at 12, not reported", ts, err)
 	}
 	var v int
 	c.DB().QueryRow(`SELECT value FROM meta WHERE name = 'schema'`).Scan(&v)
-	if v < 2 {
-		t.Errorf("schema %d after the upgrade", v)
+	if v != 5 {
+		t.Errorf("schema %d after the upgrade; want 5", v)
+	}
+	// Opened again, nothing is run twice.
+	c.Close()
+	if c, err = central.Open(ctx, path, central.Options{Keys: scene.Keys(t, 7)}); err != nil {
+		t.Fatalf("open the upgraded database again: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package central
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"onewindow/sync/wire"
@@ -92,4 +93,10 @@ func (r RawRows) InsertEach(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// CreateSchemaOne makes the schema the first central wrote, in an empty
+// SQLite database, for upgrade tests.
+func CreateSchemaOne(ctx context.Context, db *sql.DB) error {
+	return runDDL(ctx, db, sqliteDialect, sqliteDialect.ddl(), 0)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/store"
 	"onewindow/sync/wire"
 )
 
@@ -24,6 +26,7 @@ type prepared struct {
 	sealed   [4][]byte // a case's name, ID number and phone sealed, and the ID's look-up hash
 	rating   *app.RatingPayload
 	followUp *app.FollowUpPayload
+	ticket   *store.QueueEvent
 }
 
 // Push applies a terminal's batch in one transaction. Operations central
@@ -141,12 +144,12 @@ func (c *Central) Push(ctx context.Context, terminal string, b wire.PushBatch) (
 			}
 			inserted = func(id string) bool { return mine[id] }
 		}
-		var caseRows, eventRows, ratingRows [][]any
+		var caseRows, eventRows, ratingRows, ticketRows [][]any
 		lastOfCase := map[string]int{}
 		for i := range fresh {
 			p := &fresh[i]
 			if !inserted(p.op.ID) {
-				p.reject, p.kase, p.rating, p.followUp = "", nil, nil, nil
+				p.reject, p.kase, p.rating, p.followUp, p.ticket = "", nil, nil, nil, nil
 				ans.Skipped++
 				continue
 			}
@@ -178,6 +181,8 @@ func (c *Central) Push(ctx context.Context, terminal string, b wire.PushBatch) (
 				}
 				ratingRows = append(ratingRows, []any{r.ID, terminal, int(r.Level), string(reasons),
 					c.keys.Seal(r.Comment, "rating/"+r.ID+"/comment"), r.Ticket, r.Case, r.Window, r.Clerk, stamp(r.At), due})
+			case p.ticket != nil:
+				ticketRows = append(ticketRows, ticketRow(p, terminal, hall))
 			}
 		}
 		if err := x.bulk(ctx, `cases (number, terminal, hall, item_code, name_sealed, id_sealed, phone_sealed, id_index,
@@ -196,6 +201,10 @@ func (c *Central) Push(ctx context.Context, terminal string, b wire.PushBatch) (
 		}
 		if err := x.bulk(ctx, `ratings (id, terminal, level, reasons, comment_sealed, ticket, case_number, window_no, clerk, at, follow_up_due)`,
 			11, ratingRows, `ON CONFLICT (id) DO NOTHING`); err != nil {
+			return err
+		}
+		if err := x.bulk(ctx, `ticket_events (op_id, terminal, hall, ticket, day, category, kind, at, window_no, priority, state,
+			issued_at, called_at, finished_at, recalls)`, 15, ticketRows, `ON CONFLICT (op_id) DO NOTHING`); err != nil {
 			return err
 		}
 		for _, p := range fresh {
@@ -257,7 +266,7 @@ func (c *Central) prepare(op wire.Op, terminal string, cat *app.Catalog, now tim
 	}
 	reject := func(format string, args ...any) prepared {
 		p.reject = fmt.Sprintf(format, args...)
-		p.kase, p.rating, p.followUp = nil, nil, nil
+		p.kase, p.rating, p.followUp, p.ticket = nil, nil, nil, nil
 		return p
 	}
 	switch op.Kind {
@@ -339,10 +348,42 @@ func (c *Central) prepare(op wire.Op, terminal string, cat *app.Catalog, now tim
 		if strings.TrimSpace(f.Note) == "" || f.Actor == "" || f.Resolved.IsZero() {
 			return reject("follow-up of rating %s: who, what and when must all be given", f.Rating)
 		}
+	case store.OpTicket:
+		var e store.QueueEvent
+		if err := json.Unmarshal(op.Payload, &e); err != nil {
+			return reject("the ticket payload is malformed: %v", err)
+		}
+		p.ticket = &e
+		t := e.Ticket
+		switch {
+		case t.ID != op.Entity:
+			return reject("the payload is ticket %q but the operation names %q", t.ID, op.Entity)
+		case !ticketKindRe.MatchString(e.Kind):
+			return reject("ticket %s: %q is not a queue event", t.ID, e.Kind)
+		case e.At.IsZero() || t.Issued.IsZero():
+			return reject("ticket %s: the time of the event or of the issue is missing", t.ID)
+		case t.Category == "" || len(t.Category) > 8 || t.Code == "" || len(t.Code) > 16:
+			return reject("ticket %s: the category or the number is missing or too long", t.ID)
+		case t.State == "" || len(t.State) > 20 || len(t.Priority) > 20:
+			return reject("ticket %s: its state or priority is not one the queue knows", t.ID)
+		case t.Day != "":
+			if _, err := t.Day.Time(); err != nil {
+				return reject("ticket %s: %q is not a day", t.ID, t.Day)
+			}
+		}
 	default:
 		return reject("unknown operation kind %q", op.Kind)
 	}
 	return p
+}
+
+var ticketKindRe = regexp.MustCompile(`^[a-z_]{1,20}$`)
+
+// ticketRow is a queue event as central keeps it: no name, masked or not.
+func ticketRow(p *prepared, terminal, hall string) []any {
+	e, t := p.ticket, p.ticket.Ticket
+	return []any{p.op.ID, terminal, hall, t.ID, string(t.Day), t.Category, e.Kind, stamp(e.At), max(e.Window, t.Window),
+		string(t.Priority), string(t.State), stamp(t.Issued), stamp(t.Called), stamp(t.Finished), t.Recalls}
 }
 
 // checkFollowUps refuses a follow-up of a rating central does not hold and
