@@ -116,3 +116,18 @@ func TestTechnicianPageReportGolden(t *testing.T) {
 	openStatus(t, r)
 	test.AssertImageMatches(t, "tech-report-zh.png", r.w.Canvas().Capture())
 }
+
+func TestTechnicianPageReportGoldenEnglish(t *testing.T) {
+	r := newRig(t, func(c *Config) {
+		c.PIN = techPIN(t)
+		c.Health = func(context.Context) health.Report { return doctorReport() }
+	})
+	r.tap(t, "English")
+	for i := 0; i < 5; i++ {
+		test.Tap(r.k.hidden)
+	}
+	r.keys(r.k.pinPad, "246810")
+	r.tap(t, "Open")
+	r.mustShow(t, "FAIL 1 · warn 1 · ok 2 · skip 1", "Next step: plug the device in again", "What the devices say right now")
+	test.AssertImageMatches(t, "tech-report-en.png", r.w.Canvas().Capture())
+}
