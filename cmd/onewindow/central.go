@@ -109,6 +109,67 @@ func (s *storeFlags) open(ctx context.Context, logger *slog.Logger) (*central.Ce
 	return central.Open(ctx, s.db, central.Options{Keys: keys, Logger: logger})
 }
 
+// adminCall is one run of a central subcommand: its flags (the store's and
+// its own), parsed, and how it reports. Every subcommand is written
+// through it, so each says its errors the same way and opens central the
+// same way.
+type adminCall struct {
+	name           string // "central revoke"
+	fs             *flag.FlagSet
+	store          *storeFlags
+	stdout, stderr io.Writer
+}
+
+func newAdminCall(sub, usage string, stdout, stderr io.Writer) *adminCall {
+	a := &adminCall{name: "central " + sub, fs: commandFlags("central "+sub, usage), stdout: stdout, stderr: stderr}
+	a.store = addStoreFlags(a.fs)
+	return a
+}
+
+// parse parses args after the subcommand's flags were added. It wants
+// between least and most arguments (-1: any number), named by say in the
+// message when there are not; done is true when the command stops there,
+// with code as its exit code.
+func (a *adminCall) parse(args []string, least, most int, say string) (code int, done bool) {
+	if least == 0 && most == 0 {
+		return parseFlagsNoArgs(a.fs, args, a.stdout, a.stderr)
+	}
+	if code, done := parseCommandFlags(a.fs, args, a.stdout, a.stderr); done {
+		return code, true
+	}
+	if n := a.fs.NArg(); n < least || (most >= 0 && n > most) {
+		return a.usage("wanted %s, got %d arguments", say, n), true
+	}
+	return 0, false
+}
+
+// usage says what was wrong with the call, points to the help and returns
+// exit code 2.
+func (a *adminCall) usage(format string, args ...any) int {
+	fmt.Fprintf(a.stderr, "onewindow %s: %s; run 'onewindow %s -h' for help\n", a.name, fmt.Sprintf(format, args...), a.name)
+	return 2
+}
+
+// fail reports err and returns exit code 1.
+func (a *adminCall) fail(err error) int {
+	// A refused file's error lists every problem, one per line.
+	fmt.Fprintf(a.stderr, "onewindow %s: %v\n", a.name, err)
+	return 1
+}
+
+// with opens central, runs fn and turns its error into exit code 1.
+func (a *adminCall) with(ctx context.Context, logger *slog.Logger, fn func(*central.Central) error) int {
+	c, err := a.store.open(ctx, logger)
+	if err != nil {
+		return a.fail(err)
+	}
+	defer c.Close()
+	if err := fn(c); err != nil {
+		return a.fail(err)
+	}
+	return 0
+}
+
 const centralServeUsage = `Usage: onewindow central serve [flags]
 
 Serves central's API: enrolment, pushes and pulls from the halls' terminals
@@ -119,44 +180,49 @@ SIGTERM. Log lines never carry personal data.
 `
 
 func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := commandFlags("central serve", centralServeUsage)
-	sf := addStoreFlags(fs)
-	listen := fs.String("listen", ":8443", "the `address` to listen on, host:port")
-	cert := fs.String("cert", "", "TLS certificate `file` (PEM); with -key, serve HTTPS")
-	key := fs.String("key", "", "TLS private key `file` (PEM)")
-	tokenFile := fs.String("admin-token-file", "", "`file` holding the token back offices send to record opinions; without it that API is off")
-	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
-	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
+	a := newAdminCall("serve", centralServeUsage, stdout, stderr)
+	listen := a.fs.String("listen", ":8443", "the `address` to listen on, host:port")
+	cert := a.fs.String("cert", "", "TLS certificate `file` (PEM); with -key, serve HTTPS")
+	key := a.fs.String("key", "", "TLS private key `file` (PEM)")
+	tokenFile := a.fs.String("admin-token-file", "", "`file` holding the token back offices send to record opinions; without it that API is off")
+	level := a.fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	if code, done := a.parse(args, 0, 0, ""); done {
 		return code
 	}
 	if (*cert == "") != (*key == "") {
-		fmt.Fprintf(stderr, "onewindow central serve: -cert and -key go together; run 'onewindow central serve -h' for help\n")
-		return 2
+		return a.usage("-cert and -key go together")
 	}
 	var lv slog.Level
 	if err := lv.UnmarshalText([]byte(*level)); err != nil {
-		fmt.Fprintf(stderr, "onewindow central serve: -log-level %q: want debug, info, warn or error\n", *level)
-		return 2
+		return a.usage("-log-level %q: want debug, info, warn or error", *level)
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lv}))
 	var opt central.ServerOptions
 	if *tokenFile != "" {
 		b, err := os.ReadFile(*tokenFile)
 		if err != nil {
-			fmt.Fprintf(stderr, "onewindow central serve: %v\n", err)
-			return 1
+			return a.fail(err)
 		}
 		if opt.AdminToken = strings.TrimSpace(string(b)); len(opt.AdminToken) < 16 {
-			fmt.Fprintf(stderr, "onewindow central serve: the admin token in %s is shorter than 16 characters\n", *tokenFile)
-			return 1
+			return a.fail(fmt.Errorf("the admin token in %s is shorter than 16 characters", *tokenFile))
 		}
 	}
-	c, err := sf.open(ctx, logger)
-	if err != nil {
-		fmt.Fprintf(stderr, "onewindow central serve: %v\n", err)
-		return 1
+	var tlsConfig *tls.Config
+	if *cert != "" {
+		pair, err := tls.LoadX509KeyPair(*cert, *key)
+		if err != nil {
+			return a.fail(err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
 	}
-	defer c.Close()
+	return a.with(ctx, logger, func(c *central.Central) error {
+		return serveCentral(ctx, c, opt, *listen, tlsConfig, logger, stdout)
+	})
+}
+
+// serveCentral serves central's API on listen until ctx ends, then stops
+// cleanly, letting requests in flight finish.
+func serveCentral(ctx context.Context, c *central.Central, opt central.ServerOptions, listen string, tlsConfig *tls.Config, logger *slog.Logger, stdout io.Writer) error {
 	srv := &http.Server{
 		Handler:           c.Handler(opt),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -165,26 +231,20 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		TLSConfig:         tlsConfig,
 	}
 	scheme := "http"
-	if *cert != "" {
-		pair, err := tls.LoadX509KeyPair(*cert, *key)
-		if err != nil {
-			fmt.Fprintf(stderr, "onewindow central serve: %v\n", err)
-			return 1
-		}
-		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+	if tlsConfig != nil {
 		scheme = "https"
 	}
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := net.Listen("tcp", listen)
 	if err != nil {
-		fmt.Fprintf(stderr, "onewindow central serve: %v\n", err)
-		return 1
+		return err
 	}
 	fmt.Fprintf(stdout, "central: serving on %s://%s (%s)\n", scheme, ln.Addr(), c.Backend())
 	done := make(chan error, 1)
 	go func() {
-		if scheme == "https" {
+		if tlsConfig != nil {
 			done <- srv.ServeTLS(ln, "", "")
 		} else {
 			done <- srv.Serve(ln)
@@ -192,17 +252,15 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 	}()
 	select {
 	case err := <-done:
-		fmt.Fprintf(stderr, "onewindow central serve: %v\n", err)
-		return 1
+		return err
 	case <-ctx.Done():
 	}
 	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shut); err != nil {
-		fmt.Fprintf(stderr, "onewindow central serve: stopping: %v\n", err)
-		return 1
+		return fmt.Errorf("stopping: %w", err)
 	}
-	return 0
+	return nil
 }
 
 const centralEnrolUsage = `Usage: onewindow central enrol-code -hall HALL -terminal TERMINAL -url URL [-ca FILE] [flags]
@@ -213,55 +271,40 @@ code works once, before it expires; central keeps only its hash.
 `
 
 func runCentralEnrolCode(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := commandFlags("central enrol-code", centralEnrolUsage)
-	sf := addStoreFlags(fs)
-	hall := fs.String("hall", "", "the `code` of the terminal's hall")
-	terminal := fs.String("terminal", "", "the terminal's `code`")
-	url := fs.String("url", "", "central's address as the terminal reaches it, e.g. https://central.example:8443")
-	ca := fs.String("ca", "", "the CA certificate `file` (PEM) that signed central's certificate; needed for an https URL")
-	valid := fs.Duration("valid", 72*time.Hour, "how long the code stays valid")
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	a := newAdminCall("enrol-code", centralEnrolUsage, stdout, stderr)
+	hall := a.fs.String("hall", "", "the `code` of the terminal's hall")
+	terminal := a.fs.String("terminal", "", "the terminal's `code`")
+	url := a.fs.String("url", "", "central's address as the terminal reaches it, e.g. https://central.example:8443")
+	ca := a.fs.String("ca", "", "the CA certificate `file` (PEM) that signed central's certificate; needed for an https URL")
+	valid := a.fs.Duration("valid", 72*time.Hour, "how long the code stays valid")
+	if code, done := a.parse(args, 0, 0, ""); done {
 		return code
 	}
-	var missing []string
-	for name, v := range map[string]string{"-hall": *hall, "-terminal": *terminal, "-url": *url} {
-		if v == "" {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 || fs.NArg() != 0 {
-		fmt.Fprintf(stderr, "onewindow central enrol-code: give -hall, -terminal and -url, and no arguments; run 'onewindow central enrol-code -h' for help\n")
-		return 2
+	if *hall == "" || *terminal == "" || *url == "" {
+		return a.usage("give -hall, -terminal and -url")
 	}
 	b := wire.Bundle{Central: *url, Terminal: *terminal, Hall: *hall}
 	if *ca != "" {
 		pemBytes, err := os.ReadFile(*ca)
 		if err != nil {
-			fmt.Fprintf(stderr, "onewindow central enrol-code: %v\n", err)
-			return 1
+			return a.fail(err)
 		}
 		if !x509.NewCertPool().AppendCertsFromPEM(pemBytes) {
-			fmt.Fprintf(stderr, "onewindow central enrol-code: %s holds no PEM certificate\n", *ca)
-			return 1
+			return a.fail(fmt.Errorf("%s holds no PEM certificate", *ca))
 		}
 		b.CAPEM = string(pemBytes)
 	} else if strings.HasPrefix(*url, "https://") {
-		fmt.Fprintf(stderr, "onewindow central enrol-code: an https URL needs -ca, the CA the terminal will pin\n")
-		return 2
+		return a.usage("an https URL needs -ca, the CA the terminal will pin")
 	}
-	c, err := sf.open(ctx, nil)
-	if err != nil {
-		fmt.Fprintf(stderr, "onewindow central enrol-code: %v\n", err)
-		return 1
-	}
-	defer c.Close()
-	if b.Code, b.Expires, err = c.CreateEnrolCode(ctx, *hall, *terminal, *valid); err != nil {
-		fmt.Fprintf(stderr, "onewindow central enrol-code: %v\n", err)
-		return 1
-	}
-	out, _ := json.MarshalIndent(b, "", "  ")
-	fmt.Fprintf(stdout, "%s\n", out)
-	return 0
+	return a.with(ctx, nil, func(c *central.Central) error {
+		var err error
+		if b.Code, b.Expires, err = c.CreateEnrolCode(ctx, *hall, *terminal, *valid); err != nil {
+			return err
+		}
+		out, _ := json.MarshalIndent(b, "", "  ")
+		fmt.Fprintf(stdout, "%s\n", out)
+		return nil
+	})
 }
 
 const centralRevokeUsage = `Usage: onewindow central revoke [flags] TERMINAL
@@ -271,20 +314,15 @@ it is enrolled again with a new code.
 `
 
 func runCentralRevoke(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := commandFlags("central revoke", centralRevokeUsage)
-	sf := addStoreFlags(fs)
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	a := newAdminCall("revoke", centralRevokeUsage, stdout, stderr)
+	if code, done := a.parse(args, 1, 1, "one TERMINAL"); done {
 		return code
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintf(stderr, "onewindow central revoke: wanted one TERMINAL, got %d arguments; run 'onewindow central revoke -h' for help\n", fs.NArg())
-		return 2
-	}
-	return withCentral(ctx, sf, "revoke", stderr, func(c *central.Central) error {
-		if err := c.Revoke(ctx, fs.Arg(0)); err != nil {
+	return a.with(ctx, nil, func(c *central.Central) error {
+		if err := c.Revoke(ctx, a.fs.Arg(0)); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "terminal %s revoked\n", fs.Arg(0))
+		fmt.Fprintf(stdout, "terminal %s revoked\n", a.fs.Arg(0))
 		return nil
 	})
 }
@@ -300,26 +338,19 @@ published. Halls get what is published on their next pull.
 `
 
 func runCentralPublish(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := commandFlags("central publish", centralPublishUsage)
-	sf := addStoreFlags(fs)
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	a := newAdminCall("publish", centralPublishUsage, stdout, stderr)
+	if code, done := a.parse(args, 2, 2, "what (catalog, hall or calendar) and a FILE"); done {
 		return code
 	}
-	if fs.NArg() != 2 {
-		fmt.Fprintf(stderr, "onewindow central publish: wanted what (catalog, hall or calendar) and a FILE, got %d arguments; run 'onewindow central publish -h' for help\n", fs.NArg())
-		return 2
-	}
-	what, file := fs.Arg(0), fs.Arg(1)
+	what, file := a.fs.Arg(0), a.fs.Arg(1)
 	if what != "catalog" && what != "hall" && what != "calendar" {
-		fmt.Fprintf(stderr, "onewindow central publish: %q: publish catalog, hall or calendar; run 'onewindow central publish -h' for help\n", what)
-		return 2
+		return a.usage("%q: publish catalog, hall or calendar", what)
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
-		fmt.Fprintf(stderr, "onewindow central publish: %v\n", err)
-		return 1
+		return a.fail(err)
 	}
-	return withCentral(ctx, sf, "publish", stderr, func(c *central.Central) error {
+	return a.with(ctx, nil, func(c *central.Central) error {
 		publish := map[string]func(context.Context, []byte) (int64, error){
 			"catalog": c.PublishCatalog, "hall": c.PublishHall, "calendar": c.PublishCalendar,
 		}[what]
@@ -344,36 +375,24 @@ machine (without -downgrade), is refused and nothing changes.
 `
 
 func runCentralPublishUpdate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := commandFlags("central publish-update", centralPublishUpdateUsage)
-	sf := addStoreFlags(fs)
-	keysFile := fs.String("update-keys", defaultUpdateKeys, "the `file` of trusted update public keys, one a line (as on the terminals)")
-	downgrade := fs.Bool("downgrade", false, "publish a version not newer than the one published (going back after a bad release)")
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	a := newAdminCall("publish-update", centralPublishUpdateUsage, stdout, stderr)
+	keysFile := a.fs.String("update-keys", defaultUpdateKeys, "the `file` of trusted update public keys, one a line (as on the terminals)")
+	downgrade := a.fs.Bool("downgrade", false, "publish a version not newer than the one published (going back after a bad release)")
+	if code, done := a.parse(args, 1, 1, "one PACKAGE.owu"); done {
 		return code
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprintf(stderr, "onewindow central publish-update: wanted one PACKAGE.owu, got %d arguments; run 'onewindow central publish-update -h' for help\n", fs.NArg())
-		return 2
-	}
-	keyText, err := os.ReadFile(*keysFile)
+	keys, err := readUpdateKeys(*keysFile)
 	if err != nil {
-		fmt.Fprintf(stderr, "onewindow central publish-update: the update keys: %v\n", err)
-		return 1
+		return a.fail(err)
 	}
-	keys, err := update.ParsePublicKeys(string(keyText))
+	pkg, err := readLimited(a.fs.Arg(0), update.MaxPackage)
 	if err != nil {
-		fmt.Fprintf(stderr, "onewindow central publish-update: %s: %v\n", *keysFile, err)
-		return 1
+		return a.fail(err)
 	}
-	pkg, err := readLimited(fs.Arg(0), update.MaxPackage)
-	if err != nil {
-		fmt.Fprintf(stderr, "onewindow central publish-update: %v\n", err)
-		return 1
-	}
-	return withCentral(ctx, sf, "publish-update", stderr, func(c *central.Central) error {
+	return a.with(ctx, nil, func(c *central.Central) error {
 		m, err := c.PublishUpdate(ctx, pkg, keys, *downgrade)
 		if err != nil {
-			return fmt.Errorf("%s: %w; nothing was published", fs.Arg(0), err)
+			return fmt.Errorf("%s: %w; nothing was published", a.fs.Arg(0), err)
 		}
 		fmt.Fprintf(stdout, "published onewindow %s for %s/%s (%d KiB); terminals install it with 'onewindow update fetch'\n",
 			m.Version, m.OS, m.Arch, len(pkg)>>10)
@@ -391,25 +410,19 @@ REASON. The accepting hall sees the decision on its next pull.
 `
 
 func runCentralDecide(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := commandFlags("central decide", centralDecideUsage)
-	sf := addStoreFlags(fs)
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	a := newAdminCall("decide", centralDecideUsage, stdout, stderr)
+	if code, done := a.parse(args, 3, 4, "CASE DEPT approve|deny [REASON]"); done {
 		return code
 	}
-	if fs.NArg() < 3 || fs.NArg() > 4 {
-		fmt.Fprintf(stderr, "onewindow central decide: wanted CASE DEPT approve|deny [REASON], got %d arguments; run 'onewindow central decide -h' for help\n", fs.NArg())
-		return 2
-	}
-	o := wire.Opinion{Case: fs.Arg(0), Department: fs.Arg(1), Reason: fs.Arg(3)}
-	switch fs.Arg(2) {
+	o := wire.Opinion{Case: a.fs.Arg(0), Department: a.fs.Arg(1), Reason: a.fs.Arg(3)}
+	switch a.fs.Arg(2) {
 	case "approve":
 		o.Approve = true
 	case "deny":
 	default:
-		fmt.Fprintf(stderr, "onewindow central decide: %q: say approve or deny; run 'onewindow central decide -h' for help\n", fs.Arg(2))
-		return 2
+		return a.usage("%q: say approve or deny", a.fs.Arg(2))
 	}
-	return withCentral(ctx, sf, "decide", stderr, func(c *central.Central) error {
+	return a.with(ctx, nil, func(c *central.Central) error {
 		ans, err := c.RecordOpinion(ctx, o)
 		if err != nil {
 			return err
@@ -436,13 +449,12 @@ onewindow from before health reports).
 `
 
 func runCentralTerminals(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := commandFlags("central terminals", centralTerminalsUsage)
-	sf := addStoreFlags(fs)
-	hall := fs.String("hall", "", "list only the terminals of the hall with this `code`")
-	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
+	a := newAdminCall("terminals", centralTerminalsUsage, stdout, stderr)
+	hall := a.fs.String("hall", "", "list only the terminals of the hall with this `code`")
+	if code, done := a.parse(args, 0, 0, ""); done {
 		return code
 	}
-	return withCentral(ctx, sf, "terminals", stderr, func(c *central.Central) error {
+	return a.with(ctx, nil, func(c *central.Central) error {
 		ts, err := c.Terminals(ctx, *hall)
 		if err != nil {
 			return err
@@ -490,17 +502,15 @@ staff list, calendar and every decision on its cases.
 `
 
 func runCentralCompact(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := commandFlags("central compact", centralCompactUsage)
-	sf := addStoreFlags(fs)
-	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
+	a := newAdminCall("compact", centralCompactUsage, stdout, stderr)
+	if code, done := a.parse(args, 0, -1, ""); done {
 		return code
 	}
-	upTo, err := strconv.ParseInt(fs.Arg(0), 10, 64)
-	if fs.NArg() != 1 || err != nil || upTo < 1 {
-		fmt.Fprintf(stderr, "onewindow central compact: wanted one VERSION, a positive whole number; run 'onewindow central compact -h' for help\n")
-		return 2
+	upTo, err := strconv.ParseInt(a.fs.Arg(0), 10, 64)
+	if a.fs.NArg() != 1 || err != nil || upTo < 1 {
+		return a.usage("wanted one VERSION, a positive whole number")
 	}
-	return withCentral(ctx, sf, "compact", stderr, func(c *central.Central) error {
+	return a.with(ctx, nil, func(c *central.Central) error {
 		n, err := c.Compact(ctx, upTo)
 		if err != nil {
 			return err
@@ -515,20 +525,4 @@ func when(t time.Time) string {
 		return "never"
 	}
 	return t.In(app.HallZone).Format("2006-01-02 15:04")
-}
-
-// withCentral opens central, runs fn and turns its error into exit code 1.
-func withCentral(ctx context.Context, sf *storeFlags, name string, stderr io.Writer, fn func(*central.Central) error) int {
-	c, err := sf.open(ctx, nil)
-	if err != nil {
-		fmt.Fprintf(stderr, "onewindow central %s: %v\n", name, err)
-		return 1
-	}
-	defer c.Close()
-	if err := fn(c); err != nil {
-		// A refused file's error lists every problem, one per line.
-		fmt.Fprintf(stderr, "onewindow central %s: %v\n", name, err)
-		return 1
-	}
-	return 0
 }

@@ -53,7 +53,9 @@ func TestHubSendsTicketEventsToCentral(t *testing.T) {
 
 	done := make(chan int, 1)
 	var hubOut, hubErr strings.Builder
-	go func() { done <- runHub(ctx, []string{"-config", cfg, "-sample", "-sync-interval", "100ms"}, &hubOut, &hubErr) }()
+	go func() {
+		done <- runHub(ctx, []string{"-config", cfg, "-sample", "-sync-interval", "100ms"}, &hubOut, &hubErr)
+	}()
 	client := hub.NewClient("http://"+address, benchHallKey, 2*time.Second)
 	var issued []app.Ticket
 	deadline := time.Now().Add(10 * time.Second)

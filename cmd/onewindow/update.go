@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -87,14 +88,9 @@ func updateInstall(ctx context.Context, sub string, args []string, stdout, stder
 		fmt.Fprintf(stderr, "onewindow %s: wrong arguments %q; run 'onewindow update -h' for help\n", name, fs.Args())
 		return 2
 	}
-	keyText, err := os.ReadFile(*keysFile)
+	keys, err := readUpdateKeys(*keysFile)
 	if err != nil {
-		fmt.Fprintf(stderr, "onewindow %s: the trusted keys: %v (copy the province's update key there first)\n", name, err)
-		return 1
-	}
-	keys, err := update.ParsePublicKeys(string(keyText))
-	if err != nil {
-		fmt.Fprintf(stderr, "onewindow %s: %s: %v\n", name, *keysFile, err)
+		fmt.Fprintf(stderr, "onewindow %s: %v\n", name, err)
 		return 1
 	}
 	var pkg []byte
@@ -147,6 +143,19 @@ func updateInstall(ctx context.Context, sub string, args []string, stdout, stder
 		fmt.Fprintf(stdout, "installed onewindow %s; the services restart on it and migrate the database first\n", m.Version)
 	}
 	return 0
+}
+
+// readUpdateKeys reads the file of trusted update public keys.
+func readUpdateKeys(file string) ([]ed25519.PublicKey, error) {
+	text, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("the trusted update keys: %w (copy the province's update key there first)", err)
+	}
+	keys, err := update.ParsePublicKeys(string(text))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	return keys, nil
 }
 
 func readLimited(path string, limit int64) ([]byte, error) {

@@ -35,7 +35,7 @@ func TestWipedTerminalEnrolledAgain(t *testing.T) {
 		if len(held) != 3 {
 			t.Fatalf("central holds %d operations before the wipe; want 3", len(held))
 		}
-		oldFirst := centralEvents(t, x, numbers[0])
+		oldFirst := scene.CentralEvents(t, x.c, numbers[0])
 
 		// The disk is replaced: a new, empty database. Before it is
 		// enrolled the clerk already takes in a case (with the sample
@@ -67,7 +67,7 @@ func TestWipedTerminalEnrolledAgain(t *testing.T) {
 		if err != nil || len(rej) != 1 || rej[0].Entity != early || !strings.Contains(rej[0].Reason, "held at central for another case") {
 			t.Errorf("refused at the terminal: %+v %v; want case %s refused as another case's number", rej, err, early)
 		}
-		if got := centralEvents(t, x, numbers[0]); !maps.Equal(got, oldFirst) {
+		if got := scene.CentralEvents(t, x.c, numbers[0]); !maps.Equal(got, oldFirst) {
 			t.Errorf("central's timeline of case %s changed: %v, was %v", numbers[0], got, oldFirst)
 		}
 		after := centralOps(t, x)
@@ -97,7 +97,7 @@ func TestWipedTerminalEnrolledAgain(t *testing.T) {
 		if !slices.Equal(seqs, []int64{4, 5}) {
 			t.Errorf("the new database numbered its operations %v; want 4 and 5, after central's 3", seqs)
 		}
-		if ev := centralEvents(t, x, late); len(ev) != 2 {
+		if ev := scene.CentralEvents(t, x.c, late); len(ev) != 2 {
 			t.Errorf("case %s has %d steps at central; want its 2", late, len(ev))
 		}
 		// Enrolling the same, working database again changes none of its numbers.
@@ -113,27 +113,6 @@ func TestWipedTerminalEnrolledAgain(t *testing.T) {
 	})
 }
 
-// centralEvents is central's timeline of a case: step → hash.
-func centralEvents(t *testing.T, x *term, number string) map[int]string {
-	t.Helper()
-	q := `SELECT seq, hash FROM case_events WHERE case_number = ?`
-	if x.c.Backend() == "postgres" {
-		q = `SELECT seq, hash FROM case_events WHERE case_number = $1`
-	}
-	rows, err := x.c.DB().Query(q, number)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	out := map[int]string{}
-	for rows.Next() {
-		var seq int
-		var h string
-		rows.Scan(&seq, &h)
-		out[seq] = h
-	}
-	return out
-}
 
 // centralOps is what central holds from the scene's terminal: sequence → id.
 func centralOps(t *testing.T, x *term) map[int64]string {

@@ -248,7 +248,7 @@ func Agree(t testing.TB, c *central.Central, st *store.Store) {
 		if err := st.Verify(ctx, number); err != nil {
 			t.Errorf("case %s at the terminal: %v", number, err)
 		}
-		remoteEvents := centralEvents(t, c, number)
+		remoteEvents := CentralEvents(t, c, number)
 		for _, e := range events {
 			if h, ok := remoteEvents[e.Seq]; !ok || h != e.Hash {
 				t.Errorf("case %s step %d (%s by %s): central has hash %q, the terminal %q", number, e.Seq, e.Action, e.Actor, h, e.Hash)
@@ -281,7 +281,8 @@ func Agree(t testing.TB, c *central.Central, st *store.Store) {
 	}
 }
 
-func centralEvents(t testing.TB, c *central.Central, number string) map[int]string {
+// CentralEvents is central's timeline of a case: step → hash.
+func CentralEvents(t testing.TB, c *central.Central, number string) map[int]string {
 	t.Helper()
 	q := `SELECT seq, hash FROM case_events WHERE case_number = ?`
 	if c.Backend() == "postgres" {
