@@ -657,6 +657,14 @@ func (c *Config) Summary() string {
 		who += fmt.Sprintf(", window %d serving %s", w.Number, strings.Join(w.Categories, ", "))
 	}
 	line("%s", who)
+	if w := c.Window; w != nil {
+		lang := "Chinese"
+		if w.Language == "en" {
+			lang = "English"
+		}
+		line("screen in %s; %d wrong passwords in a row lock a staff id for %d min; the screen locks after %d idle min",
+			lang, w.MaxFailedLogins, w.LockMinutes, w.IdleLockMinutes)
+	}
 	if c.Hub.Address != "" {
 		key := "inline hall key"
 		if c.Hub.HallKeyFile != "" {

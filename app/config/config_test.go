@@ -514,6 +514,9 @@ func TestWindowLoginLimits(t *testing.T) {
 	if c.Window.Language != "en" {
 		t.Errorf("language: wanted en, got %q", c.Window.Language)
 	}
+	if want := "screen in English; 3 wrong passwords in a row lock a staff id for 30 min; the screen locks after 2 idle min"; !strings.Contains(c.Summary(), want) {
+		t.Errorf("the summary should say %q:\n%s", want, c.Summary())
+	}
 
 	c, err = config.Parse([]byte(windowConfig("")))
 	if err != nil {
