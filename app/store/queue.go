@@ -521,8 +521,8 @@ func ticketByID(ctx context.Context, q querier, id string) (app.Ticket, error) {
 }
 
 // current is the ticket a window has called or is serving today.
-func (s *Store) current(ctx context.Context, q querier, window int) (app.Ticket, error) {
-	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets
+func (s *Store) current(ctx context.Context, tx *sql.Tx, window int) (app.Ticket, error) {
+	t, err := scanTicket(s.rowTx(ctx, tx, `SELECT `+ticketColumns+` FROM tickets
 		WHERE day = ? AND window = ? AND state IN ('called', 'serving') ORDER BY called_at DESC LIMIT 1`,
 		app.DateOf(s.now()), window))
 	if errors.Is(err, sql.ErrNoRows) {
