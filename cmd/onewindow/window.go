@@ -122,8 +122,7 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 	limitMemory()
 	a := fyneapp.NewWithID("cn.gov.onewindow.window")
-	theme.Apply(a, theme.New(theme.Compact))
-	t := window.Open(ctx, a, d)
+	t := window.Open(ctx, a, d) // in the window terminal's theme
 	if err := t.SetLanguage(theme.Language(cfg.Window.Language)); err != nil {
 		return fail(err)
 	}

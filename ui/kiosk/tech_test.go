@@ -43,7 +43,6 @@ func openStatus(t *testing.T, r *rig) {
 	}
 }
 
-
 func techPIN(t *testing.T) app.TechnicianPIN {
 	t.Helper()
 	pin, err := app.NewTechnicianPIN("246810")

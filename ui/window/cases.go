@@ -276,9 +276,13 @@ func (cv *casesView) showDetail(d *desk.Detail) {
 	cv.scroll.Refresh()
 }
 
-func (cv *casesView) doHandOut() { cv.move(cv.t.tr("win.cases.handout.do"), cv.t.desk.HandOut, desk.CanHandOut) }
+func (cv *casesView) doHandOut() {
+	cv.move(cv.t.tr("win.cases.handout.do"), cv.t.desk.HandOut, desk.CanHandOut)
+}
 
-func (cv *casesView) doClose() { cv.move(cv.t.tr("win.cases.close.do"), cv.t.desk.Close, desk.CanClose) }
+func (cv *casesView) doClose() {
+	cv.move(cv.t.tr("win.cases.close.do"), cv.t.desk.Close, desk.CanClose)
+}
 
 func (cv *casesView) move(what string, fn func(context.Context, string) (app.Case, error), can func(app.CaseState) bool) {
 	if cv.open == nil {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 
 	"onewindow/app"
@@ -46,6 +47,19 @@ func TestGoldenCaseDetail(t *testing.T) {
 }
 
 // capture draws the window as it stands between redraws.
+// TestNoThemeOverride: the terminal wears its theme as the app's, so the
+// goldens above show it in its own sizes, and without an override, for
+// which Fyne would parse the CJK fonts a second time.
+func TestNoThemeOverride(t *testing.T) {
+	b := newBench(t)
+	if _, ok := b.term.Window().Content().(*container.ThemeOverride); ok {
+		t.Error("the terminal's content is in a theme override")
+	}
+	if got := fyne.CurrentApp().Settings().Theme(); got != fyne.Theme(look.Theme) {
+		t.Errorf("the app's theme is %T %p; want the terminal's", got, got)
+	}
+}
+
 func (b *bench) capture() (img image.Image) {
 	b.term.onUI(func() { img = b.term.Window().Canvas().Capture() })
 	return img

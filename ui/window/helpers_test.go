@@ -44,7 +44,7 @@ func newBenchWith(t testing.TB, set func(*desk.Config)) *bench {
 		t.Fatal(err)
 	}
 	a := test.NewTempApp(t)
-	theme.Apply(a, theme.New(theme.Compact)) // as onewindow window does
+	a.Settings().SetTheme(theme.New(theme.Touch)) // Open puts its own in place
 	term := Open(ctx, a, d)
 	term.Window().Resize(fyne.NewSize(1280, 800))
 	b := &bench{Rig: r, t: t, term: term, ctx: ctx}

@@ -63,7 +63,7 @@ var data = []string{
 	"陈晓燕", "张*", "王*", // the clerk, the applicants masked
 	"受理通知书", "一次性告知书", "不予受理通知书", // the notices, named as printed
 	"出生医学证明已核验", // a department's note, as central wrote it
-	"中文",      // the language switch names Chinese in Chinese
+	"中文",        // the language switch names Chinese in Chinese
 }
 
 // mustSpeakEnglish fails for every text on screen with Chinese in it that

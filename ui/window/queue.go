@@ -231,8 +231,7 @@ type chooser struct {
 func newChooser(t *Terminal) *chooser {
 	c := &chooser{t: t, title: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), box: container.NewVBox()}
 	cancel := t.button("win.cancel", "Esc", c.close)
-	// A pop-up lives above the window's content, outside its theme override.
-	c.popup = widget.NewModalPopUp(container.NewThemeOverride(container.NewVBox(c.title, c.box, cancel), look.Theme), t.win.Canvas())
+	c.popup = widget.NewModalPopUp(container.NewVBox(c.title, c.box, cancel), t.win.Canvas())
 	return c
 }
 

@@ -86,9 +86,10 @@ type Terminal struct {
 }
 
 // look is the window terminal's theme: the hall's palette and font at the
-// desktop sizes of a keyboard-and-mouse terminal. The terminal carries it
-// itself (a theme override, and its own colours), so it looks the same in
-// the demo, where a kiosk with touch sizes shares the Fyne app.
+// desktop sizes of a keyboard-and-mouse terminal. Open gives it to the app,
+// which runs nothing else (the demo starts the window terminal as a process
+// of its own). No theme override: Fyne parses the fonts afresh for every
+// override, about 10 MB of the two CJK faces each time (BENCHMARKS.md).
 var look = &lookTheme{theme.New(theme.Compact)}
 
 // lookTheme is the hall's theme with one more call for painted shapes.
@@ -101,17 +102,18 @@ func (l *lookTheme) Color(name fyne.ThemeColorName) color.Color {
 
 // Open makes the window terminal of an already-made desk in a new window of
 // a, and starts following the desk's devices until ctx ends. The caller
-// shows the window (full screen on a real terminal). The app should carry
-// the hall's theme (ui/theme, any mode): dialogs and menus take the app's.
+// shows the window (full screen on a real terminal). Open sets the app's
+// theme to the terminal's, which dialogs and menus take too.
 func Open(ctx context.Context, a fyne.App, d *desk.Desk) *Terminal {
 	cfg := d.Config()
+	a.Settings().SetTheme(look.Theme)
 	w := a.NewWindow("onewindow")
 	t := newTerminal(ctx, d, w)
 	t.static(func() { w.SetTitle(t.tr("win.title", cfg.Window)) })
 	// The window's own background, so the terminal is drawn alike whatever
 	// theme the app has.
 	bg := canvas.NewRectangle(look.Color(fynetheme.ColorNameBackground))
-	w.SetContent(container.NewThemeOverride(container.NewStack(bg, t.root), look.Theme))
+	w.SetContent(container.NewStack(bg, t.root))
 	w.Resize(fyne.NewSize(1280, 800))
 	t.refresh() // now that the content is in the window, the login can take the focus
 	t.start(ctx)

@@ -58,7 +58,6 @@ func main() {
 		log.Fatal(err)
 	}
 	a := fyneapp.NewWithID("cn.gov.onewindow.window.shots")
-	theme.Apply(a, theme.New(theme.Compact))
 	t := window.Open(ctx, a, d)
 	if err := t.SetLanguage(theme.Language(*language)); err != nil {
 		log.Fatal(err)
