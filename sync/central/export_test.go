@@ -24,7 +24,7 @@ func PrepareRaw(c *Central, terminal, hall string, b wire.PushBatch) RawRows {
 	now := c.now()
 	r := RawRows{c: c}
 	for _, op := range b.Ops {
-		p := c.prepare(op, terminal, cat, now)
+		p := c.prepare(op, nil, terminal, cat, now)
 		if p.reject != "" || p.kase == nil {
 			panic("PrepareRaw takes good case operations only: " + p.reject)
 		}

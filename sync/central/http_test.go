@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/store"
 	"onewindow/sync/central"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"
@@ -103,4 +105,53 @@ func TestAPIRefusesBadInput(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), `"ok":true`) {
 		t.Errorf("health: %d %s; want 200 ok", resp.StatusCode, body)
 	}
+}
+
+// TestPushOverHTTPRefusesOnePayloadOnly: over HTTP (where payloads are
+// decoded with the batch), a payload of the wrong shape is refused by
+// itself with the reason and the rest of the batch is applied; a field a
+// newer terminal adds inside a payload is let through.
+func TestPushOverHTTPRefusesOnePayloadOnly(t *testing.T) {
+	scene.Backends(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		clock := app.NewManualClock(scene.Start)
+		c := scene.Central(t, dsn, clock)
+		srv := scene.Serve(t, c, central.ServerOptions{})
+		code, _, _ := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour)
+		ans, err := c.Enrol(ctx, code, scene.Terminal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := scene.OpenStore(t, t.TempDir(), clock)
+		defer st.Close()
+		if err := store.LoadSample(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			scene.TakeIn(t, st, "GA-001", i)
+		}
+		ops, _ := st.PendingOperations(ctx, 10)
+		b := wire.PushBatch{Terminal: scene.Terminal}
+		for _, o := range ops {
+			b.Ops = append(b.Ops, wire.FromOperation(o))
+		}
+		b.Ops[1].Payload = bytes.Replace(b.Ops[1].Payload, []byte(`"item":"GA-001"`), []byte(`"item":["GA-001"]`), 1)
+		b.Ops[2].Payload = bytes.Replace(b.Ops[2].Payload, []byte(`"item":`), []byte(`"from_a_newer_terminal":{"x":1},"item":`), 1)
+		body, _ := json.Marshal(b)
+		req, _ := http.NewRequest("POST", srv.URL+wire.PathPush, bytes.NewReader(gz(string(body))))
+		req.Header.Set("Authorization", "Bearer "+scene.Terminal+":"+ans.Secret)
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Encoding", "gzip")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var got wire.PushAnswer
+		json.NewDecoder(resp.Body).Decode(&got)
+		if resp.StatusCode != 200 || got.Held != 3 || got.Applied != 2 || len(got.Rejected) != 1 || got.Rejected[0].Seq != 2 ||
+			!strings.Contains(got.Rejected[0].Reason, "the case payload is malformed") {
+			t.Errorf("%d %+v; want 200, operations 1 and 3 applied and 2 refused as malformed", resp.StatusCode, got)
+		}
+	})
 }

@@ -35,6 +35,12 @@ type prepared struct {
 // be applied is recorded as refused, with the reason, and counts as held,
 // so the terminal shows it to staff instead of sending it forever.
 func (c *Central) Push(ctx context.Context, terminal string, b wire.PushBatch) (wire.PushAnswer, error) {
+	return c.push(ctx, terminal, b, nil)
+}
+
+// push is Push with the payloads decoded already (decodeBatch), or nil to
+// decode each from its operation.
+func (c *Central) push(ctx context.Context, terminal string, b wire.PushBatch, decoded []payload) (wire.PushAnswer, error) {
 	if err := b.Validate(); err != nil {
 		return wire.PushAnswer{}, err
 	}
@@ -46,7 +52,7 @@ func (c *Central) Push(ctx context.Context, terminal string, b wire.PushBatch) (
 		return wire.PushAnswer{}, err
 	}
 	now := c.now()
-	preps := c.prepareAll(b.Ops, terminal, cat, now)
+	preps := c.prepareAll(b.Ops, decoded, terminal, cat, now)
 	g := c.gateFor(terminal)
 	load := func() (int64, error) {
 		var held int64
@@ -239,7 +245,7 @@ func (c *Central) Push(ctx context.Context, terminal string, b wire.PushBatch) (
 // prepareAll prepares a batch's operations on every core: decoding,
 // checking and sealing are most of a batch's work, and each operation's is
 // its own.
-func (c *Central) prepareAll(ops []wire.Op, terminal string, cat *app.Catalog, now time.Time) []prepared {
+func (c *Central) prepareAll(ops []wire.Op, decoded []payload, terminal string, cat *app.Catalog, now time.Time) []prepared {
 	preps := make([]prepared, len(ops))
 	workers := min(runtime.GOMAXPROCS(0), (len(ops)+63)/64)
 	var wg sync.WaitGroup
@@ -248,7 +254,11 @@ func (c *Central) prepareAll(ops []wire.Op, terminal string, cat *app.Catalog, n
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(ops); i += workers {
-				preps[i] = c.prepare(ops[i], terminal, cat, now)
+				var d *payload
+				if decoded != nil {
+					d = &decoded[i]
+				}
+				preps[i] = c.prepare(ops[i], d, terminal, cat, now)
 			}
 		}()
 	}
@@ -258,7 +268,7 @@ func (c *Central) prepareAll(ops []wire.Op, terminal string, cat *app.Catalog, n
 
 // prepare decodes and checks one operation; what is wrong with it becomes
 // its refusal reason, in words staff at the hall understand.
-func (c *Central) prepare(op wire.Op, terminal string, cat *app.Catalog, now time.Time) prepared {
+func (c *Central) prepare(op wire.Op, decoded *payload, terminal string, cat *app.Catalog, now time.Time) prepared {
 	p := prepared{op: op}
 	if op.Oversize {
 		p.reject = fmt.Sprintf("the operation is larger than %d bytes and cannot be taken in", wire.MaxOpPayload)
@@ -269,12 +279,21 @@ func (c *Central) prepare(op wire.Op, terminal string, cat *app.Catalog, now tim
 		p.kase, p.rating, p.followUp, p.ticket = nil, nil, nil, nil
 		return p
 	}
+	var pl payload
+	switch {
+	case !knownKind(op.Kind):
+		return reject("unknown operation kind %q", op.Kind)
+	case decoded != nil:
+		pl = *decoded
+	default:
+		var err error
+		if pl, err = decodePayload(op.Kind, op.Payload); err != nil {
+			return reject("the %s payload is malformed: %v", strings.ReplaceAll(op.Kind, "_", "-"), err)
+		}
+	}
 	switch op.Kind {
 	case app.OpCase:
-		var k app.CasePayload
-		if err := json.Unmarshal(op.Payload, &k); err != nil {
-			return reject("the case payload is malformed: %v", err)
-		}
+		k := *pl.kase
 		p.kase = &k
 		if k.Number != op.Entity {
 			return reject("the payload is case %q but the operation names %q", k.Number, op.Entity)
@@ -325,10 +344,7 @@ func (c *Central) prepare(op wire.Op, terminal string, cat *app.Catalog, now tim
 			c.keys.Index("id", k.IDNumber),
 		}
 	case app.OpRating:
-		var r app.RatingPayload
-		if err := json.Unmarshal(op.Payload, &r); err != nil {
-			return reject("the rating payload is malformed: %v", err)
-		}
+		r := *pl.rating
 		p.rating = &r
 		if r.Rating.ID != op.Entity {
 			return reject("the payload is rating %q but the operation names %q", r.Rating.ID, op.Entity)
@@ -337,10 +353,7 @@ func (c *Central) prepare(op wire.Op, terminal string, cat *app.Catalog, now tim
 			return reject("rating %s: %v", r.Rating.ID, strings.ReplaceAll(err.Error(), "\n", " "))
 		}
 	case app.OpFollowUp:
-		var f app.FollowUpPayload
-		if err := json.Unmarshal(op.Payload, &f); err != nil {
-			return reject("the follow-up payload is malformed: %v", err)
-		}
+		f := *pl.followUp
 		p.followUp = &f
 		if f.Rating != op.Entity {
 			return reject("the payload is the follow-up of rating %q but the operation names %q", f.Rating, op.Entity)
@@ -349,10 +362,7 @@ func (c *Central) prepare(op wire.Op, terminal string, cat *app.Catalog, now tim
 			return reject("follow-up of rating %s: who, what and when must all be given", f.Rating)
 		}
 	case store.OpTicket:
-		var e store.QueueEvent
-		if err := json.Unmarshal(op.Payload, &e); err != nil {
-			return reject("the ticket payload is malformed: %v", err)
-		}
+		e := *pl.ticket
 		p.ticket = &e
 		t := e.Ticket
 		switch {
@@ -371,8 +381,6 @@ func (c *Central) prepare(op wire.Op, terminal string, cat *app.Catalog, now tim
 				return reject("ticket %s: %q is not a day", t.ID, t.Day)
 			}
 		}
-	default:
-		return reject("unknown operation kind %q", op.Kind)
 	}
 	return p
 }

@@ -103,11 +103,16 @@ func (c *Central) handleEnrol(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Central) handlePush(w http.ResponseWriter, r *http.Request) {
-	var b wire.PushBatch
-	if !c.readJSON(w, r, wire.MaxBatchBytes, &b) {
+	data, ok := c.readBody(w, r, wire.MaxBatchBytes)
+	if !ok {
 		return
 	}
-	ans, err := c.Push(r.Context(), r.Context().Value(terminalKey).(string), b)
+	b, payloads, err := decodeBatch(data)
+	if err != nil {
+		c.problem(w, r, http.StatusBadRequest, err)
+		return
+	}
+	ans, err := c.push(r.Context(), r.Context().Value(terminalKey).(string), b, payloads)
 	if err != nil {
 		c.fail(w, r, err)
 		return
@@ -179,9 +184,23 @@ func (c *Central) handleOpinion(w http.ResponseWriter, r *http.Request) {
 // readJSON reads a JSON body, gzip-compressed or not, of at most limit bytes
 // once decompressed, strictly. On failure it has answered already.
 func (c *Central) readJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
+	data, ok := c.readBody(w, r, limit)
+	if !ok {
+		return false
+	}
+	if err := wire.Decode(data, v); err != nil {
+		c.problem(w, r, http.StatusBadRequest, err)
+		return false
+	}
+	return true
+}
+
+// readBody reads a JSON body, gzip-compressed or not, of at most limit
+// bytes once decompressed. On failure it has answered already.
+func (c *Central) readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		c.problem(w, r, http.StatusUnsupportedMediaType, fmt.Errorf("the body must be application/json, not %s", ct))
-		return false
+		return nil, false
 	}
 	var gz bool
 	switch enc := r.Header.Get("Content-Encoding"); enc {
@@ -190,23 +209,19 @@ func (c *Central) readJSON(w http.ResponseWriter, r *http.Request, limit int64, 
 		gz = true
 	default:
 		c.problem(w, r, http.StatusUnsupportedMediaType, fmt.Errorf("content encoding %q is not understood; use gzip", enc))
-		return false
+		return nil, false
 	}
 	data, err := wire.ReadBody(http.MaxBytesReader(w, r.Body, limit+1), gz, limit)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.Is(err, wire.ErrTooLarge) || errors.As(err, &tooBig):
 		c.problem(w, r, http.StatusRequestEntityTooLarge, fmt.Errorf("the body is larger than %d bytes", limit))
-		return false
+		return nil, false
 	case err != nil:
 		c.problem(w, r, http.StatusBadRequest, err)
-		return false
+		return nil, false
 	}
-	if err := wire.Decode(data, v); err != nil {
-		c.problem(w, r, http.StatusBadRequest, err)
-		return false
-	}
-	return true
+	return data, true
 }
 
 // fail answers with the status err calls for.
