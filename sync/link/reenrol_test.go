@@ -113,7 +113,6 @@ func TestWipedTerminalEnrolledAgain(t *testing.T) {
 	})
 }
 
-
 // centralOps is what central holds from the scene's terminal: sequence → id.
 func centralOps(t *testing.T, x *term) map[int64]string {
 	t.Helper()
