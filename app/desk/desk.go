@@ -108,7 +108,8 @@ type View struct {
 	Sync *app.SyncStatus // nil without a link to central
 
 	Printer, Display, Reader DeviceState
-	KeypadErr                string // why the last caller-keypad key was refused
+	KeypadKey                app.CallerKey // the last caller-keypad key refused, with why
+	KeypadErr                error
 
 	Rating   *RatingRequest // the rating pad is waiting for this service's rating
 	LastRate *RatingResult  // the last rating received

@@ -287,9 +287,9 @@ func (d *Desk) handleKey(ctx context.Context, k app.CallerKey) {
 	}
 	if err != nil {
 		d.log.Info("caller key refused", "window", d.cfg.Window, "key", k.String(), "err", err)
-		d.update(func(v *View) { v.KeypadErr = fmt.Sprintf("呼叫器 %s: %v", k, err) })
+		d.update(func(v *View) { v.KeypadKey, v.KeypadErr = k, err })
 	} else {
-		d.update(func(v *View) { v.KeypadErr = "" })
+		d.update(func(v *View) { v.KeypadKey, v.KeypadErr = 0, nil })
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/desk"
+	"onewindow/ui/theme"
 	"onewindow/ui/window/internal/rig"
 )
 
@@ -95,6 +96,19 @@ func TestCallRecallSkipByKeysAndKeypad(t *testing.T) {
 	if !strings.Contains(b.term.Message(), "没有等候") {
 		t.Fatalf("calling with nobody waiting: want 没有等候, got %q", b.term.Message())
 	}
+	// The keypad's refusal is said on the panel, in the screen's language.
+	if err := b.BusSim.Press(11, byte(app.KeyCallNext)); err != nil {
+		t.Fatal(err)
+	}
+	keypad := func() string { return b.get(func() string { return b.term.queue.keypad.Text }) }
+	b.waitFor("the keypad's refusal on the panel", func() bool { return strings.HasPrefix(keypad(), "呼叫器“叫号”未执行：") })
+	if !strings.Contains(keypad(), "没有等候") {
+		t.Errorf("keypad refusal %q does not say why", keypad())
+	}
+	if err := b.term.SetLanguage(theme.English); err != nil {
+		t.Fatal(err)
+	}
+	b.waitFor("the refusal in English", func() bool { return strings.HasPrefix(keypad(), `Caller keypad "Call next" not done: `) })
 }
 
 func TestPauseTransferByChooser(t *testing.T) {

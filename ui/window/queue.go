@@ -148,7 +148,16 @@ func (q *queuePanel) draw(v desk.View) {
 	default:
 		q.rating.SetText("")
 	}
-	q.keypad.SetText(v.KeypadErr)
+	q.keypad.SetText("")
+	if v.KeypadErr != nil {
+		q.keypad.SetText(tr("win.keypad.refused", tr(keypadKeyWords[v.KeypadKey]), q.t.queueErrorText(v.KeypadErr)))
+	}
+}
+
+// keypadKeyWords names the caller keypad's keys as the panel's buttons do.
+var keypadKeyWords = map[app.CallerKey]string{
+	app.KeyCallNext: "win.queue.call", app.KeyRecall: "win.queue.recall", app.KeySkip: "win.queue.skip",
+	app.KeyPause: "win.queue.pause", app.KeyResume: "win.queue.resume", app.KeyTransfer: "win.queue.transfer",
 }
 
 // askTransfer offers the queue categories and the hall's other windows.
