@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -86,7 +85,7 @@ func database(ctx context.Context, file string, pragmas ...string) Check {
 		c.Next = "check the data folder's owner and permissions"
 		return c
 	}
-	db, err := openReadOnly(file)
+	db, err := store.OpenReadOnly(file)
 	if err != nil {
 		c.Verdict, c.Detail = Fail, err.Error()
 		c.Next = "the file cannot be opened as a database; restore the data folder from the last backup"
@@ -141,21 +140,6 @@ func database(ctx context.Context, file string, pragmas ...string) Check {
 	return c
 }
 
-// openReadOnly opens a SQLite file without creating or changing it.
-func openReadOnly(file string) (*sql.DB, error) {
-	q := url.Values{}
-	q.Set("mode", "ro")
-	q.Add("_pragma", "busy_timeout(5000)")
-	db, err := sql.Open("sqlite", "file:"+file+"?"+q.Encode())
-	if err != nil {
-		return nil, err
-	}
-	if err := db.Ping(); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
-}
 
 // Disk thresholds. A terminal's database grows by a few megabytes a month;
 // SQLite needs room for its journal and a migration for a whole copy.
@@ -236,7 +220,7 @@ func Outbox(ctx context.Context, file string, now time.Time) Check {
 		c.Verdict, c.Detail = Skip, "no database yet"
 		return c
 	}
-	db, err := openReadOnly(file)
+	db, err := store.OpenReadOnly(file)
 	if err != nil {
 		c.Verdict, c.Detail = Skip, "the database cannot be opened (see database integrity)"
 		return c
@@ -344,7 +328,7 @@ func ReadEnrolment(ctx context.Context, file string) (e Enrolment, ok bool, err 
 	if _, err := os.Stat(file); err != nil {
 		return e, false, nil
 	}
-	db, err := openReadOnly(file)
+	db, err := store.OpenReadOnly(file)
 	if err != nil {
 		return e, false, err
 	}

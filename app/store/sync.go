@@ -145,10 +145,7 @@ func ReadSyncCredentials(ctx context.Context, file string, keys *pii.Keys) (Sync
 	if _, err := os.Stat(file); err != nil {
 		return c, fmt.Errorf("enrolment with central: %w: there is no database at %s yet", app.ErrNotFound, file)
 	}
-	q := url.Values{}
-	q.Set("mode", "ro")
-	q.Add("_pragma", "busy_timeout(5000)")
-	db, err := sql.Open("sqlite", "file:"+file+"?"+q.Encode())
+	db, err := OpenReadOnly(file)
 	if err != nil {
 		return c, err
 	}
@@ -166,6 +163,24 @@ func ReadSyncCredentials(ctx context.Context, file string, keys *pii.Keys) (Sync
 	c.CAPEM = []byte(ca)
 	c.Enrolled, err = unstamp(enrolled)
 	return c, err
+}
+
+// OpenReadOnly opens a terminal's database file without creating,
+// migrating or changing it, for the commands that examine a terminal beside
+// its running role (doctor, update fetch).
+func OpenReadOnly(file string) (*sql.DB, error) {
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "busy_timeout(5000)")
+	db, err := sql.Open("sqlite", "file:"+file+"?"+q.Encode())
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
 }
 
 // SyncCursor is the version of central's changes this terminal has applied.
