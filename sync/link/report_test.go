@@ -129,6 +129,17 @@ func TestHealthGoesWithTheSync(t *testing.T) {
 		if after[0].Health.Worst() != health.Warn || len(after[0].Health.Checks) != 2 {
 			t.Errorf("after refused reports the stored one is %+v; want the last good one", after[0].Health)
 		}
+		// A terminal whose clock is far off: central adds the clock check.
+		late := wire.Report{Role: "kiosk", Health: health.Report{At: x.clock.Now().Add(-10 * time.Minute)}}
+		late.Health.Add(health.Check{Name: "disk space", Verdict: health.OK})
+		lateBody, _ := json.Marshal(late)
+		if status, msg := post(lateBody); status != http.StatusNoContent {
+			t.Fatalf("a report from a terminal whose clock is behind: %d %q", status, msg)
+		}
+		after, _ = x.c.Terminals(ctx, scene.Hall)
+		if bad := after[0].Health.NotWell(); len(bad) != 1 || bad[0].Name != "clock" || bad[0].Verdict != health.Fail || !strings.Contains(bad[0].Detail, "behind central") {
+			t.Errorf("the stored report of a terminal 10 minutes behind: %+v; want central's clock check failing", bad)
+		}
 		// Without credentials there is no report at all.
 		req, _ := http.NewRequest(http.MethodPost, x.srv.URL+wire.PathReport, strings.NewReader(`{}`))
 		if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != http.StatusUnauthorized {
