@@ -66,6 +66,8 @@ type Central struct {
 	catalog *app.Catalog     // the published catalogue, parsed once per version
 	gates   map[string]*gate // per terminal: its batches in order
 	stmts   stmtCache
+
+	updateSlots chan struct{} // update packages being sent
 }
 
 // Open opens central's store: a PostgreSQL database when dsn is a
@@ -89,7 +91,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Central, error) {
 		db.Close()
 		return nil, fmt.Errorf("open central: %w", err)
 	}
-	return &Central{db: db, d: d, keys: opt.Keys, clock: opt.Clock, log: opt.Logger}, nil
+	return &Central{db: db, d: d, keys: opt.Keys, clock: opt.Clock, log: opt.Logger, updateSlots: make(chan struct{}, updateSlots)}, nil
 }
 
 // Close closes the store.

@@ -100,3 +100,16 @@ func (r RawRows) InsertEach(ctx context.Context) error {
 func CreateSchemaOne(ctx context.Context, db *sql.DB) error {
 	return runDDL(ctx, db, sqliteDialect, sqliteDialect.ddl(), 0)
 }
+
+// HoldUpdateSlots takes every slot for sending update packages, as that
+// many downloads in flight would, until release is called.
+func HoldUpdateSlots(c *Central) (release func()) {
+	for range cap(c.updateSlots) {
+		c.updateSlots <- struct{}{}
+	}
+	return func() {
+		for range cap(c.updateSlots) {
+			<-c.updateSlots
+		}
+	}
+}

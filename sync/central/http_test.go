@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/store"
+	"onewindow/app/update"
 	"onewindow/sync/central"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"
@@ -154,4 +156,50 @@ func TestPushOverHTTPRefusesOnePayloadOnly(t *testing.T) {
 			t.Errorf("%d %+v; want 200, operations 1 and 3 applied and 2 refused as malformed", resp.StatusCode, got)
 		}
 	})
+}
+
+// TestUpdateDownloadsAreBounded: central sends a few update packages at
+// once; a terminal asking beyond that is told to come back, with
+// Retry-After, and one asking whether there is anything newer is answered
+// at once all the same.
+func TestUpdateDownloadsAreBounded(t *testing.T) {
+	ctx := context.Background()
+	clock := app.NewManualClock(scene.Start)
+	c := scene.Central(t, t.TempDir()+"/central.db", clock)
+	srv := scene.Serve(t, c, central.ServerOptions{})
+	code, _, _ := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour)
+	ans, err := c.Enrol(ctx, code, scene.Terminal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, priv, _ := update.GenerateKey()
+	var pkg bytes.Buffer
+	if err := update.Sign(&pkg, priv, update.Manifest{Version: "0.9.0", OS: "linux", Arch: "amd64"}, "p.deb", []byte("deb"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.PublishUpdate(ctx, pkg.Bytes(), []ed25519.PublicKey{pub}, false); err != nil {
+		t.Fatal(err)
+	}
+	get := func(query string) *http.Response {
+		req, _ := http.NewRequest("GET", srv.URL+wire.PathUpdates+"linux-amd64.owu"+query, nil)
+		req.Header.Set("Authorization", "Bearer "+scene.Terminal+":"+ans.Secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return resp
+	}
+	release := central.HoldUpdateSlots(c)
+	if resp := get(""); resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("a download while every slot is taken: %s, Retry-After %q; want 503 with Retry-After", resp.Status, resp.Header.Get("Retry-After"))
+	}
+	if resp := get("?current=0.9.0"); resp.StatusCode != http.StatusNoContent || resp.Header.Get(wire.HeaderVersion) != "0.9.0" {
+		t.Errorf("asking whether 0.9.0 is current while busy: %s; want 204 naming 0.9.0", resp.Status)
+	}
+	release()
+	if resp := get("?current=0.8.0"); resp.StatusCode != http.StatusOK || resp.ContentLength != int64(pkg.Len()) {
+		t.Errorf("a download once a slot is free: %s, %d bytes; want 200 and the package", resp.Status, resp.ContentLength)
+	}
 }

@@ -86,6 +86,9 @@ func (c *Central) Updates(ctx context.Context) ([]Update, error) {
 	return out, rows.Err()
 }
 
+// updateSlots is how many update packages central sends at once.
+const updateSlots = 4
+
 // updateFileRe is the name a package is asked for under: linux-amd64.owu.
 var updateFileRe = regexp.MustCompile(`^[a-z0-9]{1,16}-[a-z0-9]{1,16}\.owu$`)
 
@@ -101,8 +104,29 @@ func (c *Central) handleUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var version string
+	err := c.q().row(r.Context(), `SELECT version FROM updates WHERE target = ?`, file).Scan(&version)
+	if err == nil {
+		w.Header().Set(wire.HeaderVersion, version)
+		if cur := r.URL.Query().Get("current"); cur != "" && update.CompareVersions(version, cur) <= 0 {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+	}
+	// A package is tens of megabytes read whole: only a few at once, so
+	// that a hall's terminals all asking after a release do not fill
+	// central's memory. The others are told when to come back.
+	select {
+	case c.updateSlots <- struct{}{}:
+		defer func() { <-c.updateSlots }()
+	default:
+		w.Header().Set("Retry-After", "60")
+		c.problem(w, r, http.StatusServiceUnavailable, errors.New("central is sending the update to other terminals; try again in a minute"))
+		return
+	}
 	var pkg []byte
-	err := c.q().row(r.Context(), `SELECT version, package FROM updates WHERE target = ?`, file).Scan(&version, &pkg)
+	if err == nil {
+		err = c.q().row(r.Context(), `SELECT version, package FROM updates WHERE target = ?`, file).Scan(&version, &pkg)
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		c.problem(w, r, http.StatusNotFound, fmt.Errorf("%w: central holds no update for %s", app.ErrNotFound, file))
 		return
@@ -112,10 +136,6 @@ func (c *Central) handleUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set(wire.HeaderVersion, version)
-	if cur := r.URL.Query().Get("current"); cur != "" && update.CompareVersions(version, cur) <= 0 {
-		w.WriteHeader(http.StatusNoContent)
-		return
-	}
 	w.Header().Set("Content-Type", "application/octet-stream")
 	w.Header().Set("Content-Length", strconv.Itoa(len(pkg)))
 	w.WriteHeader(http.StatusOK)

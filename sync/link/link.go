@@ -397,6 +397,7 @@ func (l *Link) report(ctx context.Context) {
 func (l *Link) sendReport(ctx context.Context) error {
 	now := l.opt.Clock.Now()
 	r := wire.Report{Role: l.opt.Role, Version: l.opt.Version, Health: l.opt.Health(ctx)}
+	r.Fit()
 	if err := call(ctx, l.rc.R().SetBody(r), http.MethodPost, wire.PathReport, nil, l.opt.Clock); err != nil {
 		return err
 	}

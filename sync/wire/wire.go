@@ -240,6 +240,29 @@ const (
 	maxCheckText    = 1000 // characters in a check's name, detail or next step
 )
 
+// Fit cuts a report to the limits Validate holds it to: a check's texts to
+// their length, the list of checks to its count (the worst kept first is
+// not attempted: the checks keep their order). A terminal sends its report
+// fitted, so that one long detail never keeps all of it from central.
+func (r *Report) Fit() {
+	if len(r.Health.Checks) > MaxReportChecks {
+		r.Health.Checks = r.Health.Checks[:MaxReportChecks]
+	}
+	cut := func(s string) string {
+		if len(s) <= maxCheckText { // bytes ≥ runes: nothing to cut
+			return s
+		}
+		if rs := []rune(s); len(rs) > maxCheckText {
+			return string(rs[:maxCheckText-1]) + "…"
+		}
+		return s
+	}
+	for i := range r.Health.Checks {
+		c := &r.Health.Checks[i]
+		c.Name, c.Detail, c.Next = cut(c.Name), cut(c.Detail), cut(c.Next)
+	}
+}
+
 // Validate checks a report's fields and sizes.
 func (r Report) Validate() error {
 	var p app.Problems

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/health"
 )
 
 func TestBatchValidate(t *testing.T) {
@@ -106,5 +107,22 @@ func TestFromOperationLeavesOutOversizePayloads(t *testing.T) {
 	big := FromOperation(app.Operation{Seq: 2, ID: "b", Kind: "case", Entity: "C", Payload: bytes.Repeat([]byte{'1'}, MaxOpPayload+1)})
 	if !big.Oversize || big.Payload != nil {
 		t.Errorf("oversize operation: oversize %v with %d payload bytes; want it flagged and its payload left out", big.Oversize, len(big.Payload))
+	}
+}
+
+func TestReportFitsItsLimits(t *testing.T) {
+	r := Report{Role: "kiosk", Health: health.Report{At: time.Now()}}
+	for range MaxReportChecks + 3 {
+		r.Health.Add(health.Check{Name: "configuration", Verdict: health.Fail, Detail: strings.Repeat("配置错误 ", 400), Next: "fix it"})
+	}
+	if r.Validate() == nil {
+		t.Fatal("an oversized report validates")
+	}
+	r.Fit()
+	if err := r.Validate(); err != nil {
+		t.Errorf("a fitted report: %v", err)
+	}
+	if len(r.Health.Checks) != MaxReportChecks || !strings.HasSuffix(r.Health.Checks[0].Detail, "…") || r.Health.Checks[0].Next != "fix it" {
+		t.Errorf("fitted: %d checks, first %+v", len(r.Health.Checks), r.Health.Checks[0].Next)
 	}
 }
