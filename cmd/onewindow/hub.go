@@ -88,8 +88,9 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, app.ErrNotFound):
 		log.Warn("hub is not enrolled with central; queue events wait in its outbox until it is")
 	default:
-		fmt.Fprintf(stderr, "onewindow hub: %v\n", err)
-		return 1
+		// The hall's queue does not wait on central: the hub runs, and
+		// its events wait in its outbox until the enrolment is mended.
+		log.Error("hub cannot sync with central; queue events wait in its outbox (enrol it again)", "err", err)
 	}
 	l, err := net.Listen("tcp", cfg.Hub.Address)
 	if err != nil {
