@@ -41,6 +41,7 @@ const centralUsage = `Usage:
   onewindow central decide [flags] CASE DEPT approve|deny [REASON]
                                                            record a department's opinion on a case
   onewindow central publish-update [flags] PACKAGE.owu     publish a signed update package to the terminals
+  onewindow central updates [flags]                        list the update packages published
   onewindow central terminals [-hall CODE] [flags]         list a hall's terminals with their last health
   onewindow central compact [flags] VERSION                forget the changes up to VERSION
 
@@ -55,7 +56,7 @@ func runCentral(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintf(stderr, "onewindow central: say what to do: serve, enrol-code, revoke, publish, publish-update, decide, terminals or compact; run 'onewindow central -h' for help\n")
+		fmt.Fprintf(stderr, "onewindow central: say what to do: serve, enrol-code, revoke, publish, publish-update, updates, decide, terminals or compact; run 'onewindow central -h' for help\n")
 		return 2
 	}
 	sub, rest := fs.Arg(0), fs.Args()[1:]
@@ -65,6 +66,7 @@ func runCentral(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		"revoke":         runCentralRevoke,
 		"publish":        runCentralPublish,
 		"publish-update": runCentralPublishUpdate,
+		"updates":        runCentralUpdates,
 		"decide":         runCentralDecide,
 		"terminals":      runCentralTerminals,
 		"compact":        runCentralCompact,
@@ -396,6 +398,35 @@ func runCentralPublishUpdate(ctx context.Context, args []string, stdout, stderr 
 		}
 		fmt.Fprintf(stdout, "published onewindow %s for %s/%s (%d KiB); terminals install it with 'onewindow update fetch'\n",
 			m.Version, m.OS, m.Arch, len(pkg)>>10)
+		return nil
+	})
+}
+
+const centralUpdatesUsage = `Usage: onewindow central updates [flags]
+
+Lists the update packages central serves to the terminals, one per kind
+of machine: the version, its size and when it was signed and published.
+`
+
+func runCentralUpdates(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a := newAdminCall("updates", centralUpdatesUsage, stdout, stderr)
+	if code, done := a.parse(args, 0, 0, ""); done {
+		return code
+	}
+	return a.with(ctx, nil, func(c *central.Central) error {
+		us, err := c.Updates(ctx)
+		if err != nil {
+			return err
+		}
+		if len(us) == 0 {
+			fmt.Fprintln(stdout, "no update published; 'onewindow central publish-update PACKAGE.owu' publishes one")
+			return nil
+		}
+		fmt.Fprintf(stdout, "%-16s %-12s %10s  %-16s  %s\n", "MACHINE", "VERSION", "SIZE", "SIGNED", "PUBLISHED")
+		for _, u := range us {
+			fmt.Fprintf(stdout, "%-16s %-12s %7d KiB  %-16s  %s\n", u.Manifest.OS+"/"+u.Manifest.Arch, u.Manifest.Version,
+				u.Size>>10, when(u.Manifest.Signed), when(u.Published))
+		}
 		return nil
 	})
 }

@@ -101,6 +101,9 @@ func TestUpdateFromUSBAndFromCentral(t *testing.T) {
 	if code, out, errOut := runArgs(t, "central", "publish-update", "-db", centralDB, "-update-keys", prefix+".pub", pkg); code != 0 || !strings.Contains(out, "published onewindow 0.9.0 for linux/"+runtime.GOARCH) {
 		t.Fatalf("publish-update: %d %s %s", code, out, errOut)
 	}
+	if code, out, _ := runArgs(t, "central", "updates", "-db", centralDB); code != 0 || !strings.Contains(out, "linux/"+runtime.GOARCH+" ") || !strings.Contains(out, "0.9.0") {
+		t.Errorf("central updates: %d\n%s; want the published 0.9.0 listed", code, out)
+	}
 	if code, _, errOut := runArgs(t, "central", "publish-update", "-db", centralDB, "-update-keys", prefix+".pub", pkg); code != 1 || !strings.Contains(errOut, "not newer") {
 		t.Fatalf("publishing the same version again: want refused as not newer, got %d %q", code, errOut)
 	}
