@@ -1,0 +1,61 @@
+//go:build unix
+
+package main
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"onewindow/app/pii"
+	"onewindow/app/store"
+)
+
+// TestDemoCentralTakesTheHubsTickets: in the demo, the embedded central
+// enrols the hub as well as the kiosk, and the hub's ticket events reach
+// it with the hub's health.
+func TestDemoCentralTakesTheHubsTickets(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := t.TempDir()
+	keys, err := pii.LoadOrCreate(filepath.Join(dir, "personal-data.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := func(name, terminal string) *store.Store {
+		s, err := store.Open(ctx, filepath.Join(dir, name), store.Options{Terminal: terminal, Keys: keys})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := store.LoadSample(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	kiosk, hub := open("kiosk.db", "K01"), open("hub.db", "HUB")
+	if _, err := hub.Issue(ctx, store.IssueRequest{Category: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := startDemoCentral(ctx, dir, kiosk, hub, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "central.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var tickets, reports int
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		db.QueryRow(`SELECT count(*) FROM ticket_events WHERE terminal = 'HUB' AND kind = 'issued'`).Scan(&tickets)
+		db.QueryRow(`SELECT count(*) FROM terminal_health WHERE terminal IN ('HUB', 'K01')`).Scan(&reports)
+		if tickets == 1 && reports == 2 {
+			return
+		}
+	}
+	t.Errorf("central holds %d issued tickets from the demo's hub and %d health reports; want 1 and 2 (hub and kiosk)", tickets, reports)
+}
