@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -268,6 +269,26 @@ func TestEnrolledAgainContinuesAfterCentral(t *testing.T) {
 		accepted(t, empty, zhang)
 		if got := seqs(empty); len(got) != 1 || got[0] != 11 {
 			t.Errorf("an empty database enrolled where central holds 10 numbered its first operation %v; want 11", got)
+		}
+	}
+}
+
+// TestSyncWritesGoThroughTheWriter: every write of the sync records
+// (enrolment, acknowledgements, sending again, central's changes and
+// decisions) goes through s.tx, the store's one group-commit writer, never
+// straight to the database, where it would wait on the writer's lock in
+// SQLite's busy handler instead of sharing its commit.
+func TestSyncWritesGoThroughTheWriter(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"sync.go", "decisions.go", "outbox.go"} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, direct := range []string{"s.db.Exec", "s.db.BeginTx", "s.db.Prepare"} {
+			if strings.Contains(string(src), direct) {
+				t.Errorf("%s writes with %s; write through s.tx", file, direct)
+			}
 		}
 	}
 }
