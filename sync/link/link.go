@@ -178,7 +178,7 @@ type Link struct {
 	mu     sync.Mutex
 	status app.SyncStatus
 
-	reported time.Time // when central last took a health report; under syncMu
+	reported time.Time // when a health report was last sent (or tried); under syncMu
 }
 
 // New makes the link of an enrolled terminal.
@@ -379,9 +379,11 @@ func (l *Link) SyncNow(ctx context.Context) error {
 	return err
 }
 
-// report sends the terminal's health to central when the last report it
-// took is HealthEvery old. A report that fails is tried again with the
-// next sync; it never fails the sync, which carries the hall's work.
+// report sends the terminal's health to central when the last report is
+// HealthEvery old. A report that fails is tried again after HealthEvery
+// too (a central without reports, one of an older version, would
+// otherwise have the checks run every sync); it never fails the sync,
+// which carries the hall's work.
 func (l *Link) report(ctx context.Context) {
 	if l.opt.Health == nil {
 		return
@@ -395,14 +397,10 @@ func (l *Link) report(ctx context.Context) {
 }
 
 func (l *Link) sendReport(ctx context.Context) error {
-	now := l.opt.Clock.Now()
+	l.reported = l.opt.Clock.Now()
 	r := wire.Report{Role: l.opt.Role, Version: l.opt.Version, Health: l.opt.Health(ctx)}
 	r.Fit()
-	if err := call(ctx, l.rc.R().SetBody(r), http.MethodPost, wire.PathReport, nil, l.opt.Clock); err != nil {
-		return err
-	}
-	l.reported = now
-	return nil
+	return call(ctx, l.rc.R().SetBody(r), http.MethodPost, wire.PathReport, nil, l.opt.Clock)
 }
 
 // ReportHealth sends the terminal's health to central now, whatever the

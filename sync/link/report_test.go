@@ -84,6 +84,32 @@ func TestHealthGoesWithTheSync(t *testing.T) {
 		if calls != 2 || ts[0].Health.Worst() != health.Warn {
 			t.Errorf("after 5 minutes: %d runs, stored worst %v; want a second run whose report (printer back) replaced the first", calls, ts[0].Health.Worst())
 		}
+		// A central that refuses reports (an older one) does not have the
+		// checks run every sync either.
+		x2 := newTerm(t, t.TempDir()+"/older-central.db", func(h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == wire.PathReport {
+					http.NotFound(w, r)
+					return
+				}
+				h.ServeHTTP(w, r)
+			})
+		})
+		runs := 0
+		x2.opt.Health = func(ctx context.Context) health.Report {
+			runs++
+			return health.Report{At: x2.clock.Now()}
+		}
+		x2.relink(t)
+		for range 4 {
+			if err := x2.l.SyncNow(ctx); err != nil {
+				t.Fatalf("a sync with a central that refuses reports: %v; want the sync to succeed", err)
+			}
+			x2.clock.Advance(30 * time.Second)
+		}
+		if runs != 1 {
+			t.Errorf("with reports refused, the checks ran %d times in 4 syncs; want once", runs)
+		}
 		if _, err := x.c.Terminals(ctx, "999999"); err == nil {
 			t.Errorf("listing a hall with no terminals: no error; want one that says so")
 		}
