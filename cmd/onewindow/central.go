@@ -476,7 +476,8 @@ central holds from it, and the health it last reported. Under a terminal
 whose health is not ok, each check that warns or fails is listed with the
 next step to take. Terminals report their health with their syncs, at most
 every few minutes; "not reported" is a terminal that has not yet (or runs an
-onewindow from before health reports).
+onewindow from before health reports), and "silent for …" one that has not
+been heard from for 5 minutes or more (the WAN, or the terminal, is down).
 `
 
 func runCentralTerminals(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -495,6 +496,20 @@ func runCentralTerminals(ctx context.Context, args []string, stdout, stderr io.W
 	})
 }
 
+// silentAfter is how long a terminal may go without a word to central
+// before the list says so: ten syncs missed.
+const silentAfter = 5 * time.Minute
+
+func ageOf(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days", int(d/(24*time.Hour)))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%d minutes", int(d/time.Minute))
+}
+
 // writeTerminals prints the terminal list: one line each, and under one
 // whose last report is not well its failing and warning checks.
 func writeTerminals(w io.Writer, ts []central.Terminal) {
@@ -508,7 +523,13 @@ func writeTerminals(w io.Writer, ts []central.Terminal) {
 		if role == "" {
 			role = "-"
 		}
-		fmt.Fprintf(w, "%-16s %-10s %-8s %-8s %-16s %-16s %9d  %s\n", t.ID, t.Hall, role, state, when(t.LastSeen), when(t.LastSync), t.LastSeq, t.Summary())
+		summary := t.Summary()
+		if quiet := time.Since(t.LastSeen); !t.LastSeen.IsZero() && t.Revoked.IsZero() && quiet >= silentAfter {
+			// The WAN is often down for hours: not a failure, but the
+			// first thing to ask the hall about.
+			summary = fmt.Sprintf("silent for %s; last: %s", ageOf(quiet), summary)
+		}
+		fmt.Fprintf(w, "%-16s %-10s %-8s %-8s %-16s %-16s %9d  %s\n", t.ID, t.Hall, role, state, when(t.LastSeen), when(t.LastSync), t.LastSeq, summary)
 		if t.Health == nil {
 			continue
 		}

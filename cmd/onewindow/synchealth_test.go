@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"onewindow/app/config"
 	"onewindow/device/sim/simctl"
+	"onewindow/sync/central"
 	"onewindow/sync/link"
 	"onewindow/sync/scene"
 )
@@ -96,5 +98,21 @@ func TestRunningTerminalReportsItsHealthToCentral(t *testing.T) {
 	}
 	if code, _, errOut := runArgs(t, "central", "terminals", "-db", filepath.Join(b.dir, "central.db"), "-hall", "999999"); code != 1 || !strings.Contains(errOut, "no terminal of it was ever enrolled") {
 		t.Errorf("a hall with no terminals: exit %d %q; want 1 saying so", code, errOut)
+	}
+}
+
+// TestTerminalListSaysWhoIsSilent: a terminal not heard from for a while is
+// marked so in the list, with the last health it reported.
+func TestTerminalListSaysWhoIsSilent(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	writeTerminals(&out, []central.Terminal{
+		{ID: "330106K01", Hall: "330106", LastSeen: time.Now().Add(-3 * time.Hour)},
+		{ID: "330106K02", Hall: "330106", LastSeen: time.Now().Add(-time.Minute)},
+		{ID: "330106K03", Hall: "330106"},
+	})
+	lines := strings.Split(out.String(), "\n")
+	if !strings.Contains(lines[1], "silent for 3 hours; last: not reported") || strings.Contains(lines[2], "silent") || strings.Contains(lines[3], "silent") {
+		t.Errorf("want only the terminal quiet for 3 hours marked silent:\n%s", out.String())
 	}
 }
