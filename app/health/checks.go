@@ -140,7 +140,6 @@ func database(ctx context.Context, file string, pragmas ...string) Check {
 	return c
 }
 
-
 // Disk thresholds. A terminal's database grows by a few megabytes a month;
 // SQLite needs room for its journal and a migration for a whole copy.
 const (
