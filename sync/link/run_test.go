@@ -1,7 +1,9 @@
 package link_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"crypto/tls"
 	"errors"
 	"io"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/update"
 	"onewindow/sync/central"
 	"onewindow/sync/link"
 	"onewindow/sync/scene"
@@ -212,5 +215,21 @@ func TestTLSPinning(t *testing.T) {
 	}
 	if _, err := st.Catalog(ctx); err != nil {
 		t.Errorf("no catalogue after a sync over TLS: %v", err)
+	}
+	// An update is fetched over the same pinned TLS, and not from a
+	// central whose certificate another CA signed.
+	pub, priv, _ := update.GenerateKey()
+	var pkg bytes.Buffer
+	update.Sign(&pkg, priv, update.Manifest{Version: "0.9.0", OS: "linux", Arch: "amd64"}, "p.deb", []byte("deb"), time.Now())
+	if _, err := c.PublishUpdate(ctx, pkg.Bytes(), []ed25519.PublicKey{pub}, false); err != nil {
+		t.Fatal(err)
+	}
+	creds, _ := st.SyncCredentials(ctx)
+	if _, got, err := link.FetchUpdate(ctx, creds, "linux-amd64.owu", "", update.MaxPackage, opt); err != nil || !bytes.Equal(got, pkg.Bytes()) {
+		t.Errorf("fetch an update over TLS: %d bytes, %v; want the package", len(got), err)
+	}
+	creds.CAPEM = scene.NewPKI(t).CAPEM
+	if _, _, err := link.FetchUpdate(ctx, creds, "linux-amd64.owu", "", update.MaxPackage, opt); !errors.Is(err, link.ErrOffline) || !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("fetch an update pinning another CA: %v; want a certificate error", err)
 	}
 }
