@@ -27,7 +27,7 @@ import (
 func init() {
 	register(command{
 		name:    "central",
-		summary: "run the reference central platform, or administer it (enrol, revoke, publish, decide)",
+		summary: "run the reference central platform, or administer it (enrol, revoke, publish, updates, decide, terminals' health)",
 		run:     runCentral,
 	})
 }
@@ -490,6 +490,10 @@ func runCentralTerminals(ctx context.Context, args []string, stdout, stderr io.W
 		ts, err := c.Terminals(ctx, *hall)
 		if err != nil {
 			return err
+		}
+		if len(ts) == 0 {
+			fmt.Fprintln(stdout, "no terminal was ever enrolled; 'onewindow central enrol-code' makes the bundle for one")
+			return nil
 		}
 		writeTerminals(stdout, ts)
 		return nil
