@@ -4,14 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"onewindow/app/config"
-	"onewindow/device/sim/simctl"
 	"onewindow/sync/central"
 	"onewindow/sync/link"
 	"onewindow/sync/scene"
@@ -27,13 +25,7 @@ func TestRunningTerminalReportsItsHealthToCentral(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := newBench(t)
-	// The receipt printer is configured on a port that is not there.
-	text, _ := os.ReadFile(b.config)
-	write(t, b.config, strings.Replace(string(text), b.sims.Path(simctl.Printer), filepath.Join(b.dir, "ttyNOPE"), 1), 0o644)
-	cfg, err := config.Load(b.config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := b.printerMissing(t)
 	st, err := openTerminalStore(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,19 @@ import (
 	"onewindow/device/sim/simctl"
 )
 
+// printerMissing moves the bench's receipt printer to a port that is not
+// there, and loads the configuration so changed.
+func (b *bench) printerMissing(t *testing.T) *config.Config {
+	t.Helper()
+	text, _ := os.ReadFile(b.config)
+	write(t, b.config, strings.Replace(string(text), b.sims.Path(simctl.Printer), filepath.Join(b.dir, "ttyNOPE"), 1), 0o644)
+	cfg, err := config.Load(b.config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
 // TestTechnicianReportIsTheDoctors: the report a running terminal's
 // technician page shows has the doctor's checks, in the doctor's order,
 // with a device the terminal could not open failing with its next step,
@@ -22,12 +35,7 @@ func TestTechnicianReportIsTheDoctors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	b := newBench(t)
-	text, _ := os.ReadFile(b.config)
-	write(t, b.config, strings.Replace(string(text), b.sims.Path(simctl.Printer), filepath.Join(b.dir, "ttyNOPE"), 1), 0o644)
-	cfg, err := config.Load(b.config)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := b.printerMissing(t)
 	devs, err := openWindowDevices(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
