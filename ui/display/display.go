@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 
 	"onewindow/app"
@@ -272,30 +271,30 @@ func (d *Display) draw() {
 
 	calls := d.board.Calls()
 	var left []fyne.CanvasObject
-	left = append(left, d.text(lang.L("display.calling"), callSize*0.6, true, "foreground"))
+	left = append(left, d.text(theme.L("display.calling"), callSize*0.6, true, "foreground"))
 	if len(calls) == 0 {
-		left = append(left, d.text(lang.L("display.nocalls"), callSize, false, "disabled"))
+		left = append(left, d.text(theme.L("display.nocalls"), callSize, false, "disabled"))
 	} else {
 		c := calls[0]
 		newest := container.NewHBox(
 			d.text(c.Code, newestSize, true, theme.ColorNameOnHighlight),
 			layout.NewSpacer(),
-			d.text(fmt.Sprintf(lang.L("display.window"), c.Window), newestSize*0.6, true, theme.ColorNameOnHighlight))
+			d.text(fmt.Sprintf(theme.L("display.window"), c.Window), newestSize*0.6, true, theme.ColorNameOnHighlight))
 		left = append(left, band(newest, theme.ColorNameHighlight))
 		for _, c := range calls[1:] {
 			left = append(left, container.NewHBox(
 				d.text(c.Code, callSize, true, "foreground"),
 				layout.NewSpacer(),
-				d.text(fmt.Sprintf(lang.L("display.window"), c.Window), callSize, false, "foreground")))
+				d.text(fmt.Sprintf(theme.L("display.window"), c.Window), callSize, false, "foreground")))
 		}
 	}
 
-	right := []fyne.CanvasObject{d.text(lang.L("display.waiting"), callSize*0.6, true, "foreground")}
+	right := []fyne.CanvasObject{d.text(theme.L("display.waiting"), callSize*0.6, true, "foreground")}
 	for _, c := range d.status.Categories {
-		line := fmt.Sprintf(lang.L("display.count"), c.Waiting)
+		line := fmt.Sprintf(theme.L("display.count"), c.Waiting)
 		color := fyne.ThemeColorName("foreground")
 		if !c.Open {
-			line = lang.L("display.closed")
+			line = theme.L("display.closed")
 			color = "disabled"
 		}
 		count := d.text(line, countSize, true, color)
@@ -307,11 +306,11 @@ func (d *Display) draw() {
 	var footer fyne.CanvasObject
 	switch {
 	case d.hubErr != nil:
-		footer = band(d.text(lang.L("display.offline"), bannerSize, true, "foregroundOnError"), "error")
+		footer = band(d.text(theme.L("display.offline"), bannerSize, true, "foregroundOnError"), "error")
 	case d.lastText != "":
 		footer = band(d.text(d.lastText, bannerSize, true, theme.ColorNameOnBand), theme.ColorNameBand)
 	default:
-		footer = band(d.text(lang.L("display.hint"), bannerSize, false, theme.ColorNameOnBand), theme.ColorNameBand)
+		footer = band(d.text(theme.L("display.hint"), bannerSize, false, theme.ColorNameOnBand), theme.ColorNameBand)
 	}
 
 	body := container.New(layout.NewGridLayoutWithColumns(2),

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"onewindow/app"
@@ -33,24 +32,24 @@ func (k *Kiosk) showApply() {
 			k.applyCard(st, "", false)
 		}))
 	}
-	k.show("apply", lang.L("apply.title"), container.NewBorder(bold(lang.L("apply.choose")), nil, nil, nil,
+	k.show("apply", theme.L("apply.title"), container.NewBorder(bold(theme.L("apply.choose")), nil, nil, nil,
 		k.list(items...)), nil)
 }
 
 // applyCard waits for the applicant's ID card.
 func (k *Kiosk) applyCard(st *applyState, msg string, problem bool) {
-	read := k.button(lang.L("number.card.button"), func() {
-		k.applyCard(st, lang.L("number.card.reading"), false)
+	read := k.button(theme.L("number.card.button"), func() {
+		k.applyCard(st, theme.L("number.card.reading"), false)
 		k.readCard(func(c app.IDCard, err error) { k.applyCardRead(st, c, err) })
 	})
 	read.Importance = widget.HighImportance
-	body := container.NewVBox(bold(theme.Pick(st.item.Name)), text(lang.L("apply.card")), read,
-		k.button(lang.L("common.back"), k.showApply))
+	body := container.NewVBox(bold(theme.Pick(st.item.Name)), text(theme.L("apply.card")), read,
+		k.button(theme.L("common.back"), k.showApply))
 	var m fyne.CanvasObject
 	if msg != "" {
 		m = k.message(msg, problem)
 	}
-	k.show("apply-card", lang.L("apply.title"), body, m)
+	k.show("apply-card", theme.L("apply.title"), body, m)
 	k.onCard = func(c app.IDCard, err error) { k.applyCardRead(st, c, err) }
 	k.prompt(PromptCard)
 }
@@ -69,7 +68,7 @@ func (k *Kiosk) applyCardRead(st *applyState, c app.IDCard, err error) {
 func (k *Kiosk) applyForm(st *applyState, problem string) {
 	phone := widget.NewLabel("")
 	phone.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
-	showPhone := func(p string) { phone.SetText(lang.L("apply.phone") + " " + p + "_") }
+	showPhone := func(p string) { phone.SetText(theme.L("apply.phone") + " " + p + "_") }
 	pad := touch.NewKeypad(touch.Digits, 11, func(p string) { st.form.Phone = p; showPhone(p) })
 	pad.OnKey = k.touched
 	pad.SetText(st.form.Phone)
@@ -96,10 +95,10 @@ func (k *Kiosk) applyForm(st *applyState, problem string) {
 		c.SetChecked(held[i])
 		mats = append(mats, c)
 	}
-	submit := k.button(lang.L("apply.submit"), func() { k.submit(st) })
+	submit := k.button(theme.L("apply.submit"), func() { k.submit(st) })
 	submit.Importance = widget.HighImportance
-	who := text(fmt.Sprintf(lang.L("progress.applicant"), app.MaskName(st.card.Name), st.card.Number.Masked()))
-	left := container.NewVBox(bold(theme.Pick(st.item.Name)), who, bold(lang.L("apply.materials")))
+	who := text(fmt.Sprintf(theme.L("progress.applicant"), app.MaskName(st.card.Name), st.card.Number.Masked()))
+	left := container.NewVBox(bold(theme.Pick(st.item.Name)), who, bold(theme.L("apply.materials")))
 	left.Objects = append(left.Objects, mats...)
 	body := container.NewBorder(nil, submit, nil, nil,
 		container.NewGridWithColumns(2, container.NewVScroll(left), container.NewVBox(phone, pad)))
@@ -107,16 +106,16 @@ func (k *Kiosk) applyForm(st *applyState, problem string) {
 	if problem != "" {
 		m = k.message(problem, true)
 	}
-	k.show("apply-form", lang.L("apply.title"), body, m)
+	k.show("apply-form", theme.L("apply.title"), body, m)
 }
 
 // submit checks the form by the kiosk's rule, takes the case in as
 // received (a clerk examines it) and prints the receipt.
 func (k *Kiosk) submit(st *applyState) {
 	if err := app.CheckSelfService(st.item, st.form); err != nil {
-		msg := lang.L("apply.invalid")
+		msg := theme.L("apply.invalid")
 		if !app.ValidMobile(st.form.Phone) {
-			msg = lang.L("apply.invalid.phone")
+			msg = theme.L("apply.invalid.phone")
 		}
 		k.applyForm(st, msg)
 		return
@@ -148,19 +147,19 @@ func (k *Kiosk) submit(st *applyState) {
 // showReceipt shows the case number large with its QR code and prints the
 // receipt (回执).
 func (k *Kiosk) showReceipt(c app.Case) {
-	status := widget.NewLabel(lang.L("ticket.printing"))
+	status := widget.NewLabel(theme.L("ticket.printing"))
 	status.Wrapping = fyne.TextWrapWord
 	status.TextStyle = fyne.TextStyle{Bold: true}
-	done := k.button(lang.L("ticket.done"), func() { k.Home() })
+	done := k.button(theme.L("ticket.done"), func() { k.Home() })
 	done.Importance = widget.HighImportance
 	info := container.NewVBox(
-		bold(lang.L("apply.done")),
+		bold(theme.L("apply.done")),
 		container.NewCenter(k.hero(c.Number, k.theme.Size("headingText"))),
 		text(theme.Pick(c.ItemName)),
-		text(lang.L("apply.next")),
+		text(theme.L("apply.next")),
 	)
 	body := container.NewBorder(nil, container.NewVBox(status, done), nil, container.NewCenter(qrImage(app.CaseQR(c.Number), 220)), info)
-	k.show("receipt", lang.L("apply.title"), body, nil)
+	k.show("receipt", theme.L("apply.title"), body, nil)
 	if k.cfg.Printer == nil {
 		k.printFailed(status, app.ProblemNotSetUp)
 		return
@@ -188,7 +187,7 @@ func (k *Kiosk) showReceipt(c app.Case) {
 		return app.ProblemNone
 	}, func(p app.KioskProblem) {
 		if p == app.ProblemNone {
-			k.setStatus(status, lang.L("apply.printed"))
+			k.setStatus(status, theme.L("apply.printed"))
 			return
 		}
 		k.printFailed(status, p)

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"onewindow/app"
@@ -23,11 +22,11 @@ func (k *Kiosk) showGuide() {
 		d := d
 		depts = append(depts, k.button(theme.Pick(d.Name), func() { k.showDepartment(d) }))
 	}
-	search := k.button(lang.L("guide.search"), k.showSearch)
+	search := k.button(theme.L("guide.search"), k.showSearch)
 	search.Importance = widget.HighImportance
-	body := container.NewBorder(container.NewVBox(search, bold(lang.L("guide.departments"))), nil, nil, nil,
+	body := container.NewBorder(container.NewVBox(search, bold(theme.L("guide.departments"))), nil, nil, nil,
 		container.NewVScroll(container.NewGridWithColumns(2, depts...)))
-	k.show("guide", lang.L("guide.title"), body, nil)
+	k.show("guide", theme.L("guide.title"), body, nil)
 }
 
 func (k *Kiosk) showDepartment(d app.Department) {
@@ -36,7 +35,7 @@ func (k *Kiosk) showDepartment(d app.Department) {
 		it := it
 		items = append(items, k.button(theme.Pick(it.Name), func() { k.showItem(it, nil) }))
 	}
-	back := k.button(lang.L("common.back"), k.showGuide)
+	back := k.button(theme.L("common.back"), k.showGuide)
 	k.show("department", theme.Pick(d.Name), container.NewBorder(nil, back, nil, nil, k.list(items...)), nil)
 }
 
@@ -47,20 +46,20 @@ func (k *Kiosk) showSearch() {
 	query.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
 	results := container.NewVBox()
 	update := func(q string) {
-		query.SetText(lang.L("guide.query") + " " + strings.ToLower(q) + "_")
+		query.SetText(theme.L("guide.query") + " " + strings.ToLower(q) + "_")
 		results.Objects = nil
 		if q != "" {
 			found := app.SearchItems(k.catalog.Items, strings.ToLower(q))
 			for i, it := range found {
 				if i == 8 {
-					results.Add(text(fmt.Sprintf(lang.L("guide.more"), len(found)-8)))
+					results.Add(text(fmt.Sprintf(theme.L("guide.more"), len(found)-8)))
 					break
 				}
 				it := it
 				results.Add(k.button(theme.Pick(it.Name), func() { k.showItem(it, k.showSearch) }))
 			}
 			if len(found) == 0 {
-				results.Add(text(lang.L("guide.none")))
+				results.Add(text(theme.L("guide.none")))
 			}
 		}
 		results.Refresh()
@@ -68,9 +67,9 @@ func (k *Kiosk) showSearch() {
 	pad := touch.NewKeypad(touch.Letters, 12, update)
 	pad.OnKey = k.touched
 	update("")
-	body := container.NewBorder(container.NewVBox(text(lang.L("guide.search.hint")), query), pad, nil, nil,
+	body := container.NewBorder(container.NewVBox(text(theme.L("guide.search.hint")), query), pad, nil, nil,
 		container.NewVScroll(results))
-	k.show("search", lang.L("guide.search"), body, nil)
+	k.show("search", theme.L("guide.search"), body, nil)
 	k.searchPad = pad
 }
 
@@ -101,9 +100,9 @@ func (k *Kiosk) showItem(it app.Item, back func()) {
 	status := widget.NewLabel("")
 	status.Wrapping = fyne.TextWrapWord
 	status.TextStyle = fyne.TextStyle{Bold: true}
-	print := k.button(lang.L("guide.print"), func() { k.printGuide(it, status) })
+	print := k.button(theme.L("guide.print"), func() { k.printGuide(it, status) })
 	print.Importance = widget.HighImportance
-	buttons := container.NewGridWithColumns(2, k.button(lang.L("common.back"), back), print)
+	buttons := container.NewGridWithColumns(2, k.button(theme.L("common.back"), back), print)
 	body := container.NewBorder(nil, container.NewVBox(status, buttons), nil, nil, k.list(lines...))
 	k.show("item", theme.Pick(it.Name), body, nil)
 }
@@ -116,7 +115,7 @@ func (k *Kiosk) printGuide(it app.Item, status *widget.Label) {
 		return
 	}
 	status.Importance = widget.MediumImportance
-	k.setStatus(status, lang.L("guide.printing"))
+	k.setStatus(status, theme.L("guide.printing"))
 	doc := app.DocumentPrint{HallName: k.cfg.HallName.Zh, Title: "办事指南 " + it.Name.Zh,
 		Lines: k.catalog.GuideLines(it, "zh"), Printed: k.cfg.Clock.Now().In(app.HallZone)}
 	async(k, func(ctx context.Context) app.KioskProblem {
@@ -128,7 +127,7 @@ func (k *Kiosk) printGuide(it app.Item, status *widget.Label) {
 		return app.ProblemNone
 	}, func(p app.KioskProblem) {
 		if p == app.ProblemNone {
-			k.setStatus(status, lang.L("guide.printed"))
+			k.setStatus(status, theme.L("guide.printed"))
 			return
 		}
 		status.Importance = widget.DangerImportance

@@ -22,7 +22,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -337,7 +336,7 @@ func (k *Kiosk) show(name, title string, body fyne.CanvasObject, message fyne.Ca
 	heading.TextStyle = fyne.TextStyle{Bold: true}
 	// Light on the dark band, so the way home is the plainest thing on
 	// every page.
-	home := touch.NewButton(lang.L("common.home"), func() { k.touched(); k.Home() })
+	home := touch.NewButton(theme.L("common.home"), func() { k.touched(); k.Home() })
 	band := canvas.NewRectangle(k.theme.Color(theme.ColorNameBand, 0))
 	header := container.NewStack(band, container.NewPadded(container.NewBorder(nil, nil, nil, home, heading)))
 	var bottom fyne.CanvasObject
@@ -360,7 +359,7 @@ func (k *Kiosk) message(text string, problem bool) fyne.CanvasObject {
 }
 
 // problemText is the plain words for a problem.
-func problemText(p app.KioskProblem) string { return lang.L("problem." + string(p)) }
+func problemText(p app.KioskProblem) string { return theme.L("problem." + string(p)) }
 
 // async runs work off the UI goroutine and then on it, unless the citizen
 // has gone home meanwhile: a result must never reach the next citizen.
@@ -502,27 +501,27 @@ func (k *Kiosk) showHome() {
 	secret := newHiddenTap(func() { k.secretTap() })
 	k.hidden = secret
 	band := canvas.NewRectangle(k.theme.Color(theme.ColorNameBand, 0))
-	welcome := canvas.NewText(lang.L("home.welcome"), k.theme.Color(theme.ColorNameOnBand, 0))
+	welcome := canvas.NewText(theme.L("home.welcome"), k.theme.Color(theme.ColorNameOnBand, 0))
 	welcome.TextSize = k.theme.Size("text")
 	header := container.NewStack(band, secret, container.NewPadded(container.NewVBox(hall, welcome)))
 
 	tiles := container.NewGridWithColumns(2,
-		k.tile(lang.L("home.number"), lang.L("home.number.sub"), true, k.showNumber),
-		k.tile(lang.L("home.guide"), lang.L("home.guide.sub"), false, k.showGuide),
-		k.tile(lang.L("home.progress"), lang.L("home.progress.sub"), false, k.showProgress),
-		k.tile(lang.L("home.apply"), lang.L("home.apply.sub"), false, k.showApply),
-		k.tile(lang.L("home.rate"), lang.L("home.rate.sub"), false, k.showRate),
+		k.tile(theme.L("home.number"), theme.L("home.number.sub"), true, k.showNumber),
+		k.tile(theme.L("home.guide"), theme.L("home.guide.sub"), false, k.showGuide),
+		k.tile(theme.L("home.progress"), theme.L("home.progress.sub"), false, k.showProgress),
+		k.tile(theme.L("home.apply"), theme.L("home.apply.sub"), false, k.showApply),
+		k.tile(theme.L("home.rate"), theme.L("home.rate.sub"), false, k.showRate),
 	)
-	elderly := touch.NewButton(lang.L("home.elderly.on"), func() { k.touched(); k.setElderly(!k.Elderly()) })
+	elderly := touch.NewButton(theme.L("home.elderly.on"), func() { k.touched(); k.setElderly(!k.Elderly()) })
 	if k.Elderly() {
-		elderly.SetText(lang.L("home.elderly.off"))
+		elderly.SetText(theme.L("home.elderly.off"))
 		elderly.Importance = widget.HighImportance
 	}
 	other := theme.English
 	if theme.CurrentLanguage() == theme.English {
 		other = theme.Chinese
 	}
-	language := touch.NewButton(lang.L("home.language"), func() { k.touched(); k.setLanguage(other) })
+	language := touch.NewButton(theme.L("home.language"), func() { k.touched(); k.setLanguage(other) })
 	footer := container.NewGridWithColumns(2, elderly, language)
 
 	var notice fyne.CanvasObject = layout.NewSpacer()

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -46,31 +45,31 @@ func (k *Kiosk) drawNumber(st *numberState) {
 	switch {
 	case st.card != nil:
 		age := st.card.Number.AgeOn(k.cfg.Clock.Now())
-		line := fmt.Sprintf(lang.L("number.card.read"), app.MaskName(st.card.Name))
+		line := fmt.Sprintf(theme.L("number.card.read"), app.MaskName(st.card.Name))
 		if k.cfg.Rules.PriorityFor(app.NoPriority, age) == app.Elderly {
-			line += " " + lang.L("number.card.elderly")
+			line += " " + theme.L("number.card.elderly")
 		}
 		cardLine = k.message(line, false)
 	case st.cardMsg != "":
 		cardLine = k.message(st.cardMsg, st.cardBad)
 	default:
-		cardLine = text(lang.L("number.card.hint"))
+		cardLine = text(theme.L("number.card.hint"))
 	}
-	read := k.button(lang.L("number.card.button"), func() {
-		st.cardMsg, st.cardBad = lang.L("number.card.reading"), false
+	read := k.button(theme.L("number.card.button"), func() {
+		st.cardMsg, st.cardBad = theme.L("number.card.reading"), false
 		k.drawNumber(st)
 		k.readCard(func(c app.IDCard, err error) { k.numberCard(st, c, err) })
 	})
-	appt := k.button(lang.L("number.appointment.off"), func() {
+	appt := k.button(theme.L("number.appointment.off"), func() {
 		if st.card == nil {
-			st.cardMsg, st.cardBad = lang.L("number.appointment.needcard"), true
+			st.cardMsg, st.cardBad = theme.L("number.appointment.needcard"), true
 		} else {
 			st.appointment = !st.appointment
 		}
 		k.drawNumber(st)
 	})
 	if st.appointment {
-		appt.SetText(lang.L("number.appointment.on"))
+		appt.SetText(theme.L("number.appointment.on"))
 		appt.Importance = widget.HighImportance
 	}
 
@@ -83,12 +82,12 @@ func (k *Kiosk) drawNumber(st *numberState) {
 	for _, c := range k.catalog.Categories {
 		label := fmt.Sprintf("%s  %s", c.Prefix, theme.Pick(c.Name))
 		if w, ok := waiting[c.Prefix]; ok {
-			label += "\n" + fmt.Sprintf(lang.L("number.category.waiting"), w.Waiting, minutes(w.Wait))
+			label += "\n" + fmt.Sprintf(theme.L("number.category.waiting"), w.Waiting, minutes(w.Wait))
 		}
 		prefix := c.Prefix
 		b := k.button(label, func() { k.issue(st, prefix) })
 		if w, ok := waiting[c.Prefix]; ok && !w.Open {
-			b.SetText(fmt.Sprintf("%s  %s\n%s", c.Prefix, theme.Pick(c.Name), lang.L("number.category.closed")))
+			b.SetText(fmt.Sprintf("%s  %s\n%s", c.Prefix, theme.Pick(c.Name), theme.L("number.category.closed")))
 			b.Disable()
 		}
 		cats = append(cats, b)
@@ -98,10 +97,10 @@ func (k *Kiosk) drawNumber(st *numberState) {
 		msg = k.message(st.problem, true)
 	}
 	body := container.NewBorder(
-		container.NewVBox(cardLine, container.NewGridWithColumns(2, read, appt), bold(lang.L("number.choose"))),
+		container.NewVBox(cardLine, container.NewGridWithColumns(2, read, appt), bold(theme.L("number.choose"))),
 		nil, nil, nil,
 		container.NewVScroll(container.NewGridWithColumns(2, cats...)))
-	k.show("number", lang.L("number.title"), body, msg)
+	k.show("number", theme.L("number.title"), body, msg)
 	k.onCard = func(c app.IDCard, err error) { k.numberCard(st, c, err) }
 }
 
@@ -158,7 +157,7 @@ func (k *Kiosk) issue(st *numberState, category string) {
 // citizen photographs the screen.
 func (k *Kiosk) showTicket(t app.Ticket) {
 	cat, _ := k.catalog.Category(t.Category)
-	status := widget.NewLabel(lang.L("ticket.printing"))
+	status := widget.NewLabel(theme.L("ticket.printing"))
 	status.Wrapping = fyne.TextWrapWord
 	status.TextStyle = fyne.TextStyle{Bold: true}
 	// The print starts before the page is drawn: drawing (the QR code, the
@@ -191,7 +190,7 @@ func (k *Kiosk) printTicket(t app.Ticket, cat app.Category, status *widget.Label
 		return app.PrintProblem(ps, serr)
 	}, func(p app.KioskProblem) {
 		if p == app.ProblemNone {
-			k.setStatus(status, lang.L("ticket.printed"))
+			k.setStatus(status, theme.L("ticket.printed"))
 			return
 		}
 		k.printFailed(status, p)
@@ -211,7 +210,7 @@ func (k *Kiosk) printFailed(status *widget.Label, p app.KioskProblem) {
 	if theme.CurrentLanguage() == theme.Chinese {
 		sep = ""
 	}
-	k.setStatus(status, problemText(p)+sep+lang.L("ticket.photograph"))
+	k.setStatus(status, problemText(p)+sep+theme.L("ticket.photograph"))
 }
 
 func (k *Kiosk) drawTicket(t app.Ticket, cat app.Category, status *widget.Label) {
@@ -221,17 +220,17 @@ func (k *Kiosk) drawTicket(t app.Ticket, cat app.Category, status *widget.Label)
 	info := container.NewVBox(
 		container.NewCenter(k.hero(t.Code, k.theme.Size(theme.SizeNameHero))),
 		centred(theme.Pick(cat.Name), true),
-		centred(fmt.Sprintf(lang.L("ticket.ahead"), t.Ahead, minutes(t.Wait)), false),
+		centred(fmt.Sprintf(theme.L("ticket.ahead"), t.Ahead, minutes(t.Wait)), false),
 	)
 	if t.Priority != app.NoPriority {
-		info.Add(centred(lang.L("priority."+string(t.Priority)), true))
+		info.Add(centred(theme.L("priority."+string(t.Priority)), true))
 	}
 	qr := qrImage(app.TicketQR(t), 260)
-	done := k.button(lang.L("ticket.done"), func() { k.Home() })
+	done := k.button(theme.L("ticket.done"), func() { k.Home() })
 	done.Importance = widget.HighImportance
 	body := container.NewBorder(nil, container.NewVBox(status, done), nil, nil,
 		container.NewGridWithColumns(2, info, container.NewCenter(qr)))
-	k.show("ticket", lang.L("ticket.title"), body, nil)
+	k.show("ticket", theme.L("ticket.title"), body, nil)
 }
 
 // qrImage draws payload as a QR code of side px.

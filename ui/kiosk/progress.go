@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"onewindow/app"
@@ -21,21 +20,21 @@ func (k *Kiosk) showProgress() {
 }
 
 func (k *Kiosk) drawProgress(msg string, problem bool) {
-	read := k.button(lang.L("progress.card"), func() {
-		k.drawProgress(lang.L("number.card.reading"), false)
+	read := k.button(theme.L("progress.card"), func() {
+		k.drawProgress(theme.L("number.card.reading"), false)
 		k.readCard(k.progressCard)
 	})
 	read.Importance = widget.HighImportance
 	body := container.NewVBox(
-		bold(lang.L("progress.hint")),
-		text(lang.L("progress.scan")),
+		bold(theme.L("progress.hint")),
+		text(theme.L("progress.scan")),
 		read,
 	)
 	var m fyne.CanvasObject
 	if msg != "" {
 		m = k.message(msg, problem)
 	}
-	k.show("progress", lang.L("progress.title"), body, m)
+	k.show("progress", theme.L("progress.title"), body, m)
 	k.onCard = k.progressCard
 	k.onScan = k.progressScan
 }
@@ -84,7 +83,7 @@ func (k *Kiosk) progressCard(c app.IDCard, err error) {
 			k.log.Warn("case look-up by card failed", "err", r.err)
 			k.drawProgress(problemText(app.RecordsProblem(r.err)), true)
 		case len(r.cases) == 0:
-			k.drawProgress(lang.L("progress.none"), false)
+			k.drawProgress(theme.L("progress.none"), false)
 		case len(r.cases) == 1:
 			k.showCase(r.cases[0], nil)
 		default:
@@ -101,7 +100,7 @@ func (k *Kiosk) showCases(cases []app.Case) {
 		label := fmt.Sprintf("%s\n%s · %s", theme.Pick(c.ItemName), c.Number, stateText(c.State))
 		rows = append(rows, k.button(label, func() { k.showCase(c, func() { k.showCases(cases) }) }))
 	}
-	k.show("cases", lang.L("progress.cases"), k.list(rows...), nil)
+	k.show("cases", theme.L("progress.cases"), k.list(rows...), nil)
 }
 
 // showCase shows one case and its timeline. Only masked personal data is
@@ -109,23 +108,23 @@ func (k *Kiosk) showCases(cases []app.Case) {
 func (k *Kiosk) showCase(c app.Case, back func()) {
 	head := container.NewVBox(
 		bold(theme.Pick(c.ItemName)),
-		text(fmt.Sprintf(lang.L("progress.number"), c.Number)),
-		text(fmt.Sprintf(lang.L("progress.applicant"), app.MaskName(c.Applicant.Name), c.Applicant.IDNumber.Masked())),
-		bold(fmt.Sprintf(lang.L("progress.state"), stateText(c.State))),
+		text(fmt.Sprintf(theme.L("progress.number"), c.Number)),
+		text(fmt.Sprintf(theme.L("progress.applicant"), app.MaskName(c.Applicant.Name), c.Applicant.IDNumber.Masked())),
+		bold(fmt.Sprintf(theme.L("progress.state"), stateText(c.State))),
 	)
 	if c.Due != "" {
-		head.Add(text(fmt.Sprintf(lang.L("progress.due"), string(c.Due))))
+		head.Add(text(fmt.Sprintf(theme.L("progress.due"), string(c.Due))))
 	}
-	timeline := container.NewVBox(bold(lang.L("progress.timeline")))
+	timeline := container.NewVBox(bold(theme.L("progress.timeline")))
 	type result struct {
 		evs []app.CaseEvent
 		err error
 	}
 	var bottom fyne.CanvasObject
 	if back != nil {
-		bottom = k.button(lang.L("common.back"), back)
+		bottom = k.button(theme.L("common.back"), back)
 	}
-	k.show("case", lang.L("progress.title"), container.NewBorder(head, bottom, nil, nil, container.NewVScroll(timeline)), nil)
+	k.show("case", theme.L("progress.title"), container.NewBorder(head, bottom, nil, nil, container.NewVScroll(timeline)), nil)
 	async(k, func(ctx context.Context) result {
 		evs, err := k.cfg.Records.Events(ctx, c.Number)
 		return result{evs, err}
@@ -143,16 +142,16 @@ func (k *Kiosk) showCase(c app.Case, back func()) {
 }
 
 // stateText is a case state in the citizen's words.
-func stateText(s app.CaseState) string { return lang.L("state." + string(s)) }
+func stateText(s app.CaseState) string { return theme.L("state." + string(s)) }
 
 // actorText says who acted without naming staff: the kiosk, a window, or
 // the deciding department at central.
 func actorText(actor string) string {
 	switch {
 	case strings.HasPrefix(actor, "kiosk:"):
-		return lang.L("actor.kiosk")
+		return theme.L("actor.kiosk")
 	case strings.HasPrefix(actor, "central:"):
-		return lang.L("actor.central")
+		return theme.L("actor.central")
 	}
-	return lang.L("actor.window")
+	return theme.L("actor.window")
 }

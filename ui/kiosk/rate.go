@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"onewindow/app"
@@ -32,26 +31,26 @@ func (k *Kiosk) drawRate(msg string, problem bool) {
 	st := &rateState{}
 	typed := widget.NewLabel("")
 	typed.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
-	next := k.button(lang.L("rate.next"), func() {
+	next := k.button(theme.L("rate.next"), func() {
 		code := strings.ToUpper(k.ratePad.Text())
 		if !ticketCodeRe.MatchString(code) {
-			k.drawRate(lang.L("rate.badnumber"), true)
+			k.drawRate(theme.L("rate.badnumber"), true)
 			return
 		}
 		st.ticket = code
 		k.showLevels(st)
 	})
 	next.Importance = widget.HighImportance
-	pad := touch.NewKeypad(touch.Letters, 4, func(s string) { typed.SetText(lang.L("rate.ticket") + " " + s + "_") })
+	pad := touch.NewKeypad(touch.Letters, 4, func(s string) { typed.SetText(theme.L("rate.ticket") + " " + s + "_") })
 	pad.OnKey = k.touched
 	k.ratePad = pad
-	typed.SetText(lang.L("rate.ticket") + " _")
+	typed.SetText(theme.L("rate.ticket") + " _")
 	var m fyne.CanvasObject
 	if msg != "" {
 		m = k.message(msg, problem)
 	}
-	body := container.NewBorder(container.NewVBox(bold(lang.L("rate.hint")), typed), next, nil, nil, pad)
-	k.show("rate", lang.L("rate.title"), body, m)
+	body := container.NewBorder(container.NewVBox(bold(theme.L("rate.hint")), typed), next, nil, nil, pad)
+	k.show("rate", theme.L("rate.title"), body, m)
 	k.onScan = func(code string) {
 		sc, err := app.ParseScannedCode(code)
 		if err != nil {
@@ -88,7 +87,7 @@ func (k *Kiosk) showLevels(st *rateState) {
 	if st.caseNo != "" {
 		what = st.caseNo
 	}
-	k.show("rate-level", lang.L("rate.title"), container.NewBorder(bold(lang.L("rate.for")+" "+what), nil, nil, nil, k.list(rows...)), nil)
+	k.show("rate-level", theme.L("rate.title"), container.NewBorder(bold(theme.L("rate.for")+" "+what), nil, nil, nil, k.list(rows...)), nil)
 }
 
 // showReasons asks why, for a bad rating: at least one reason from the list.
@@ -113,9 +112,9 @@ func (k *Kiosk) showReasons(st *rateState, problem string) {
 		c.SetChecked(chosen[code])
 		rows = append(rows, c)
 	}
-	send := k.button(lang.L("rate.send"), func() {
+	send := k.button(theme.L("rate.send"), func() {
 		if len(st.reasons) == 0 {
-			k.showReasons(st, lang.L("rate.needreason"))
+			k.showReasons(st, theme.L("rate.needreason"))
 			return
 		}
 		k.saveRating(st)
@@ -125,7 +124,7 @@ func (k *Kiosk) showReasons(st *rateState, problem string) {
 	if problem != "" {
 		m = k.message(problem, true)
 	}
-	k.show("rate-reasons", lang.L("rate.title"), container.NewBorder(bold(lang.L("rate.why")), send, nil, nil, k.list(rows...)), m)
+	k.show("rate-reasons", theme.L("rate.title"), container.NewBorder(bold(theme.L("rate.why")), send, nil, nil, k.list(rows...)), m)
 }
 
 func (k *Kiosk) saveRating(st *rateState) {
@@ -136,15 +135,15 @@ func (k *Kiosk) saveRating(st *rateState) {
 	}, func(err error) {
 		if err != nil {
 			k.log.Error("rating not saved", "err", err)
-			k.show("rate-done", lang.L("rate.title"), container.NewVBox(k.message(problemText(app.RecordsProblem(err)), true)), nil)
+			k.show("rate-done", theme.L("rate.title"), container.NewVBox(k.message(problemText(app.RecordsProblem(err)), true)), nil)
 			return
 		}
-		msg := lang.L("rate.thanks")
+		msg := theme.L("rate.thanks")
 		if st.level.Bad() {
-			msg += " " + lang.L("rate.followup")
+			msg += " " + theme.L("rate.followup")
 		}
-		done := k.button(lang.L("ticket.done"), func() { k.Home() })
+		done := k.button(theme.L("ticket.done"), func() { k.Home() })
 		done.Importance = widget.HighImportance
-		k.show("rate-done", lang.L("rate.title"), container.NewVBox(bold(msg), done), nil)
+		k.show("rate-done", theme.L("rate.title"), container.NewVBox(bold(msg), done), nil)
 	})
 }

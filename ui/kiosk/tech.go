@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/lang"
 	fynetheme "fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -25,20 +24,20 @@ import (
 // is no way in: the page says so instead of offering a default.
 func (k *Kiosk) showPIN() {
 	if k.cfg.PIN == "" {
-		k.show("pin", lang.L("tech.title"), container.NewVBox(k.message(lang.L("tech.nopin"), true)), nil)
+		k.show("pin", theme.L("tech.title"), container.NewVBox(k.message(theme.L("tech.nopin"), true)), nil)
 		return
 	}
 	typed := widget.NewLabel("")
 	typed.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
 	pad := touch.NewKeypad(touch.Digits, app.MaxPINLength, func(s string) {
-		typed.SetText(lang.L("tech.pin") + " " + strings.Repeat("●", len(s)))
+		typed.SetText(theme.L("tech.pin") + " " + strings.Repeat("●", len(s)))
 	})
 	pad.OnKey = k.touched
 	k.pinPad = pad
-	typed.SetText(lang.L("tech.pin"))
+	typed.SetText(theme.L("tech.pin"))
 	msg := widget.NewLabel("")
 	msg.Importance = widget.DangerImportance
-	open := k.button(lang.L("tech.open"), func() {
+	open := k.button(theme.L("tech.open"), func() {
 		if k.pins.Try(k.cfg.PIN, pad.Text()) {
 			k.log.Info("technician page opened")
 			k.showStatus()
@@ -46,15 +45,15 @@ func (k *Kiosk) showPIN() {
 		}
 		k.log.Warn("wrong technician PIN")
 		pad.SetText("")
-		typed.SetText(lang.L("tech.pin"))
+		typed.SetText(theme.L("tech.pin"))
 		if k.pins.Locked() {
-			msg.SetText(lang.L("tech.locked"))
+			msg.SetText(theme.L("tech.locked"))
 		} else {
-			msg.SetText(lang.L("tech.wrong"))
+			msg.SetText(theme.L("tech.wrong"))
 		}
 	})
 	open.Importance = widget.HighImportance
-	k.show("pin", lang.L("tech.title"), container.NewBorder(typed, container.NewVBox(msg, open), nil, nil, pad), nil)
+	k.show("pin", theme.L("tech.title"), container.NewBorder(typed, container.NewVBox(msg, open), nil, nil, pad), nil)
 }
 
 // reportTimeout bounds one run of the doctor's checks from the page: the
@@ -73,8 +72,8 @@ type statusPage struct {
 // well, the next step), then each device, the hub and the link to central
 // as the kiosk's own drivers see them this moment.
 func (k *Kiosk) showStatus() {
-	rows := container.NewVBox(text(lang.L("tech.checking")))
-	k.show("status", lang.L("tech.title"), container.NewVScroll(rows), nil)
+	rows := container.NewVBox(text(theme.L("tech.checking")))
+	k.show("status", theme.L("tech.title"), container.NewVScroll(rows), nil)
 	async(k, func(ctx context.Context) statusPage {
 		var p statusPage
 		if k.cfg.Health != nil {
@@ -92,12 +91,12 @@ func (k *Kiosk) showStatus() {
 		if p.report != nil {
 			rows.Add(k.reportView(*p.report))
 			rows.Add(widget.NewSeparator())
-			rows.Add(bold(lang.L("tech.live")))
+			rows.Add(bold(theme.L("tech.live")))
 		}
 		for _, l := range p.lines {
 			rows.Add(text(l))
 		}
-		test := k.button(lang.L("tech.testpage"), func() {
+		test := k.button(theme.L("tech.testpage"), func() {
 			async(k, func(ctx context.Context) error {
 				if k.cfg.Printer == nil {
 					return app.ErrNotConfigured
@@ -106,8 +105,8 @@ func (k *Kiosk) showStatus() {
 					Title: "测试页 Test page", Lines: []string{"终端 " + k.cfg.Terminal}, Printed: k.cfg.Clock.Now().In(app.HallZone)})
 			}, func(err error) { k.showStatus() })
 		})
-		syncNow := k.button(lang.L("tech.sync"), func() {
-			rows.Add(text(lang.L("tech.syncing")))
+		syncNow := k.button(theme.L("tech.sync"), func() {
+			rows.Add(text(theme.L("tech.syncing")))
 			async(k, func(ctx context.Context) error {
 				if k.cfg.Syncer == nil {
 					return app.ErrNotConfigured
@@ -115,7 +114,7 @@ func (k *Kiosk) showStatus() {
 				return k.cfg.Syncer.SyncNow(ctx)
 			}, func(err error) { k.showStatus() })
 		})
-		rows.Add(container.NewGridWithColumns(3, test, syncNow, k.button(lang.L("tech.refresh"), k.showStatus)))
+		rows.Add(container.NewGridWithColumns(3, test, syncNow, k.button(theme.L("tech.refresh"), k.showStatus)))
 		rows.Refresh()
 	})
 }
@@ -130,7 +129,7 @@ func (k *Kiosk) reportView(r health.Report) fyne.CanvasObject {
 		head += " — " + r.Terminal
 	}
 	head += " — " + r.At.In(app.HallZone).Format(time.DateTime)
-	summary := bold(fmt.Sprintf(lang.L("tech.report.summary"), r.Count(health.Fail), r.Count(health.Warn), r.Count(health.OK), r.Count(health.Skip)))
+	summary := bold(fmt.Sprintf(theme.L("tech.report.summary"), r.Count(health.Fail), r.Count(health.Warn), r.Count(health.OK), r.Count(health.Skip)))
 	if r.Failed() {
 		summary.Importance = widget.DangerImportance
 	}
@@ -170,7 +169,7 @@ func (k *Kiosk) checkRow(c health.Check) fyne.CanvasObject {
 		if c.Verdict == health.Fail {
 			colour = fynetheme.ColorNameError
 		}
-		segs = append(segs, block(lang.L("tech.next")+c.Next, true, colour))
+		segs = append(segs, block(theme.L("tech.next")+c.Next, true, colour))
 	}
 	lines := widget.NewRichText(segs...)
 	lines.Wrapping = fyne.TextWrapWord
@@ -182,50 +181,50 @@ func (k *Kiosk) checkRow(c health.Check) fyne.CanvasObject {
 func (k *Kiosk) statusLines(ctx context.Context) []string {
 	var out []string
 	add := func(what, state string) { out = append(out, what+": "+state) }
-	add(lang.L("tech.terminal"), k.cfg.Terminal)
+	add(theme.L("tech.terminal"), k.cfg.Terminal)
 
 	if k.cfg.Printer == nil {
-		add(lang.L("tech.printer"), lang.L("tech.none"))
+		add(theme.L("tech.printer"), theme.L("tech.none"))
 	} else if st, err := k.cfg.Printer.Status(ctx); err != nil {
-		add(lang.L("tech.printer"), err.Error())
+		add(theme.L("tech.printer"), err.Error())
 	} else {
-		add(lang.L("tech.printer"), st.String())
+		add(theme.L("tech.printer"), st.String())
 	}
 
 	if k.cfg.Reader == nil {
-		add(lang.L("tech.reader"), lang.L("tech.none"))
+		add(theme.L("tech.reader"), theme.L("tech.none"))
 	} else {
 		_, err := k.cfg.Reader.Read(ctx)
 		switch {
 		case err == nil:
-			add(lang.L("tech.reader"), "ready, a card is present")
+			add(theme.L("tech.reader"), "ready, a card is present")
 		case errors.Is(err, app.ErrNoCard):
-			add(lang.L("tech.reader"), "ready, no card")
+			add(theme.L("tech.reader"), "ready, no card")
 		default:
-			add(lang.L("tech.reader"), err.Error())
+			add(theme.L("tech.reader"), err.Error())
 		}
 	}
 
 	if k.cfg.Scanner == nil {
-		add(lang.L("tech.scanner"), lang.L("tech.none"))
+		add(theme.L("tech.scanner"), theme.L("tech.none"))
 	} else {
-		add(lang.L("tech.scanner"), "configured")
+		add(theme.L("tech.scanner"), "configured")
 	}
 
 	if k.cfg.Queue == nil {
-		add(lang.L("tech.hub"), lang.L("tech.none"))
+		add(theme.L("tech.hub"), theme.L("tech.none"))
 	} else if st, err := k.cfg.Queue.Queue(ctx, 0); err != nil {
-		add(lang.L("tech.hub"), err.Error())
+		add(theme.L("tech.hub"), err.Error())
 	} else {
 		waiting := 0
 		for _, c := range st.Categories {
 			waiting += c.Waiting
 		}
-		add(lang.L("tech.hub"), fmt.Sprintf("ok, %d waiting", waiting))
+		add(theme.L("tech.hub"), fmt.Sprintf("ok, %d waiting", waiting))
 	}
 
 	if k.cfg.Syncer == nil {
-		add(lang.L("tech.central"), lang.L("tech.none"))
+		add(theme.L("tech.central"), theme.L("tech.none"))
 	} else {
 		s := k.cfg.Syncer.Status()
 		state := "offline"
@@ -242,7 +241,7 @@ func (k *Kiosk) statusLines(ctx context.Context) []string {
 		if s.LastError != "" {
 			state += ", last error: " + s.LastError
 		}
-		add(lang.L("tech.central"), state)
+		add(theme.L("tech.central"), state)
 	}
 	return out
 }

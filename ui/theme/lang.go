@@ -81,5 +81,17 @@ func CurrentLanguage() Language {
 	return current
 }
 
+// L is the screens' text under key in the current language (SetLanguage;
+// Chinese before any), from the same files as Fyne's lang.L. The kiosk and
+// the hall screen ask it rather than lang.L: Fyne takes its language from
+// the operating system, which on Windows is the user's language setting
+// and not the environment SetLanguage changes, so there a kiosk followed
+// Windows and its language button did nothing.
+func L(key string) string { return allWords()[CurrentLanguage()].L(key) }
+
+var allWords = sync.OnceValue(func() map[Language]*Words {
+	return map[Language]*Words{Chinese: MustWordsIn(Chinese), English: MustWordsIn(English)}
+})
+
 // Pick is a catalogue text in the current language.
 func Pick(t app.Text) string { return t.In(string(CurrentLanguage())) }

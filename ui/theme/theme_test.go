@@ -54,13 +54,14 @@ func TestBothLanguagesHaveEveryKey(t *testing.T) {
 
 // TestEveryKeyTheScreensUseIsTranslated reads the sources of the screens
 // whose words are in this package's files (the kiosk and the hall screen)
-// for lang.L("…").
+// for theme.L("…"), in both languages.
 func TestEveryKeyTheScreensUseIsTranslated(t *testing.T) {
 	zh := readTranslations(t, locales[Chinese].file)
+	en := readTranslations(t, locales[English].file)
 	kiosk, _ := filepath.Glob("../kiosk/*.go")
 	display, _ := filepath.Glob("../display/*.go")
 	files := append(kiosk, display...)
-	re := regexp.MustCompile(`lang\.L\("([^"]+)"\)`)
+	re := regexp.MustCompile(`theme\.L\("([^"]+)"\)`)
 	var missing []string
 	seen := 0
 	for _, f := range files {
@@ -76,14 +77,41 @@ func TestEveryKeyTheScreensUseIsTranslated(t *testing.T) {
 			if _, ok := zh[m[1]]; !ok {
 				missing = append(missing, f+": "+m[1])
 			}
+			if _, ok := en[m[1]]; !ok {
+				missing = append(missing, f+": "+m[1]+" (English)")
+			}
 		}
 	}
 	if seen < 50 {
-		t.Fatalf("found only %d lang.L calls in the screens; the pattern or the paths are wrong", seen)
+		t.Fatalf("found only %d theme.L calls in the screens; the pattern or the paths are wrong", seen)
 	}
 	sort.Strings(missing)
 	for _, m := range missing {
 		t.Errorf("no translation for %s", m)
+	}
+}
+
+// TestLFollowsSetLanguageOnly: the screens' words follow SetLanguage and
+// nothing the operating system says; on Windows Fyne's own lookup reads the
+// user's language from the system, where the environment is not consulted.
+func TestLFollowsSetLanguageOnly(t *testing.T) {
+	defer SetLanguage(Chinese)
+	if err := SetLanguage(Chinese); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("LC_ALL", "en_US.UTF-8") // what Fyne would read on Linux
+	t.Setenv("LANG", "en_US.UTF-8")
+	if got, want := L("home.number"), readTranslations(t, locales[Chinese].file)["home.number"]; got != want || want == "" {
+		t.Errorf("L after SetLanguage(Chinese) with an English environment: %q, want %q", got, want)
+	}
+	if err := SetLanguage(English); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := L("home.number"), readTranslations(t, locales[English].file)["home.number"]; got != want || want == "" {
+		t.Errorf("L after SetLanguage(English): %q, want %q", got, want)
+	}
+	if got := L("no.such.key"); got != "no.such.key" {
+		t.Errorf("a missing key shows as %q; want the key itself, to be seen", got)
 	}
 }
 
