@@ -25,6 +25,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/config"
+	"onewindow/app/health"
 	"onewindow/app/pii"
 	"onewindow/app/store"
 	"onewindow/device/sim/idreadersim"
@@ -114,9 +115,20 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	a := fyneapp.NewWithID("cn.gov.onewindow.demo")
 	devs := openKioskDevices(h.kioskConfig, log)
 	defer devs.close()
+	pin, err := app.NewTechnicianPIN(demoPIN)
+	if err != nil {
+		return fail(err)
+	}
+	kioskDB := filepath.Join(*dir, "kiosk.db")
 	kw, err := startKiosk(ctx, a, kioskParts{store: h.kioskStore, hubURL: h.hubURL, hallKey: h.hallKey,
 		terminal: "K01", log: log.With("role", "kiosk"), reader: devs.reader, printer: devs.printer,
-		scanner: devs.scanner, syncer: h.syncer})
+		scanner: devs.scanner, syncer: h.syncer, pin: pin,
+		health: func(ctx context.Context) health.Report {
+			r := demoHealth(kioskDB, *dir)(ctx)
+			r.Terminal = "K01"
+			r.Add(devs.checks()...)
+			return r
+		}})
 	if err != nil {
 		return fail(err)
 	}
@@ -145,6 +157,7 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fmt.Fprintf(stdout, "  hub %s, printed pages in %s\n", h.hubURL, filepath.Join(*dir, "kiosk-devices", "pages"))
 	fmt.Fprint(stdout, indent(h.kioskSims.Describe()))
 	fmt.Fprintf(stdout, "  window %d's clerk logs in as S1001 with the password %q\n", demoWindow, samplePassword)
+	fmt.Fprintf(stdout, "  the kiosk's technician page: tap the hall's name five times, PIN %s\n", demoPIN)
 	fmt.Fprintln(stdout, "  the control panel window drives the devices; so do commands here (help lists them)")
 	go func() {
 		if err := h.console(ctx, stdin, stdout); errors.Is(err, simctl.ErrQuit) {
@@ -174,6 +187,10 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 
 // console reads the simulators' commands on in, and two more: "issue A"
 // takes a number as a kiosk would, "call N" presses window N's caller key.
+// demoPIN opens the demo kiosk's technician page. A real kiosk has no PIN
+// until one is set at install (onewindow kiosk -set-pin).
+const demoPIN = "135790"
+
 func (h *demoHall) console(ctx context.Context, in io.Reader, out io.Writer) error {
 	lines := make(chan string)
 	go func() {

@@ -156,8 +156,9 @@ type kioskParts struct {
 	printer  *escpos.Printer
 	scanner  *qrscanner.Scanner
 	syncer   app.Syncer
-	// health makes the doctor's report for the technician page; nil
-	// leaves the page to the devices' own words (the demo).
+	// health makes the doctor's report for the technician page (the demo,
+	// which has no configuration file, makes a shorter one); nil leaves the
+	// page to the devices' own words.
 	health func(context.Context) health.Report
 }
 
