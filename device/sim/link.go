@@ -199,6 +199,32 @@ func (l *Link) Name() string { return l.name }
 // Done is closed when the link is closed.
 func (l *Link) Done() <-chan struct{} { return l.done }
 
+// Serve reads what the driver sends until the link closes, and hands
+// consume everything received and not yet used; consume returns how many
+// bytes from the front it used, 0 when it needs more. A closed link ends
+// Serve with nil, any other read error with that error.
+func (l *Link) Serve(consume func(buf []byte) (used int)) error {
+	var buf []byte
+	chunk := make([]byte, 4096)
+	for {
+		n, err := l.Read(chunk)
+		if err != nil {
+			if errors.Is(err, ErrClosed) {
+				return nil
+			}
+			return err
+		}
+		buf = append(buf, chunk[:n]...)
+		for len(buf) > 0 {
+			used := consume(buf)
+			if used == 0 {
+				break
+			}
+			buf = buf[used:]
+		}
+	}
+}
+
 // Read reads what the driver sent. While the port has vanished it waits for
 // it to come back; after Close it returns ErrClosed.
 func (l *Link) Read(p []byte) (int, error) {

@@ -158,31 +158,18 @@ func (s *Sim) Reads() int {
 
 // Serve answers the driver until the link closes.
 func (s *Sim) Serve() error {
-	buf := make([]byte, 0, 256)
-	chunk := make([]byte, 256)
-	for {
-		n, err := s.link.Read(chunk)
-		if err != nil {
-			if errors.Is(err, sim.ErrClosed) {
-				return nil
-			}
-			return err
-		}
-		buf = append(buf, chunk[:n]...)
-		for {
-			body, used, err := idreader.ParseFrame(buf)
-			buf = buf[used:]
-			if errors.Is(err, idreader.ErrIncomplete) {
-				break
-			}
-			if err != nil {
-				// A module answers a corrupt request with its own code.
-				s.reply(0x10, nil)
-				continue
-			}
+	return s.link.Serve(func(buf []byte) int {
+		body, used, err := idreader.ParseFrame(buf)
+		switch {
+		case errors.Is(err, idreader.ErrIncomplete):
+		case err != nil:
+			// A module answers a corrupt request with its own code.
+			s.reply(0x10, nil)
+		default:
 			s.handle(body)
 		}
-	}
+		return used
+	})
 }
 
 func (s *Sim) reply(sw3 byte, data []byte) {

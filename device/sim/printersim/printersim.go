@@ -161,43 +161,29 @@ func (s *Sim) PaperOutAfter(n int) {
 
 // Serve prints what the driver sends until the link closes.
 func (s *Sim) Serve() error {
-	var buf []byte
-	chunk := make([]byte, 4096)
-	for {
-		n, err := s.link.Read(chunk)
-		if err != nil {
-			if errors.Is(err, sim.ErrClosed) {
-				return nil
+	return s.link.Serve(func(buf []byte) int {
+		op, used, err := escpos.Parse(buf)
+		switch {
+		case errors.Is(err, escpos.ErrIncomplete):
+			return 0
+		case err != nil:
+			s.mu.Lock()
+			s.skipped += used
+			s.mu.Unlock()
+		case op.Kind == escpos.OpStatus:
+			s.mu.Lock()
+			b := escpos.EncodeStatus(op.N, s.state)
+			s.mu.Unlock()
+			if err := s.link.Reply([]byte{b}); err != nil {
+				s.log.Warn("status reply failed", "error", err)
 			}
-			return err
-		}
-		buf = append(buf, chunk[:n]...)
-		for len(buf) > 0 {
-			op, used, err := escpos.Parse(buf)
-			if errors.Is(err, escpos.ErrIncomplete) {
-				break
-			}
-			buf = buf[used:]
-			if err != nil {
-				s.mu.Lock()
-				s.skipped += used
-				s.mu.Unlock()
-				continue
-			}
-			if op.Kind == escpos.OpStatus {
-				s.mu.Lock()
-				b := escpos.EncodeStatus(op.N, s.state)
-				s.mu.Unlock()
-				if err := s.link.Reply([]byte{b}); err != nil {
-					s.log.Warn("status reply failed", "error", err)
-				}
-				continue
-			}
+		default:
 			if err := s.apply(op); err != nil {
 				s.log.Warn("render failed", "error", err)
 			}
 		}
-	}
+		return used
+	})
 }
 
 func (s *Sim) reset() {

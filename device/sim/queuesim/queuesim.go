@@ -10,7 +10,6 @@
 package queuesim
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"sort"
@@ -182,35 +181,20 @@ func (s *Sim) Requests(addr int) int {
 
 // Serve answers the master until the link closes.
 func (s *Sim) Serve() error {
-	var buf []byte
-	chunk := make([]byte, 512)
-	for {
-		n, err := s.link.Read(chunk)
+	return s.link.Serve(func(buf []byte) int {
+		f, used, err := queuebus.ParseFrame(buf)
 		if err != nil {
-			if errors.Is(err, sim.ErrClosed) {
-				return nil
-			}
-			return err
+			// Incomplete: wait for more. Corrupt: RS-485 devices stay
+			// silent, for nobody knows whom the frame was for.
+			return used
 		}
-		buf = append(buf, chunk[:n]...)
-		for {
-			f, used, err := queuebus.ParseFrame(buf)
-			buf = buf[used:]
-			if errors.Is(err, queuebus.ErrIncomplete) {
-				break
-			}
-			if err != nil {
-				// RS-485 devices stay silent on a corrupt frame: nobody
-				// knows whom it was for.
-				continue
-			}
-			if reply := s.handle(f); reply != nil {
-				if err := s.link.Reply(reply); err != nil {
-					s.log.Warn("reply failed", "error", err)
-				}
+		if reply := s.handle(f); reply != nil {
+			if err := s.link.Reply(reply); err != nil {
+				s.log.Warn("reply failed", "error", err)
 			}
 		}
-	}
+		return used
+	})
 }
 
 func gb(b []byte) string {
