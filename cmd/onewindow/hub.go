@@ -9,12 +9,10 @@ import (
 	"net/http"
 	"time"
 
-	"onewindow/app"
 	"onewindow/app/config"
 	"onewindow/app/pii"
 	"onewindow/app/store"
 	"onewindow/sync/hub"
-	"onewindow/sync/link"
 )
 
 func init() {
@@ -82,12 +80,7 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	opt := syncOptions(log, *path, config.RoleHub, nil)
 	opt.Interval = *every
-	switch l, err := link.New(ctx, s, opt); {
-	case err == nil:
-		go l.Run(ctx)
-	case errors.Is(err, app.ErrNotFound):
-		log.Warn("hub is not enrolled with central; queue events wait in its outbox until it is")
-	default:
+	if _, err := startSync(ctx, s, opt, "queue events"); err != nil {
 		// The hall's queue does not wait on central: the hub runs, and
 		// its events wait in its outbox until the enrolment is mended.
 		log.Error("hub cannot sync with central; queue events wait in its outbox (enrol it again)", "err", err)

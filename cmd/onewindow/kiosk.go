@@ -24,7 +24,6 @@ import (
 	"onewindow/device/idreader"
 	"onewindow/device/qrscanner"
 	"onewindow/sync/hub"
-	"onewindow/sync/link"
 	"onewindow/ui/kiosk"
 	"onewindow/ui/sound"
 )
@@ -117,14 +116,12 @@ func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		pin: pin, log: log, reader: devs.reader, printer: devs.printer, scanner: devs.scanner,
 		health: technicianReport(*path, &devs.serialDevices),
 	}
-	switch l, err := link.New(ctx, s, syncOptions(log, *path, config.RoleKiosk, &devs.serialDevices)); {
-	case err == nil:
-		parts.syncer = l
-		go l.Run(ctx)
-	case errors.Is(err, app.ErrNotFound):
-		log.Warn("kiosk is not enrolled with central; self-service applications wait in the outbox until it is")
-	default:
+	l, err := startSync(ctx, s, syncOptions(log, *path, config.RoleKiosk, &devs.serialDevices), "self-service applications")
+	if err != nil {
 		return fail(err)
+	}
+	if l != nil {
+		parts.syncer = l
 	}
 	a := fyneapp.NewWithID("cn.gov.onewindow.kiosk")
 	w, err := startKiosk(ctx, a, parts)

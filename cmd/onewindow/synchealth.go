@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
+	"onewindow/app"
 	"onewindow/app/config"
 	"onewindow/app/health"
+	"onewindow/app/store"
 	"onewindow/device/serialport"
 	"onewindow/sync/link"
 	"onewindow/sync/netcheck"
@@ -86,4 +89,20 @@ func runningHealth(cfgPath string, devs *serialDevices) func(ctx context.Context
 // it reports with its syncs.
 func syncOptions(log *slog.Logger, cfgPath string, role config.Role, devs *serialDevices) link.Options {
 	return link.Options{Logger: log, Role: string(role), Version: buildVersion(), Health: runningHealth(cfgPath, devs)}
+}
+
+// startSync starts the terminal's link with central, syncing until ctx
+// ends. A terminal not enrolled yet works on without one (nil, nil): what
+// it does waits in its outbox, which the warning names (waits: "cases").
+func startSync(ctx context.Context, s *store.Store, opt link.Options, waits string) (*link.Link, error) {
+	l, err := link.New(ctx, s, opt)
+	switch {
+	case err == nil:
+		go l.Run(ctx)
+		return l, nil
+	case errors.Is(err, app.ErrNotFound):
+		opt.Logger.Warn(fmt.Sprintf("%s is not enrolled with central; %s wait in the outbox until it is", opt.Role, waits))
+		return nil, nil
+	}
+	return nil, err
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,7 +20,6 @@ import (
 	"onewindow/device/idreader"
 	"onewindow/device/queuebus"
 	"onewindow/sync/hub"
-	"onewindow/sync/link"
 	"onewindow/ui/theme"
 	"onewindow/ui/window"
 )
@@ -105,14 +103,12 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if devs.bus != nil {
 		svc.Bus = devs.bus
 	}
-	switch l, err := link.New(ctx, s, syncOptions(log, *path, config.RoleWindow, &devs.serialDevices)); {
-	case err == nil:
-		svc.Syncer = l
-		go l.Run(ctx)
-	case errors.Is(err, app.ErrNotFound):
-		log.Warn("window terminal is not enrolled with central; cases wait in the outbox until it is")
-	default:
+	l, err := startSync(ctx, s, syncOptions(log, *path, config.RoleWindow, &devs.serialDevices), "cases")
+	if err != nil {
 		return fail(err)
+	}
+	if l != nil {
+		svc.Syncer = l
 	}
 	d, err := desk.New(ctx, svc, desk.Config{Window: cfg.Window.Number, Categories: cfg.Window.Categories,
 		Login: cfg.Window.LoginPolicy()})
