@@ -163,3 +163,51 @@ func BenchmarkDiskFsync(b *testing.B) {
 	b.StopTimer()
 	reportLatency(b, d)
 }
+
+// BenchmarkQueueCycle is one citizen through the hub's queue, as the hub
+// runs it: a number issued, called to a window and finished, each its own
+// transaction with a request id, on a file with synchronous=FULL. It reports
+// the time per transaction, the work behind every hub request.
+func BenchmarkQueueCycle(b *testing.B) {
+	ctx := context.Background()
+	f := open(b)
+	hall, err := f.Hall(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	windowFor := map[string]int{} // a window that serves each category
+	var cats []string
+	for _, w := range hall.Windows {
+		for _, c := range w.Categories {
+			if _, ok := windowFor[c]; !ok {
+				windowFor[c] = w.Number
+				cats = append(cats, c)
+			}
+		}
+	}
+	d := make([]time.Duration, 0, 3*b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%300 == 299 { // a new hall-day before a category fills up
+			f.clock.Advance(24*time.Hour - 300*time.Second)
+		}
+		f.clock.Advance(time.Second)
+		cat := cats[i%len(cats)]
+		id := fmt.Sprint(i)
+		t0 := time.Now()
+		if _, err := f.Issue(ctx, IssueRequest{RequestID: "i" + id, Category: cat}); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := f.CallNext(ctx, "c"+id, windowFor[cat]); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		if _, err := f.Finish(ctx, "f"+id, windowFor[cat]); err != nil {
+			b.Fatal(err)
+		}
+		d = append(d, t1.Sub(t0), t2.Sub(t1), time.Since(t2))
+	}
+	b.StopTimer()
+	reportLatency(b, d)
+}

@@ -162,12 +162,18 @@ func calendarOf(ctx context.Context, q querier) (*app.Calendar, error) {
 
 // Settings returns the hall's rules, with defaults for any not set.
 func (s *Store) Settings(ctx context.Context) (app.Settings, error) {
-	return settingsOf(ctx, s.db)
+	return scanSettings(s.db.QueryContext(ctx, settingsQuery))
 }
 
-func settingsOf(ctx context.Context, q querier) (app.Settings, error) {
+// settingsIn reads the settings inside a write, prepared once.
+func (s *Store) settingsIn(ctx context.Context, tx *sql.Tx) (app.Settings, error) {
+	return scanSettings(s.rowsTx(ctx, tx, settingsQuery))
+}
+
+const settingsQuery = `SELECT key, value FROM settings`
+
+func scanSettings(rows *sql.Rows, err error) (app.Settings, error) {
 	st := app.DefaultSettings
-	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings`)
 	if err != nil {
 		return st, err
 	}

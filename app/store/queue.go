@@ -89,7 +89,7 @@ func (s *Store) Issue(ctx context.Context, r IssueRequest) (app.Ticket, error) {
 		if last >= limit {
 			return nil, fmt.Errorf("category %s: %w of %d", r.Category, app.ErrCategoryFull, limit)
 		}
-		st, err := settingsOf(ctx, tx)
+		st, err := s.settingsIn(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
@@ -185,7 +185,7 @@ func (s *Store) CallNext(ctx context.Context, requestID string, window int) (app
 		if err != nil {
 			return nil, err
 		}
-		st, err := settingsOf(ctx, tx)
+		st, err := s.settingsIn(ctx, tx)
 		if err != nil {
 			return nil, err
 		}
@@ -204,7 +204,7 @@ func (s *Store) CallNext(ctx context.Context, requestID string, window int) (app
 			WHERE id = ?`, window, stamp(now), cands[i].ID); err != nil {
 			return nil, err
 		}
-		if t, err = ticketByID(ctx, tx, cands[i].ID); err != nil {
+		if t, err = scanTicket(s.rowTx(ctx, tx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, cands[i].ID)); err != nil {
 			return nil, err
 		}
 		return t, s.queueEvent(ctx, tx, "called", t, window, "")
@@ -219,7 +219,7 @@ func (s *Store) Recall(ctx context.Context, requestID string, window int) (app.T
 		if t.State != app.Called {
 			return "", fmt.Errorf("%w: %s is being served, not waiting to be called", app.ErrInvalidInput, t.Code)
 		}
-		st, err := settingsOf(ctx, tx)
+		st, err := s.settingsIn(ctx, tx)
 		if err != nil {
 			return "", err
 		}
@@ -513,11 +513,6 @@ func scanTicket(r interface{ Scan(...any) error }) (app.Ticket, error) {
 		}
 	}
 	return t, nil
-}
-
-func ticketByID(ctx context.Context, q querier, id string) (app.Ticket, error) {
-	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, id))
-	return t, notFound(err, "ticket "+id)
 }
 
 // current is the ticket a window has called or is serving today.

@@ -426,3 +426,8 @@ func TestConcurrentIssueAndCall(t *testing.T) {
 		t.Errorf("%d numbers issued, want %d", len(issued), kiosks*perKiosk)
 	}
 }
+
+func ticketByID(ctx context.Context, q querier, id string) (app.Ticket, error) {
+	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, id))
+	return t, notFound(err, "ticket "+id)
+}

@@ -35,7 +35,7 @@ func (s *Store) Rate(ctx context.Context, r app.Rating) (app.Rating, *app.Follow
 			if err != nil {
 				return err
 			}
-			st, err := settingsOf(ctx, tx)
+			st, err := s.settingsIn(ctx, tx)
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,8 @@ import (
 	"onewindow/app"
 	"onewindow/app/pii"
 	"onewindow/assets"
+
+	"modernc.org/sqlite"
 )
 
 // start is a Monday morning in the hall.
@@ -122,6 +125,7 @@ func TestOpenSetsDurability(t *testing.T) {
 	f := open(t)
 	for pragma, want := range map[string]string{
 		"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000",
+		"wal_autocheckpoint": "10000",
 	} {
 		var got string
 		if err := f.DB().QueryRow("PRAGMA " + pragma).Scan(&got); err != nil {
@@ -130,6 +134,9 @@ func TestOpenSetsDurability(t *testing.T) {
 		if got != want {
 			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
 		}
+	}
+	if runtime.GOOS == "linux" && !sqlite.FdatasyncEnabled() {
+		t.Error("commits sync with fsync, not fdatasync as SQLite does on Linux")
 	}
 	var v int
 	f.DB().QueryRow("PRAGMA user_version").Scan(&v)
@@ -290,6 +297,65 @@ func TestGroupCommitKeepsWritesApart(t *testing.T) {
 	}
 	if err := f.Verify(ctx, c.Number); err != nil {
 		t.Error(err)
+	}
+}
+
+// A write alone in its commit has no savepoint of its own: when it fails,
+// the whole transaction must go, and nothing it did may stay.
+func TestFailedWriteAloneChangesNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := open(t)
+	boom := errors.New("refused halfway")
+	err := f.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := next(ctx, tx, "halfway"); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("the failing write returned %v, want its own error", err)
+	}
+	var n int
+	f.DB().QueryRow(`SELECT count(*) FROM counters WHERE name = 'halfway'`).Scan(&n)
+	if n != 0 {
+		t.Error("the failed write's counter was committed")
+	}
+	// The writer goes on: the next write commits.
+	if err := f.tx(ctx, func(tx *sql.Tx) error { _, err := next(ctx, tx, "after"); return err }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The writer checkpoints the write-ahead log when it is idle, so the log
+// restarts from its beginning instead of growing to SQLite's own limit.
+func TestWriterCheckpointsWhenIdle(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := open(t)
+	walSize := func() int64 {
+		st, err := os.Stat(f.path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+	burst := func() {
+		for i := 0; i < checkpointAfter; i++ {
+			if err := f.tx(ctx, func(tx *sql.Tx) error { _, err := next(ctx, tx, "burst"); return err }); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	burst()
+	first := walSize()
+	for round := 0; round < 3; round++ {
+		time.Sleep(100 * checkpointIdle) // idle: the writer checkpoints
+		burst()
+	}
+	// Without idle checkpoints four bursts take four times the log.
+	if got := walSize(); got > first+first/2 {
+		t.Errorf("the log grew to %d bytes after four bursts (%d after one): it was not checkpointed between them", got, first)
 	}
 }
 
