@@ -357,14 +357,17 @@ func (s *Store) Window(ctx context.Context, window int) (WindowStatus, error) {
 		}
 		for _, c := range ws.Categories {
 			var n int
-			if err := s.rowTx(ctx, tx, `SELECT count(*) FROM tickets WHERE day = ? AND state = 'waiting'
-				AND category = ? AND target_window = 0`, app.DateOf(s.now()), c).Scan(&n); err != nil {
+			if err := s.rowTx(ctx, tx, `SELECT (SELECT count(*) FROM tickets WHERE day = ?1 AND category = ?2
+				AND state = 'waiting' AND priority = '' AND target_window = 0) + (SELECT count(*) FROM tickets
+				WHERE day = ?1 AND category = ?2 AND state = 'waiting' AND priority <> '' AND target_window = 0)`,
+				app.DateOf(s.now()), c).Scan(&n); err != nil {
 				return err
 			}
 			out.Waiting += n
 		}
 		var n int
-		err = s.rowTx(ctx, tx, `SELECT count(*) FROM tickets WHERE day = ? AND state = 'waiting' AND target_window = ?`,
+		err = s.rowTx(ctx, tx, `SELECT count(*) FROM tickets WHERE day = ? AND state = 'waiting' AND target_window = ?
+			AND target_window <> 0`,
 			app.DateOf(s.now()), window).Scan(&n)
 		out.Waiting += n
 		return err
@@ -397,10 +400,10 @@ func (s *Store) Queue(ctx context.Context, lastCalls int) (QueueStatus, error) {
 	err := s.readTx(ctx, func(tx *sql.Tx) error {
 		now := s.now()
 		day := app.DateOf(now)
-		rows, err := s.rowsTx(ctx, tx, `SELECT c.prefix, c.name_zh, c.name_en, c.daily_limit, c.closes,
-			(SELECT count(*) FROM tickets t WHERE t.day = ? AND t.category = c.prefix AND t.state = 'waiting'),
-			(SELECT COALESCE(MAX(seq), 0) FROM tickets t WHERE t.day = ? AND t.issued_category = c.prefix)
-			FROM categories c ORDER BY c.rowid`, day, day)
+		rows, err := s.rowsTx(ctx, tx, `SELECT c.prefix, c.name_zh, c.name_en, c.daily_limit, c.closes, `+
+			waitingCount(`day = ?1 AND category = c.prefix AND state = 'waiting'`)+`,
+			(SELECT COALESCE(MAX(seq), 0) FROM tickets t WHERE t.day = ?1 AND t.issued_category = c.prefix)
+			FROM categories c ORDER BY c.rowid`, day)
 		if err != nil {
 			return err
 		}
@@ -613,8 +616,9 @@ func (s *Store) lineHeads(ctx context.Context, tx *sql.Tx, day app.Date, window 
 
 // estimate fills in how many wait ahead of a waiting ticket and for how long.
 func (s *Store) estimate(ctx context.Context, tx *sql.Tx, t *app.Ticket) error {
-	err := s.rowTx(ctx, tx, `SELECT count(*) FROM tickets WHERE day = ? AND category = ? AND state = 'waiting'
-		AND id <> ? AND queued_at <= (SELECT queued_at FROM tickets WHERE id = ?)`, t.Day, t.Category, t.ID, t.ID).Scan(&t.Ahead)
+	err := s.rowTx(ctx, tx, `WITH me AS (SELECT queued_at FROM tickets WHERE id = ?3) SELECT `+waitingCount(
+		`day = ?1 AND category = ?2 AND state = 'waiting' AND id <> ?3 AND queued_at <= (SELECT queued_at FROM me)`),
+		t.Day, t.Category, t.ID).Scan(&t.Ahead)
 	if err != nil {
 		return err
 	}
@@ -624,6 +628,19 @@ func (s *Store) estimate(ctx context.Context, tx *sql.Tx, t *app.Ticket) error {
 	}
 	t.Wait = app.EstimateWait(t.Ahead, open, per)
 	return nil
+}
+
+// waitingCount is an SQL expression counting the waiting tickets that match
+// where: the ordinary line, the priority line and those sent to one window,
+// each counted down its own partial index. One count(*) over all three
+// would walk every ticket of the day, and issuing a number would slow down
+// as the day goes on.
+func waitingCount(where string) string {
+	count := func(line string) string {
+		return `(SELECT count(*) FROM tickets WHERE ` + where + ` AND ` + line + `)`
+	}
+	return count(`priority = '' AND target_window = 0`) + ` + ` + count(`priority <> '' AND target_window = 0`) +
+		` + ` + count(`target_window <> 0`)
 }
 
 // serviceRate is the average service time of the category's last ten

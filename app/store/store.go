@@ -48,6 +48,7 @@ type Store struct {
 	keys     *pii.Keys
 	clock    app.Clock
 	terminal string
+	wconn    *sql.Conn     // the writer's own connection: its page cache stays warm
 	writes   chan *write   // to the writer goroutine; see tx
 	closed   chan struct{} // closed by Close
 	stopped  chan struct{} // closed when the writer has stopped
@@ -97,7 +98,12 @@ func Open(ctx context.Context, file string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", file, err)
 	}
-	s := &Store{db: db, keys: opt.Keys, clock: opt.Clock, terminal: opt.Terminal,
+	wconn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", file, err)
+	}
+	s := &Store{db: db, wconn: wconn, keys: opt.Keys, clock: opt.Clock, terminal: opt.Terminal,
 		writes: make(chan *write), closed: make(chan struct{}), stopped: make(chan struct{})}
 	go s.writer()
 	if err := s.migrate(ctx); err != nil {
@@ -117,6 +123,7 @@ func (s *Store) Close() error {
 	}
 	s.stmts = nil
 	s.stmtMu.Unlock()
+	s.wconn.Close()
 	return s.db.Close()
 }
 
@@ -296,7 +303,7 @@ func (s *Store) writer() {
 		case <-idle.C:
 			// PASSIVE takes what it can without waiting for readers; an
 			// error leaves the log to SQLite's automatic checkpoint.
-			s.db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+			s.wconn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
 			commits = 0
 			continue
 		case <-s.closed:
@@ -319,7 +326,7 @@ func (s *Store) writer() {
 
 func (s *Store) commit(group []*write) {
 	errs := make([]error, len(group))
-	tx, err := s.db.BeginTx(context.Background(), nil)
+	tx, err := s.wconn.BeginTx(context.Background(), nil)
 	if err != nil {
 		for _, w := range group {
 			w.done <- err
