@@ -431,3 +431,61 @@ func ticketByID(ctx context.Context, q querier, id string) (app.Ticket, error) {
 	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, id))
 	return t, notFound(err, "ticket "+id)
 }
+
+// A hub upgraded from schema 4 keeps every ticket and every carried-out
+// request through migration 5, which rebuilds both tables.
+func TestQueueTablesSurviveMigration5(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := open(t)
+	a := issue(t, f, "A")
+	card, err := f.Issue(ctx, IssueRequest{RequestID: "kiosk-2-1", Category: "B", Who: "李*", WhoKey: fromCard("B", elder).WhoKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	// Back to schema 4: the tables as migration 2 made them, holding the same rows.
+	raw := f.raw(t)
+	ms, _ := migrations()
+	for _, stmt := range []string{
+		`CREATE TABLE t_old AS SELECT * FROM tickets`, `CREATE TABLE r_old AS SELECT * FROM queue_requests`,
+		`DROP TABLE tickets`, `DROP TABLE queue_requests`,
+	} {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tail := ms[1].sql[strings.Index(ms[1].sql, "CREATE TABLE tickets"):]
+	for _, stmt := range []string{
+		tail[:strings.Index(tail, "CREATE TABLE queue_events")],
+		tail[strings.Index(tail, "CREATE TABLE queue_requests"):],
+		`INSERT INTO tickets SELECT * FROM t_old`, `INSERT INTO queue_requests SELECT * FROM r_old`,
+		`DROP TABLE t_old`, `DROP TABLE r_old`, `PRAGMA user_version = 4`,
+	} {
+		if _, err := raw.Exec(stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	raw.Close()
+
+	f.reopen(t)
+	for _, want := range []app.Ticket{a, card} {
+		got, err := ticketByID(ctx, f.DB(), want.ID)
+		if err != nil || got.Code != want.Code || got.State != app.Waiting || got.WhoMasked != want.WhoMasked {
+			t.Errorf("ticket %s after the migration: %+v, %v", want.ID, got, err)
+		}
+	}
+	again, err := f.Issue(ctx, IssueRequest{RequestID: "kiosk-2-1", Category: "B"})
+	if err != nil || again.ID != card.ID {
+		t.Errorf("the retried request after the migration got %s, %v; want the first answer %s", again.ID, err, card.ID)
+	}
+	if next := issue(t, f, "A"); next.Code != "A002" {
+		t.Errorf("the next A number after the migration is %s, want A002", next.Code)
+	}
+	var plan string
+	f.DB().QueryRow(`EXPLAIN QUERY PLAN SELECT id FROM tickets WHERE day = ? AND who_index = ? AND state = 'no_show'`,
+		card.Day, "x").Scan(new(int), new(int), new(int), &plan)
+	if !strings.Contains(plan, "tickets_by_who") {
+		t.Errorf("finding a returning citizen's ticket does not use the ID-card index: %s", plan)
+	}
+}
