@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"modernc.org/sqlite"               // registers the "sqlite" driver
 )
 
 // dialect is what differs between the two stores: type names, parameter markers
@@ -55,6 +55,7 @@ func openDB(dsn string) (*sql.DB, dialect, error) {
 	// IMMEDIATE: a writer takes the lock at BEGIN, so batches queue instead
 	// of failing with SQLITE_BUSY halfway through.
 	q.Set("_txlock", "immediate")
+	sqlite.Fdatasync(true) // commits sync as the terminals' do; see app/store.Open
 	db, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(dsn, "sqlite:")+"?"+q.Encode())
 	if err != nil {
 		return nil, dialect{}, err
