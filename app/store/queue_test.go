@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -437,30 +438,30 @@ func ticketByID(ctx context.Context, q querier, id string) (app.Ticket, error) {
 func TestQueueTablesSurviveMigration5(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := open(t)
-	a := issue(t, f, "A")
-	card, err := f.Issue(ctx, IssueRequest{RequestID: "kiosk-2-1", Category: "B", Who: "李*", WhoKey: fromCard("B", elder).WhoKey})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir := t.TempDir()
+	f := load(t, dir) // keys, sample hall and catalogue, at the newest schema
 	f.Close()
-	// Back to schema 4: the tables as migration 2 made them, holding the same rows.
+	os.Remove(f.path)
+	os.Remove(f.path + "-wal")
+	os.Remove(f.path + "-shm")
+
+	// A schema-4 database as a hub left it: two tickets, one taken with an
+	// ID card, and the request that issued it.
 	raw := f.raw(t)
 	ms, _ := migrations()
-	for _, stmt := range []string{
-		`CREATE TABLE t_old AS SELECT * FROM tickets`, `CREATE TABLE r_old AS SELECT * FROM queue_requests`,
-		`DROP TABLE tickets`, `DROP TABLE queue_requests`,
-	} {
-		if _, err := raw.Exec(stmt); err != nil {
-			t.Fatal(err)
+	for _, m := range ms[:4] {
+		if _, err := raw.Exec(m.sql); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
 		}
 	}
-	tail := ms[1].sql[strings.Index(ms[1].sql, "CREATE TABLE tickets"):]
+	who := fromCard("B", elder).WhoKey
 	for _, stmt := range []string{
-		tail[:strings.Index(tail, "CREATE TABLE queue_events")],
-		tail[strings.Index(tail, "CREATE TABLE queue_requests"):],
-		`INSERT INTO tickets SELECT * FROM t_old`, `INSERT INTO queue_requests SELECT * FROM r_old`,
-		`DROP TABLE t_old`, `DROP TABLE r_old`, `PRAGMA user_version = 4`,
+		`INSERT INTO tickets (id, day, issued_category, category, seq, code, who_index, issued_at, queued_at, state)
+			VALUES ('2026-11-23/A001', '2026-11-23', 'A', 'A', 1, 'A001', NULL, '2026-11-23T01:30:00.000000000Z', '2026-11-23T01:30:00.000000000Z', 'waiting')`,
+		`INSERT INTO tickets (id, day, issued_category, category, seq, code, who_masked, who_index, issued_at, queued_at, state)
+			VALUES ('2026-11-23/B001', '2026-11-23', 'B', 'B', 1, 'B001', '李*', '` + who + `', '2026-11-23T01:31:00.000000000Z', '2026-11-23T01:31:00.000000000Z', 'waiting')`,
+		`INSERT INTO queue_requests (request_id, at, response) VALUES ('kiosk-2-1', '2026-11-23T01:31:00.000000000Z', '{"id":"2026-11-23/B001","code":"B001"}')`,
+		`PRAGMA user_version = 4`,
 	} {
 		if _, err := raw.Exec(stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
@@ -469,22 +470,24 @@ func TestQueueTablesSurviveMigration5(t *testing.T) {
 	raw.Close()
 
 	f.reopen(t)
-	for _, want := range []app.Ticket{a, card} {
-		got, err := ticketByID(ctx, f.DB(), want.ID)
-		if err != nil || got.Code != want.Code || got.State != app.Waiting || got.WhoMasked != want.WhoMasked {
-			t.Errorf("ticket %s after the migration: %+v, %v", want.ID, got, err)
+	if err := LoadSample(ctx, f.Store); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"2026-11-23/A001", "2026-11-23/B001"} {
+		if got, err := ticketByID(ctx, f.DB(), id); err != nil || got.State != app.Waiting {
+			t.Errorf("ticket %s after the migration: %+v, %v", id, got, err)
 		}
 	}
 	again, err := f.Issue(ctx, IssueRequest{RequestID: "kiosk-2-1", Category: "B"})
-	if err != nil || again.ID != card.ID {
-		t.Errorf("the retried request after the migration got %s, %v; want the first answer %s", again.ID, err, card.ID)
+	if err != nil || again.ID != "2026-11-23/B001" {
+		t.Errorf("the retried request after the migration got %s, %v; want the first answer B001", again.ID, err)
 	}
 	if next := issue(t, f, "A"); next.Code != "A002" {
 		t.Errorf("the next A number after the migration is %s, want A002", next.Code)
 	}
 	var plan string
 	f.DB().QueryRow(`EXPLAIN QUERY PLAN SELECT id FROM tickets WHERE day = ? AND who_index = ? AND state = 'no_show'`,
-		card.Day, "x").Scan(new(int), new(int), new(int), &plan)
+		"2026-11-23", who).Scan(new(int), new(int), new(int), &plan)
 	if !strings.Contains(plan, "tickets_by_who") {
 		t.Errorf("finding a returning citizen's ticket does not use the ID-card index: %s", plan)
 	}
