@@ -281,7 +281,7 @@ const maxGroup = 64
 // past its limit, and the kiosk or window waiting on that commit waits for
 // the checkpoint too. The commit after a checkpoint starts the log again
 // and syncs it once more, so checkpoints are kept rare: 200 commits are
-// about 2,500 pages of log, 10 MB.
+// about 2,000 pages of log, 8 MB.
 const (
 	checkpointAfter = 200
 	checkpointIdle  = 2 * time.Millisecond
