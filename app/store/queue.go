@@ -431,6 +431,28 @@ func (s *Store) Queue(ctx context.Context, lastCalls int) (QueueStatus, error) {
 	return out, err
 }
 
+// ForgetQueue deletes the carried-out requests and the queue's events older
+// than keep. Both grow by a row with every issue and call, and neither is
+// needed for long: a terminal retries a request within seconds (a request
+// id older than keep would be carried out again), and a listener resumes
+// the events of today. Tickets, and the outbox for central, are kept.
+func (s *Store) ForgetQueue(ctx context.Context, keep time.Duration) (requests, events int64, err error) {
+	cutoff := stamp(s.now().Add(-keep))
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM queue_requests WHERE at < ?`, cutoff)
+		if err != nil {
+			return err
+		}
+		requests, _ = res.RowsAffected()
+		if res, err = tx.ExecContext(ctx, `DELETE FROM queue_events WHERE at < ?`, cutoff); err != nil {
+			return err
+		}
+		events, _ = res.RowsAffected()
+		return nil
+	})
+	return requests, events, err
+}
+
 // QueueEvents returns the queue's changes after seq, oldest first: what a
 // window or the hall screen missed while its connection was down.
 func (s *Store) QueueEvents(ctx context.Context, after int64, limit int) ([]QueueEvent, error) {

@@ -492,3 +492,38 @@ func TestQueueTablesSurviveMigration5(t *testing.T) {
 		t.Errorf("finding a returning citizen's ticket does not use the ID-card index: %s", plan)
 	}
 }
+
+// Old requests and events are forgotten; today's stay, idempotent, and the
+// event numbers go on rising after the old ones are gone.
+func TestForgetQueue(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := open(t)
+	old, err := f.Issue(ctx, IssueRequest{RequestID: "monday-1", Category: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldEvents, _ := f.QueueEvents(ctx, 0, 100)
+	f.clock.Advance(49 * time.Hour)
+	today, err := f.Issue(ctx, IssueRequest{RequestID: "wednesday-1", Category: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	requests, events, err := f.ForgetQueue(ctx, 48*time.Hour)
+	if err != nil || requests != 1 || events != int64(len(oldEvents)) {
+		t.Fatalf("forgot %d requests and %d events (%v); want 1 and %d", requests, events, err, len(oldEvents))
+	}
+	if again, err := f.Issue(ctx, IssueRequest{RequestID: "wednesday-1", Category: "A"}); err != nil || again.ID != today.ID {
+		t.Errorf("today's request retried: %s, %v; want the first answer %s", again.ID, err, today.ID)
+	}
+	evs, _ := f.QueueEvents(ctx, 0, 100)
+	if len(evs) != 1 || evs[0].Ticket.ID != today.ID || evs[0].Seq <= oldEvents[len(oldEvents)-1].Seq {
+		t.Errorf("events left: %+v; want only today's, numbered after the forgotten ones", evs)
+	}
+	if _, err := ticketByID(ctx, f.DB(), old.ID); err != nil {
+		t.Errorf("the old ticket itself was deleted: %v", err)
+	}
+	if n := f.count(t, "outbox"); n != 2 {
+		t.Errorf("%d outbox operations; want both tickets' still there for central", n)
+	}
+}

@@ -90,6 +90,9 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "onewindow hub: cannot listen on %s: %v\n", cfg.Hub.Address, err)
 		return 1
 	}
+	// Requests are retried within seconds and listeners catch up on today:
+	// two days of both is plenty.
+	go srv.Tidy(ctx, time.Hour, 48*time.Hour)
 	httpServer := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()

@@ -356,3 +356,31 @@ func TestManyKiosksAndWindows(t *testing.T) {
 		}
 	}
 }
+
+func TestTidyForgetsOldRequestsAndEvents(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	h := newHall(t)
+	if _, err := h.client.Issue(ctx, store.IssueRequest{RequestID: NewRequestID(), Category: "A"}); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(49 * time.Hour)
+	done := make(chan struct{})
+	go func() { h.server.Tidy(ctx, 10*time.Millisecond, 48*time.Hour); close(done) }()
+	count := func(table string) (n int) {
+		h.store.DB().QueryRow("SELECT count(*) FROM " + table).Scan(&n)
+		return n
+	}
+	for deadline := time.Now().Add(10 * time.Second); count("queue_requests")+count("queue_events") > 0; {
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10 s: %d requests and %d events of two days ago are still kept", count("queue_requests"), count("queue_events"))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if count("tickets") != 1 || count("outbox") != 1 {
+		t.Errorf("tidying removed the ticket or its outbox operation: %s", countRows(t, h.store))
+	}
+	cancel()
+	<-done
+}

@@ -57,6 +57,29 @@ func New(s *store.Store, hallKey string, log *slog.Logger) (*Server, error) {
 		changed: make(chan struct{})}, nil
 }
 
+// Tidy forgets the carried-out requests and queue events older than keep
+// (store.ForgetQueue) now and then every interval, until ctx ends, so the
+// hub's database does not grow by a row with every issue and call for
+// years. Tickets and the outbox are kept.
+func (h *Server) Tidy(ctx context.Context, every, keep time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		requests, events, err := h.store.ForgetQueue(ctx, keep)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			h.log.Error("hub: forgetting old queue records", "err", err)
+		case requests+events > 0:
+			h.log.Info("hub: forgot old queue records", "requests", requests, "events", events)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // Handler is the hub's HTTP API.
 func (h *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
