@@ -436,22 +436,67 @@ func (s *Store) Queue(ctx context.Context, lastCalls int) (QueueStatus, error) {
 // needed for long: a terminal retries a request within seconds (a request
 // id older than keep would be carried out again), and a listener resumes
 // the events of today. Tickets, and the outbox for central, are kept.
+//
+// It deletes forgetChunk rows to a commit, so that the first run on a hub
+// that has gathered years of them does not hold up its queue.
 func (s *Store) ForgetQueue(ctx context.Context, keep time.Duration) (requests, events int64, err error) {
 	cutoff := stamp(s.now().Add(-keep))
-	err = s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM queue_requests WHERE at < ?`, cutoff)
+	after := "" // requests are stored in id order: go through them once
+	forgetRequests := func(tx *sql.Tx) (n int64, err error) {
+		rows, err := tx.QueryContext(ctx, `DELETE FROM queue_requests WHERE request_id IN (SELECT request_id
+			FROM queue_requests WHERE request_id > ? AND at < ? ORDER BY request_id LIMIT ?) RETURNING request_id`,
+			after, cutoff, forgetChunk)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		requests, _ = res.RowsAffected()
-		if res, err = tx.ExecContext(ctx, `DELETE FROM queue_events WHERE at < ?`, cutoff); err != nil {
-			return err
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return n, err
+			}
+			after = max(after, id)
+			n++
 		}
-		events, _ = res.RowsAffected()
-		return nil
-	})
+		return n, rows.Err()
+	}
+	forgetEvents := func(tx *sql.Tx) (int64, error) {
+		// Events are appended in time order: the old ones are the first.
+		res, err := tx.ExecContext(ctx, `DELETE FROM queue_events WHERE seq IN (SELECT seq FROM queue_events
+			WHERE at < ? ORDER BY seq LIMIT ?)`, cutoff, forgetChunk)
+		if err != nil {
+			return 0, err
+		}
+		return res.RowsAffected()
+	}
+	if requests, err = s.inChunks(ctx, forgetRequests); err != nil {
+		return requests, 0, err
+	}
+	events, err = s.inChunks(ctx, forgetEvents)
 	return requests, events, err
 }
+
+// inChunks runs del, one commit each, until it deletes fewer than
+// forgetChunk rows, and adds up what it deleted.
+func (s *Store) inChunks(ctx context.Context, del func(*sql.Tx) (int64, error)) (total int64, err error) {
+	for {
+		var n int64
+		err := s.tx(ctx, func(tx *sql.Tx) (err error) {
+			n, err = del(tx)
+			return err
+		})
+		if err != nil {
+			return total, err
+		}
+		total += n
+		if n < forgetChunk {
+			return total, nil
+		}
+	}
+}
+
+// forgetChunk is how many rows ForgetQueue deletes in one commit.
+const forgetChunk = 1000
 
 // QueueEvents returns the queue's changes after seq, oldest first: what a
 // window or the hall screen missed while its connection was down.

@@ -527,3 +527,30 @@ func TestForgetQueue(t *testing.T) {
 		t.Errorf("%d outbox operations; want both tickets' still there for central", n)
 	}
 }
+
+// A hub that gathered far more than one chunk forgets all of it.
+func TestForgetQueueInChunks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := open(t)
+	const n = 2*forgetChunk + 500
+	tx, err := f.DB().Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := stamp(f.clock.Now().Add(-72 * time.Hour))
+	for i := 0; i < n; i++ {
+		tx.Exec(`INSERT INTO queue_requests (request_id, at, response) VALUES (?, ?, '{}')`, fmt.Sprintf("r%05d", i), old)
+		tx.Exec(`INSERT INTO queue_events (at, kind) VALUES (?, 'issued')`, old)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	requests, events, err := f.ForgetQueue(ctx, 48*time.Hour)
+	if err != nil || requests != n || events != n {
+		t.Fatalf("forgot %d requests and %d events, %v; want %d of each", requests, events, err, n)
+	}
+	if left := f.count(t, "queue_requests") + f.count(t, "queue_events"); left != 0 {
+		t.Errorf("%d rows left", left)
+	}
+}
