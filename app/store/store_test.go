@@ -350,7 +350,7 @@ func TestWriterCheckpointsWhenIdle(t *testing.T) {
 	burst()
 	first := walSize()
 	for round := 0; round < 3; round++ {
-		time.Sleep(100 * checkpointIdle) // idle: the writer checkpoints
+		time.Sleep(250 * checkpointIdle) // idle: the writer checkpoints
 		burst()
 	}
 	// Without idle checkpoints four bursts take four times the log.
