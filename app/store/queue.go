@@ -108,7 +108,7 @@ func (s *Store) Issue(ctx context.Context, r IssueRequest) (app.Ticket, error) {
 			t.ID, t.Day, t.Category, t.Category, t.Seq, t.Code, t.Priority, t.WhoMasked, who, stamp(now), stamp(now)); err != nil {
 			return nil, err
 		}
-		if err := s.estimate(ctx, tx, &t); err != nil {
+		if err := s.estimate(ctx, tx, &t, now); err != nil {
 			return nil, err
 		}
 		return t, s.queueEvent(ctx, tx, "issued", t, 0, "")
@@ -149,7 +149,7 @@ func (s *Store) Requeue(ctx context.Context, requestID, ticketID, whoKey string)
 			target_window = 0, called_at = '', queued_at = ? WHERE id = ?`, stamp(now), t.ID); err != nil {
 			return nil, err
 		}
-		if err := s.estimate(ctx, tx, &t); err != nil {
+		if err := s.estimate(ctx, tx, &t, now); err != nil {
 			return nil, err
 		}
 		return t, s.queueEvent(ctx, tx, "requeued", t, 0, "")
@@ -204,7 +204,7 @@ func (s *Store) CallNext(ctx context.Context, requestID string, window int) (app
 			WHERE id = ?`, window, stamp(now), cands[i].ID); err != nil {
 			return nil, err
 		}
-		if t, err = scanTicket(s.rowTx(ctx, tx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, cands[i].ID)); err != nil {
+		if t, err = scanTicket(s.rowTx(ctx, tx, ticketByIDQuery, cands[i].ID)); err != nil {
 			return nil, err
 		}
 		return t, s.queueEvent(ctx, tx, "called", t, window, "")
@@ -357,10 +357,8 @@ func (s *Store) Window(ctx context.Context, window int) (WindowStatus, error) {
 		}
 		for _, c := range ws.Categories {
 			var n int
-			if err := s.rowTx(ctx, tx, `SELECT (SELECT count(*) FROM tickets WHERE day = ?1 AND category = ?2
-				AND state = 'waiting' AND priority = '' AND target_window = 0) + (SELECT count(*) FROM tickets
-				WHERE day = ?1 AND category = ?2 AND state = 'waiting' AND priority <> '' AND target_window = 0)`,
-				app.DateOf(s.now()), c).Scan(&n); err != nil {
+			if err := s.rowTx(ctx, tx, `SELECT `+countLines(`day = ?1 AND category = ?2 AND state = 'waiting'`,
+				ordinaryLine, priorityLine), app.DateOf(s.now()), c).Scan(&n); err != nil {
 				return err
 			}
 			out.Waiting += n
@@ -566,6 +564,8 @@ func (s *Store) windowOf(ctx context.Context, tx *sql.Tx, window int) (windowRow
 const ticketColumns = `id, day, category, seq, code, priority, who_masked, issued_at, called_at, served_at, finished_at,
 	window, target_window, recalls, requeued, state`
 
+const ticketByIDQuery = `SELECT ` + ticketColumns + ` FROM tickets WHERE id = ?`
+
 func scanTicket(r interface{ Scan(...any) error }) (app.Ticket, error) {
 	var t app.Ticket
 	var issued, called, served, finished string
@@ -657,14 +657,14 @@ func (s *Store) lineHeads(ctx context.Context, tx *sql.Tx, day app.Date, window 
 		heads = append(heads, h)
 		return err
 	}
-	if err := add(`WHERE day = ? AND target_window = ? AND state = 'waiting' AND target_window <> 0`, day, window); err != nil {
+	if err := add(`WHERE day = ? AND target_window = ? AND state = 'waiting' AND `+windowLine, day, window); err != nil {
 		return nil, err
 	}
 	for _, c := range categories {
-		if err := add(`WHERE day = ? AND category = ? AND state = 'waiting' AND priority = '' AND target_window = 0`, day, c); err != nil {
+		if err := add(`WHERE day = ? AND category = ? AND state = 'waiting' AND `+ordinaryLine, day, c); err != nil {
 			return nil, err
 		}
-		if err := add(`WHERE day = ? AND category = ? AND state = 'waiting' AND priority <> '' AND target_window = 0`, day, c); err != nil {
+		if err := add(`WHERE day = ? AND category = ? AND state = 'waiting' AND `+priorityLine, day, c); err != nil {
 			return nil, err
 		}
 	}
@@ -681,11 +681,12 @@ func (s *Store) lineHeads(ctx context.Context, tx *sql.Tx, day app.Date, window 
 	return out, nil
 }
 
-// estimate fills in how many wait ahead of a waiting ticket and for how long.
-func (s *Store) estimate(ctx context.Context, tx *sql.Tx, t *app.Ticket) error {
-	err := s.rowTx(ctx, tx, `WITH me AS (SELECT queued_at FROM tickets WHERE id = ?3) SELECT `+waitingCount(
-		`day = ?1 AND category = ?2 AND state = 'waiting' AND id <> ?3 AND queued_at <= (SELECT queued_at FROM me)`),
-		t.Day, t.Category, t.ID).Scan(&t.Ahead)
+// estimate fills in how many wait ahead of a ticket that joined the line at
+// queued, and for how long.
+func (s *Store) estimate(ctx context.Context, tx *sql.Tx, t *app.Ticket, queued time.Time) error {
+	err := s.rowTx(ctx, tx, `SELECT `+waitingCount(
+		`day = ?1 AND category = ?2 AND state = 'waiting' AND id <> ?3 AND queued_at <= ?4`),
+		t.Day, t.Category, t.ID, stamp(queued)).Scan(&t.Ahead)
 	if err != nil {
 		return err
 	}
@@ -697,17 +698,29 @@ func (s *Store) estimate(ctx context.Context, tx *sql.Tx, t *app.Ticket) error {
 	return nil
 }
 
-// waitingCount is an SQL expression counting the waiting tickets that match
-// where: the ordinary line, the priority line and those sent to one window,
-// each counted down its own partial index. One count(*) over all three
-// would walk every ticket of the day, and issuing a number would slow down
-// as the day goes on.
-func waitingCount(where string) string {
-	count := func(line string) string {
-		return `(SELECT count(*) FROM tickets WHERE ` + where + ` AND ` + line + `)`
+// The lines a waiting ticket can be in, each matching one partial index of
+// tickets: the ordinary line, the priority line, and those sent to one window.
+const (
+	ordinaryLine = `priority = '' AND target_window = 0`
+	priorityLine = `priority <> '' AND target_window = 0`
+	windowLine   = `target_window <> 0`
+)
+
+// countLines is an SQL expression counting the tickets that match where in
+// each of lines, each counted down its own partial index. One count(*) over
+// them all would walk every ticket of the day, and issuing a number would
+// slow down as the day goes on.
+func countLines(where string, lines ...string) string {
+	counts := make([]string, len(lines))
+	for i, line := range lines {
+		counts[i] = `(SELECT count(*) FROM tickets WHERE ` + where + ` AND ` + line + `)`
 	}
-	return count(`priority = '' AND target_window = 0`) + ` + ` + count(`priority <> '' AND target_window = 0`) +
-		` + ` + count(`target_window <> 0`)
+	return strings.Join(counts, " + ")
+}
+
+// waitingCount is countLines over all three lines.
+func waitingCount(where string) string {
+	return countLines(where, ordinaryLine, priorityLine, windowLine)
 }
 
 // serviceRate is the average service time of the category's last ten

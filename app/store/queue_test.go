@@ -429,7 +429,7 @@ func TestConcurrentIssueAndCall(t *testing.T) {
 }
 
 func ticketByID(ctx context.Context, q querier, id string) (app.Ticket, error) {
-	t, err := scanTicket(q.QueryRowContext(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, id))
+	t, err := scanTicket(q.QueryRowContext(ctx, ticketByIDQuery, id))
 	return t, notFound(err, "ticket "+id)
 }
 
