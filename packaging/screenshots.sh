@@ -95,10 +95,10 @@ fi
 run kiosk 1280x1024 kiosk_steps
 [ "${SHOTS:-all}" = kiosk ] || run display 1920x1080 display_steps
 # The clerk's window terminal is walked by its own program on the real
-# driver, in front of simulated devices (ui/window/internal/shots), once in
+# driver, in front of simulated devices (internal/windowshots), once in
 # Chinese and once in English (window-*-en.png).
 if [ "${SHOTS:-all}" = all ]; then
 	for lang in zh en; do
-		(cd "$root" && xvfb-run -a -s '-screen 0 1280x800x24' go run ./ui/window/internal/shots -out "$out" -lang "$lang")
+		(cd "$root" && xvfb-run -a -s '-screen 0 1280x800x24' go run ./internal/windowshots -out "$out" -lang "$lang")
 	done
 fi

@@ -7,7 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"onewindow/ui/window/internal/rig"
+	"onewindow/internal/hallrig"
 )
 
 // callToDisplay presses F1 and waits for the called number on the window's
@@ -25,7 +25,7 @@ func callToDisplay(tb testing.TB, b *bench, rounds int) []time.Duration {
 		want := tk.Code + " 请到1号窗口"
 		start := time.Now()
 		b.term.onUI(func() { b.term.Press(fyne.KeyF1, 0) })
-		if err := rig.WaitFor(5*time.Second, func() bool { return b.BusSim.Shown(1) == want }); err != nil {
+		if err := hallrig.WaitFor(5*time.Second, func() bool { return b.BusSim.Shown(1) == want }); err != nil {
 			tb.Fatalf("round %d: %s never showed (%q)", i, want, b.term.Message())
 		}
 		lat = append(lat, time.Since(start))

@@ -10,8 +10,8 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/desk"
+	"onewindow/internal/hallrig"
 	"onewindow/ui/theme"
-	"onewindow/ui/window/internal/rig"
 )
 
 func TestLoginLockOutAndIdleLock(t *testing.T) {
@@ -20,16 +20,16 @@ func TestLoginLockOutAndIdleLock(t *testing.T) {
 		t.Fatal("before a login the window must show the login form, not the work")
 	}
 	for i := 1; i <= 4; i++ {
-		b.login(rig.Clerk, "wrong")
+		b.login(hallrig.Clerk, "wrong")
 		if want := "再错"; !strings.Contains(b.term.Message(), want) {
 			t.Fatalf("wrong password %d: want a message with %q, got %q", i, want, b.term.Message())
 		}
 	}
-	b.login(rig.Clerk, "wrong")
+	b.login(hallrig.Clerk, "wrong")
 	if !strings.Contains(b.term.Message(), "已锁定") {
 		t.Fatalf("5th wrong password: want the account locked, got %q", b.term.Message())
 	}
-	b.login(rig.Clerk, rig.Password)
+	b.login(hallrig.Clerk, hallrig.Password)
 	if v := b.term.desk.View(); v.Staff != nil {
 		t.Fatalf("the right password while locked must be refused, but %s is logged in", v.Staff.ID)
 	}
@@ -47,11 +47,11 @@ func TestLoginLockOutAndIdleLock(t *testing.T) {
 		}
 		b.term.refresh()
 	})
-	if id := b.get(func() string { return b.term.login.id.Text }); !b.is(func() bool { return b.term.root.Objects[0] == b.term.login.content }) || id != rig.Clerk {
-		t.Fatalf("locked: want the lock screen with %s filled in, got id %q", rig.Clerk, id)
+	if id := b.get(func() string { return b.term.login.id.Text }); !b.is(func() bool { return b.term.root.Objects[0] == b.term.login.content }) || id != hallrig.Clerk {
+		t.Fatalf("locked: want the lock screen with %s filled in, got id %q", hallrig.Clerk, id)
 	}
 	b.focus(b.term.login.password)
-	b.typeText(rig.Password)
+	b.typeText(hallrig.Password)
 	b.key(fyne.KeyReturn)
 	if v := b.term.desk.View(); v.Locked || v.Staff == nil {
 		t.Fatalf("unlock: %q", b.term.Message())
@@ -182,8 +182,8 @@ func TestIntakeAccept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.State != app.Accepted || c.Ticket != "A001" || c.Window != 1 || c.Clerk != rig.Clerk || c.Due == "" {
-		t.Fatalf("want an accepted case of A001 at window 1 by %s with a due date, got %+v", rig.Clerk, c)
+	if c.State != app.Accepted || c.Ticket != "A001" || c.Window != 1 || c.Clerk != hallrig.Clerk || c.Due == "" {
+		t.Fatalf("want an accepted case of A001 at window 1 by %s with a due date, got %+v", hallrig.Clerk, c)
 	}
 	page := b.page(1)
 	due, _ := c.Due.Time()
@@ -361,8 +361,8 @@ func TestRatingAfterFinishOpensFollowUp(t *testing.T) {
 	}
 	b.waitFor("the rating to be stored", func() bool { return b.term.desk.View().LastRate != nil })
 	r := b.term.desk.View().LastRate
-	if r.Err != "" || r.Rating.Level != app.Dissatisfied || r.Rating.Ticket != "H001" || r.Rating.Window != 1 || r.Rating.Clerk != rig.Clerk {
-		t.Fatalf("want 不满意 for H001 at window 1 by %s, got %+v", rig.Clerk, r)
+	if r.Err != "" || r.Rating.Level != app.Dissatisfied || r.Rating.Ticket != "H001" || r.Rating.Window != 1 || r.Rating.Clerk != hallrig.Clerk {
+		t.Fatalf("want 不满意 for H001 at window 1 by %s, got %+v", hallrig.Clerk, r)
 	}
 	if r.FollowUp == nil {
 		t.Fatal("a bad rating must open a follow-up")

@@ -11,13 +11,13 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/desk"
+	"onewindow/internal/hallrig"
 	"onewindow/ui/theme"
-	"onewindow/ui/window/internal/rig"
 )
 
 // bench is one window terminal on a headless test app, in front of a rig.
 type bench struct {
-	*rig.Rig
+	*hallrig.Rig
 	t    testing.TB
 	term *Terminal
 	ctx  context.Context
@@ -28,7 +28,7 @@ func newBench(t testing.TB) *bench { return newBenchWith(t, nil) }
 // newBenchWith is newBench with the desk's configuration changed by set.
 func newBenchWith(t testing.TB, set func(*desk.Config)) *bench {
 	t.Helper()
-	r, err := rig.New(t.TempDir())
+	r, err := hallrig.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,9 +94,9 @@ func (b *bench) login(id, password string) {
 
 func (b *bench) mustLogin() {
 	b.t.Helper()
-	b.login(rig.Clerk, rig.Password)
+	b.login(hallrig.Clerk, hallrig.Password)
 	if v := b.term.desk.View(); v.Staff == nil || v.Locked {
-		b.t.Fatalf("login as %s failed: %q", rig.Clerk, b.term.Message())
+		b.t.Fatalf("login as %s failed: %q", hallrig.Clerk, b.term.Message())
 	}
 }
 
@@ -112,7 +112,7 @@ func (b *bench) issue(category string) app.Ticket {
 // waitFor fails the test if cond does not hold within a few seconds.
 func (b *bench) waitFor(what string, cond func() bool) {
 	b.t.Helper()
-	if err := rig.WaitFor(5*time.Second, cond); err != nil {
+	if err := hallrig.WaitFor(5*time.Second, cond); err != nil {
 		b.t.Fatalf("waiting for %s: %v", what, err)
 	}
 }

@@ -12,8 +12,8 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/desk"
+	"onewindow/internal/hallrig"
 	"onewindow/ui/theme"
-	"onewindow/ui/window/internal/rig"
 )
 
 // The window terminal in English, the hall's second language: every word
@@ -240,8 +240,8 @@ func TestEnglishStatusCorner(t *testing.T) {
 	b.english()
 	b.term.onUI(func() {
 		v := b.term.desk.View()
-		v.Hub = desk.LinkState{Online: false, Checked: rig.Start}
-		v.Sync = &app.SyncStatus{Online: false, Pending: 12, Rejected: 2, LastSuccess: rig.Start}
+		v.Hub = desk.LinkState{Online: false, Checked: hallrig.Start}
+		v.Sync = &app.SyncStatus{Online: false, Pending: 12, Rejected: 2, LastSuccess: hallrig.Start}
 		v.Printer = desk.DeviceState{Attached: true, OK: false}
 		v.Display = desk.DeviceState{Attached: false}
 		b.term.drawCorner(v)

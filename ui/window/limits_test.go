@@ -8,8 +8,8 @@ import (
 	"onewindow/app"
 	"onewindow/app/config"
 	"onewindow/app/desk"
+	"onewindow/internal/hallrig"
 	"onewindow/ui/theme"
-	"onewindow/ui/window/internal/rig"
 )
 
 // TestLoginLimitsFromTheConfiguration: a hall that sets its own limits in
@@ -22,7 +22,7 @@ hall = "330106"
 terminal = "330106W01"
 [hub]
 address = "127.0.0.1:7100"
-hall_key = "` + rig.HallKey + `"
+hall_key = "` + hallrig.HallKey + `"
 [central]
 url = "http://127.0.0.1:8443"
 [devices.idcard]
@@ -48,17 +48,17 @@ idle_lock_minutes = 1
 			t.Fatal(err)
 		}
 	})
-	b.login(rig.Clerk, "wrong")
+	b.login(hallrig.Clerk, "wrong")
 	if msg := b.term.Message(); !strings.Contains(msg, "one more wrong try locks the account") {
 		t.Fatalf("first wrong password of 2: got %q", msg)
 	}
-	b.login(rig.Clerk, "wrong")
-	until := rig.Start.Add(30 * time.Minute).In(app.HallZone).Format("15:04")
+	b.login(hallrig.Clerk, "wrong")
+	until := hallrig.Start.Add(30 * time.Minute).In(app.HallZone).Format("15:04")
 	if msg := b.term.Message(); !strings.Contains(msg, "locked until "+until) {
 		t.Fatalf("second wrong password: want the id locked until %s, got %q", until, msg)
 	}
 	b.Clock.Advance(29 * time.Minute)
-	b.login(rig.Clerk, rig.Password)
+	b.login(hallrig.Clerk, hallrig.Password)
 	if v := b.term.desk.View(); v.Staff != nil {
 		t.Fatal("29 minutes into a 30-minute lock the right password must still be refused")
 	}

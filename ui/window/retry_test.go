@@ -7,8 +7,8 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/desk"
+	"onewindow/internal/hallrig"
 	"onewindow/sync/hub"
-	"onewindow/ui/window/internal/rig"
 )
 
 // lossyHub passes a call to the real hub, then loses its answer once, as a
@@ -30,7 +30,7 @@ func (h *lossyHub) Call(ctx context.Context, id string, window int) (app.Ticket,
 }
 
 func TestALostAnswerIsRetriedWithTheSameRequestID(t *testing.T) {
-	r, err := rig.New(t.TempDir())
+	r, err := hallrig.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestALostAnswerIsRetriedWithTheSameRequestID(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Login(ctx, rig.Clerk, rig.Password); err != nil {
+	if err := d.Login(ctx, hallrig.Clerk, hallrig.Password); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []string{"H", "H"} {
@@ -64,7 +64,7 @@ func TestALostAnswerIsRetriedWithTheSameRequestID(t *testing.T) {
 	if len(h.ids) != 2 || h.ids[0] != h.ids[1] {
 		t.Fatalf("the retry must reuse the request id, sent %v", h.ids)
 	}
-	if st, _ := r.Hub.Window(ctx, rig.Window); st.Waiting != 1 {
+	if st, _ := r.Hub.Window(ctx, hallrig.Window); st.Waiting != 1 {
 		t.Fatalf("one call was made, so one ticket must still wait; %d wait", st.Waiting)
 	}
 	// The next call is a new action with a new id.

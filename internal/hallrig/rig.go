@@ -1,11 +1,11 @@
-// Package rig builds the world a window terminal lives in, for its tests,
+// Package hallrig builds the world a window terminal lives in, for its tests,
 // its benchmark and its screenshots: a real store with the sample hall in a
 // temporary folder, a real hall hub over HTTP on a loopback port, and the
 // real drivers of the printer, the queue bus and the ID-card reader talking
 // to their simulators over pseudo-terminals. Nothing in it is a mock.
 //
 // It is test equipment: the onewindow binary must not import it.
-package rig
+package hallrig
 
 import (
 	"context"

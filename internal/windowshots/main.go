@@ -5,8 +5,8 @@
 // as docs/screenshots/window-*.png; with -lang en, the same morning in
 // English as window-*-en.png. It needs a display; on a machine without one:
 //
-//	xvfb-run -s '-screen 0 1280x800x24' go run ./ui/window/internal/shots -out docs/screenshots
-//	xvfb-run -s '-screen 0 1280x800x24' go run ./ui/window/internal/shots -out docs/screenshots -lang en
+//	xvfb-run -s '-screen 0 1280x800x24' go run ./internal/windowshots -out docs/screenshots
+//	xvfb-run -s '-screen 0 1280x800x24' go run ./internal/windowshots -out docs/screenshots -lang en
 package main
 
 import (
@@ -25,9 +25,9 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/desk"
+	"onewindow/internal/hallrig"
 	"onewindow/ui/theme"
 	"onewindow/ui/window"
-	"onewindow/ui/window/internal/rig"
 )
 
 func main() {
@@ -46,7 +46,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	r, err := rig.New(dir)
+	r, err := hallrig.New(dir)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func main() {
 }
 
 // walk is the clerk's morning, one screenshot per step.
-func walk(ctx context.Context, r *rig.Rig, t *window.Terminal, out, suffix string) error {
+func walk(ctx context.Context, r *hallrig.Rig, t *window.Terminal, out, suffix string) error {
 	step := func(fn func()) {
 		r.Clock.Advance(40 * time.Second) // a clerk's pace, so the timelines read like a morning
 		fyne.DoAndWait(fn)
@@ -114,15 +114,15 @@ func walk(ctx context.Context, r *rig.Rig, t *window.Terminal, out, suffix strin
 		return err
 	}
 	time.Sleep(time.Second)
-	if err := rig.WaitFor(5*time.Second, func() bool { return !t.Desk().View().Hub.Checked.IsZero() }); err != nil {
+	if err := hallrig.WaitFor(5*time.Second, func() bool { return !t.Desk().View().Hub.Checked.IsZero() }); err != nil {
 		return fmt.Errorf("the hub never answered: %w", err)
 	}
 	if err := shot("login"); err != nil {
 		return err
 	}
-	typ(rig.Clerk)
+	typ(hallrig.Clerk)
 	press(fyne.KeyReturn)
-	typ(rig.Password)
+	typ(hallrig.Password)
 	press(fyne.KeyReturn)
 	if v := t.Desk().View(); v.Staff == nil {
 		return fmt.Errorf("login failed: %s", t.Message())
@@ -205,7 +205,7 @@ func walk(ctx context.Context, r *rig.Rig, t *window.Terminal, out, suffix strin
 	if err := r.BusSim.Rate(21, app.Dissatisfied); err != nil {
 		return err
 	}
-	if err := rig.WaitFor(5*time.Second, func() bool { return t.Desk().View().LastRate != nil }); err != nil {
+	if err := hallrig.WaitFor(5*time.Second, func() bool { return t.Desk().View().LastRate != nil }); err != nil {
 		return fmt.Errorf("the rating never arrived: %w", err)
 	}
 	press(fyne.KeyF11)
