@@ -124,20 +124,6 @@ func (b *bench) page(n int) string {
 	return strings.Join(b.PrinterSim.Pages()[n-1].Lines, "\n")
 }
 
-// events returns the actions of a case's timeline.
-func (b *bench) events(number string) []string {
-	b.t.Helper()
-	evs, err := b.Store.Events(b.ctx, number)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	var out []string
-	for _, e := range evs {
-		out = append(out, e.Action)
-	}
-	return out
-}
-
 // get and is read the screen on the UI goroutine, between redraws.
 func (b *bench) get(fn func() string) (s string) {
 	b.term.onUI(func() { s = fn() })
