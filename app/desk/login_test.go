@@ -12,31 +12,10 @@ import (
 )
 
 // configuredLogin is the login policy of a hall that sets its own limits in
-// [window], read as onewindow window reads it: two wrong passwords lock the
-// id for 30 minutes, and a minute alone locks the screen.
+// [window] (hallrig.StrictWindow), read as onewindow window reads it.
 func configuredLogin(t *testing.T) app.LoginPolicy {
 	t.Helper()
-	cfg, err := config.Parse([]byte(`role = "window"
-hall = "330106"
-terminal = "330106W01"
-[hub]
-address = "127.0.0.1:7100"
-hall_key = "` + hallrig.HallKey + `"
-[central]
-url = "http://127.0.0.1:8443"
-[devices.idcard]
-port = "/dev/ttyUSB0"
-[devices.printer]
-port = "/dev/ttyUSB1"
-[devices.queuebus]
-port = "/dev/ttyUSB2"
-[window]
-number = 1
-categories = ["H", "A", "B"]
-max_failed_logins = 2
-lock_minutes = 30
-idle_lock_minutes = 1
-`))
+	cfg, err := config.Parse([]byte(hallrig.StrictWindow))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +42,7 @@ func TestLoginLockOutAndIdleLock(t *testing.T) {
 			if tc.policy != nil {
 				policy = tc.policy(t)
 			}
-			c := openCounter(t, func(cfg *desk.Config) { cfg.Login = policy })
+			c := openCounter(t, func(_ *hallrig.Rig, _ *desk.Services, cfg *desk.Config) { cfg.Login = policy })
 			d, ctx, p := c.d, c.ctx, tc.want
 			if got := d.Config().Login; got != p {
 				t.Fatalf("the desk's login policy: want %+v, got %+v", p, got)

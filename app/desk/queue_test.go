@@ -139,27 +139,15 @@ func (h *lossyHub) Call(ctx context.Context, id string, window int) (app.Ticket,
 
 func TestALostAnswerIsRetriedWithTheSameRequestID(t *testing.T) {
 	t.Parallel()
-	r, err := hallrig.New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(r.Close)
-	ctx := t.Context()
-	h := &lossyHub{Hub: r.Hub, lose: true}
-	svc := r.Services()
-	svc.Hub = h
-	d, err := desk.New(ctx, svc, r.Config())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Login(ctx, hallrig.Clerk, hallrig.Password); err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range []string{"H", "H"} {
-		if _, err := r.Issue(ctx, c); err != nil {
-			t.Fatal(err)
-		}
-	}
+	var h *lossyHub
+	c := openCounter(t, func(r *hallrig.Rig, svc *desk.Services, _ *desk.Config) {
+		h = &lossyHub{Hub: r.Hub, lose: true}
+		svc.Hub = h
+	})
+	c.login()
+	d, ctx := c.d, c.ctx
+	c.issue("H")
+	c.issue("H")
 	if _, err := d.CallNext(ctx); !desk.HubDown(err) || !errors.Is(err, hub.ErrUnreachable) {
 		t.Fatalf("first call: want the lost answer reported as the hub unreachable, got %v", err)
 	}
@@ -173,7 +161,7 @@ func TestALostAnswerIsRetriedWithTheSameRequestID(t *testing.T) {
 	if len(h.ids) != 2 || h.ids[0] != h.ids[1] {
 		t.Fatalf("the retry must reuse the request id, sent %v", h.ids)
 	}
-	if st, _ := r.Hub.Window(ctx, hallrig.Window); st.Waiting != 1 {
+	if st, _ := c.Hub.Window(ctx, hallrig.Window); st.Waiting != 1 {
 		t.Fatalf("one call was made, so one ticket must still wait; %d wait", st.Waiting)
 	}
 	// The next call is a new action with a new id.

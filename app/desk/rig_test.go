@@ -22,20 +22,20 @@ type counter struct {
 	ctx context.Context
 }
 
-// openCounter builds a counter, its desk's configuration changed by set
-// (nil for the rig's), with nobody logged in.
-func openCounter(t *testing.T, set func(*desk.Config)) *counter {
+// openCounter builds a counter with nobody logged in. set, when not nil,
+// changes the desk's services and configuration before it is made.
+func openCounter(t *testing.T, set func(*hallrig.Rig, *desk.Services, *desk.Config)) *counter {
 	t.Helper()
 	r, err := hallrig.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.Close)
-	cfg := r.Config()
+	svc, cfg := r.Services(), r.Config()
 	if set != nil {
-		set(&cfg)
+		set(r, &svc, &cfg)
 	}
-	d, err := desk.New(t.Context(), r.Services(), cfg)
+	d, err := desk.New(t.Context(), svc, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,10 +46,15 @@ func openCounter(t *testing.T, set func(*desk.Config)) *counter {
 func loggedIn(t *testing.T) *counter {
 	t.Helper()
 	c := openCounter(t, nil)
-	if err := c.d.Login(c.ctx, hallrig.Clerk, hallrig.Password); err != nil {
-		t.Fatalf("login as %s: want it done, got %v", hallrig.Clerk, err)
-	}
+	c.login()
 	return c
+}
+
+func (c *counter) login() {
+	c.t.Helper()
+	if err := c.d.Login(c.ctx, hallrig.Clerk, hallrig.Password); err != nil {
+		c.t.Fatalf("login as %s: want it done, got %v", hallrig.Clerk, err)
+	}
 }
 
 // run follows the window's devices (keypad, rating pad, reader) until the

@@ -18,28 +18,7 @@ import (
 // 30 minutes and a minute alone locks the screen is app/desk's
 // TestLoginLockOutAndIdleLock, with the same [window] section.
 func TestLoginLimitsFromTheConfiguration(t *testing.T) {
-	cfg, err := config.Parse([]byte(`role = "window"
-hall = "330106"
-terminal = "330106W01"
-[hub]
-address = "127.0.0.1:7100"
-hall_key = "` + hallrig.HallKey + `"
-[central]
-url = "http://127.0.0.1:8443"
-[devices.idcard]
-port = "/dev/ttyUSB0"
-[devices.printer]
-port = "/dev/ttyUSB1"
-[devices.queuebus]
-port = "/dev/ttyUSB2"
-[window]
-number = 1
-categories = ["H", "A", "B"]
-language = "en"
-max_failed_logins = 2
-lock_minutes = 30
-idle_lock_minutes = 1
-`))
+	cfg, err := config.Parse([]byte(hallrig.StrictWindow))
 	if err != nil {
 		t.Fatal(err)
 	}
