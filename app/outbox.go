@@ -1,6 +1,66 @@
 package app
 
-import "time"
+import (
+	"context"
+	"time"
+)
+
+// Outbox is what a terminal's link to central needs of its store: the
+// enrolment, the outbox it pushes and the answers it records, the cursor of
+// central's changes and the changes it pulls. app/store implements it;
+// sync/link takes it, so that link never reaches into the store for more.
+type Outbox interface {
+	SyncCredentials(ctx context.Context) (SyncCredentials, error)
+	SaveSyncCredentials(ctx context.Context, c SyncCredentials) error
+
+	OutboxCounts(ctx context.Context) (OutboxCounts, error)
+	// PendingOperationsAfter is the next batch of waiting operations, after
+	// the sequence after, at most limit of them.
+	PendingOperationsAfter(ctx context.Context, after int64, limit int) ([]Operation, error)
+	// AcknowledgeOperations records central's answer to a push in one
+	// transaction: the refusals, and every other waiting operation from
+	// from up to upTo as sent.
+	AcknowledgeOperations(ctx context.Context, from, upTo int64, rejected []Rejection) error
+	// ResendFrom queues again every operation from seq on (central was
+	// restored from a backup) and says how many.
+	ResendFrom(ctx context.Context, seq int64) (int, error)
+
+	SyncCursor(ctx context.Context) (int64, error)
+	// ApplyCentralChanges applies central's changes and stores the new
+	// cursor in one transaction.
+	ApplyCentralChanges(ctx context.Context, p PulledChanges) (ApplyResult, error)
+}
+
+// OutboxCounts is how many operations wait for central and how many it refused.
+type OutboxCounts struct {
+	Pending  int
+	Rejected int
+}
+
+// Rejection is central's refusal of one operation.
+type Rejection struct {
+	Seq    int64
+	Reason string
+}
+
+// SyncCredentials are what a terminal received when it was enrolled with
+// central: who it is, its secret, and the CA it pins.
+type SyncCredentials struct {
+	Central  string // base URL of central
+	Terminal string
+	Hall     string
+	Secret   string
+	CAPEM    []byte // the central CA; empty for plain HTTP on a test bench
+	Enrolled time.Time
+
+	// What central holds already under this terminal code, when saving an
+	// enrolment (central's enrolment answer says): the last operation and
+	// the highest case sequence. A database that has never had an
+	// operation taken by central (a wiped or replaced terminal enrolled
+	// again) numbers its outbox on after Held and its cases after
+	// LastCase. They are not stored and read back as zero.
+	Held, LastCase int64
+}
 
 // Operation is one change central must learn, taken from a terminal's
 // outbox. Seq orders a terminal's operations without gaps in what it sends;

@@ -40,3 +40,31 @@ type CentralDecision struct {
 	Note       string    `json:"note,omitempty"`
 	At         time.Time `json:"at"`
 }
+
+// CentralChange is one change central published for this hall: exactly one
+// of its fields is set.
+type CentralChange struct {
+	Catalog  *Catalog
+	Hall     *Hall
+	Calendar []CalendarDay // with HasCalendar: an empty list is a calendar too
+	Decision *CentralDecision
+
+	HasCalendar bool
+}
+
+// PulledChanges are central's changes after the cursor From, up to the
+// cursor To. A Reset is a full resync: From is not checked. A catalogue no
+// newer than the one held is kept, not refused: the terminal may have been
+// installed with it.
+type PulledChanges struct {
+	From, To int64
+	Reset    bool
+	Changes  []CentralChange
+}
+
+// ApplyResult says what applying central's changes did.
+type ApplyResult struct {
+	Catalog, Hall, Calendar bool // which were replaced
+	Decisions               int  // decisions recorded on cases
+	Skipped                 int  // decisions that did not fit the case here
+}

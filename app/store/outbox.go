@@ -91,12 +91,6 @@ func (s *Store) MarkRejected(ctx context.Context, seq int64, reason string) erro
 	})
 }
 
-// OutboxCounts is how many operations wait for central and how many it refused.
-type OutboxCounts struct {
-	Pending  int
-	Rejected int
-}
-
 // OutboxCounts counts the outbox by state.
 func (s *Store) OutboxCounts(ctx context.Context) (OutboxCounts, error) {
 	var c OutboxCounts

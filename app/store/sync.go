@@ -17,24 +17,18 @@ import (
 // no longer the one held: another sync got there first. Nothing was changed.
 var ErrCursorMoved = errors.New("the sync cursor moved while the changes were fetched")
 
-// SyncCredentials are what a terminal received when it was enrolled with
-// central: who it is, its secret, and the CA it pins.
-type SyncCredentials struct {
-	Central  string // base URL of central
-	Terminal string
-	Hall     string
-	Secret   string
-	CAPEM    []byte // the central CA; empty for plain HTTP on a test bench
-	Enrolled time.Time
+// The store is the terminal's side of sync that sync/link works on.
+var _ app.Outbox = (*Store)(nil)
 
-	// What central holds already under this terminal code, when saving an
-	// enrolment (central's enrolment answer says): the last operation and
-	// the highest case sequence. A database that has never had an
-	// operation taken by central (a wiped or replaced terminal enrolled
-	// again) numbers its outbox on after Held and its cases after
-	// LastCase. They are not stored and read back as zero.
-	Held, LastCase int64
-}
+// The types of app.Outbox, under the names the store's callers know them by.
+type (
+	SyncCredentials = app.SyncCredentials
+	OutboxCounts    = app.OutboxCounts
+	Rejection       = app.Rejection
+	CentralChange   = app.CentralChange
+	PulledChanges   = app.PulledChanges
+	ApplyResult     = app.ApplyResult
+)
 
 // SaveSyncCredentials stores the terminal's enrolment, the secret sealed.
 // A new enrolment starts central's changes from the beginning.
@@ -190,34 +184,6 @@ func (s *Store) SyncCursor(ctx context.Context) (int64, error) {
 	return v, err
 }
 
-// CentralChange is one change central published for this hall: exactly one
-// of its fields is set.
-type CentralChange struct {
-	Catalog  *app.Catalog
-	Hall     *app.Hall
-	Calendar []app.CalendarDay // with HasCalendar: an empty list is a calendar too
-	Decision *app.CentralDecision
-
-	HasCalendar bool
-}
-
-// PulledChanges are central's changes after the cursor From, up to the
-// cursor To. A Reset is a full resync: From is not checked. A catalogue no
-// newer than the one held is kept, not refused: the terminal may have been
-// installed with it.
-type PulledChanges struct {
-	From, To int64
-	Reset    bool
-	Changes  []CentralChange
-}
-
-// ApplyResult says what applying central's changes did.
-type ApplyResult struct {
-	Catalog, Hall, Calendar bool // which were replaced
-	Decisions               int  // decisions recorded on cases
-	Skipped                 int  // decisions that did not fit the case here
-}
-
 // ApplyCentralChanges applies central's changes and stores the new cursor
 // in one transaction: after a crash either all of them and the cursor are
 // there, or none and the old cursor. Decisions append an event
@@ -288,12 +254,6 @@ func (s *Store) applyChangeTx(ctx context.Context, tx *sql.Tx, c CentralChange, 
 		return nil
 	}
 	return fmt.Errorf("%w: the change carries nothing", app.ErrInvalidInput)
-}
-
-// Rejection is central's refusal of one operation.
-type Rejection struct {
-	Seq    int64
-	Reason string
 }
 
 // AcknowledgeOperations records central's answer to a push in one
