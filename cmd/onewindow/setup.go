@@ -23,7 +23,7 @@ import (
 	"onewindow/app/setup"
 	"onewindow/device/probe"
 	"onewindow/device/queuebus"
-	"onewindow/sync/netcheck"
+	"onewindow/sync/link"
 	"onewindow/sync/wire"
 	uisetup "onewindow/ui/setup"
 	"onewindow/ui/theme"
@@ -359,7 +359,7 @@ func enrolTerminal(ctx context.Context, cfgPath, bundlePath string, timeout time
 	defer st.Close()
 	log, closeLog := openTerminalLog(cfg)
 	defer closeLog()
-	if err := netcheck.Enrol(ctx, st, b, netcheck.Options{Timeout: timeout}); err != nil {
+	if err := link.EnrolChecked(ctx, st, b, link.Options{Timeout: timeout}); err != nil {
 		log.Warn("enrolment failed", "terminal", cfg.Terminal, "central", b.Central, "error", err)
 		return "", errors.New(enrolWords(err, b))
 	}
@@ -387,13 +387,13 @@ func readBundle(path string) (wire.Bundle, error) {
 // enrolWords is each enrolment failure with what to do about it.
 func enrolWords(err error, b wire.Bundle) string {
 	switch {
-	case errors.Is(err, netcheck.ErrCode):
+	case errors.Is(err, link.ErrCode):
 		return fmt.Sprintf("central refused the one-time code (%v). A code works once and expires: ask central's administrator for a new bundle ('onewindow central enrol-code -terminal %s')", err, b.Terminal)
-	case errors.Is(err, netcheck.ErrClock):
+	case errors.Is(err, link.ErrClock):
 		return fmt.Sprintf("this terminal's clock is far off (%v). Set the date and time ('timedatectl set-time \"YYYY-MM-DD HH:MM\"' or turn on NTP), then enrol again", err)
-	case errors.Is(err, netcheck.ErrTLS):
+	case errors.Is(err, link.ErrTLS):
 		return fmt.Sprintf("TLS problem (%v). The CA in the bundle does not vouch for central's certificate: get a fresh bundle, and if it persists ask whether a proxy on the network intercepts HTTPS", err)
-	case errors.Is(err, netcheck.ErrUnreachable):
+	case errors.Is(err, link.ErrOffline):
 		return fmt.Sprintf("central cannot be reached at %s (%v). Check the WAN link (政务外网) and that this address is allowed through the hall's firewall; 'onewindow doctor' tests the same", b.Central, err)
 	}
 	return err.Error()

@@ -21,7 +21,6 @@ import (
 	"onewindow/app/store"
 	"onewindow/app/update"
 	"onewindow/sync/link"
-	"onewindow/sync/netcheck"
 )
 
 func init() {
@@ -191,7 +190,7 @@ func fetchUpdate(ctx context.Context, cfgPath, fileURL, current string) (held st
 	creds, err := store.ReadSyncCredentials(ctx, terminalDatabase(cfg), keys)
 	if fileURL != "" {
 		// A mirror is not central: it gets no credentials.
-		pkg, err := netcheck.Download(ctx, fileURL, creds.CAPEM, update.MaxPackage, netcheck.Options{})
+		pkg, err := link.FetchMirror(ctx, fileURL, creds.CAPEM, update.MaxPackage, link.Options{})
 		return "", pkg, err
 	}
 	if errors.Is(err, app.ErrNotFound) {

@@ -2,7 +2,6 @@ package netcheck_test
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -18,33 +17,23 @@ import (
 	"onewindow/app/store"
 	"onewindow/sync/central"
 	"onewindow/sync/hub"
+	"onewindow/sync/link"
 	"onewindow/sync/netcheck"
 	"onewindow/sync/scene"
-	"onewindow/sync/wire"
 )
-
-// serveTLS serves central's API over HTTPS with a certificate of pki.
-func serveTLS(t *testing.T, c *central.Central, pki scene.PKI) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewUnstartedServer(c.Handler(central.ServerOptions{}))
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.Server}}
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	return srv
-}
 
 func TestCentralTLSPin(t *testing.T) {
 	t.Parallel()
 	c := scene.Central(t, filepath.Join(t.TempDir(), "central.db"), app.SystemClock{})
 	pki, other := scene.NewPKI(t), scene.NewPKI(t)
-	srv := serveTLS(t, c, pki)
+	srv := scene.ServeTLS(t, c, pki)
 	ctx := context.Background()
 
-	if _, err := netcheck.Central(ctx, srv.URL, pki.CAPEM, netcheck.Options{}); err != nil {
+	if _, err := link.Probe(ctx, srv.URL, pki.CAPEM, link.Options{}); err != nil {
 		t.Fatalf("with the right CA pinned: want an answer, got %v", err)
 	}
-	_, err := netcheck.Central(ctx, srv.URL, other.CAPEM, netcheck.Options{})
-	if !errors.Is(err, netcheck.ErrTLS) || !strings.Contains(err.Error(), "not signed by the pinned CA") {
+	_, err := link.Probe(ctx, srv.URL, other.CAPEM, link.Options{})
+	if !errors.Is(err, link.ErrTLS) || !strings.Contains(err.Error(), "not signed by the pinned CA") {
 		t.Fatalf("with another CA pinned: want ErrTLS naming the pin, got %v", err)
 	}
 	checks := netcheck.CentralChecks(ctx, srv.URL, other.CAPEM, true, netcheck.Options{})
@@ -66,8 +55,8 @@ func TestCentralUnreachableAndClock(t *testing.T) {
 	dead := httptest.NewServer(http.NotFoundHandler())
 	deadURL := dead.URL
 	dead.Close()
-	_, err := netcheck.Central(ctx, deadURL, nil, netcheck.Options{Timeout: 2 * time.Second})
-	if !errors.Is(err, netcheck.ErrUnreachable) || !strings.Contains(err.Error(), "refused") {
+	_, err := link.Probe(ctx, deadURL, nil, link.Options{Timeout: 2 * time.Second})
+	if !errors.Is(err, link.ErrOffline) || !strings.Contains(err.Error(), "refused") {
 		t.Fatalf("central down: want ErrUnreachable saying the connection was refused, got %v", err)
 	}
 	checks := netcheck.CentralChecks(ctx, deadURL, nil, true, netcheck.Options{Timeout: 2 * time.Second})
@@ -85,52 +74,6 @@ func TestCentralUnreachableAndClock(t *testing.T) {
 	checks = netcheck.CentralChecks(ctx, srv.URL, nil, true, netcheck.Options{Clock: slow})
 	if checks[1].Verdict != health.Warn || !strings.Contains(checks[1].Detail, "behind central") {
 		t.Fatalf("clock 1 min slow: want a warning saying it is behind, got %+v", checks[1])
-	}
-}
-
-func TestEnrolFailuresEachTheirOwn(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	c := scene.Central(t, filepath.Join(dir, "central.db"), app.SystemClock{})
-	pki, other := scene.NewPKI(t), scene.NewPKI(t)
-	srv := serveTLS(t, c, pki)
-	st := scene.OpenStore(t, dir, app.SystemClock{})
-	defer st.Close()
-	ctx := context.Background()
-	code, _, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bundle := wire.Bundle{Central: srv.URL, Terminal: scene.Terminal, Hall: scene.Hall, Code: code, CAPEM: string(pki.CAPEM)}
-
-	dead := httptest.NewServer(http.NotFoundHandler())
-	dead.Close()
-	tests := []struct {
-		name   string
-		bundle func(b wire.Bundle) wire.Bundle
-		clock  app.Clock
-		want   error
-	}{
-		{"central unreachable", func(b wire.Bundle) wire.Bundle { b.Central = strings.Replace(dead.URL, "http:", "https:", 1); return b }, nil, netcheck.ErrUnreachable},
-		{"another CA", func(b wire.Bundle) wire.Bundle { b.CAPEM = string(other.CAPEM); return b }, nil, netcheck.ErrTLS},
-		{"clock an hour slow", func(b wire.Bundle) wire.Bundle { return b }, app.NewManualClock(time.Now().Add(-time.Hour)), netcheck.ErrClock},
-		{"wrong code", func(b wire.Bundle) wire.Bundle { b.Code = "AAAA-BBBB-CCCC-DDDD"; return b }, nil, netcheck.ErrCode},
-		{"right code", func(b wire.Bundle) wire.Bundle { return b }, nil, nil},
-		{"used code", func(b wire.Bundle) wire.Bundle { return b }, nil, netcheck.ErrCode},
-	}
-	for _, tt := range tests {
-		err := netcheck.Enrol(ctx, st, tt.bundle(bundle), netcheck.Options{Clock: tt.clock, Timeout: 3 * time.Second})
-		if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
-			t.Errorf("%s: want %v, got %v", tt.name, tt.want, err)
-		}
-		if tt.name == "used code" && !strings.Contains(err.Error(), "used already") {
-			t.Errorf("used code: want the message to say the code was used, got %v", err)
-		}
-		// Nothing before the right code may leave an enrolment behind.
-		_, got := st.SyncCredentials(ctx)
-		if tt.name == "right code" && got != nil || tt.name != "right code" && tt.name != "used code" && !errors.Is(got, app.ErrNotFound) {
-			t.Errorf("%s: the store's enrolment afterwards: %v", tt.name, got)
-		}
 	}
 }
 

@@ -10,8 +10,11 @@ import (
 	"encoding/pem"
 	"math/big"
 	"net"
+	"net/http/httptest"
 	"testing"
 	"time"
+
+	"onewindow/sync/central"
 )
 
 // PKI is a CA made for one test and a server certificate it signed for
@@ -65,4 +68,15 @@ func NewPKI(t testing.TB) PKI {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// ServeTLS serves central's API over HTTPS with pki's server certificate
+// until the test ends.
+func ServeTLS(t testing.TB, c *central.Central, pki PKI) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(c.Handler(central.ServerOptions{}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{pki.Server}}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv
 }

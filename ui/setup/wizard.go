@@ -4,7 +4,7 @@
 // role and addresses, device discovery, a test of each device, saving the
 // configuration, enrolment with central), and does none of the work
 // itself: every step calls a function of Services, which cmd/onewindow
-// wires to app/setup, device/probe and sync/netcheck. So the wizard and the
+// wires to app/setup, device/probe and sync/link. So the wizard and the
 // scripted roll-out cannot disagree.
 //
 // Work runs off the UI goroutine and comes back through fyne.Do. The
