@@ -2,6 +2,7 @@ package link
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -35,4 +36,54 @@ func sleepTimer(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// Nudge asks a running Run loop to sync now instead of waiting.
+func (l *Link) Nudge() {
+	select {
+	case l.nudge <- struct{}{}:
+	default:
+	}
+}
+
+// Run syncs until ctx ends: every Interval while all is well, after a
+// backoff when central cannot be reached, and at once when nudged.
+func (l *Link) Run(ctx context.Context) error {
+	attempt := 0
+	for {
+		err := l.SyncNow(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		wait := l.opt.Interval
+		if err != nil {
+			var he *HTTPError
+			var after time.Duration
+			if errors.As(err, &he) {
+				after = he.RetryAfter
+			}
+			wait = l.opt.Backoff.Delay(attempt, after)
+			attempt++
+		} else {
+			attempt = 0
+		}
+		if err := l.wait(ctx, wait); err != nil {
+			return err
+		}
+	}
+}
+
+// wait sleeps d, cut short by a nudge; it fails only when ctx ends.
+func (l *Link) wait(ctx context.Context, d time.Duration) error {
+	wctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-l.nudge:
+			cancel()
+		case <-wctx.Done():
+		}
+	}()
+	l.opt.Sleep(wctx, d)
+	return ctx.Err()
 }

@@ -1,15 +1,15 @@
 // Package link is a hall terminal's one client of the central platform
-// (DESIGN.md §5): every exchange with central goes through it, over one
-// HTTP client that trusts only the CA pinned at enrolment. It enrols the
-// terminal with a one-time code (enrol.go), pushes the outbox to central in
-// gzip batches, two in flight (push.go), pulls central's changes and
-// applies them with the new cursor in one transaction, resyncing in full
-// when the cursor is too old (pull.go), retries with capped exponential
+// (DESIGN.md §5): every exchange with central goes through it, over one HTTP
+// client that trusts only the CA pinned at enrolment. It enrols the terminal
+// with a one-time code (enrol.go), pushes the outbox to central in gzip
+// batches, two in flight (push.go), pulls central's changes and applies them
+// with the new cursor in one transaction, resyncing in full when the cursor
+// is too old (pull.go), runs syncs and retries them with capped exponential
 // backoff and full jitter on an injected clock (backoff.go), reports the
 // terminal's health (report.go), downloads update packages (update.go),
 // probes central's health endpoint for the doctor (probe.go), and keeps a
-// status for the screens (this file). client.go holds the client and the
-// errors every exchange ends with.
+// status for the screens and syncs now (this file). client.go holds the
+// client and the errors every exchange ends with.
 //
 // It reaches the terminal's store only through app.Outbox. It talks HTTP
 // through go-resty with resty's own retries off: the outbox owns retries,
@@ -193,54 +193,4 @@ func (l *Link) done(err error) {
 	if err != nil {
 		l.opt.Logger.Warn("sync with central failed", "err", err)
 	}
-}
-
-// Nudge asks a running Run loop to sync now instead of waiting.
-func (l *Link) Nudge() {
-	select {
-	case l.nudge <- struct{}{}:
-	default:
-	}
-}
-
-// Run syncs until ctx ends: every Interval while all is well, after a
-// backoff when central cannot be reached, and at once when nudged.
-func (l *Link) Run(ctx context.Context) error {
-	attempt := 0
-	for {
-		err := l.SyncNow(ctx)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		wait := l.opt.Interval
-		if err != nil {
-			var he *HTTPError
-			var after time.Duration
-			if errors.As(err, &he) {
-				after = he.RetryAfter
-			}
-			wait = l.opt.Backoff.Delay(attempt, after)
-			attempt++
-		} else {
-			attempt = 0
-		}
-		if err := l.wait(ctx, wait); err != nil {
-			return err
-		}
-	}
-}
-
-// wait sleeps d, cut short by a nudge; it fails only when ctx ends.
-func (l *Link) wait(ctx context.Context, d time.Duration) error {
-	wctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() {
-		select {
-		case <-l.nudge:
-			cancel()
-		case <-wctx.Done():
-		}
-	}()
-	l.opt.Sleep(wctx, d)
-	return ctx.Err()
 }
