@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"onewindow/app"
-	"onewindow/app/store"
 )
 
 // CaseFilter narrows the list of open cases.
@@ -21,7 +20,7 @@ type CaseFilter struct {
 
 // Cases lists the open cases, the ones due first first, each with its
 // supervision light (电子监察).
-func (d *Desk) Cases(ctx context.Context, f CaseFilter) ([]store.CaseWithLight, error) {
+func (d *Desk) Cases(ctx context.Context, f CaseFilter) ([]app.CaseWithLight, error) {
 	if _, err := d.staff(); err != nil {
 		return nil, err
 	}
@@ -115,7 +114,7 @@ func (d *Desk) move(ctx context.Context, number string, to app.CaseState, note s
 	if err != nil {
 		return app.Case{}, err
 	}
-	c, err := d.svc.Store.Decide(ctx, number, store.Decision{To: to, Actor: m.ID, Note: note})
+	c, err := d.svc.Store.Decide(ctx, number, app.Decision{To: to, Actor: m.ID, Note: note})
 	if err != nil {
 		return c, err
 	}
@@ -131,7 +130,7 @@ func CanClose(s app.CaseState) bool { return app.CanMove(s, app.Closed) }
 
 // FollowUps lists the open follow-ups of bad ratings at this window (a
 // manager sees the hall's).
-func (d *Desk) FollowUps(ctx context.Context) ([]store.OpenFollowUp, error) {
+func (d *Desk) FollowUps(ctx context.Context) ([]app.OpenFollowUp, error) {
 	m, err := d.staff()
 	if err != nil {
 		return nil, err
@@ -143,7 +142,7 @@ func (d *Desk) FollowUps(ctx context.Context) ([]store.OpenFollowUp, error) {
 	if m.Role == app.RoleManager {
 		return all, nil
 	}
-	return slices.DeleteFunc(all, func(f store.OpenFollowUp) bool { return f.Window != d.cfg.Window }), nil
+	return slices.DeleteFunc(all, func(f app.OpenFollowUp) bool { return f.Window != d.cfg.Window }), nil
 }
 
 // ResolveFollowUp closes a follow-up with what was done, a code from

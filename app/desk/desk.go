@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"onewindow/app"
-	"onewindow/app/store"
 )
 
 // Hub is the hall hub as a window sees it; sync/hub's Client satisfies it.
@@ -34,13 +33,20 @@ type Hub interface {
 	Transfer(ctx context.Context, requestID string, window int, toCategory string, toWindow int) (app.Ticket, error)
 	Pause(ctx context.Context, requestID string, window int, reason string) error
 	Resume(ctx context.Context, requestID string, window int) error
-	Window(ctx context.Context, window int) (store.WindowStatus, error)
+	Window(ctx context.Context, window int) (app.WindowStatus, error)
+}
+
+// Records are the terminal's records a Desk reads and writes, and its
+// staff for logging in; the terminal's store (app/store) is one.
+type Records interface {
+	app.CaseRecords
+	app.StaffDirectory
 }
 
 // Services are what a Desk works with. Printer, Bus, Reader and Syncer may
 // be nil when the terminal has no such device or no link to central yet.
 type Services struct {
-	Store   *store.Store
+	Store   Records
 	Hub     Hub
 	Printer app.Printer
 	Bus     app.QueueBus

@@ -67,7 +67,7 @@ func newDesk(t *testing.T) (*desk.Desk, *hub.Client, *store.Store) {
 func TestNothingWorksLoggedOutOrLocked(t *testing.T) {
 	d, hc, _ := newDesk(t)
 	ctx := t.Context()
-	if _, err := hc.Issue(ctx, store.IssueRequest{RequestID: hub.NewRequestID(), Category: "H"}); err != nil {
+	if _, err := hc.Issue(ctx, app.IssueRequest{RequestID: hub.NewRequestID(), Category: "H"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := d.CallNext(ctx); !errors.Is(err, desk.ErrLoggedOut) {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"onewindow/app"
-	"onewindow/app/store"
 )
 
 // SearchItems finds catalogue items by name, code or pinyin initials.
@@ -168,7 +167,7 @@ func (d *Desk) takeIn(ctx context.Context, f IntakeForm, outcome app.CaseState, 
 			d.Start(ctx)
 		}
 	}
-	c, err := d.svc.Store.TakeIn(ctx, store.Intake{ItemCode: f.Item.Code, Applicant: f.Applicant, Received: f.Received,
+	c, err := d.svc.Store.TakeIn(ctx, app.Intake{ItemCode: f.Item.Code, Applicant: f.Applicant, Received: f.Received,
 		Window: d.cfg.Window, Ticket: ticket, Actor: m.ID, Outcome: outcome, Reason: reason})
 	if err != nil {
 		return Outcome{}, err

@@ -2,9 +2,7 @@ package health
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,26 +58,6 @@ func TestReportTextAndJSON(t *testing.T) {
 	var back Report
 	if err := json.Unmarshal(b.Bytes(), &back); err != nil || back.Checks[1].Verdict != Fail || !strings.Contains(b.String(), `"verdict": "fail"`) {
 		t.Errorf("JSON round trip: %v\n%s", err, b.String())
-	}
-}
-
-func TestDatabaseAndOutboxOnFilesThatAreNotDatabases(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	ctx := context.Background()
-	if c := Database(ctx, filepath.Join(dir, "absent.db")); c.Verdict != Warn || !strings.Contains(c.Detail, "does not exist yet") {
-		t.Errorf("no database yet: want a warning, got %+v", c)
-	}
-	junk := filepath.Join(dir, "junk.db")
-	os.WriteFile(junk, bytes.Repeat([]byte("not sqlite "), 1000), 0o600)
-	if c := Database(ctx, junk); c.Verdict != Fail || c.Next == "" {
-		t.Errorf("a file that is not a database: want FAIL with a next step, got %+v", c)
-	}
-	if c := Outbox(ctx, junk, time.Now()); c.Verdict != Skip {
-		t.Errorf("outbox of a broken database: want skip (database integrity says why), got %+v", c)
-	}
-	if _, ok, _ := ReadEnrolment(ctx, filepath.Join(dir, "absent.db")); ok {
-		t.Errorf("no database: want not enrolled")
 	}
 }
 

@@ -26,7 +26,7 @@ func reportLatency(b *testing.B, d []time.Duration) {
 func BenchmarkAcceptCase(b *testing.B) {
 	ctx := context.Background()
 	f := open(b)
-	in := Intake{ItemCode: "GA-001", Applicant: zhang, Received: all(b, f.Store, "GA-001"), Window: 2, Actor: "S1002", Outcome: app.Accepted}
+	in := app.Intake{ItemCode: "GA-001", Applicant: zhang, Received: all(b, f.Store, "GA-001"), Window: 2, Actor: "S1002", Outcome: app.Accepted}
 	d := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -195,7 +195,7 @@ func BenchmarkQueueCycle(b *testing.B) {
 		cat := cats[i%len(cats)]
 		id := fmt.Sprint(i)
 		t0 := time.Now()
-		if _, err := f.Issue(ctx, IssueRequest{RequestID: "i" + id, Category: cat}); err != nil {
+		if _, err := f.Issue(ctx, app.IssueRequest{RequestID: "i" + id, Category: cat}); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()

@@ -11,47 +11,13 @@ import (
 	"onewindow/app"
 )
 
-// Intake is what a clerk (or a kiosk, for self-service items) takes in.
-type Intake struct {
-	ItemCode  string
-	Applicant app.Applicant
-	Received  []int // indexes into the item's materials
-	Window    int
-	Ticket    string
-	Actor     string // staff id, or "kiosk:<terminal>"
-	// Outcome is the decision at intake: Submitted (only received; a kiosk's
-	// self-service application), Accepted, SupplementRequested or Refused.
-	Outcome app.CaseState
-	Reason  string // why, for a refusal; optional note otherwise
-}
-
-// Decision moves a case on.
-type Decision struct {
-	To       app.CaseState
-	Actor    string
-	Received []int  // materials received now; nil leaves the list as it is
-	Note     string // the reason for a refusal or denial, or a remark
-}
+// The store is the terminal's records of cases, ratings and follow-ups.
+var _ app.CaseRecords = (*Store)(nil)
 
 // TakeIn numbers a new case and records it with the outcome at intake, its
 // events and its outbox operation in one transaction.
-func (s *Store) TakeIn(ctx context.Context, in Intake) (app.Case, error) {
-	var p app.Problems
-	if in.Applicant.Name == "" {
-		p.Add("applicant name", "is empty")
-	}
-	if _, err := app.ParseIDNumber(string(in.Applicant.IDNumber), s.now()); err != nil {
-		p.Add("applicant ID number", err.Error())
-	}
-	if in.Actor == "" {
-		p.Add("actor", "who takes in the case must be named")
-	}
-	switch in.Outcome {
-	case app.Submitted, app.Accepted, app.SupplementRequested, app.Refused:
-	default:
-		p.Add("outcome", fmt.Sprintf("%q is not an outcome at intake", in.Outcome))
-	}
-	if err := p.Err(app.ErrInvalidInput); err != nil {
+func (s *Store) TakeIn(ctx context.Context, in app.Intake) (app.Case, error) {
+	if err := in.Validate(s.now()); err != nil {
 		return app.Case{}, err
 	}
 	item, err := s.Item(ctx, in.ItemCode)
@@ -101,7 +67,7 @@ func (s *Store) TakeIn(ctx context.Context, in Intake) (app.Case, error) {
 		}
 		events = append(events, ev)
 		if in.Outcome != app.Submitted {
-			more, err := s.decide(ctx, tx, &c, item, Decision{To: in.Outcome, Actor: in.Actor, Note: in.Reason}, ev.Seq, ev.Hash)
+			more, err := s.decide(ctx, tx, &c, item, app.Decision{To: in.Outcome, Actor: in.Actor, Note: in.Reason}, ev.Seq, ev.Hash)
 			if err != nil {
 				return err
 			}
@@ -117,7 +83,7 @@ func (s *Store) TakeIn(ctx context.Context, in Intake) (app.Case, error) {
 
 // Decide moves a case to a new state, records the event, and queues the
 // change for central, in one transaction. An illegal move changes nothing.
-func (s *Store) Decide(ctx context.Context, number string, d Decision) (app.Case, error) {
+func (s *Store) Decide(ctx context.Context, number string, d app.Decision) (app.Case, error) {
 	if d.Actor == "" {
 		return app.Case{}, fmt.Errorf("case %s: %w: who decides must be named", number, app.ErrInvalidInput)
 	}
@@ -153,7 +119,7 @@ func (s *Store) Decide(ctx context.Context, number string, d Decision) (app.Case
 }
 
 // decide applies the rules of a move to c inside tx and stores the result.
-func (s *Store) decide(ctx context.Context, tx *sql.Tx, c *app.Case, item app.Item, d Decision, count int, head string) ([]app.CaseEvent, error) {
+func (s *Store) decide(ctx context.Context, tx *sql.Tx, c *app.Case, item app.Item, d app.Decision, count int, head string) ([]app.CaseEvent, error) {
 	if err := app.CheckMove(c.State, d.To); err != nil {
 		return nil, err
 	}
@@ -286,16 +252,10 @@ func (s *Store) CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Cas
 	return out, rows.Err()
 }
 
-// CaseWithLight is an open case and its supervision light at the time asked.
-type CaseWithLight struct {
-	app.Case
-	Light app.Light
-}
-
 // OpenCases lists the cases still open (not refused and not closed), the
 // ones due first first, each with its supervision light now. window 0 lists
 // the whole hall's.
-func (s *Store) OpenCases(ctx context.Context, window int) ([]CaseWithLight, error) {
+func (s *Store) OpenCases(ctx context.Context, window int) ([]app.CaseWithLight, error) {
 	cal, err := s.Calendar(ctx)
 	if err != nil {
 		return nil, err
@@ -312,13 +272,13 @@ func (s *Store) OpenCases(ctx context.Context, window int) ([]CaseWithLight, err
 	}
 	defer rows.Close()
 	now := s.now()
-	var out []CaseWithLight
+	var out []app.CaseWithLight
 	for rows.Next() {
 		c, _, _, err := s.scanCase(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, CaseWithLight{c, app.LightOf(c, now, cal, st.WarnDays)})
+		out = append(out, app.CaseWithLight{Case: c, Light: app.LightOf(c, now, cal, st.WarnDays)})
 	}
 	return out, rows.Err()
 }

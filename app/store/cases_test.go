@@ -55,7 +55,7 @@ func TestCaseNumbersUnderConcurrentIntake(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
-				c, err := f.TakeIn(context.Background(), Intake{ItemCode: "GA-001", Applicant: zhang,
+				c, err := f.TakeIn(context.Background(), app.Intake{ItemCode: "GA-001", Applicant: zhang,
 					Received: []int{0, 1, 2}, Actor: "S1002", Outcome: app.Submitted})
 				if err != nil {
 					errs <- err
@@ -114,7 +114,7 @@ func TestCaseLifeAndTimeline(t *testing.T) {
 	for _, to := range steps {
 		f.clock.Advance(time.Hour)
 		var err error
-		if c, err = f.Decide(ctx, c.Number, Decision{To: to, Actor: "S1002"}); err != nil {
+		if c, err = f.Decide(ctx, c.Number, app.Decision{To: to, Actor: "S1002"}); err != nil {
 			t.Fatalf("move to %s: %v", to, err)
 		}
 	}
@@ -143,7 +143,7 @@ func TestIllegalMoveChangesNothing(t *testing.T) {
 	f := open(t)
 	c := accepted(t, f, zhang)
 	before := []int{f.count(t, "case_events"), f.count(t, "outbox")}
-	for _, d := range []Decision{
+	for _, d := range []app.Decision{
 		{To: app.Closed, Actor: "S1002"},
 		{To: app.Submitted, Actor: "S1002"},
 		{To: app.ResultIssued, Actor: "S1002"},
@@ -155,10 +155,10 @@ func TestIllegalMoveChangesNothing(t *testing.T) {
 			t.Errorf("Decide(%+v) was allowed from %s", d, c.State)
 		}
 	}
-	if _, err := f.Decide(ctx, c.Number, Decision{To: app.Closed, Actor: "S1002"}); !errors.Is(err, app.ErrIllegalTransition) {
+	if _, err := f.Decide(ctx, c.Number, app.Decision{To: app.Closed, Actor: "S1002"}); !errors.Is(err, app.ErrIllegalTransition) {
 		t.Errorf("accepted → closed: %v; want ErrIllegalTransition", err)
 	}
-	if _, err := f.Decide(ctx, "nope", Decision{To: app.Closed, Actor: "S1002"}); !errors.Is(err, app.ErrNotFound) {
+	if _, err := f.Decide(ctx, "nope", app.Decision{To: app.Closed, Actor: "S1002"}); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("unknown case: %v; want ErrNotFound", err)
 	}
 	got, _ := f.Case(ctx, c.Number)
@@ -183,7 +183,7 @@ func TestIntakeOutcomes(t *testing.T) {
 		t.Fatalf("item GA-001 needs two required materials for this test, has %d", len(required))
 	}
 	short := required[1:] // the first required material is missing
-	in := Intake{ItemCode: "GA-001", Applicant: wang, Received: short, Window: 1, Actor: "S1001"}
+	in := app.Intake{ItemCode: "GA-001", Applicant: wang, Received: short, Window: 1, Actor: "S1001"}
 
 	in.Outcome = app.Accepted
 	if _, err := f.TakeIn(ctx, in); !errors.Is(err, app.ErrInvalidInput) || !strings.Contains(err.Error(), item.Materials[required[0]].Name.Zh) {
@@ -203,7 +203,7 @@ func TestIntakeOutcomes(t *testing.T) {
 		t.Errorf("supplement requested: state %s missing %v; want missing %v", c.State, c.Missing, required[:1])
 	}
 	// The citizen comes back with it.
-	c, err = f.Decide(ctx, c.Number, Decision{To: app.Accepted, Actor: "S1001", Received: required})
+	c, err = f.Decide(ctx, c.Number, app.Decision{To: app.Accepted, Actor: "S1001", Received: required})
 	if err != nil || c.State != app.Accepted || len(c.Missing) != 0 || c.Due == "" {
 		t.Errorf("accepting after the supplement: %+v, %v", c, err)
 	}
@@ -226,13 +226,13 @@ func TestIntakeOutcomes(t *testing.T) {
 	}
 
 	// Bad intake input is refused with every problem named.
-	_, err = f.TakeIn(ctx, Intake{ItemCode: "GA-001", Applicant: app.Applicant{IDNumber: "123"}, Outcome: "maybe"})
+	_, err = f.TakeIn(ctx, app.Intake{ItemCode: "GA-001", Applicant: app.Applicant{IDNumber: "123"}, Outcome: "maybe"})
 	for _, want := range []string{"applicant name: is empty", "applicant ID number", "actor", `outcome: "maybe"`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("bad intake: error %v does not say %q", err, want)
 		}
 	}
-	if _, err := f.TakeIn(ctx, Intake{ItemCode: "NOPE", Applicant: wang, Actor: "S1001", Outcome: app.Submitted}); !errors.Is(err, app.ErrNotFound) {
+	if _, err := f.TakeIn(ctx, app.Intake{ItemCode: "NOPE", Applicant: wang, Actor: "S1001", Outcome: app.Submitted}); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("intake for an unknown item: %v; want ErrNotFound", err)
 	}
 }
@@ -307,7 +307,7 @@ func TestTamperingIsDetected(t *testing.T) {
 			c := accepted(t, f, zhang)
 			for _, to := range []app.CaseState{app.InReview, app.Approved} {
 				f.clock.Advance(time.Hour)
-				if _, err := f.Decide(ctx, c.Number, Decision{To: to, Actor: "S1002"}); err != nil {
+				if _, err := f.Decide(ctx, c.Number, app.Decision{To: to, Actor: "S1002"}); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -52,7 +52,7 @@ func (s *Store) applyDecisionTx(ctx context.Context, tx *sql.Tx, d app.CentralDe
 	if err != nil {
 		return false, err
 	}
-	events, err := s.decide(ctx, tx, &c, item, Decision{To: d.State, Actor: "central:" + d.Department, Note: d.Note}, count, head)
+	events, err := s.decide(ctx, tx, &c, item, app.Decision{To: d.State, Actor: "central:" + d.Department, Note: d.Note}, count, head)
 	if err != nil {
 		return false, fmt.Errorf("central decision on case %s: %w", d.Case, err)
 	}

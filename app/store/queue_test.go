@@ -19,13 +19,13 @@ var elder = app.Applicant{Name: "李秀英", IDNumber: "110105195605120028"}
 var hallKey = []byte("the hall key of the test hall, 32+ bytes")
 
 // fromCard is the issue request a kiosk sends after reading a's ID card.
-func fromCard(cat string, a app.Applicant) IssueRequest {
-	return IssueRequest{Category: cat, Age: a.IDNumber.AgeOn(start), Who: app.MaskName(a.Name), WhoKey: app.WhoKey(hallKey, a.IDNumber)}
+func fromCard(cat string, a app.Applicant) app.IssueRequest {
+	return app.IssueRequest{Category: cat, Age: a.IDNumber.AgeOn(start), Who: app.MaskName(a.Name), WhoKey: app.WhoKey(hallKey, a.IDNumber)}
 }
 
 func issue(t *testing.T, f *fixture, cat string) app.Ticket {
 	t.Helper()
-	tk, err := f.Issue(context.Background(), IssueRequest{Category: cat})
+	tk, err := f.Issue(context.Background(), app.IssueRequest{Category: cat})
 	if err != nil {
 		t.Fatalf("issue %s: %v", cat, err)
 	}
@@ -54,8 +54,8 @@ func TestIssueNumbers(t *testing.T) {
 		t.Errorf("first B ticket = %s, want B001", tk.Code)
 	}
 	// The same request again (the kiosk retried) gets the same ticket.
-	a, err := f.Issue(ctx, IssueRequest{RequestID: "kiosk1-77", Category: "C"})
-	b, err2 := f.Issue(ctx, IssueRequest{RequestID: "kiosk1-77", Category: "C"})
+	a, err := f.Issue(ctx, app.IssueRequest{RequestID: "kiosk1-77", Category: "C"})
+	b, err2 := f.Issue(ctx, app.IssueRequest{RequestID: "kiosk1-77", Category: "C"})
 	if err != nil || err2 != nil || a.Code != "C001" || b.Code != "C001" {
 		t.Errorf("a retried request: %s, %s (%v, %v); want C001 both times", a.Code, b.Code, err, err2)
 	}
@@ -81,16 +81,16 @@ func TestIssueRefusals(t *testing.T) {
 	}
 	issue(t, f, "A")
 	issue(t, f, "A")
-	if _, err := f.Issue(ctx, IssueRequest{Category: "A"}); !errors.Is(err, app.ErrCategoryFull) {
+	if _, err := f.Issue(ctx, app.IssueRequest{Category: "A"}); !errors.Is(err, app.ErrCategoryFull) {
 		t.Errorf("third A ticket with a limit of 2: %v; want ErrCategoryFull", err)
 	}
-	if _, err := f.Issue(ctx, IssueRequest{Category: "Q"}); !errors.Is(err, app.ErrNotFound) || !strings.Contains(err.Error(), `"Q"`) {
+	if _, err := f.Issue(ctx, app.IssueRequest{Category: "Q"}); !errors.Is(err, app.ErrNotFound) || !strings.Contains(err.Error(), `"Q"`) {
 		t.Errorf("unknown category: %v; want ErrNotFound naming Q", err)
 	}
-	if _, err := f.Issue(ctx, IssueRequest{Category: "B", Claim: app.Elderly}); !errors.Is(err, app.ErrInvalidInput) {
+	if _, err := f.Issue(ctx, app.IssueRequest{Category: "B", Claim: app.Elderly}); !errors.Is(err, app.ErrInvalidInput) {
 		t.Errorf("claiming elderly priority without a card: %v; want ErrInvalidInput", err)
 	}
-	for _, r := range []IssueRequest{
+	for _, r := range []app.IssueRequest{
 		{Category: "B", Who: "李秀英"},
 		{Category: "B", WhoKey: string(elder.IDNumber)},
 		{Category: "B", Age: -3},
@@ -100,7 +100,7 @@ func TestIssueRefusals(t *testing.T) {
 		}
 	}
 	f.clock.Set(time.Date(2026, 11, 23, 17, 0, 0, 0, app.HallZone))
-	if _, err := f.Issue(ctx, IssueRequest{Category: "B"}); !errors.Is(err, app.ErrCategoryClosed) {
+	if _, err := f.Issue(ctx, app.IssueRequest{Category: "B"}); !errors.Is(err, app.ErrCategoryClosed) {
 		t.Errorf("a ticket at 17:00: %v; want ErrCategoryClosed", err)
 	}
 	q, _ := f.Queue(ctx, 5)
@@ -186,7 +186,7 @@ func TestFairnessCap(t *testing.T) {
 		want = append(want, issue(t, f, "B").Code) // ordinary, earlier
 	}
 	for i := 0; i < 4; i++ {
-		tk, err := f.Issue(ctx, IssueRequest{Category: "B", Claim: app.Disability})
+		tk, err := f.Issue(ctx, app.IssueRequest{Category: "B", Claim: app.Disability})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,7 +348,7 @@ func TestQueueEventsAndOutbox(t *testing.T) {
 	}
 	var kinds []string
 	for _, e := range evs {
-		kinds = append(kinds, e.Kind)
+		kinds = append(kinds, string(e.Kind))
 	}
 	if got := strings.Join(kinds, " "); got != "issued called finished paused" {
 		t.Errorf("queue events = %s", got)
@@ -357,7 +357,7 @@ func TestQueueEventsAndOutbox(t *testing.T) {
 		t.Errorf("events after the call: %+v", more)
 	}
 	ops, _ := f.PendingOperations(ctx, 100)
-	if len(ops) != 3 || ops[0].Kind != OpTicket {
+	if len(ops) != 3 || ops[0].Kind != app.OpTicket {
 		t.Errorf("%d outbox operations; want 3 ticket changes (the pause is not central's)", len(ops))
 	}
 }
@@ -379,7 +379,7 @@ func TestConcurrentIssueAndCall(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < perKiosk; i++ {
-				tk, err := f.Issue(ctx, IssueRequest{Category: "B"})
+				tk, err := f.Issue(ctx, app.IssueRequest{Category: "B"})
 				if err != nil {
 					errs <- err
 					return
@@ -478,7 +478,7 @@ func TestQueueTablesSurviveMigration5(t *testing.T) {
 			t.Errorf("ticket %s after the migration: %+v, %v", id, got, err)
 		}
 	}
-	again, err := f.Issue(ctx, IssueRequest{RequestID: "kiosk-2-1", Category: "B"})
+	again, err := f.Issue(ctx, app.IssueRequest{RequestID: "kiosk-2-1", Category: "B"})
 	if err != nil || again.ID != "2026-11-23/B001" {
 		t.Errorf("the retried request after the migration got %s, %v; want the first answer B001", again.ID, err)
 	}
@@ -499,13 +499,13 @@ func TestForgetQueue(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := open(t)
-	old, err := f.Issue(ctx, IssueRequest{RequestID: "monday-1", Category: "A"})
+	old, err := f.Issue(ctx, app.IssueRequest{RequestID: "monday-1", Category: "A"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	oldEvents, _ := f.QueueEvents(ctx, 0, 100)
 	f.clock.Advance(49 * time.Hour)
-	today, err := f.Issue(ctx, IssueRequest{RequestID: "wednesday-1", Category: "A"})
+	today, err := f.Issue(ctx, app.IssueRequest{RequestID: "wednesday-1", Category: "A"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -513,7 +513,7 @@ func TestForgetQueue(t *testing.T) {
 	if err != nil || requests != 1 || events != int64(len(oldEvents)) {
 		t.Fatalf("forgot %d requests and %d events (%v); want 1 and %d", requests, events, err, len(oldEvents))
 	}
-	if again, err := f.Issue(ctx, IssueRequest{RequestID: "wednesday-1", Category: "A"}); err != nil || again.ID != today.ID {
+	if again, err := f.Issue(ctx, app.IssueRequest{RequestID: "wednesday-1", Category: "A"}); err != nil || again.ID != today.ID {
 		t.Errorf("today's request retried: %s, %v; want the first answer %s", again.ID, err, today.ID)
 	}
 	evs, _ := f.QueueEvents(ctx, 0, 100)

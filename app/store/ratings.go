@@ -74,17 +74,8 @@ func (s *Store) ResolveFollowUp(ctx context.Context, rating, actor, note string)
 	})
 }
 
-// OpenFollowUp is a follow-up not yet resolved, with whether it is late.
-type OpenFollowUp struct {
-	app.FollowUp
-	Level  app.RatingLevel
-	Window int
-	Clerk  string
-	Late   bool
-}
-
 // OpenFollowUps lists the follow-ups not yet resolved, the ones due first first.
-func (s *Store) OpenFollowUps(ctx context.Context) ([]OpenFollowUp, error) {
+func (s *Store) OpenFollowUps(ctx context.Context) ([]app.OpenFollowUp, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT f.rating, f.due_date, f.opened_at, r.level, r.window, r.clerk
 		FROM follow_ups f JOIN ratings r ON r.id = f.rating
 		WHERE f.resolved_at = '' ORDER BY f.due_date, f.opened_at`)
@@ -93,9 +84,9 @@ func (s *Store) OpenFollowUps(ctx context.Context) ([]OpenFollowUp, error) {
 	}
 	defer rows.Close()
 	today := app.DateOf(s.now())
-	var out []OpenFollowUp
+	var out []app.OpenFollowUp
 	for rows.Next() {
-		var f OpenFollowUp
+		var f app.OpenFollowUp
 		var opened string
 		if err := rows.Scan(&f.Rating, &f.Due, &opened, &f.Level, &f.Window, &f.Clerk); err != nil {
 			return nil, err

@@ -150,7 +150,7 @@ func TestOutboxIsAtomicWithItsChange(t *testing.T) {
 			if _, err := f.DB().Exec(tt.trigger); err != nil {
 				t.Fatal(err)
 			}
-			_, err1 := f.TakeIn(ctx, Intake{ItemCode: "GA-001", Applicant: zhang, Received: all(t, f.Store, "GA-001"), Actor: "S1002", Outcome: app.Accepted})
+			_, err1 := f.TakeIn(ctx, app.Intake{ItemCode: "GA-001", Applicant: zhang, Received: all(t, f.Store, "GA-001"), Actor: "S1002", Outcome: app.Accepted})
 			_, _, err2 := f.Rate(ctx, app.Rating{Level: app.Dissatisfied, Ticket: "A001"})
 			if err1 == nil && err2 == nil {
 				t.Fatal("nothing failed; the trigger did not fire")

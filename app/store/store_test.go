@@ -112,7 +112,7 @@ func all(t testing.TB, s *Store, code string) []int {
 
 func accepted(t testing.TB, f *fixture, who app.Applicant) app.Case {
 	t.Helper()
-	c, err := f.TakeIn(context.Background(), Intake{ItemCode: "GA-001", Applicant: who, Received: all(t, f.Store, "GA-001"),
+	c, err := f.TakeIn(context.Background(), app.Intake{ItemCode: "GA-001", Applicant: who, Received: all(t, f.Store, "GA-001"),
 		Window: 2, Actor: "S1002", Ticket: "A001", Outcome: app.Accepted})
 	if err != nil {
 		t.Fatal(err)
@@ -266,13 +266,13 @@ func TestGroupCommitKeepsWritesApart(t *testing.T) {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			_, err := f.TakeIn(ctx, Intake{ItemCode: "GA-001", Applicant: wang, Received: all(t, f.Store, "GA-001"), Actor: "S1001", Outcome: app.Accepted})
+			_, err := f.TakeIn(ctx, app.Intake{ItemCode: "GA-001", Applicant: wang, Received: all(t, f.Store, "GA-001"), Actor: "S1001", Outcome: app.Accepted})
 			good <- err
 		}()
 		go func() {
 			defer wg.Done()
 			// Fails inside the transaction, after reading the case.
-			_, err := f.Decide(ctx, c.Number, Decision{To: app.Closed, Actor: "S1002"})
+			_, err := f.Decide(ctx, c.Number, app.Decision{To: app.Closed, Actor: "S1002"})
 			bad <- err
 		}()
 	}

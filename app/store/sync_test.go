@@ -108,7 +108,7 @@ func TestCentralDecisionsJoinTheChain(t *testing.T) {
 	ctx := context.Background()
 	f := open(t)
 	c := accepted(t, f, zhang)
-	submitted, err := f.TakeIn(ctx, Intake{ItemCode: "GA-001", Applicant: wang, Actor: "S1002", Outcome: app.Submitted})
+	submitted, err := f.TakeIn(ctx, app.Intake{ItemCode: "GA-001", Applicant: wang, Actor: "S1002", Outcome: app.Submitted})
 	if err != nil {
 		t.Fatal(err)
 	}

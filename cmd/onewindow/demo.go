@@ -372,7 +372,7 @@ func (h *demoHall) issue(category string) (string, error) {
 	c := hub.NewClient(h.hubURL, h.hallKey, 3*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	t, err := c.Issue(ctx, store.IssueRequest{RequestID: hub.NewRequestID(), Category: strings.ToUpper(category)})
+	t, err := c.Issue(ctx, app.IssueRequest{RequestID: hub.NewRequestID(), Category: strings.ToUpper(category)})
 	if err != nil {
 		return "", err
 	}

@@ -100,7 +100,7 @@ func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, 
 func demoHealth(db, dir string) func(ctx context.Context) health.Report {
 	return func(ctx context.Context) health.Report {
 		r := health.Report{At: time.Now()}
-		r.Add(health.DatabaseQuick(ctx, db), health.Disk(dir), health.Outbox(ctx, db, time.Now()))
+		r.Add(store.CheckDatabaseQuick(ctx, db), health.Disk(dir), store.CheckOutbox(ctx, db, time.Now()))
 		return r
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"onewindow/app"
 	"onewindow/app/pii"
 	"onewindow/app/store"
 )
@@ -38,7 +39,7 @@ func TestDemoCentralTakesTheHubsTickets(t *testing.T) {
 		return s
 	}
 	kiosk, hub := open("kiosk.db", "K01"), open("hub.db", "HUB")
-	if _, err := hub.Issue(ctx, store.IssueRequest{Category: "A"}); err != nil {
+	if _, err := hub.Issue(ctx, app.IssueRequest{Category: "A"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, _, err := startDemoCentral(ctx, dir, kiosk, hub, slog.New(slog.DiscardHandler)); err != nil {

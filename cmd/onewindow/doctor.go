@@ -9,6 +9,7 @@ import (
 
 	"onewindow/app/config"
 	"onewindow/app/health"
+	"onewindow/app/store"
 	"onewindow/device/probe"
 	"onewindow/sync/netcheck"
 )
@@ -98,7 +99,7 @@ func diagnose(ctx context.Context, path string, opt doctorOptions) health.Report
 		return r
 	}
 	db := terminalDatabase(cfg)
-	r.Add(health.Database(ctx, db))
+	r.Add(store.CheckDatabase(ctx, db))
 	r.Add(health.Disk(cfg.Paths.DataDir))
 	if opt.devices != nil {
 		r.Add(opt.devices()...)
@@ -107,7 +108,7 @@ func diagnose(ctx context.Context, path string, opt doctorOptions) health.Report
 	}
 	r.Add(netcheck.Hub(ctx, cfg, opt.net))
 	base, ca := cfg.Central.URL, []byte(nil)
-	enr, enrolled, err := health.ReadEnrolment(ctx, db)
+	enr, enrolled, err := store.ReadEnrolment(ctx, db)
 	if err == nil && enrolled {
 		base, ca = enr.Central, enr.CAPEM
 	}
@@ -119,7 +120,7 @@ func diagnose(ctx context.Context, path string, opt doctorOptions) health.Report
 			Detail: "not checked: the enrolment cannot be read from the database (see database integrity)"}
 	}
 	r.Add(central[0])
-	r.Add(health.Outbox(ctx, db, opt.now()))
+	r.Add(store.CheckOutbox(ctx, db, opt.now()))
 	r.Add(central[1])
 	return r
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"onewindow/app"
-	"onewindow/app/store"
 	"onewindow/sync/central"
 	"onewindow/sync/hub"
 	"onewindow/sync/scene"
@@ -60,7 +59,7 @@ func TestHubSendsTicketEventsToCentral(t *testing.T) {
 	var issued []app.Ticket
 	deadline := time.Now().Add(10 * time.Second)
 	for len(issued) < 2 {
-		tk, err := client.Issue(ctx, store.IssueRequest{RequestID: hub.NewRequestID(), Category: "A", Age: 80, Who: "张*"})
+		tk, err := client.Issue(ctx, app.IssueRequest{RequestID: hub.NewRequestID(), Category: "A", Age: 80, Who: "张*"})
 		if err != nil {
 			if time.Now().After(deadline) {
 				t.Fatalf("the hub does not issue: %v\n%s", err, hubErr.String())

@@ -135,7 +135,7 @@ func TestBusyDayLogsNoPersonalData(t *testing.T) {
 			if round == 0 {
 				people = append(people, card)
 			}
-			tk, err := hc.Issue(ctx, store.IssueRequest{RequestID: hub.NewRequestID(), Category: "A",
+			tk, err := hc.Issue(ctx, app.IssueRequest{RequestID: hub.NewRequestID(), Category: "A",
 				Who: app.MaskName(card.Name), WhoKey: app.WhoKey([]byte(benchHallKey), card.Number)})
 			if err != nil {
 				t.Fatal(err)
@@ -148,7 +148,7 @@ func TestBusyDayLogsNoPersonalData(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			kase, err := st.TakeIn(ctx, store.Intake{ItemCode: "GA-001", Applicant: app.Applicant{Name: card.Name, IDNumber: card.Number, Phone: "13912345678"},
+			kase, err := st.TakeIn(ctx, app.Intake{ItemCode: "GA-001", Applicant: app.Applicant{Name: card.Name, IDNumber: card.Number, Phone: "13912345678"},
 				Received: scene.All(t, st, "GA-001"), Window: 1, Ticket: tk.Code, Actor: "S1001", Outcome: app.Accepted})
 			if err != nil {
 				t.Fatal(err)

@@ -74,13 +74,13 @@ func runningHealth(cfgPath string, devs *serialDevices) func(ctx context.Context
 		}
 		r.Terminal = cfg.Terminal
 		db := terminalDatabase(cfg)
-		r.Add(health.DatabaseQuick(ctx, db))
+		r.Add(store.CheckDatabaseQuick(ctx, db))
 		r.Add(health.Disk(cfg.Paths.DataDir))
 		if cfg.Role != config.RoleHub {
 			r.Add(devs.checks()...)
 		}
 		r.Add(netcheck.Hub(ctx, cfg, netcheck.Options{Timeout: 3 * time.Second}))
-		r.Add(health.Outbox(ctx, db, time.Now()))
+		r.Add(store.CheckOutbox(ctx, db, time.Now()))
 		return r
 	}
 }

@@ -199,7 +199,7 @@ func (r *Rig) Config() desk.Config {
 
 // Issue takes a queue number in a category, as a kiosk would.
 func (r *Rig) Issue(ctx context.Context, category string) (app.Ticket, error) {
-	return r.Hub.Issue(ctx, store.IssueRequest{RequestID: hub.NewRequestID(), Category: category})
+	return r.Hub.Issue(ctx, app.IssueRequest{RequestID: hub.NewRequestID(), Category: category})
 }
 
 // WaitFor polls cond every few milliseconds until it holds or d passes.

@@ -59,7 +59,7 @@ func newScene(t *testing.T, dsn string) *stage {
 // accept takes in an accepted case of item at the terminal.
 func (s *stage) accept(t *testing.T, item string, i int) app.Case {
 	t.Helper()
-	c, err := s.st.TakeIn(context.Background(), store.Intake{ItemCode: item, Applicant: scene.Applicant(i),
+	c, err := s.st.TakeIn(context.Background(), app.Intake{ItemCode: item, Applicant: scene.Applicant(i),
 		Received: scene.All(t, s.st, item), Window: 2, Actor: "S1002", Outcome: app.Accepted})
 	if err != nil {
 		t.Fatal(err)
@@ -449,7 +449,7 @@ func TestPushRefusesStepsThatDoNotFollowCentralsTimeline(t *testing.T) {
 		s := newScene(t, dsn)
 		c := s.accept(t, "GA-001", 1)
 		s.push(t, s.batch(t))
-		if _, err := s.st.Decide(ctx, c.Number, store.Decision{To: app.InReview, Actor: "S1002"}); err != nil {
+		if _, err := s.st.Decide(ctx, c.Number, app.Decision{To: app.InReview, Actor: "S1002"}); err != nil {
 			t.Fatal(err)
 		}
 		good := s.batch(t)
@@ -500,7 +500,7 @@ func TestPushTicketEvents(t *testing.T) {
 		ctx := context.Background()
 		s := newScene(t, dsn)
 		for range 2 {
-			if _, err := s.st.Issue(ctx, store.IssueRequest{Category: "A", Age: 80, Who: "张*"}); err != nil {
+			if _, err := s.st.Issue(ctx, app.IssueRequest{Category: "A", Age: 80, Who: "张*"}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -508,7 +508,7 @@ func TestPushTicketEvents(t *testing.T) {
 			t.Fatal(err)
 		}
 		b := s.batch(t)
-		if len(b.Ops) != 3 || b.Ops[0].Kind != store.OpTicket {
+		if len(b.Ops) != 3 || b.Ops[0].Kind != app.OpTicket {
 			t.Fatalf("the terminal queued %d operations, the first %s; want 3 ticket events", len(b.Ops), b.Ops[0].Kind)
 		}
 		b.Ops[1].Entity = "2026-11-23/Z999"

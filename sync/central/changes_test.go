@@ -10,14 +10,13 @@ import (
 	"testing"
 
 	"onewindow/app"
-	"onewindow/app/store"
 	"onewindow/assets"
 	"onewindow/sync/central"
 	"onewindow/sync/scene"
 )
 
-func storeIntake(t *testing.T, s *stage, item string) store.Intake {
-	return store.Intake{ItemCode: item, Applicant: scene.Applicant(99), Received: scene.All(t, s.st, item), Actor: "S1002", Outcome: app.Submitted}
+func storeIntake(t *testing.T, s *stage, item string) app.Intake {
+	return app.Intake{ItemCode: item, Applicant: scene.Applicant(99), Received: scene.All(t, s.st, item), Actor: "S1002", Outcome: app.Submitted}
 }
 
 func TestChangesForAHallSinceACursor(t *testing.T) {

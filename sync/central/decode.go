@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"onewindow/app"
-	"onewindow/app/store"
 	"onewindow/sync/wire"
 )
 
@@ -18,12 +17,12 @@ type payload struct {
 	kase     *app.CasePayload
 	rating   *app.RatingPayload
 	followUp *app.FollowUpPayload
-	ticket   *store.QueueEvent
+	ticket   *app.QueueEvent
 }
 
 func knownKind(kind string) bool {
 	switch kind {
-	case app.OpCase, app.OpRating, app.OpFollowUp, store.OpTicket:
+	case app.OpCase, app.OpRating, app.OpFollowUp, app.OpTicket:
 		return true
 	}
 	return false
@@ -43,8 +42,8 @@ func decodePayload(kind string, raw json.RawMessage) (payload, error) {
 	case app.OpFollowUp:
 		p.followUp = new(app.FollowUpPayload)
 		err = json.Unmarshal(raw, p.followUp)
-	case store.OpTicket:
-		p.ticket = new(store.QueueEvent)
+	case app.OpTicket:
+		p.ticket = new(app.QueueEvent)
 		err = json.Unmarshal(raw, p.ticket)
 	default:
 		err = fmt.Errorf("unknown operation kind %q", kind)
@@ -148,8 +147,8 @@ func (in anyBatch) split() (wire.PushBatch, []payload, bool) {
 			f := &app.FollowUpPayload{Actor: a.Actor, Note: a.Note, Resolved: a.Resolved}
 			f.Rating, err = rawString(a.Rating)
 			pls[i].followUp = f
-		case store.OpTicket:
-			e := &store.QueueEvent{Seq: a.Seq, At: a.At, Kind: a.Kind, Window: a.Window, Reason: a.Reason}
+		case app.OpTicket:
+			e := &app.QueueEvent{Seq: a.Seq, At: a.At, Kind: app.QueueEventKind(a.Kind), Window: a.Window, Reason: a.Reason}
 			if len(a.Ticket) > 0 {
 				err = json.Unmarshal(a.Ticket, &e.Ticket)
 			}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"onewindow/app"
-	"onewindow/app/store"
 	"onewindow/sync/wire"
 )
 
@@ -29,7 +28,7 @@ func TestDecodeBatchInOnePass(t *testing.T) {
 	rating := app.RatingPayload{Rating: app.Rating{ID: "R1", Level: 1, Reasons: []string{"slow"}, Comment: "c", Ticket: "A001", Case: kase.Number, Window: 3, Clerk: "S1001", At: at},
 		FollowUp: &app.FollowUp{Rating: "R1", Due: "2026-11-30", Opened: at}}
 	followUp := app.FollowUpPayload{Rating: "R1", Actor: "M1", Note: "fixed", Resolved: at}
-	ticket := store.QueueEvent{Seq: 7, At: at, Kind: "called", Window: 3, Reason: "x",
+	ticket := app.QueueEvent{Seq: 7, At: at, Kind: "called", Window: 3, Reason: "x",
 		Ticket: app.Ticket{ID: "2026-11-23/A001", Day: "2026-11-23", Category: "A", Seq: 1, Code: "A001", Priority: app.Elderly,
 			WhoMasked: "张*", Issued: at, Called: at, Window: 3, State: app.Called}}
 	var b wire.PushBatch
@@ -37,7 +36,7 @@ func TestDecodeBatchInOnePass(t *testing.T) {
 	for i, p := range []struct {
 		kind, entity string
 		v            any
-	}{{app.OpCase, kase.Number, kase}, {app.OpRating, "R1", rating}, {app.OpFollowUp, "R1", followUp}, {store.OpTicket, ticket.Ticket.ID, ticket}} {
+	}{{app.OpCase, kase.Number, kase}, {app.OpRating, "R1", rating}, {app.OpFollowUp, "R1", followUp}, {app.OpTicket, ticket.Ticket.ID, ticket}} {
 		raw, _ := json.Marshal(p.v)
 		b.Ops = append(b.Ops, wire.Op{Seq: int64(i + 1), ID: strings.Repeat("a", 31) + string(rune('0'+i)), Kind: p.kind, Entity: p.entity, Created: at, Payload: raw})
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"iter"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"onewindow/app"
-	"onewindow/app/store"
 	"onewindow/sync/wire"
 )
 
@@ -26,7 +24,7 @@ type prepared struct {
 	sealed   [4][]byte // a case's name, ID number and phone sealed, and the ID's look-up hash
 	rating   *app.RatingPayload
 	followUp *app.FollowUpPayload
-	ticket   *store.QueueEvent
+	ticket   *app.QueueEvent
 }
 
 // Push applies a terminal's batch in one transaction. Operations central
@@ -361,14 +359,14 @@ func (c *Central) prepare(op wire.Op, decoded *payload, terminal string, cat *ap
 		if strings.TrimSpace(f.Note) == "" || f.Actor == "" || f.Resolved.IsZero() {
 			return reject("follow-up of rating %s: who, what and when must all be given", f.Rating)
 		}
-	case store.OpTicket:
+	case app.OpTicket:
 		e := *pl.ticket
 		p.ticket = &e
 		t := e.Ticket
 		switch {
 		case t.ID != op.Entity:
 			return reject("the payload is ticket %q but the operation names %q", t.ID, op.Entity)
-		case !ticketKindRe.MatchString(e.Kind):
+		case !e.Kind.Valid():
 			return reject("ticket %s: %q is not a queue event", t.ID, e.Kind)
 		case e.At.IsZero() || t.Issued.IsZero():
 			return reject("ticket %s: the time of the event or of the issue is missing", t.ID)
@@ -384,8 +382,6 @@ func (c *Central) prepare(op wire.Op, decoded *payload, terminal string, cat *ap
 	}
 	return p
 }
-
-var ticketKindRe = regexp.MustCompile(`^[a-z_]{1,20}$`)
 
 // ticketRow is a queue event as central keeps it: no name, masked or not.
 func ticketRow(p *prepared, terminal, hall string) []any {

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"onewindow/app"
-	"onewindow/app/store"
 )
 
 var (
@@ -82,7 +81,7 @@ func hallLoad(b *testing.B) {
 			pause(*kioskEvery) // terminals do not start in step
 			for n := 0; time.Now().Before(deadline); n++ {
 				t0 := time.Now()
-				_, err := c.Issue(ctx, store.IssueRequest{RequestID: NewRequestID(), Category: prefixes[(k+n)%len(prefixes)]})
+				_, err := c.Issue(ctx, app.IssueRequest{RequestID: NewRequestID(), Category: prefixes[(k+n)%len(prefixes)]})
 				d := time.Since(t0)
 				mu.Lock()
 				if err != nil {

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"onewindow/app"
-	"onewindow/app/store"
 )
 
 // ErrUnreachable means the hub did not answer: the LAN, the hub machine or
@@ -51,9 +50,9 @@ func NewRequestID() string {
 }
 
 // Issue takes a new queue number.
-func (c *Client) Issue(ctx context.Context, r store.IssueRequest) (app.Ticket, error) {
+func (c *Client) Issue(ctx context.Context, r app.IssueRequest) (app.Ticket, error) {
 	var t app.Ticket
-	return t, c.do(ctx, http.MethodPost, "/v1/tickets", r, &t)
+	return t, c.do(ctx, http.MethodPost, "/v1/tickets", issueBodyOf(r), &t)
 }
 
 // Requeue puts a missed ticket back in the queue, by its id or its holder's
@@ -111,21 +110,23 @@ func (c *Client) action(ctx context.Context, window int, action string, body act
 }
 
 // Window returns a window's queue state.
-func (c *Client) Window(ctx context.Context, window int) (store.WindowStatus, error) {
-	var st store.WindowStatus
-	return st, c.do(ctx, http.MethodGet, fmt.Sprintf("/v1/windows/%d", window), nil, &st)
+func (c *Client) Window(ctx context.Context, window int) (app.WindowStatus, error) {
+	var b windowBody
+	err := c.do(ctx, http.MethodGet, fmt.Sprintf("/v1/windows/%d", window), nil, &b)
+	return b.status(), err
 }
 
 // Queue returns the hall's waiting lines and the last calls.
-func (c *Client) Queue(ctx context.Context, calls int) (store.QueueStatus, error) {
-	var st store.QueueStatus
-	return st, c.do(ctx, http.MethodGet, "/v1/queue?calls="+strconv.Itoa(calls), nil, &st)
+func (c *Client) Queue(ctx context.Context, calls int) (app.QueueStatus, error) {
+	var b queueBody
+	err := c.do(ctx, http.MethodGet, "/v1/queue?calls="+strconv.Itoa(calls), nil, &b)
+	return b.status(), err
 }
 
 // Poll waits up to wait for queue events after seq (long-poll), for places
 // where a stream cannot be held open.
-func (c *Client) Poll(ctx context.Context, after int64, wait time.Duration) ([]store.QueueEvent, error) {
-	var evs []store.QueueEvent
+func (c *Client) Poll(ctx context.Context, after int64, wait time.Duration) ([]app.QueueEvent, error) {
+	var evs []app.QueueEvent
 	q := url.Values{"after": {strconv.FormatInt(after, 10)}, "wait": {strconv.Itoa(int(wait / time.Second))}}
 	ctx, cancel := context.WithTimeout(ctx, wait+c.timeout)
 	defer cancel()
@@ -199,7 +200,7 @@ func (e *HubError) Unwrap() error { return e.err }
 // that grows to a few seconds, and resumes after the last event it handed
 // on, so no call is missed. status, if not nil, is told whether the hub is
 // reachable each time that changes.
-func (c *Client) Listen(ctx context.Context, after int64, fn func(store.QueueEvent), status func(err error)) error {
+func (c *Client) Listen(ctx context.Context, after int64, fn func(app.QueueEvent), status func(err error)) error {
 	pause := 200 * time.Millisecond
 	var last error = errors.New("not yet connected")
 	report := func(err error) {
@@ -225,7 +226,7 @@ func (c *Client) Listen(ctx context.Context, after int64, fn func(store.QueueEve
 	}
 }
 
-func (c *Client) stream(ctx context.Context, after *int64, fn func(store.QueueEvent), connected func()) error {
+func (c *Client) stream(ctx context.Context, after *int64, fn func(app.QueueEvent), connected func()) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/v1/events?after="+strconv.FormatInt(*after, 10), nil)
 	if err != nil {
 		return err
@@ -249,7 +250,7 @@ func (c *Client) stream(ctx context.Context, after *int64, fn func(store.QueueEv
 		line := sc.Bytes()
 		switch {
 		case len(line) == 0 && data != nil:
-			var e store.QueueEvent
+			var e app.QueueEvent
 			if err := json.Unmarshal(data, &e); err != nil {
 				return fmt.Errorf("the hub sent an event that is not understood: %w", err)
 			}

@@ -78,11 +78,11 @@ func TestIssueAndCallOverHTTP(t *testing.T) {
 	ctx := context.Background()
 	h := newHall(t)
 	id := NewRequestID()
-	a, err := h.client.Issue(ctx, store.IssueRequest{RequestID: id, Category: "A", Age: 70, Who: "李*英"})
+	a, err := h.client.Issue(ctx, app.IssueRequest{RequestID: id, Category: "A", Age: 70, Who: "李*英"})
 	if err != nil || a.Code != "A001" || a.Priority != app.Elderly {
 		t.Fatalf("issue: %+v, %v; want A001, elderly", a, err)
 	}
-	again, err := h.client.Issue(ctx, store.IssueRequest{RequestID: id, Category: "A"})
+	again, err := h.client.Issue(ctx, app.IssueRequest{RequestID: id, Category: "A"})
 	if err != nil || again.ID != a.ID {
 		t.Errorf("the same request again gave %s, %v; want %s and nothing new", again.Code, err, a.Code)
 	}
@@ -111,7 +111,7 @@ func TestIssueAndCallOverHTTP(t *testing.T) {
 		t.Errorf("queue: %+v, %v", q, err)
 	}
 	h.clock.Set(time.Date(2026, 11, 23, 17, 30, 0, 0, app.HallZone))
-	if _, err := h.client.Issue(ctx, store.IssueRequest{Category: "B"}); !errors.Is(err, app.ErrCategoryClosed) || !strings.Contains(err.Error(), "closed") {
+	if _, err := h.client.Issue(ctx, app.IssueRequest{Category: "B"}); !errors.Is(err, app.ErrCategoryClosed) || !strings.Contains(err.Error(), "closed") {
 		t.Errorf("a ticket after closing: %v; want ErrCategoryClosed with words saying so", err)
 	}
 }
@@ -193,7 +193,7 @@ func TestUnreachableAndTimeout(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
 	c := NewClient("http://"+addr, testKey, time.Second)
-	if _, err := c.Issue(ctx, store.IssueRequest{Category: "A"}); !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "cannot be reached") {
+	if _, err := c.Issue(ctx, app.IssueRequest{Category: "A"}); !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "cannot be reached") {
 		t.Errorf("issue to a closed port: %v; want ErrUnreachable", err)
 	}
 	hang := make(chan struct{})
@@ -213,22 +213,22 @@ func TestListenResumesWithoutMissingACall(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	h := newHall(t)
-	events := make(chan store.QueueEvent, 100)
+	events := make(chan app.QueueEvent, 100)
 	states := make(chan error, 10)
-	go h.client.Listen(ctx, 0, func(e store.QueueEvent) { events <- e }, func(err error) { states <- err })
-	next := func() store.QueueEvent {
+	go h.client.Listen(ctx, 0, func(e app.QueueEvent) { events <- e }, func(err error) { states <- err })
+	next := func() app.QueueEvent {
 		select {
 		case e := <-events:
 			return e
 		case <-time.After(10 * time.Second):
 			t.Fatal("no event came")
 		}
-		return store.QueueEvent{}
+		return app.QueueEvent{}
 	}
 	if err := <-states; err != nil {
 		t.Fatalf("listener status: %v; want connected", err)
 	}
-	h.client.Issue(ctx, store.IssueRequest{Category: "B"})
+	h.client.Issue(ctx, app.IssueRequest{Category: "B"})
 	if e := next(); e.Kind != "issued" || e.Seq != 1 {
 		t.Fatalf("first event %+v", e)
 	}
@@ -249,7 +249,7 @@ func TestListenResumesWithoutMissingACall(t *testing.T) {
 	}
 	for i := 0; i < 3; i++ {
 		retry(func(id string) error {
-			_, err := h.client.Issue(ctx, store.IssueRequest{RequestID: id, Category: "B"})
+			_, err := h.client.Issue(ctx, app.IssueRequest{RequestID: id, Category: "B"})
 			return err
 		})
 	}
@@ -273,7 +273,7 @@ func TestLongPoll(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHall(t)
-	got := make(chan []store.QueueEvent, 1)
+	got := make(chan []app.QueueEvent, 1)
 	go func() {
 		evs, err := h.client.Poll(ctx, 0, 10*time.Second)
 		if err != nil {
@@ -281,7 +281,7 @@ func TestLongPoll(t *testing.T) {
 		}
 		got <- evs
 	}()
-	h.client.Issue(ctx, store.IssueRequest{Category: "C"})
+	h.client.Issue(ctx, app.IssueRequest{Category: "C"})
 	if evs := <-got; len(evs) != 1 || evs[0].Ticket.Code != "C001" {
 		t.Errorf("long-poll answered %+v; want the issue of C001", evs)
 	}
@@ -307,7 +307,7 @@ func TestManyKiosksAndWindows(t *testing.T) {
 		go func(k int) {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
-				tk, err := h.client.Issue(ctx, store.IssueRequest{RequestID: NewRequestID(), Category: []string{"B", "H"}[k%2]})
+				tk, err := h.client.Issue(ctx, app.IssueRequest{RequestID: NewRequestID(), Category: []string{"B", "H"}[k%2]})
 				if err != nil {
 					fail(err)
 					return
@@ -362,7 +362,7 @@ func TestTidyForgetsOldRequestsAndEvents(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	h := newHall(t)
-	if _, err := h.client.Issue(ctx, store.IssueRequest{RequestID: NewRequestID(), Category: "A"}); err != nil {
+	if _, err := h.client.Issue(ctx, app.IssueRequest{RequestID: NewRequestID(), Category: "A"}); err != nil {
 		t.Fatal(err)
 	}
 	h.clock.Advance(49 * time.Hour)

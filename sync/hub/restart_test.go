@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"onewindow/app"
-	"onewindow/app/store"
 )
 
 // runningClock is a hall morning that moves at the speed of real time, for
@@ -91,7 +90,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 	confirmed := map[string]string{} // request id → ticket id the kiosk was given
 	for i := 0; i < 10; i++ {
 		id := NewRequestID()
-		tk, err := c.Issue(ctx, store.IssueRequest{RequestID: id, Category: "B"})
+		tk, err := c.Issue(ctx, app.IssueRequest{RequestID: id, Category: "B"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,7 +118,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 			default:
 			}
 			id := NewRequestID()
-			tk, err := c.Issue(ctx, store.IssueRequest{RequestID: id, Category: "B"})
+			tk, err := c.Issue(ctx, app.IssueRequest{RequestID: id, Category: "B"})
 			results <- result{id, tk, err}
 			if err != nil {
 				return
@@ -151,7 +150,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 	startChildHub(t, dir, addr)
 	// The kiosk retries what it did not get an answer for, with the same id.
 	for _, id := range inFlight {
-		tk, err := c.Issue(ctx, store.IssueRequest{RequestID: id, Category: "B"})
+		tk, err := c.Issue(ctx, app.IssueRequest{RequestID: id, Category: "B"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +159,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 	// Every confirmed ticket is there once; the next number follows them all.
 	seen := map[string]bool{}
 	for id, ticket := range confirmed {
-		again, err := c.Issue(ctx, store.IssueRequest{RequestID: id, Category: "B"})
+		again, err := c.Issue(ctx, app.IssueRequest{RequestID: id, Category: "B"})
 		if err != nil || again.ID != ticket {
 			t.Errorf("after the restart, request %s gives %s, %v; want the %s it gave before", id, again.ID, err, ticket)
 		}
@@ -169,7 +168,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 		}
 		seen[ticket] = true
 	}
-	next, err := c.Issue(ctx, store.IssueRequest{Category: "B"})
+	next, err := c.Issue(ctx, app.IssueRequest{Category: "B"})
 	if err != nil || next.Seq != len(confirmed)+1 {
 		t.Errorf("the first new number after the restart is %s, %v; want B%03d", next.Code, err, len(confirmed)+1)
 	}

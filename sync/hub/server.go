@@ -4,8 +4,8 @@
 // server-sent events (or long-poll) that a listener resumes after a
 // reconnect, and keeps all its state in the hall's SQLite store, so a restart
 // or kill -9 loses no issued ticket and no call. It needs no wide-area
-// network. The queue's rules live in app/ and app/store; this package only
-// carries them over the LAN. It never receives or logs personal data: kiosks
+// network. The queue's rules live in app/ (its store, app.QueueStore, is app/store);
+// this package only carries them over the LAN, in the JSON bodies of wire.go. It never receives or logs personal data: kiosks
 // send the age, the masked name and a keyed hash of the ID number.
 package hub
 
@@ -24,7 +24,6 @@ import (
 	"time"
 
 	"onewindow/app"
-	"onewindow/app/store"
 )
 
 // MinKeyLength is the shortest hall key the hub accepts.
@@ -35,7 +34,7 @@ const maxBody = 16 << 10
 
 // Server is the hub.
 type Server struct {
-	store     *store.Store
+	store     app.QueueStore
 	key       [32]byte // sha256 of the hall key, compared in constant time
 	log       *slog.Logger
 	keepAlive time.Duration
@@ -46,7 +45,7 @@ type Server struct {
 
 // New makes a hub over a store. There is no default key: a key shorter than
 // MinKeyLength is refused.
-func New(s *store.Store, hallKey string, log *slog.Logger) (*Server, error) {
+func New(s app.QueueStore, hallKey string, log *slog.Logger) (*Server, error) {
 	if len(hallKey) < MinKeyLength {
 		return nil, fmt.Errorf("hub: the hall key must be at least %d characters; make one with 'openssl rand -hex 32'", MinKeyLength)
 	}
@@ -58,7 +57,7 @@ func New(s *store.Store, hallKey string, log *slog.Logger) (*Server, error) {
 }
 
 // Tidy forgets the carried-out requests and queue events older than keep
-// (store.ForgetQueue) now and then every interval, until ctx ends, so the
+// (app.QueueStore.ForgetQueue) now and then every interval, until ctx ends, so the
 // hub's database does not grow by a row with every issue and call for
 // years. Tickets and the outbox are kept.
 func (h *Server) Tidy(ctx context.Context, every, keep time.Duration) {
@@ -152,26 +151,12 @@ func (h *Server) waitChange() <-chan struct{} {
 	return h.changed
 }
 
-// actionBody is the body of every window action.
-type actionBody struct {
-	RequestID string `json:"request_id"`
-	Category  string `json:"category,omitempty"` // transfer to a category
-	Window    int    `json:"window,omitempty"`   // transfer to a window
-	Reason    string `json:"reason,omitempty"`   // pause
-}
-
-type requeueBody struct {
-	RequestID string `json:"request_id"`
-	TicketID  string `json:"ticket_id,omitempty"`
-	WhoKey    string `json:"who_key,omitempty"`
-}
-
 func (h *Server) issue(w http.ResponseWriter, r *http.Request) {
-	var body store.IssueRequest
+	var body issueBody
 	if !readJSON(w, r, &body) {
 		return
 	}
-	t, err := h.store.Issue(r.Context(), body)
+	t, err := h.store.Issue(r.Context(), body.request())
 	h.answer(w, http.StatusCreated, t, err)
 }
 
@@ -230,7 +215,7 @@ func (h *Server) window(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	writeJSON(w, http.StatusOK, windowBodyOf(st))
 }
 
 func (h *Server) queue(w http.ResponseWriter, r *http.Request) {
@@ -248,7 +233,7 @@ func (h *Server) queue(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	writeJSON(w, http.StatusOK, queueBodyOf(st))
 }
 
 // answer writes a change's result and wakes the listeners.
@@ -340,7 +325,7 @@ func (h *Server) longPoll(w http.ResponseWriter, r *http.Request, after int64, w
 		}
 		select {
 		case <-ctx.Done():
-			writeJSON(w, http.StatusOK, []store.QueueEvent{})
+			writeJSON(w, http.StatusOK, []app.QueueEvent{})
 			return
 		case <-changed:
 		}

@@ -139,7 +139,7 @@ func crashHelper(dir string) {
 		if os.Getppid() != parent {
 			os.Exit(0) // the test that started this process is gone
 		}
-		c, err := st.TakeIn(ctx, store.Intake{ItemCode: "GA-001", Applicant: scene.Applicant(r.IntN(100000)), Received: all, Window: 1, Actor: "S1001", Outcome: app.Accepted})
+		c, err := st.TakeIn(ctx, app.Intake{ItemCode: "GA-001", Applicant: scene.Applicant(r.IntN(100000)), Received: all, Window: 1, Actor: "S1001", Outcome: app.Accepted})
 		if err != nil {
 			fmt.Println("error", err)
 			os.Exit(3)
@@ -290,7 +290,7 @@ func interleave(t *testing.T, dsn string, seed uint64) {
 		case k == 3 && len(numbers) > 0: // a result handed out, or a rating
 			n := numbers[r.IntN(len(numbers))]
 			if c, _ := x.st.Case(ctx, n); c.State == app.Approved || c.State == app.Denied {
-				if _, err := x.st.Decide(ctx, n, store.Decision{To: app.ResultIssued, Actor: "S1001"}); err != nil {
+				if _, err := x.st.Decide(ctx, n, app.Decision{To: app.ResultIssued, Actor: "S1001"}); err != nil {
 					t.Fatal(err)
 				}
 				log = append(log, "issue "+n[len(n)-3:])

@@ -77,7 +77,7 @@ func (x *term) relink(t *testing.T) {
 
 func (x *term) accept(t *testing.T, item string, i int) app.Case {
 	t.Helper()
-	c, err := x.st.TakeIn(context.Background(), store.Intake{ItemCode: item, Applicant: scene.Applicant(i),
+	c, err := x.st.TakeIn(context.Background(), app.Intake{ItemCode: item, Applicant: scene.Applicant(i),
 		Received: scene.All(t, x.st, item), Window: 1, Actor: "S1001", Outcome: app.Accepted})
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +159,7 @@ func TestSyncOverHTTP(t *testing.T) {
 		}
 		scene.Agree(t, x.c, x.st)
 		// The result handed out (统一出件) goes back to central.
-		if _, err := x.st.Decide(ctx, single.Number, store.Decision{To: app.ResultIssued, Actor: "S1001"}); err != nil {
+		if _, err := x.st.Decide(ctx, single.Number, app.Decision{To: app.ResultIssued, Actor: "S1001"}); err != nil {
 			t.Fatal(err)
 		}
 		if err := x.l.SyncNow(ctx); err != nil {

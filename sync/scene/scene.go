@@ -306,7 +306,7 @@ func CentralEvents(t testing.TB, c *central.Central, number string) map[int]stri
 // TakeIn takes in an accepted case of item at the terminal for applicant i.
 func TakeIn(t testing.TB, st *store.Store, item string, i int) app.Case {
 	t.Helper()
-	c, err := st.TakeIn(context.Background(), store.Intake{ItemCode: item, Applicant: Applicant(i),
+	c, err := st.TakeIn(context.Background(), app.Intake{ItemCode: item, Applicant: Applicant(i),
 		Received: All(t, st, item), Window: 1, Actor: "S1001", Outcome: app.Accepted})
 	if err != nil {
 		t.Fatal(err)

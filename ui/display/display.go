@@ -20,14 +20,13 @@ import (
 	"fyne.io/fyne/v2/layout"
 
 	"onewindow/app"
-	"onewindow/app/store"
 	"onewindow/ui/theme"
 )
 
 // Queue is the hall's queue as the screen follows it; the hub client is one.
 type Queue interface {
-	Queue(ctx context.Context, calls int) (store.QueueStatus, error)
-	Listen(ctx context.Context, after int64, fn func(store.QueueEvent), status func(err error)) error
+	Queue(ctx context.Context, calls int) (app.QueueStatus, error)
+	Listen(ctx context.Context, after int64, fn func(app.QueueEvent), status func(err error)) error
 }
 
 // Announcer says a call aloud; ui/sound's Announcer is one.
@@ -65,7 +64,7 @@ type Display struct {
 	th    *theme.Theme
 	board app.CallBoard
 
-	status   store.QueueStatus
+	status   app.QueueStatus
 	hubErr   error
 	lastText string // the latest call in words
 	content  *fyne.Container
@@ -130,7 +129,7 @@ func (d *Display) Run(ctx context.Context) {
 			case <-time.After(2 * time.Second):
 			}
 		}
-		err := d.cfg.Queue.Listen(ctx, after, func(ev store.QueueEvent) {
+		err := d.cfg.Queue.Listen(ctx, after, func(ev app.QueueEvent) {
 			st, err := d.fetch(ctx)
 			fyne.Do(func() {
 				d.Apply(ev)
@@ -152,7 +151,7 @@ func (d *Display) Run(ctx context.Context) {
 	}()
 }
 
-func (d *Display) fetch(ctx context.Context) (store.QueueStatus, error) {
+func (d *Display) fetch(ctx context.Context) (app.QueueStatus, error) {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	return d.cfg.Queue.Queue(ctx, d.cfg.Calls)
@@ -160,7 +159,7 @@ func (d *Display) fetch(ctx context.Context) (store.QueueStatus, error) {
 
 // SetStatus shows a fresh look at the queue: the waiting counts, and the
 // calls when the board is still empty (at start).
-func (d *Display) SetStatus(st store.QueueStatus) {
+func (d *Display) SetStatus(st app.QueueStatus) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.status = st
@@ -187,10 +186,10 @@ func (d *Display) SetHubError(err error) {
 
 // Apply takes one queue event: a call or recall goes on the board and is
 // said aloud; other events change only the counts, which SetStatus brings.
-func (d *Display) Apply(ev store.QueueEvent) {
+func (d *Display) Apply(ev app.QueueEvent) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if ev.Kind != "called" && ev.Kind != "recalled" {
+	if !ev.Kind.Call() {
 		return
 	}
 	window := ev.Window

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"onewindow/app"
-	"onewindow/app/store"
 	"onewindow/ui/theme"
 )
 
@@ -32,7 +31,7 @@ func newScreen(t *testing.T) (*Display, fyne.Window, *said) {
 	s := &said{}
 	d := New(w, Config{HallName: app.Text{Zh: "西溪区政务服务中心", En: "Xixi District Government Service Center"},
 		Announcer: s, Clock: app.NewManualClock(now), Calls: 6})
-	d.SetStatus(store.QueueStatus{Categories: []store.CategoryStatus{
+	d.SetStatus(app.QueueStatus{Categories: []app.CategoryStatus{
 		{Prefix: "A", Name: app.Text{Zh: "户籍业务", En: "Household registration"}, Waiting: 12, Open: true},
 		{Prefix: "B", Name: app.Text{Zh: "社保医保", En: "Social and medical insurance"}, Waiting: 3, Open: true},
 		{Prefix: "G", Name: app.Text{Zh: "民政婚姻", En: "Civil affairs and marriage"}, Waiting: 0, Open: false},
@@ -40,8 +39,8 @@ func newScreen(t *testing.T) (*Display, fyne.Window, *said) {
 	return d, w, s
 }
 
-func call(seq int64, kind, code string, window int, at time.Time) store.QueueEvent {
-	return store.QueueEvent{Seq: seq, Kind: kind, At: at, Window: window, Ticket: app.Ticket{Code: code, Window: window}}
+func call(seq int64, kind app.QueueEventKind, code string, window int, at time.Time) app.QueueEvent {
+	return app.QueueEvent{Seq: seq, Kind: kind, At: at, Window: window, Ticket: app.Ticket{Code: code, Window: window}}
 }
 
 func index(xs []string, s string) int {

@@ -54,7 +54,7 @@ func TestFollowsARealHub(t *testing.T) {
 
 	ctxIssue := context.Background()
 	for range 3 {
-		if _, err := c.Issue(ctxIssue, store.IssueRequest{RequestID: hub.NewRequestID(), Category: "A"}); err != nil {
+		if _, err := c.Issue(ctxIssue, app.IssueRequest{RequestID: hub.NewRequestID(), Category: "A"}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"onewindow/app"
-	"onewindow/app/store"
 	"onewindow/ui/theme"
 	"onewindow/ui/touch"
 )
@@ -120,7 +119,7 @@ func (k *Kiosk) submit(st *applyState) {
 		k.applyForm(st, msg)
 		return
 	}
-	in := store.Intake{
+	in := app.Intake{
 		ItemCode:  st.item.Code,
 		Applicant: app.Applicant{Name: st.card.Name, IDNumber: st.card.Number, Phone: st.form.Phone},
 		Received:  st.form.Held,

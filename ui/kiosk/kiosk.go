@@ -27,15 +27,14 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/health"
-	"onewindow/app/store"
 	"onewindow/ui/theme"
 	"onewindow/ui/touch"
 )
 
 // Queue is the hall's queue as the kiosk uses it; the hub client is one.
 type Queue interface {
-	Issue(ctx context.Context, r store.IssueRequest) (app.Ticket, error)
-	Queue(ctx context.Context, calls int) (store.QueueStatus, error)
+	Issue(ctx context.Context, r app.IssueRequest) (app.Ticket, error)
+	Queue(ctx context.Context, calls int) (app.QueueStatus, error)
 }
 
 // Records are the kiosk's own records; the terminal's store is one.
@@ -44,7 +43,7 @@ type Records interface {
 	CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Case, error)
 	Case(ctx context.Context, number string) (app.Case, error)
 	Events(ctx context.Context, number string) ([]app.CaseEvent, error)
-	TakeIn(ctx context.Context, in store.Intake) (app.Case, error)
+	TakeIn(ctx context.Context, in app.Intake) (app.Case, error)
 	Rate(ctx context.Context, r app.Rating) (app.Rating, *app.FollowUp, error)
 }
 
@@ -102,7 +101,7 @@ type Kiosk struct {
 	inline bool
 
 	mu      sync.Mutex // guards queue and hubErr, written by the poller
-	queue   store.QueueStatus
+	queue   app.QueueStatus
 	hubErr  error
 	session int // grows each time the kiosk goes home; stale results are dropped
 
@@ -461,7 +460,7 @@ func (k *Kiosk) hubDown() bool {
 	return k.cfg.Queue == nil || k.hubErr != nil
 }
 
-func (k *Kiosk) queueStatus() store.QueueStatus {
+func (k *Kiosk) queueStatus() app.QueueStatus {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return k.queue

@@ -32,12 +32,12 @@ var hallKey = []byte("0123456789abcdef0123456789abcdef")
 // remembers every request, to check what left the kiosk.
 type fakeQueue struct {
 	mu       sync.Mutex
-	requests []store.IssueRequest
+	requests []app.IssueRequest
 	seq      map[string]int
 	err      error
 }
 
-func (q *fakeQueue) Issue(_ context.Context, r store.IssueRequest) (app.Ticket, error) {
+func (q *fakeQueue) Issue(_ context.Context, r app.IssueRequest) (app.Ticket, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.requests = append(q.requests, r)
@@ -54,11 +54,11 @@ func (q *fakeQueue) Issue(_ context.Context, r store.IssueRequest) (app.Ticket, 
 		Priority: pr, WhoMasked: r.Who, Issued: testNow, State: app.Waiting, Ahead: 3, Wait: 14 * time.Minute}, nil
 }
 
-func (q *fakeQueue) Queue(context.Context, int) (store.QueueStatus, error) {
+func (q *fakeQueue) Queue(context.Context, int) (app.QueueStatus, error) {
 	if q.err != nil {
-		return store.QueueStatus{}, q.err
+		return app.QueueStatus{}, q.err
 	}
-	return store.QueueStatus{Categories: []store.CategoryStatus{
+	return app.QueueStatus{Categories: []app.CategoryStatus{
 		{Prefix: "A", Waiting: 3, Wait: 14 * time.Minute, Open: true},
 		{Prefix: "G", Waiting: 0, Open: false},
 	}}, nil
@@ -461,7 +461,7 @@ func TestSelfServiceApplicationPrintsAMaskedReceipt(t *testing.T) {
 func TestCaseProgressByReceiptCodeAndByCard(t *testing.T) {
 	r := newRig(t)
 	c := card(t, 3) // 马喆
-	cs, err := r.store.TakeIn(context.Background(), store.Intake{ItemCode: "GA-008",
+	cs, err := r.store.TakeIn(context.Background(), app.Intake{ItemCode: "GA-008",
 		Applicant: app.Applicant{Name: c.Name, IDNumber: c.Number}, Actor: "kiosk:K01", Outcome: app.Submitted})
 	if err != nil {
 		t.Fatal(err)

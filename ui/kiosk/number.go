@@ -15,7 +15,6 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"onewindow/app"
-	"onewindow/app/store"
 	"onewindow/ui/theme"
 )
 
@@ -74,7 +73,7 @@ func (k *Kiosk) drawNumber(st *numberState) {
 	}
 
 	status := k.queueStatus()
-	waiting := map[string]store.CategoryStatus{}
+	waiting := map[string]app.CategoryStatus{}
 	for _, c := range status.Categories {
 		waiting[c.Prefix] = c
 	}
@@ -125,7 +124,7 @@ func (k *Kiosk) issue(st *numberState, category string) {
 		st.requestID = newRequestID()
 		st.category = category
 	}
-	req := store.IssueRequest{RequestID: st.requestID, Category: category}
+	req := app.IssueRequest{RequestID: st.requestID, Category: category}
 	if st.card != nil {
 		req.Age = st.card.Number.AgeOn(k.cfg.Clock.Now())
 		req.Who = app.MaskName(st.card.Name)

@@ -14,7 +14,6 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/desk"
-	"onewindow/app/store"
 	"onewindow/ui/theme"
 )
 
@@ -27,7 +26,7 @@ type casesView struct {
 	hall   *check
 	lights *check
 	list   *widget.List
-	rows   []store.CaseWithLight
+	rows   []app.CaseWithLight
 	count  *widget.Label
 
 	detail   *fyne.Container

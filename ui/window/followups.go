@@ -9,7 +9,6 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/desk"
-	"onewindow/app/store"
 )
 
 // followUpView lists the open follow-ups of bad ratings (差评整改) and
@@ -18,7 +17,7 @@ type followUpView struct {
 	t        *Terminal
 	content  fyne.CanvasObject
 	list     *widget.List
-	rows     []store.OpenFollowUp
+	rows     []app.OpenFollowUp
 	selected int
 	action   *widget.Select
 	seen     string // the last rating whose follow-up the list was reloaded for
