@@ -160,6 +160,41 @@ func TestAppImportsNoUIOrDeviceOrHTTPClient(t *testing.T) {
 	}
 }
 
+// TestScreensUseCasesNotTheStore: the screens render what the use cases
+// (app/desk, the app interfaces) give them; none reaches into the
+// terminal's database, directly or through another package.
+func TestScreensUseCasesNotTheStore(t *testing.T) {
+	t.Parallel()
+	for _, p := range modulePackages(t, "./ui/...") {
+		if slices.Contains(p.Deps, "onewindow/app/store") {
+			t.Errorf("package %s depends on onewindow/app/store (directly or through another package); a screen takes an app interface, and cmd/onewindow hands it the store", p.ImportPath)
+		}
+	}
+}
+
+// TestNoGoFileOver600Lines keeps the rules, the network code and the
+// screens in files a reader can hold in mind.
+func TestNoGoFileOver600Lines(t *testing.T) {
+	t.Parallel()
+	root := moduleRoot(t)
+	for _, dir := range []string{"app", "sync", "ui"} {
+		filepath.WalkDir(filepath.Join(root, dir), func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if n := bytes.Count(b, []byte("\n")); n > 600 {
+				rel, _ := filepath.Rel(root, p)
+				t.Errorf("%s has %d lines; split it by job (at most 600)", rel, n)
+			}
+			return nil
+		})
+	}
+}
+
 func TestNoPackageShadowsTheStandardLibrary(t *testing.T) {
 	t.Parallel()
 	std := map[string]string{} // a name a program may import as → its std path

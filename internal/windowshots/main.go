@@ -1,4 +1,4 @@
-// Command shots walks the real window terminal, on the real Fyne driver,
+// Command windowshots walks the real window terminal, on the real Fyne driver,
 // through a clerk's morning (login, call, intake, a printer out of paper,
 // a case's timeline, a broken chain, a bad rating, a pause) in front of a
 // rig of simulated devices, and saves what the screen shows at each step
