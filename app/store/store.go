@@ -4,6 +4,12 @@
 // that changes a record writes the record, its events and its outbox row in
 // one transaction, so a crash or power cut leaves all of them or none.
 //
+// It is persistence only, behind the interfaces app/ defines: the hub's
+// queue (app.QueueStore; the ticket's moves are app.Ticket's), a
+// terminal's cases, ratings and follow-ups (app.CaseRecords), and the
+// outbox and cursor that sync/link works (app.Outbox). The doctor's checks
+// of a database file live here too (health.go), since they read its tables.
+//
 // The schema is a series of numbered .sql migrations embedded in the binary.
 // Personal data is sealed with app/pii before it reaches a table. This
 // package must not log personal data.
@@ -170,8 +176,9 @@ func (s *Store) rowsTx(ctx context.Context, tx *sql.Tx, query string, args ...an
 	return tx.QueryContext(ctx, query, args...)
 }
 
-// DB is the underlying database, for the packages that keep their own
-// tables beside these (the hub's queue, the sync cursor).
+// DB is the underlying database, for tests and test scaffolding
+// (sync/scene, internal/hallrig) that look at or damage the rows directly.
+// Nothing the binary runs reaches past the store's methods.
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Terminal is the code this store numbers cases with.
