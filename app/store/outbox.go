@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -20,21 +18,13 @@ func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, kind, entity string, pa
 	if err != nil {
 		return fmt.Errorf("outbox %s %s: %w", kind, entity, err)
 	}
-	id := newOpID()
+	id := app.NewRequestID()
 	_, err = s.execTx(ctx, tx, `INSERT INTO outbox (op_id, kind, entity, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
 		id, kind, entity, s.keys.Seal(string(body), "outbox/"+id), stamp(s.now()))
 	if err != nil {
 		return fmt.Errorf("outbox %s %s: %w", kind, entity, err)
 	}
 	return nil
-}
-
-func newOpID() string {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic("store: the system's random source failed: " + err.Error())
-	}
-	return hex.EncodeToString(b)
 }
 
 // PendingOperations returns up to limit operations not yet acknowledged by

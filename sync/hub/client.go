@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,14 +37,6 @@ type Client struct {
 func NewClient(base, hallKey string, timeout time.Duration) *Client {
 	return &Client{base: strings.TrimRight(base, "/"), key: hallKey, timeout: timeout,
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: time.Minute}}}
-}
-
-// NewRequestID makes the id of one action. Keep it until the action is
-// known to have happened: a retry with it cannot act twice.
-func NewRequestID() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // Issue takes a new queue number.

@@ -2,8 +2,6 @@ package kiosk
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"image"
 	"time"
@@ -121,7 +119,7 @@ func (k *Kiosk) issue(st *numberState, category string) {
 		return
 	}
 	if st.requestID == "" || st.category != category {
-		st.requestID = newRequestID()
+		st.requestID = app.NewRequestID()
 		st.category = category
 	}
 	req := app.IssueRequest{RequestID: st.requestID, Category: category}
@@ -252,11 +250,4 @@ func qrImage(payload string, px float32) fyne.CanvasObject {
 func minutes(d time.Duration) int {
 	m := int((d + time.Minute - 1) / time.Minute)
 	return max(m, 1)
-}
-
-// newRequestID makes the id of one issue; the hub acts on an id once.
-func newRequestID() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
