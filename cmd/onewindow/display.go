@@ -17,7 +17,7 @@ import (
 	"onewindow/app/store"
 	"onewindow/sync/hub"
 	"onewindow/ui/display"
-	"onewindow/ui/sound"
+	"onewindow/ui/voice"
 )
 
 func init() {
@@ -111,7 +111,7 @@ type displayParts struct {
 	name    app.Text
 	hubURL  string
 	hallKey string
-	pack    sound.Pack
+	pack    voice.Pack
 	calls   int
 	log     *slog.Logger
 }
@@ -123,11 +123,11 @@ func startDisplay(ctx context.Context, a fyne.App, p displayParts) fyne.Window {
 	w.Resize(fyne.NewSize(1920, 1080))
 	cfg := display.Config{HallName: p.name, Queue: hub.NewClient(p.hubURL, p.hallKey, 5*time.Second),
 		Log: p.log, Calls: p.calls}
-	if sp := sound.Open(p.log); sp.Available() {
+	if sp := voice.Open(p.log); sp.Available() {
 		if len(p.pack) == 0 {
 			p.log.Warn("no voice pack: calls are announced with a chime")
 		}
-		cfg.Announcer = &sound.Announcer{Pack: p.pack, Speaker: sp, Log: p.log}
+		cfg.Announcer = &voice.Announcer{Pack: p.pack, Speaker: sp, Log: p.log}
 	}
 	d := display.New(w, cfg)
 	d.Run(ctx)
@@ -136,8 +136,8 @@ func startDisplay(ctx context.Context, a fyne.App, p displayParts) fyne.Window {
 
 // voicePack is the built-in pack with the hall's own clips over it. A
 // hall folder that cannot be read is an error: the hall meant to use it.
-func voicePack(dir string) (sound.Pack, error) {
-	def, err := sound.DefaultPack()
+func voicePack(dir string) (voice.Pack, error) {
+	def, err := voice.DefaultPack()
 	if err != nil {
 		return nil, fmt.Errorf("the built-in voice pack: %w", err)
 	}
@@ -147,7 +147,7 @@ func voicePack(dir string) (sound.Pack, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, errors.New("-voice " + dir + ": not a folder")
 	}
-	hall, err := sound.LoadPack(os.DirFS(dir), ".")
+	hall, err := voice.LoadPack(os.DirFS(dir), ".")
 	if err != nil {
 		return nil, fmt.Errorf("the hall's voice pack in %s: %w", dir, err)
 	}

@@ -25,7 +25,7 @@ import (
 	"onewindow/device/qrscanner"
 	"onewindow/sync/hub"
 	"onewindow/ui/kiosk"
-	"onewindow/ui/sound"
+	"onewindow/ui/voice"
 )
 
 func init() {
@@ -203,16 +203,16 @@ func startKiosk(ctx context.Context, a fyne.App, p kioskParts) (fyne.Window, err
 // kioskVoice is the voice of elderly mode's prompts, or nil without a
 // sound device.
 func kioskVoice(log *slog.Logger) kiosk.Voice {
-	sp := sound.Open(log)
+	sp := voice.Open(log)
 	if !sp.Available() {
 		return nil
 	}
-	pack, err := sound.DefaultPack()
+	pack, err := voice.DefaultPack()
 	if err != nil {
 		log.Error("voice pack", "err", err)
 		return nil
 	}
-	return &sound.Announcer{Pack: pack, Speaker: sp, Log: log}
+	return &voice.Announcer{Pack: pack, Speaker: sp, Log: log}
 }
 
 // kioskDevices are a kiosk's serial devices; any may be nil.

@@ -29,7 +29,7 @@ type Queue interface {
 	Listen(ctx context.Context, after int64, fn func(app.QueueEvent), status func(err error)) error
 }
 
-// Announcer says a call aloud; ui/sound's Announcer is one.
+// Announcer says a call aloud; ui/voice's Announcer is one.
 type Announcer interface {
 	Call(code string, window int)
 }

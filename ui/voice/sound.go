@@ -1,4 +1,4 @@
-// Package sound says the hall's calls and the kiosk's prompts aloud: it
+// Package voice says the hall's calls and the kiosk's prompts aloud: it
 // loads a voice pack of WAV clips (the embedded default or a hall's own
 // recordings), strings clips into one announcement, and plays it on the
 // machine's sound device through oto. With no clips for a call it plays a
@@ -6,7 +6,7 @@
 // screens carry on.
 //
 // It holds no rule about what is said: app.CallClips decides that.
-package sound
+package voice
 
 import (
 	"bytes"
