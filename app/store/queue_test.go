@@ -450,8 +450,8 @@ func TestQueueTablesSurviveMigration5(t *testing.T) {
 	raw := f.raw(t)
 	ms, _ := migrations()
 	for _, m := range ms[:4] {
-		if _, err := raw.Exec(m.sql); err != nil {
-			t.Fatalf("%s: %v", m.name, err)
+		if _, err := raw.Exec(m.SQL); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
 		}
 	}
 	who := fromCard("B", elder).WhoKey

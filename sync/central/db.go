@@ -3,9 +3,11 @@ package central
 import (
 	"context"
 	"database/sql"
+	"embed"
 	"errors"
 	"fmt"
 	"net/url"
+	"onewindow/app/schema"
 	"strconv"
 	"strings"
 	"sync"
@@ -64,133 +66,6 @@ func openDB(dsn string) (*sql.DB, dialect, error) {
 	return db, sqliteDialect, nil
 }
 
-// schema is central's tables; {{int}}, {{blob}} and {{strict}} are filled in
-// per dialect. Times are RFC 3339 text in UTC, as on the terminals.
-const schema = `
-CREATE TABLE meta (
-    name  TEXT PRIMARY KEY,
-    value {{int}} NOT NULL
-){{strict}};
-INSERT INTO meta (name, value) VALUES ('schema', 1), ('version', 0), ('floor', 0);
-
-CREATE TABLE terminals (
-    id          TEXT PRIMARY KEY,
-    hall        TEXT NOT NULL,
-    secret_hash TEXT NOT NULL DEFAULT '',
-    enrolled_at TEXT NOT NULL DEFAULT '',
-    revoked_at  TEXT NOT NULL DEFAULT '',
-    last_seq    {{int}} NOT NULL DEFAULT 0,
-    last_seen   TEXT NOT NULL DEFAULT ''
-){{strict}};
-
-CREATE TABLE enrol_codes (
-    code_hash  TEXT PRIMARY KEY,
-    terminal   TEXT NOT NULL,
-    hall       TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    expires_at TEXT NOT NULL,
-    used_at    TEXT NOT NULL DEFAULT ''
-){{strict}};
-
-CREATE TABLE ops (
-    terminal    TEXT NOT NULL,
-    seq         {{int}} NOT NULL,
-    op_id       TEXT NOT NULL UNIQUE,
-    kind        TEXT NOT NULL,
-    entity      TEXT NOT NULL,
-    rejected    TEXT NOT NULL DEFAULT '',
-    received_at TEXT NOT NULL,
-    PRIMARY KEY (terminal, seq)
-){{strict}};
-
-CREATE TABLE cases (
-    number         TEXT PRIMARY KEY,
-    terminal       TEXT NOT NULL,
-    hall           TEXT NOT NULL,
-    item_code      TEXT NOT NULL,
-    name_sealed    {{blob}},
-    id_sealed      {{blob}},
-    phone_sealed   {{blob}},
-    id_index       {{blob}},
-    received       TEXT NOT NULL,
-    missing        TEXT NOT NULL,
-    reason         TEXT NOT NULL,
-    state          TEXT NOT NULL,
-    window_no      {{int}} NOT NULL,
-    clerk          TEXT NOT NULL,
-    ticket         TEXT NOT NULL,
-    submitted_at   TEXT NOT NULL,
-    accepted_at    TEXT NOT NULL,
-    due_date       TEXT NOT NULL,
-    statutory_date TEXT NOT NULL,
-    updated_at     TEXT NOT NULL,
-    decision       TEXT NOT NULL DEFAULT '',
-    decision_dept  TEXT NOT NULL DEFAULT '',
-    decision_note  TEXT NOT NULL DEFAULT '',
-    decided_at     TEXT NOT NULL DEFAULT ''
-){{strict}};
-CREATE INDEX cases_decided ON cases (hall) WHERE decision <> '';
-
-CREATE TABLE case_events (
-    case_number TEXT NOT NULL,
-    seq         {{int}} NOT NULL,
-    actor       TEXT NOT NULL,
-    action      TEXT NOT NULL,
-    state       TEXT NOT NULL,
-    at          TEXT NOT NULL,
-    note        TEXT NOT NULL,
-    prev_hash   TEXT NOT NULL,
-    hash        TEXT NOT NULL,
-    PRIMARY KEY (case_number, seq)
-){{strict}};
-
-CREATE TABLE ratings (
-    id               TEXT PRIMARY KEY,
-    terminal         TEXT NOT NULL,
-    level            {{int}} NOT NULL,
-    reasons          TEXT NOT NULL,
-    comment_sealed   {{blob}},
-    ticket           TEXT NOT NULL,
-    case_number      TEXT NOT NULL,
-    window_no        {{int}} NOT NULL,
-    clerk            TEXT NOT NULL,
-    at               TEXT NOT NULL,
-    follow_up_due    TEXT NOT NULL,
-    resolved_at      TEXT NOT NULL DEFAULT '',
-    resolution       TEXT NOT NULL DEFAULT ''
-){{strict}};
-
-CREATE TABLE opinions (
-    case_number TEXT NOT NULL,
-    department  TEXT NOT NULL,
-    approve     {{int}} NOT NULL,
-    reason      TEXT NOT NULL,
-    at          TEXT NOT NULL,
-    PRIMARY KEY (case_number, department)
-){{strict}};
-
--- What halls pull, in version order. hall '' is for every hall.
-CREATE TABLE changes (
-    version {{int}} PRIMARY KEY,
-    hall    TEXT NOT NULL,
-    kind    TEXT NOT NULL,
-    body    TEXT NOT NULL,
-    at      TEXT NOT NULL
-){{strict}};
-CREATE INDEX changes_by_hall ON changes (hall, version);
-
--- The latest of each publication, for a full resync: 'catalog',
--- 'calendar', 'hall/<code>'.
-CREATE TABLE published (
-    name    TEXT PRIMARY KEY,
-    version {{int}} NOT NULL,
-    body    TEXT NOT NULL,
-    at      TEXT NOT NULL
-){{strict}};
-`
-
-func (d dialect) ddl() string { return d.fill(schema) }
-
 func (d dialect) fill(ddl string) string {
 	return strings.NewReplacer("{{int}}", d.int64, "{{blob}}", d.blob, "{{strict}}", d.strict).Replace(ddl)
 }
@@ -216,60 +91,21 @@ func (d dialect) rebind(q string) string {
 	return b.String()
 }
 
-// upgrades are the schema's later steps: upgrades[i] takes schema i+1 to
-// i+2. A database made by an older central gets the steps it lacks.
-var upgrades = []string{
-	// 2: what terminals report of their health with each sync, and when
-	// each last completed a sync.
-	`ALTER TABLE terminals ADD COLUMN last_sync TEXT NOT NULL DEFAULT '';
-ALTER TABLE terminals ADD COLUMN role TEXT NOT NULL DEFAULT '';
-CREATE TABLE terminal_health (
-    terminal    TEXT PRIMARY KEY,
-    version     TEXT NOT NULL,
-    at          TEXT NOT NULL,
-    worst       TEXT NOT NULL,
-    report      TEXT NOT NULL,
-    received_at TEXT NOT NULL
-){{strict}};
-`,
-	// 3: signed update packages for the terminals, one per machine kind.
-	`CREATE TABLE updates (
-    target       TEXT PRIMARY KEY,
-    version      TEXT NOT NULL,
-    manifest     TEXT NOT NULL,
-    package      {{blob}} NOT NULL,
-    published_at TEXT NOT NULL
-){{strict}};
-`,
-	// 4: the last operation held when a terminal was enrolled again: from
-	// then on its new cases are checked against the numbers central holds.
-	`ALTER TABLE terminals ADD COLUMN reenrolled_after {{int}} NOT NULL DEFAULT 0;
-`,
-	// 5: the hall hubs' queue events, for the halls' queue statistics. No
-	// name, not even the masked one: a ticket, its category and its times.
-	`CREATE TABLE ticket_events (
-    op_id       TEXT PRIMARY KEY,
-    terminal    TEXT NOT NULL,
-    hall        TEXT NOT NULL,
-    ticket      TEXT NOT NULL,
-    day         TEXT NOT NULL,
-    category    TEXT NOT NULL,
-    kind        TEXT NOT NULL,
-    at          TEXT NOT NULL,
-    window_no   {{int}} NOT NULL,
-    priority    TEXT NOT NULL,
-    state       TEXT NOT NULL,
-    issued_at   TEXT NOT NULL,
-    called_at   TEXT NOT NULL,
-    finished_at TEXT NOT NULL,
-    recalls     {{int}} NOT NULL
-){{strict}};
-CREATE INDEX ticket_events_by_day ON ticket_events (hall, day);
-`,
-}
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// migrations are central's schema, one numbered .sql file a step (app/schema),
+// as the terminals' store keeps its own.
+var migrations = func() []schema.Migration {
+	ms, err := schema.Read(migrationFiles, "migrations")
+	if err != nil {
+		panic("central: the embedded migrations are broken: " + err.Error())
+	}
+	return ms
+}()
 
 // schemaVersion is the schema this central writes.
-var schemaVersion = int64(1 + len(upgrades))
+var schemaVersion = int64(len(migrations))
 
 // migrate creates the schema on an empty database and brings an older one
 // up to date, one step per transaction.
@@ -277,7 +113,7 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	var v int64
 	err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'schema'`).Scan(&v)
 	if err != nil {
-		if err := runDDL(ctx, db, d, d.ddl(), 0); err != nil {
+		if err := runDDL(ctx, db, d, d.fill(migrations[0].SQL), 0); err != nil {
 			return fmt.Errorf("create central schema: %w", err)
 		}
 		v = 1
@@ -286,7 +122,7 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 		return fmt.Errorf("the central database has schema %d and this onewindow knows up to %d; install the newer onewindow", v, schemaVersion)
 	}
 	for ; v < schemaVersion; v++ {
-		if err := runDDL(ctx, db, d, d.fill(upgrades[v-1]), v+1); err != nil {
+		if err := runDDL(ctx, db, d, d.fill(migrations[v].SQL), v+1); err != nil {
 			return fmt.Errorf("upgrade central schema to %d: %w", v+1, err)
 		}
 	}
