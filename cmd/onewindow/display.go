@@ -41,7 +41,7 @@ screen runs silently and says so in the log.
 
 func runDisplay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("display", displayUsage)
-	path := fs.String("config", "/etc/onewindow/onewindow.toml", "the terminal's configuration `file`")
+	path := fs.String("config", defaultConfigPath, "the terminal's configuration `file`")
 	windowed := fs.Bool("windowed", false, "open in a window instead of full screen; the window can then be closed")
 	voiceDir := fs.String("voice", "", "a `folder` of the hall's own voice clips (WAV)")
 	calls := fs.Int("calls", 8, "how many calls the screen lists")
@@ -91,7 +91,7 @@ func runDisplay(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	a := fyneapp.NewWithID("cn.gov.onewindow.display")
-	w := startDisplay(ctx, a, displayParts{name: name, hubURL: "http://" + cfg.Hub.Address, hallKey: string(key),
+	w := startDisplay(ctx, a, displayParts{name: name, hubURL: hub.URL(cfg.Hub.Address), hallKey: string(key),
 		pack: pack, calls: *calls, log: log})
 	w.SetFullScreen(!*windowed)
 	if *windowed {

@@ -40,7 +40,7 @@ never waits on central.
 
 func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("hub", hubUsage)
-	path := fs.String("config", "/etc/onewindow/onewindow.toml", "the terminal's configuration `file`")
+	path := fs.String("config", defaultConfigPath, "the terminal's configuration `file`")
 	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has no catalogue yet (demo, or trying a hub before enrolment)")
 	every := fs.Duration("sync-interval", 30*time.Second, "how often the hub syncs with central while all is well")
 	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {

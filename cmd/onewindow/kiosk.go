@@ -59,7 +59,7 @@ func runKiosk(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := commandFlags("kiosk", kioskUsage)
-	path := fs.String("config", "/etc/onewindow/onewindow.toml", "the terminal's configuration `file`")
+	path := fs.String("config", defaultConfigPath, "the terminal's configuration `file`")
 	windowed := fs.Bool("windowed", false, "open in a window instead of full screen (for a technician's laptop); the window can then be closed")
 	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has none (demo only)")
 	pinFile := fs.String("pin-file", "", "the technician PIN `file` (default: technician.pin in the data folder)")
@@ -112,7 +112,7 @@ func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	devs := openKioskDevices(cfg, log)
 	defer devs.close()
 	parts := kioskParts{
-		store: s, hubURL: "http://" + cfg.Hub.Address, hallKey: string(key), terminal: cfg.Terminal,
+		store: s, hubURL: hub.URL(cfg.Hub.Address), hallKey: string(key), terminal: cfg.Terminal,
 		pin: pin, log: log, reader: devs.reader, printer: devs.printer, scanner: devs.scanner,
 		health: technicianReport(*path, &devs.serialDevices),
 	}

@@ -50,7 +50,7 @@ const samplePassword = "onewindow"
 
 func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("window", windowUsage)
-	path := fs.String("config", "/etc/onewindow/onewindow.toml", "the terminal's configuration `file`")
+	path := fs.String("config", defaultConfigPath, "the terminal's configuration `file`")
 	windowed := fs.Bool("windowed", false, "open in a window instead of full screen (for a technician's laptop)")
 	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has none, and give its staff the password \""+samplePassword+"\" (demo only)")
 	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
@@ -85,7 +85,7 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	svc := desk.Services{Store: s, Hub: hub.NewClient("http://"+cfg.Hub.Address, string(key), 3*time.Second),
+	svc := desk.Services{Store: s, Hub: hub.NewClient(hub.URL(cfg.Hub.Address), string(key), 3*time.Second),
 		Clock: app.SystemClock{}, Log: log, NewRequestID: app.NewRequestID}
 	devs, err := openWindowDevices(ctx, cfg, log)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -37,6 +38,19 @@ type Client struct {
 func NewClient(base, hallKey string, timeout time.Duration) *Client {
 	return &Client{base: strings.TrimRight(base, "/"), key: hallKey, timeout: timeout,
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: time.Minute}}}
+}
+
+// URL is the base URL a terminal reaches the hub at. On the hub itself
+// an address without a host (":7100") is reached on loopback.
+func URL(address string) string {
+	host, port, err := net.SplitHostPort(address)
+	if err != nil {
+		return "http://" + address
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // Issue takes a new queue number.

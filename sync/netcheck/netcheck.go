@@ -47,19 +47,6 @@ func (o *Options) defaults() {
 	}
 }
 
-// HubURL is the base URL a terminal reaches the hub at. On the hub itself
-// an address without a host (":7100") is reached on loopback.
-func HubURL(address string) string {
-	host, port, err := net.SplitHostPort(address)
-	if err != nil {
-		return "http://" + address
-	}
-	if host == "" || host == "0.0.0.0" || host == "::" {
-		host = "127.0.0.1"
-	}
-	return "http://" + net.JoinHostPort(host, port)
-}
-
 // Hub checks that the hub answers and accepts the hall key.
 func Hub(ctx context.Context, cfg *config.Config, opt Options) health.Check {
 	opt.defaults()
@@ -68,7 +55,7 @@ func Hub(ctx context.Context, cfg *config.Config, opt Options) health.Check {
 		c.Verdict, c.Detail = health.Skip, "this terminal uses no hub"
 		return c
 	}
-	base := HubURL(cfg.Hub.Address)
+	base := hub.URL(cfg.Hub.Address)
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/health", nil)
