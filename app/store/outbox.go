@@ -82,8 +82,8 @@ func (s *Store) MarkRejected(ctx context.Context, seq int64, reason string) erro
 }
 
 // OutboxCounts counts the outbox by state.
-func (s *Store) OutboxCounts(ctx context.Context) (OutboxCounts, error) {
-	var c OutboxCounts
+func (s *Store) OutboxCounts(ctx context.Context) (app.OutboxCounts, error) {
+	var c app.OutboxCounts
 	err := s.db.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'rejected'), 0) FROM outbox`).Scan(&c.Pending, &c.Rejected)
 	return c, err

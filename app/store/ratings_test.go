@@ -119,7 +119,7 @@ func TestOutbox(t *testing.T) {
 	if len(ops) != 1 || ops[0].Seq != 3 {
 		t.Errorf("pending after one sent and one rejected: %+v; want only seq 3", ops)
 	}
-	if n, _ := f.OutboxCounts(ctx); n != (OutboxCounts{Pending: 1, Rejected: 1}) {
+	if n, _ := f.OutboxCounts(ctx); n != (app.OutboxCounts{Pending: 1, Rejected: 1}) {
 		t.Errorf("counts = %+v; want 1 pending, 1 rejected", n)
 	}
 	// Sequence numbers are never reused, even once sent rows are pruned.

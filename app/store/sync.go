@@ -20,19 +20,9 @@ var ErrCursorMoved = errors.New("the sync cursor moved while the changes were fe
 // The store is the terminal's side of sync that sync/link works on.
 var _ app.Outbox = (*Store)(nil)
 
-// The types of app.Outbox, under the names the store's callers know them by.
-type (
-	SyncCredentials = app.SyncCredentials
-	OutboxCounts    = app.OutboxCounts
-	Rejection       = app.Rejection
-	CentralChange   = app.CentralChange
-	PulledChanges   = app.PulledChanges
-	ApplyResult     = app.ApplyResult
-)
-
 // SaveSyncCredentials stores the terminal's enrolment, the secret sealed.
 // A new enrolment starts central's changes from the beginning.
-func (s *Store) SaveSyncCredentials(ctx context.Context, c SyncCredentials) error {
+func (s *Store) SaveSyncCredentials(ctx context.Context, c app.SyncCredentials) error {
 	var p app.Problems
 	if c.Central == "" {
 		p.Add("central", "is empty")
@@ -109,8 +99,8 @@ func continueOutboxTx(ctx context.Context, tx *sql.Tx, held int64) error {
 
 // SyncCredentials returns the terminal's enrolment, or app.ErrNotFound when
 // it has not been enrolled.
-func (s *Store) SyncCredentials(ctx context.Context) (SyncCredentials, error) {
-	var c SyncCredentials
+func (s *Store) SyncCredentials(ctx context.Context) (app.SyncCredentials, error) {
+	var c app.SyncCredentials
 	var sealed []byte
 	var ca, enrolled string
 	err := s.db.QueryRowContext(ctx, `SELECT central_url, terminal, hall, secret_sealed, ca_pem, enrolled_at FROM sync_link WHERE id = 1`).
@@ -134,8 +124,8 @@ func (s *Store) SyncCredentials(ctx context.Context) (SyncCredentials, error) {
 // command running beside the role (fetching an update) neither changes
 // the database nor waits for its writer. It returns app.ErrNotFound when
 // the terminal has not been enrolled.
-func ReadSyncCredentials(ctx context.Context, file string, keys *pii.Keys) (SyncCredentials, error) {
-	var c SyncCredentials
+func ReadSyncCredentials(ctx context.Context, file string, keys *pii.Keys) (app.SyncCredentials, error) {
+	var c app.SyncCredentials
 	if _, err := os.Stat(file); err != nil {
 		return c, fmt.Errorf("enrolment with central: %w: there is no database at %s yet", app.ErrNotFound, file)
 	}
@@ -149,10 +139,10 @@ func ReadSyncCredentials(ctx context.Context, file string, keys *pii.Keys) (Sync
 	err = db.QueryRowContext(ctx, `SELECT central_url, terminal, hall, secret_sealed, ca_pem, enrolled_at FROM sync_link WHERE id = 1`).
 		Scan(&c.Central, &c.Terminal, &c.Hall, &sealed, &ca, &enrolled)
 	if err != nil || c.Terminal == "" {
-		return SyncCredentials{}, fmt.Errorf("enrolment with central: %w (run the enrolment with a one-time code)", app.ErrNotFound)
+		return app.SyncCredentials{}, fmt.Errorf("enrolment with central: %w (run the enrolment with a one-time code)", app.ErrNotFound)
 	}
 	if c.Secret, err = keys.Open(sealed, "sync/secret"); err != nil {
-		return SyncCredentials{}, fmt.Errorf("enrolment with central: %w", err)
+		return app.SyncCredentials{}, fmt.Errorf("enrolment with central: %w", err)
 	}
 	c.CAPEM = []byte(ca)
 	c.Enrolled, err = unstamp(enrolled)
@@ -189,10 +179,10 @@ func (s *Store) SyncCursor(ctx context.Context) (int64, error) {
 // there, or none and the old cursor. Decisions append an event
 // "central:<department>" to the case's hash chain, queued for central with
 // the case so that both copies of the timeline agree.
-func (s *Store) ApplyCentralChanges(ctx context.Context, p PulledChanges) (ApplyResult, error) {
-	var res ApplyResult
+func (s *Store) ApplyCentralChanges(ctx context.Context, p app.PulledChanges) (app.ApplyResult, error) {
+	var res app.ApplyResult
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res = ApplyResult{}
+		res = app.ApplyResult{}
 		var held int64
 		if err := tx.QueryRowContext(ctx, `SELECT cursor FROM sync_link WHERE id = 1`).Scan(&held); err != nil {
 			return err
@@ -215,12 +205,12 @@ func (s *Store) ApplyCentralChanges(ctx context.Context, p PulledChanges) (Apply
 		return err
 	})
 	if err != nil {
-		return ApplyResult{}, fmt.Errorf("apply central changes: %w", err)
+		return app.ApplyResult{}, fmt.Errorf("apply central changes: %w", err)
 	}
 	return res, nil
 }
 
-func (s *Store) applyChangeTx(ctx context.Context, tx *sql.Tx, c CentralChange, res *ApplyResult) error {
+func (s *Store) applyChangeTx(ctx context.Context, tx *sql.Tx, c app.CentralChange, res *app.ApplyResult) error {
 	switch {
 	case c.Catalog != nil:
 		if err := c.Catalog.Validate(); err != nil {
@@ -259,7 +249,7 @@ func (s *Store) applyChangeTx(ctx context.Context, tx *sql.Tx, c CentralChange, 
 // AcknowledgeOperations records central's answer to a push in one
 // transaction: the refused operations with their reasons, and every other
 // pending operation from from up to upTo as sent.
-func (s *Store) AcknowledgeOperations(ctx context.Context, from, upTo int64, rejected []Rejection) error {
+func (s *Store) AcknowledgeOperations(ctx context.Context, from, upTo int64, rejected []app.Rejection) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		for _, r := range rejected {
 			if r.Seq > upTo || r.Seq < from {

@@ -19,11 +19,11 @@ func TestSyncCredentialsAreSealed(t *testing.T) {
 	if _, err := f.SyncCredentials(ctx); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("credentials before enrolment: %v; want ErrNotFound", err)
 	}
-	if err := f.SaveSyncCredentials(ctx, SyncCredentials{Central: "https://c", Terminal: "330106K01"}); !errors.Is(err, app.ErrInvalidInput) {
+	if err := f.SaveSyncCredentials(ctx, app.SyncCredentials{Central: "https://c", Terminal: "330106K01"}); !errors.Is(err, app.ErrInvalidInput) {
 		t.Errorf("credentials without a secret: %v; want ErrInvalidInput", err)
 	}
 	f.DB().Exec(`UPDATE sync_link SET cursor = 7`)
-	want := SyncCredentials{Central: "https://c:8443", Terminal: "330106K01", Hall: "330106", Secret: "s3cret-s3cret", CAPEM: []byte("-----BEGIN CERTIFICATE-----")}
+	want := app.SyncCredentials{Central: "https://c:8443", Terminal: "330106K01", Hall: "330106", Secret: "s3cret-s3cret", CAPEM: []byte("-----BEGIN CERTIFICATE-----")}
 	if err := f.SaveSyncCredentials(ctx, want); err != nil {
 		t.Fatal(err)
 	}
@@ -54,17 +54,17 @@ func TestApplyCentralChangesIsAllOrNothing(t *testing.T) {
 	approve := &app.CentralDecision{Case: c.Number, State: app.Approved, Department: "gongan"}
 	for _, tc := range []struct {
 		name    string
-		changes []CentralChange
+		changes []app.CentralChange
 		want    string
 	}{
-		{"a bad calendar after good changes", []CentralChange{{Catalog: &newer}, {Decision: approve},
+		{"a bad calendar after good changes", []app.CentralChange{{Catalog: &newer}, {Decision: approve},
 			{Calendar: []app.CalendarDay{{Date: "2026-13-01", Kind: app.Holiday}}, HasCalendar: true}}, "change 3 of 3"},
-		{"a hall naming an unknown category", []CentralChange{{Decision: approve}, {Hall: &app.Hall{Code: "330106",
+		{"a hall naming an unknown category", []app.CentralChange{{Decision: approve}, {Hall: &app.Hall{Code: "330106",
 			Windows: []app.Window{{Number: 1, Categories: []string{"Q"}}}}}}, `queue category "Q"`},
-		{"a change carrying nothing", []CentralChange{{Decision: approve}, {}}, "carries nothing"},
-		{"a decision that is no decision", []CentralChange{{Decision: &app.CentralDecision{Case: c.Number, State: app.Closed, Department: "gongan"}}}, "not a decision"},
+		{"a change carrying nothing", []app.CentralChange{{Decision: approve}, {}}, "carries nothing"},
+		{"a decision that is no decision", []app.CentralChange{{Decision: &app.CentralDecision{Case: c.Number, State: app.Closed, Department: "gongan"}}}, "not a decision"},
 	} {
-		_, err := f.ApplyCentralChanges(ctx, PulledChanges{From: 0, To: 9, Changes: tc.changes})
+		_, err := f.ApplyCentralChanges(ctx, app.PulledChanges{From: 0, To: 9, Changes: tc.changes})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: %v; want an error saying %q", tc.name, err, tc.want)
 		}
@@ -75,10 +75,10 @@ func TestApplyCentralChangesIsAllOrNothing(t *testing.T) {
 			t.Errorf("%s: after the refusal catalogue %d, case %s, cursor %d; want 1, accepted, 0: nothing applied", tc.name, held.Version, got.State, cursor)
 		}
 	}
-	if _, err := f.ApplyCentralChanges(ctx, PulledChanges{From: 3, To: 9}); !errors.Is(err, ErrCursorMoved) {
+	if _, err := f.ApplyCentralChanges(ctx, app.PulledChanges{From: 3, To: 9}); !errors.Is(err, ErrCursorMoved) {
 		t.Errorf("changes fetched from cursor 3 while 0 is held: %v; want ErrCursorMoved", err)
 	}
-	res, err := f.ApplyCentralChanges(ctx, PulledChanges{From: 0, To: 9, Changes: []CentralChange{
+	res, err := f.ApplyCentralChanges(ctx, app.PulledChanges{From: 0, To: 9, Changes: []app.CentralChange{
 		{Catalog: cat}, {Catalog: &newer}, {Calendar: days, HasCalendar: true}, {Decision: approve}}})
 	if err != nil {
 		t.Fatal(err)
@@ -172,10 +172,10 @@ func TestAcknowledgeAndResend(t *testing.T) {
 	for range 5 {
 		accepted(t, f, zhang)
 	}
-	if err := f.AcknowledgeOperations(ctx, 2, 4, []Rejection{{Seq: 5, Reason: "x"}}); !errors.Is(err, app.ErrInvalidInput) {
+	if err := f.AcknowledgeOperations(ctx, 2, 4, []app.Rejection{{Seq: 5, Reason: "x"}}); !errors.Is(err, app.ErrInvalidInput) {
 		t.Errorf("a refusal outside the range acknowledged: %v; want ErrInvalidInput", err)
 	}
-	if err := f.AcknowledgeOperations(ctx, 2, 4, []Rejection{{Seq: 3, Reason: "unknown item code"}}); err != nil {
+	if err := f.AcknowledgeOperations(ctx, 2, 4, []app.Rejection{{Seq: 3, Reason: "unknown item code"}}); err != nil {
 		t.Fatal(err)
 	}
 	states := func() string {
@@ -213,7 +213,7 @@ func TestAcknowledgeAndResend(t *testing.T) {
 func TestEnrolledAgainContinuesAfterCentral(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	creds := SyncCredentials{Central: "https://c", Terminal: "330106K01", Hall: "330106", Secret: "s3cret"}
+	creds := app.SyncCredentials{Central: "https://c", Terminal: "330106K01", Hall: "330106", Secret: "s3cret"}
 	seqs := func(f *fixture) []int64 {
 		rows, _ := f.DB().Query(`SELECT seq FROM outbox ORDER BY seq`)
 		defer rows.Close()

@@ -41,7 +41,7 @@ func newScene(t *testing.T, dsn string) *stage {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.ApplyCentralChanges(ctx, store.PulledChanges{To: snap.Cursor, Reset: true, Changes: []store.CentralChange{
+	if _, err := st.ApplyCentralChanges(ctx, app.PulledChanges{To: snap.Cursor, Reset: true, Changes: []app.CentralChange{
 		{Catalog: snap.Catalog}, {Hall: snap.Hall}, {Calendar: *snap.Calendar, HasCalendar: true},
 	}}); err != nil {
 		t.Fatal(err)
@@ -89,9 +89,9 @@ func (s *stage) push(t *testing.T, b wire.PushBatch) wire.PushAnswer {
 	if err != nil {
 		t.Fatalf("push of %d operations: %v", len(b.Ops), err)
 	}
-	var rej []store.Rejection
+	var rej []app.Rejection
 	for _, r := range ans.Rejected {
-		rej = append(rej, store.Rejection{Seq: r.Seq, Reason: r.Reason})
+		rej = append(rej, app.Rejection{Seq: r.Seq, Reason: r.Reason})
 	}
 	if err := s.st.AcknowledgeOperations(ctx, 0, ans.Held, rej); err != nil {
 		t.Fatal(err)
