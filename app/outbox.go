@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"time"
 )
 
@@ -134,4 +136,14 @@ type FollowUpPayload struct {
 	Actor    string    `json:"actor"`
 	Note     string    `json:"note"`
 	Resolved time.Time `json:"resolved_at"`
+}
+
+// NewID makes a unique id without coordination, 128 random bits in hex:
+// the id of one request to the hub, of an outbox operation, of a rating.
+// Keep a request's id until it is known to have happened: a retry with it
+// cannot act twice.
+func NewID() string {
+	b := make([]byte, 16)
+	rand.Read(b) // never fails: crypto/rand crashes the program instead
+	return hex.EncodeToString(b)
 }

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -110,14 +109,4 @@ type QueueStore interface {
 	QueueEvents(ctx context.Context, after int64, limit int) ([]QueueEvent, error)
 	// ForgetQueue deletes carried-out requests and events older than keep.
 	ForgetQueue(ctx context.Context, keep time.Duration) (requests, events int64, err error)
-}
-
-// NewRequestID makes the id of one request to the hub or one outbox
-// operation: 128 random bits in hex, unique without coordination. Keep a
-// request's id until it is known to have happened: a retry with it cannot
-// act twice.
-func NewRequestID() string {
-	b := make([]byte, 16)
-	rand.Read(b) // never fails: crypto/rand crashes the program instead
-	return hex.EncodeToString(b)
 }

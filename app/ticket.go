@@ -66,10 +66,14 @@ func (s TicketState) CanMove(k QueueEventKind) bool {
 // (why), that it cannot happen to t.
 func (t *Ticket) move(k QueueEventKind, why string) error {
 	if !t.State.CanMove(k) {
-		return fmt.Errorf("%w: %s %s", ErrInvalidInput, t.Code, why)
+		return t.refused(why)
 	}
 	t.State = ticketMoves[k].to
 	return nil
+}
+
+func (t *Ticket) refused(why string) error {
+	return fmt.Errorf("%w: %s %s", ErrInvalidInput, t.Code, why)
 }
 
 // Call calls a waiting ticket to window.
@@ -85,11 +89,10 @@ func (t *Ticket) Call(window int, now time.Time) error {
 // more makes it a no-show; the kind returned says which happened.
 func (t *Ticket) Recall(r QueueRules, now time.Time) (QueueEventKind, error) {
 	if !t.State.CanMove(EventRecalled) {
-		return "", t.move(EventRecalled, "is being served, not waiting to be called")
+		return "", t.refused("is being served, not waiting to be called")
 	}
 	if t.Recalls >= r.MaxRecalls {
-		t.State, t.Finished = NoShow, now
-		return EventNoShow, nil
+		return EventNoShow, t.Skip(now)
 	}
 	t.Recalls++
 	t.Called = now
@@ -161,14 +164,12 @@ func CheckTransfer(window int, toCategory string, toWindow int) error {
 // Requeue puts a missed ticket back in the line, at its end, once only.
 func (t *Ticket) Requeue() error {
 	switch {
-	case t.State != NoShow:
+	case !t.State.CanMove(EventRequeued):
 		return fmt.Errorf("ticket %s: %w: it was not missed (it is %s)", t.Code, ErrNotRequeueable, t.State)
 	case t.Requeued:
 		return fmt.Errorf("ticket %s: %w: it was queued again once already; please take a new number", t.Code, ErrNotRequeueable)
 	}
-	if err := t.move(EventRequeued, "was not missed"); err != nil {
-		return err
-	}
+	t.State = ticketMoves[EventRequeued].to
 	t.Requeued, t.Recalls, t.Window, t.TargetWindow, t.Called = true, 0, 0, 0, time.Time{}
 	return nil
 }

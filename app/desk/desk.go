@@ -54,7 +54,7 @@ type Services struct {
 	Syncer  app.Syncer
 	Clock   app.Clock
 	Log     *slog.Logger
-	// NewRequestID makes the id of one hub action (app.NewRequestID).
+	// NewRequestID makes the id of one hub action (app.NewID).
 	NewRequestID func() string
 }
 

@@ -56,7 +56,7 @@ func newDesk(t *testing.T) (*desk.Desk, *hub.Client, *store.Store) {
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	hc := hub.NewClient(ts.URL, hallKey, 2*time.Second)
-	d, err := desk.New(t.Context(), desk.Services{Store: s, Hub: hc, Clock: clock, NewRequestID: app.NewRequestID},
+	d, err := desk.New(t.Context(), desk.Services{Store: s, Hub: hc, Clock: clock, NewRequestID: app.NewID},
 		desk.Config{Window: 1, Categories: []string{"H", "A", "B"}})
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +67,7 @@ func newDesk(t *testing.T) (*desk.Desk, *hub.Client, *store.Store) {
 func TestNothingWorksLoggedOutOrLocked(t *testing.T) {
 	d, hc, _ := newDesk(t)
 	ctx := t.Context()
-	if _, err := hc.Issue(ctx, app.IssueRequest{RequestID: app.NewRequestID(), Category: "H"}); err != nil {
+	if _, err := hc.Issue(ctx, app.IssueRequest{RequestID: app.NewID(), Category: "H"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := d.CallNext(ctx); !errors.Is(err, desk.ErrLoggedOut) {

@@ -18,7 +18,7 @@ func (s *Store) enqueue(ctx context.Context, tx *sql.Tx, kind, entity string, pa
 	if err != nil {
 		return fmt.Errorf("outbox %s %s: %w", kind, entity, err)
 	}
-	id := app.NewRequestID()
+	id := app.NewID()
 	_, err = s.execTx(ctx, tx, `INSERT INTO outbox (op_id, kind, entity, payload, created_at) VALUES (?, ?, ?, ?, ?)`,
 		id, kind, entity, s.keys.Seal(string(body), "outbox/"+id), stamp(s.now()))
 	if err != nil {

@@ -17,7 +17,7 @@ func (s *Store) Rate(ctx context.Context, r app.Rating) (app.Rating, *app.Follow
 	if err := r.Validate(); err != nil {
 		return r, nil, err
 	}
-	r.ID = app.NewRequestID()
+	r.ID = app.NewID()
 	r.At = s.now()
 	var fu *app.FollowUp
 	err := s.tx(ctx, func(tx *sql.Tx) error {

@@ -353,11 +353,11 @@ func (h *demoHall) callNext(window int) (string, error) {
 	// A window still serving its last ticket finishes it first, as a
 	// clerk does before calling the next.
 	if st, err := c.Window(ctx, window); err == nil && st.Current != nil {
-		if _, err := c.Finish(ctx, app.NewRequestID(), window); err != nil && !errors.Is(err, app.ErrNoTicket) {
+		if _, err := c.Finish(ctx, app.NewID(), window); err != nil && !errors.Is(err, app.ErrNoTicket) {
 			return "", err
 		}
 	}
-	t, err := c.Call(ctx, app.NewRequestID(), window)
+	t, err := c.Call(ctx, app.NewID(), window)
 	if errors.Is(err, app.ErrNoneWaiting) {
 		return fmt.Sprintf("window %d: nobody is waiting", window), nil
 	}
@@ -372,7 +372,7 @@ func (h *demoHall) issue(category string) (string, error) {
 	c := hub.NewClient(h.hubURL, h.hallKey, 3*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	t, err := c.Issue(ctx, app.IssueRequest{RequestID: app.NewRequestID(), Category: strings.ToUpper(category)})
+	t, err := c.Issue(ctx, app.IssueRequest{RequestID: app.NewID(), Category: strings.ToUpper(category)})
 	if err != nil {
 		return "", err
 	}

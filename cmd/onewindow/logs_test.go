@@ -135,7 +135,7 @@ func TestBusyDayLogsNoPersonalData(t *testing.T) {
 			if round == 0 {
 				people = append(people, card)
 			}
-			tk, err := hc.Issue(ctx, app.IssueRequest{RequestID: app.NewRequestID(), Category: "A",
+			tk, err := hc.Issue(ctx, app.IssueRequest{RequestID: app.NewID(), Category: "A",
 				Who: app.MaskName(card.Name), WhoKey: app.WhoKey([]byte(benchHallKey), card.Number)})
 			if err != nil {
 				t.Fatal(err)
@@ -144,7 +144,7 @@ func TestBusyDayLogsNoPersonalData(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, step := range []func(context.Context, string, int) (app.Ticket, error){hc.Call, hc.Start, hc.Finish} {
-				if _, err := step(ctx, app.NewRequestID(), 1); err != nil {
+				if _, err := step(ctx, app.NewID(), 1); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -86,7 +86,7 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	svc := desk.Services{Store: s, Hub: hub.NewClient(hub.URL(cfg.Hub.Address), string(key), 3*time.Second),
-		Clock: app.SystemClock{}, Log: log, NewRequestID: app.NewRequestID}
+		Clock: app.SystemClock{}, Log: log, NewRequestID: app.NewID}
 	devs, err := openWindowDevices(ctx, cfg, log)
 	if err != nil {
 		return fail(err)

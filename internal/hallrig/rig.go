@@ -187,7 +187,7 @@ func openStore(ctx context.Context, dir, terminal string, clock app.Clock) (*sto
 // Services are the rig's parts as a desk takes them.
 func (r *Rig) Services() desk.Services {
 	return desk.Services{Store: r.Store, Hub: r.Hub, Printer: r.Printer, Bus: r.Bus, Reader: r.Reader,
-		Clock: r.Clock, NewRequestID: app.NewRequestID}
+		Clock: r.Clock, NewRequestID: app.NewID}
 }
 
 // Config is window 1 of the sample hall, with a refresh slow enough that
@@ -199,7 +199,7 @@ func (r *Rig) Config() desk.Config {
 
 // Issue takes a queue number in a category, as a kiosk would.
 func (r *Rig) Issue(ctx context.Context, category string) (app.Ticket, error) {
-	return r.Hub.Issue(ctx, app.IssueRequest{RequestID: app.NewRequestID(), Category: category})
+	return r.Hub.Issue(ctx, app.IssueRequest{RequestID: app.NewID(), Category: category})
 }
 
 // WaitFor polls cond every few milliseconds until it holds or d passes.

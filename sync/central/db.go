@@ -95,25 +95,24 @@ func (d dialect) rebind(q string) string {
 var migrationFiles embed.FS
 
 // migrations are central's schema, one numbered .sql file a step (app/schema),
-// as the terminals' store keeps its own.
-var migrations = func() []schema.Migration {
-	ms, err := schema.Read(migrationFiles, "migrations")
-	if err != nil {
-		panic("central: the embedded migrations are broken: " + err.Error())
-	}
-	return ms
-}()
-
-// schemaVersion is the schema this central writes.
-var schemaVersion = int64(len(migrations))
+// as the terminals' store keeps its own. Read when a central opens its
+// database, not when any role of the binary starts.
+var migrations = sync.OnceValues(func() ([]schema.Migration, error) {
+	return schema.Read(migrationFiles, "migrations")
+})
 
 // migrate creates the schema on an empty database and brings an older one
 // up to date, one step per transaction.
 func migrate(ctx context.Context, db *sql.DB, d dialect) error {
-	var v int64
-	err := db.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'schema'`).Scan(&v)
+	ms, err := migrations()
 	if err != nil {
-		if err := runDDL(ctx, db, d, d.fill(migrations[0].SQL), 0); err != nil {
+		return fmt.Errorf("central's schema: %w", err)
+	}
+	schemaVersion := int64(len(ms))
+	var v int64
+	err = db.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'schema'`).Scan(&v)
+	if err != nil {
+		if err := runDDL(ctx, db, d, d.fill(ms[0].SQL), 0); err != nil {
 			return fmt.Errorf("create central schema: %w", err)
 		}
 		v = 1
@@ -122,7 +121,7 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 		return fmt.Errorf("the central database has schema %d and this onewindow knows up to %d; install the newer onewindow", v, schemaVersion)
 	}
 	for ; v < schemaVersion; v++ {
-		if err := runDDL(ctx, db, d, d.fill(migrations[v].SQL), v+1); err != nil {
+		if err := runDDL(ctx, db, d, d.fill(ms[v].SQL), v+1); err != nil {
 			return fmt.Errorf("upgrade central schema to %d: %w", v+1, err)
 		}
 	}

@@ -98,7 +98,11 @@ func (r RawRows) InsertEach(ctx context.Context) error {
 // CreateSchemaOne makes the schema the first central wrote, in an empty
 // SQLite database, for upgrade tests.
 func CreateSchemaOne(ctx context.Context, db *sql.DB) error {
-	return runDDL(ctx, db, sqliteDialect, sqliteDialect.fill(migrations[0].SQL), 0)
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	return runDDL(ctx, db, sqliteDialect, sqliteDialect.fill(ms[0].SQL), 0)
 }
 
 // HoldUpdateSlots takes every slot for sending update packages, as that

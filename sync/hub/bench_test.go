@@ -81,7 +81,7 @@ func hallLoad(b *testing.B) {
 			pause(*kioskEvery) // terminals do not start in step
 			for n := 0; time.Now().Before(deadline); n++ {
 				t0 := time.Now()
-				_, err := c.Issue(ctx, app.IssueRequest{RequestID: app.NewRequestID(), Category: prefixes[(k+n)%len(prefixes)]})
+				_, err := c.Issue(ctx, app.IssueRequest{RequestID: app.NewID(), Category: prefixes[(k+n)%len(prefixes)]})
 				d := time.Since(t0)
 				mu.Lock()
 				if err != nil {
@@ -102,7 +102,7 @@ func hallLoad(b *testing.B) {
 			pause(*windowEvery)
 			for time.Now().Before(deadline) {
 				t0 := time.Now()
-				_, err := c.Call(ctx, app.NewRequestID(), w)
+				_, err := c.Call(ctx, app.NewID(), w)
 				d := time.Since(t0)
 				mu.Lock()
 				switch {
@@ -113,7 +113,7 @@ func hallLoad(b *testing.B) {
 				}
 				mu.Unlock()
 				if err == nil {
-					if _, err := c.Finish(ctx, app.NewRequestID(), w); err != nil {
+					if _, err := c.Finish(ctx, app.NewID(), w); err != nil {
 						mu.Lock()
 						errs["finish: "+err.Error()]++
 						mu.Unlock()

@@ -56,7 +56,7 @@ func URL(address string) string {
 // Issue takes a new queue number.
 func (c *Client) Issue(ctx context.Context, r app.IssueRequest) (app.Ticket, error) {
 	var t app.Ticket
-	return t, c.do(ctx, http.MethodPost, "/v1/tickets", issueBodyOf(r), &t)
+	return t, c.do(ctx, http.MethodPost, "/v1/tickets", issueBody(r), &t)
 }
 
 // Requeue puts a missed ticket back in the queue, by its id or its holder's
@@ -117,7 +117,7 @@ func (c *Client) action(ctx context.Context, window int, action string, body act
 func (c *Client) Window(ctx context.Context, window int) (app.WindowStatus, error) {
 	var b windowBody
 	err := c.do(ctx, http.MethodGet, fmt.Sprintf("/v1/windows/%d", window), nil, &b)
-	return b.status(), err
+	return app.WindowStatus(b), err
 }
 
 // Queue returns the hall's waiting lines and the last calls.

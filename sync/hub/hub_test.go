@@ -77,7 +77,7 @@ func TestIssueAndCallOverHTTP(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	h := newHall(t)
-	id := app.NewRequestID()
+	id := app.NewID()
 	a, err := h.client.Issue(ctx, app.IssueRequest{RequestID: id, Category: "A", Age: 70, Who: "李*英"})
 	if err != nil || a.Code != "A001" || a.Priority != app.Elderly {
 		t.Fatalf("issue: %+v, %v; want A001, elderly", a, err)
@@ -86,24 +86,24 @@ func TestIssueAndCallOverHTTP(t *testing.T) {
 	if err != nil || again.ID != a.ID {
 		t.Errorf("the same request again gave %s, %v; want %s and nothing new", again.Code, err, a.Code)
 	}
-	got, err := h.client.Call(ctx, app.NewRequestID(), 2)
+	got, err := h.client.Call(ctx, app.NewID(), 2)
 	if err != nil || got.Code != "A001" || got.Window != 2 {
 		t.Fatalf("call at window 2: %+v, %v", got, err)
 	}
-	if _, err := h.client.Call(ctx, app.NewRequestID(), 2); !errors.Is(err, app.ErrWindowBusy) {
+	if _, err := h.client.Call(ctx, app.NewID(), 2); !errors.Is(err, app.ErrWindowBusy) {
 		t.Errorf("calling again while A001 is called: %v; want ErrWindowBusy through the client", err)
 	}
 	ws, err := h.client.Window(ctx, 2)
 	if err != nil || ws.Current == nil || ws.Current.Code != "A001" {
 		t.Errorf("window 2: %+v, %v", ws, err)
 	}
-	if _, err := h.client.Finish(ctx, app.NewRequestID(), 2); err != nil {
+	if _, err := h.client.Finish(ctx, app.NewID(), 2); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.client.Pause(ctx, app.NewRequestID(), 2, "break"); err != nil {
+	if err := h.client.Pause(ctx, app.NewID(), 2, "break"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.client.Call(ctx, app.NewRequestID(), 2); !errors.Is(err, app.ErrWindowPaused) {
+	if _, err := h.client.Call(ctx, app.NewID(), 2); !errors.Is(err, app.ErrWindowPaused) {
 		t.Errorf("calling at a paused window: %v; want ErrWindowPaused", err)
 	}
 	q, err := h.client.Queue(ctx, 5)
@@ -201,7 +201,7 @@ func TestUnreachableAndTimeout(t *testing.T) {
 	defer slow.Close()
 	defer close(hang)
 	c = NewClient(slow.URL, testKey, 50*time.Millisecond)
-	if _, err := c.Call(ctx, app.NewRequestID(), 2); !errors.Is(err, ErrUnreachable) {
+	if _, err := c.Call(ctx, app.NewID(), 2); !errors.Is(err, ErrUnreachable) {
 		t.Errorf("a hub that never answers: %v; want ErrUnreachable after the timeout", err)
 	}
 }
@@ -236,7 +236,7 @@ func TestListenResumesWithoutMissingACall(t *testing.T) {
 	// A request on a connection the drop killed fails; the terminal retries
 	// it with the same request id, which cannot act twice.
 	retry := func(fn func(id string) error) {
-		id := app.NewRequestID()
+		id := app.NewID()
 		for try := 0; ; try++ {
 			err := fn(id)
 			if err == nil {
@@ -307,7 +307,7 @@ func TestManyKiosksAndWindows(t *testing.T) {
 		go func(k int) {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
-				tk, err := h.client.Issue(ctx, app.IssueRequest{RequestID: app.NewRequestID(), Category: []string{"B", "H"}[k%2]})
+				tk, err := h.client.Issue(ctx, app.IssueRequest{RequestID: app.NewID(), Category: []string{"B", "H"}[k%2]})
 				if err != nil {
 					fail(err)
 					return
@@ -323,7 +323,7 @@ func TestManyKiosksAndWindows(t *testing.T) {
 		go func(w int) {
 			defer wg.Done()
 			for n := 0; n < 60; n++ {
-				tk, err := h.client.Call(ctx, app.NewRequestID(), w)
+				tk, err := h.client.Call(ctx, app.NewID(), w)
 				if errors.Is(err, app.ErrNoneWaiting) {
 					continue
 				}
@@ -334,7 +334,7 @@ func TestManyKiosksAndWindows(t *testing.T) {
 				mu.Lock()
 				called[tk.Code]++
 				mu.Unlock()
-				if _, err := h.client.Finish(ctx, app.NewRequestID(), w); err != nil {
+				if _, err := h.client.Finish(ctx, app.NewID(), w); err != nil {
 					fail(err)
 					return
 				}
@@ -362,7 +362,7 @@ func TestTidyForgetsOldRequestsAndEvents(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	h := newHall(t)
-	if _, err := h.client.Issue(ctx, app.IssueRequest{RequestID: app.NewRequestID(), Category: "A"}); err != nil {
+	if _, err := h.client.Issue(ctx, app.IssueRequest{RequestID: app.NewID(), Category: "A"}); err != nil {
 		t.Fatal(err)
 	}
 	h.clock.Advance(49 * time.Hour)

@@ -89,14 +89,14 @@ func TestKillNineLosesNothing(t *testing.T) {
 
 	confirmed := map[string]string{} // request id → ticket id the kiosk was given
 	for i := 0; i < 10; i++ {
-		id := app.NewRequestID()
+		id := app.NewID()
 		tk, err := c.Issue(ctx, app.IssueRequest{RequestID: id, Category: "B"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		confirmed[id] = tk.ID
 	}
-	called, err := c.Call(ctx, app.NewRequestID(), 4)
+	called, err := c.Call(ctx, app.NewID(), 4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 				return
 			default:
 			}
-			id := app.NewRequestID()
+			id := app.NewID()
 			tk, err := c.Issue(ctx, app.IssueRequest{RequestID: id, Category: "B"})
 			results <- result{id, tk, err}
 			if err != nil {

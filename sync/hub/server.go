@@ -156,7 +156,7 @@ func (h *Server) issue(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &body) {
 		return
 	}
-	t, err := h.store.Issue(r.Context(), body.request())
+	t, err := h.store.Issue(r.Context(), app.IssueRequest(body))
 	h.answer(w, http.StatusCreated, t, err)
 }
 
@@ -215,7 +215,7 @@ func (h *Server) window(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, windowBodyOf(st))
+	writeJSON(w, http.StatusOK, windowBody(st))
 }
 
 func (h *Server) queue(w http.ResponseWriter, r *http.Request) {

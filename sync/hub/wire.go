@@ -8,7 +8,9 @@ import (
 
 // The hub's JSON bodies. The queue's own types (app.IssueRequest,
 // app.QueueStatus, app.WindowStatus) carry no JSON: their form on the LAN
-// is this file's. Tickets and queue events travel as app.Ticket and
+// is this file's, each body the same fields as its app type with tags, so
+// that a plain conversion (issueBody(r), app.WindowStatus(b)) goes between
+// them and the compiler says when the two drift apart. Tickets and queue events travel as app.Ticket and
 // app.QueueEvent, whose JSON is also how the hub keeps them.
 
 // issueBody is the body of POST /v1/tickets.
@@ -19,14 +21,6 @@ type issueBody struct {
 	Age       int          `json:"age,omitempty"`
 	Who       string       `json:"who,omitempty"`
 	WhoKey    string       `json:"who_key,omitempty"`
-}
-
-func issueBodyOf(r app.IssueRequest) issueBody {
-	return issueBody{r.RequestID, r.Category, r.Claim, r.Age, r.Who, r.WhoKey}
-}
-
-func (b issueBody) request() app.IssueRequest {
-	return app.IssueRequest{RequestID: b.RequestID, Category: b.Category, Claim: b.Claim, Age: b.Age, Who: b.Who, WhoKey: b.WhoKey}
 }
 
 // requeueBody is the body of POST /v1/tickets/requeue.
@@ -52,15 +46,6 @@ type windowBody struct {
 	PauseReason string      `json:"pause_reason,omitempty"`
 	Current     *app.Ticket `json:"current,omitempty"`
 	Waiting     int         `json:"waiting"`
-}
-
-func windowBodyOf(s app.WindowStatus) windowBody {
-	return windowBody{s.Window, s.Categories, s.Paused, s.PauseReason, s.Current, s.Waiting}
-}
-
-func (b windowBody) status() app.WindowStatus {
-	return app.WindowStatus{Window: b.Window, Categories: b.Categories, Paused: b.Paused,
-		PauseReason: b.PauseReason, Current: b.Current, Waiting: b.Waiting}
 }
 
 // queueBody answers GET /v1/queue.

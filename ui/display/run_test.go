@@ -54,11 +54,11 @@ func TestFollowsARealHub(t *testing.T) {
 
 	ctxIssue := context.Background()
 	for range 3 {
-		if _, err := c.Issue(ctxIssue, app.IssueRequest{RequestID: app.NewRequestID(), Category: "A"}); err != nil {
+		if _, err := c.Issue(ctxIssue, app.IssueRequest{RequestID: app.NewID(), Category: "A"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := c.Call(ctxIssue, app.NewRequestID(), 2); err != nil {
+	if _, err := c.Call(ctxIssue, app.NewID(), 2); err != nil {
 		t.Fatal(err)
 	}
 	shows := func(want ...string) bool {

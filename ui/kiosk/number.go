@@ -119,7 +119,7 @@ func (k *Kiosk) issue(st *numberState, category string) {
 		return
 	}
 	if st.requestID == "" || st.category != category {
-		st.requestID = app.NewRequestID()
+		st.requestID = app.NewID()
 		st.category = category
 	}
 	req := app.IssueRequest{RequestID: st.requestID, Category: category}
