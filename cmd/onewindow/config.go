@@ -27,7 +27,7 @@ const configUsage = `Usage:
 check prints a summary and exits 0 when FILE is valid, prints each problem
 and exits 1 when it is not, and exits 2 when it is called wrongly.
 Start a new terminal's file with:
-  onewindow config example > /etc/onewindow/onewindow.toml
+  onewindow config example > ` + defaultConfigPath + `
 `
 
 func runConfig(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -150,20 +150,6 @@ func parseFlagsNoArgs(fs *flag.FlagSet, args []string, stdout, stderr io.Writer)
 		return 2, true
 	}
 	return 0, false
-}
-
-// loadRoleConfig loads the configuration a screen or service was started
-// with and checks that it is one of that role's: a kiosk started with a
-// window's file would otherwise half-work with the wrong devices.
-func loadRoleConfig(path string, role config.Role, what string) (*config.Config, error) {
-	cfg, err := config.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.Role != role {
-		return nil, fmt.Errorf("%s is the configuration of a %s terminal, not of %s (role = %q)", path, cfg.Role, what, role)
-	}
-	return cfg, nil
 }
 
 func hasFlags(fs *flag.FlagSet) bool {

@@ -10,11 +10,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
 
 	"onewindow/app"
 	"onewindow/app/config"
-	"onewindow/app/store"
 	"onewindow/sync/hub"
 	"onewindow/ui/display"
 	"onewindow/ui/voice"
@@ -41,11 +39,10 @@ screen runs silently and says so in the log.
 
 func runDisplay(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("display", displayUsage)
-	path := fs.String("config", defaultConfigPath, "the terminal's configuration `file`")
-	windowed := fs.Bool("windowed", false, "open in a window instead of full screen; the window can then be closed")
+	f := addRoleFlags(fs, "load the built-in sample hall when the database has none, for the hall's name (demo only)",
+		"open in a window instead of full screen; the window can then be closed")
 	voiceDir := fs.String("voice", "", "a `folder` of the hall's own voice clips (WAV)")
 	calls := fs.Int("calls", 8, "how many calls the screen lists")
-	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has none, for the hall's name (demo only)")
 	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
 		return code
 	}
@@ -53,56 +50,36 @@ func runDisplay(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "onewindow display: takes no arguments and -calls 1 to 20; run 'onewindow display -h' for help\n")
 		return 2
 	}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "onewindow display: %v\n", err)
-		return 1
-	}
-	cfg, err := loadRoleConfig(*path, config.RoleDisplay, "a hall screen")
+	fail := commandFailure(stderr, "display")
+	// The screen only reads the hall's name from its store: without one
+	// it still shows the calls.
+	t, err := bootTerminal(ctx, bootSpec{role: config.RoleDisplay, what: "a hall screen", path: *f.config, screen: true,
+		sample: f.sample, storeOptional: true}, stderr)
 	if err != nil {
 		return fail(err)
 	}
-	log, closeLog := roleLogger(cfg, stderr)
-	defer closeLog()
-	key, err := cfg.HallKey()
-	if err != nil {
-		return fail(err)
-	}
+	defer t.close()
 	// The hall's name comes from the hall set-up central sent; before
 	// enrolment the screen shows the hall's code.
-	name := app.Text{Zh: cfg.Hall}
-	if s, err := openTerminalStore(ctx, cfg); err == nil {
-		if *sample {
-			if err := store.LoadSample(ctx, s); err != nil {
-				log.Warn("loading the sample hall", "err", err)
-			}
-		}
-		if h, err := s.Hall(ctx); err == nil {
+	name := app.Text{Zh: t.cfg.Hall}
+	if t.store != nil {
+		if h, err := t.store.Hall(t.ctx); err == nil {
 			name = h.Name
 		}
-		s.Close()
 	}
 	pack, err := voicePack(*voiceDir)
 	if err != nil {
 		return fail(err)
 	}
-	if err := needDisplay(); err != nil {
+	err = t.runScreen(f.windowed, func(a fyne.App) (fyne.Window, error) {
+		w := startDisplay(t.ctx, a, displayParts{name: name, hubURL: t.hubURL, hallKey: string(t.hallKey),
+			pack: pack, calls: *calls, log: t.log})
+		t.log.Info("hall screen started", "hub", t.cfg.Hub.Address)
+		return w, nil
+	})
+	if err != nil {
 		return fail(err)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	a := fyneapp.NewWithID("cn.gov.onewindow.display")
-	w := startDisplay(ctx, a, displayParts{name: name, hubURL: hub.URL(cfg.Hub.Address), hallKey: string(key),
-		pack: pack, calls: *calls, log: log})
-	w.SetFullScreen(!*windowed)
-	if *windowed {
-		w.SetCloseIntercept(a.Quit)
-	}
-	go func() {
-		<-ctx.Done()
-		fyne.Do(a.Quit)
-	}()
-	log.Info("hall screen started", "hub", cfg.Hub.Address)
-	w.ShowAndRun()
 	return 0
 }
 

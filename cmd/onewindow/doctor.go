@@ -32,12 +32,9 @@ clock against central's. Exits 1 when any item fails, 0 otherwise, 2 when
 called wrongly. It changes nothing: the database is opened read-only.
 `
 
-// defaultConfigPath is where an installed terminal keeps its configuration.
-const defaultConfigPath = "/etc/onewindow/onewindow.toml"
-
 func runDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("doctor", doctorUsage)
-	path := fs.String("config", defaultConfigPath, "the terminal's configuration `file`")
+	path := configFlag(fs)
 	asJSON := fs.Bool("json", false, "print the report as JSON (for scripts and central)")
 	timeout := fs.Duration("timeout", 5*time.Second, "how long each network check may take")
 	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {

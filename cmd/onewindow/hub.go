@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"onewindow/app/config"
-	"onewindow/app/pii"
-	"onewindow/app/store"
 	"onewindow/sync/hub"
 )
 
@@ -40,81 +38,46 @@ never waits on central.
 
 func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("hub", hubUsage)
-	path := fs.String("config", defaultConfigPath, "the terminal's configuration `file`")
-	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has no catalogue yet (demo, or trying a hub before enrolment)")
+	f := addRoleFlags(fs, "load the built-in sample hall when the database has no catalogue yet (demo, or trying a hub before enrolment)", "")
 	every := fs.Duration("sync-interval", 30*time.Second, "how often the hub syncs with central while all is well")
 	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
 	}
-	cfg, err := config.Load(*path)
+	fail := commandFailure(stderr, "hub")
+	t, err := bootTerminal(ctx, bootSpec{role: config.RoleHub, what: "the hub", path: *f.config, sample: f.sample}, stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "onewindow hub: %v\n", err)
-		return 1
+		return fail(err)
 	}
-	log, closeLog := roleLogger(cfg, stderr)
-	defer closeLog()
-	key, err := cfg.HallKey()
-	if err == nil && key == "" {
-		err = errors.New("the configuration names no hall key ([hub] hall_key_file); the hub does not start without one")
-	}
+	defer t.close()
+	srv, err := hub.New(t.store, string(t.hallKey), t.log)
 	if err != nil {
-		fmt.Fprintf(stderr, "onewindow hub: %v\n", err)
-		return 1
+		return fail(err)
 	}
-	s, err := openTerminalStore(ctx, cfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "onewindow hub: %v\n", err)
-		return 1
-	}
-	defer s.Close()
-	if *sample {
-		if err := store.LoadSample(ctx, s); err != nil {
-			fmt.Fprintf(stderr, "onewindow hub: loading the sample hall: %v\n", err)
-			return 1
-		}
-	}
-	srv, err := hub.New(s, string(key), log)
-	if err != nil {
-		fmt.Fprintf(stderr, "onewindow hub: %v\n", err)
-		return 1
-	}
-	opt := syncOptions(log, *path, config.RoleHub, nil)
+	opt := syncOptions(t.log, t.path, config.RoleHub, nil)
 	opt.Interval = *every
-	if _, err := startSync(ctx, s, opt, "queue events"); err != nil {
+	if _, err := startSync(t.ctx, t.store, opt, "queue events"); err != nil {
 		// The hall's queue does not wait on central: the hub runs, and
 		// its events wait in its outbox until the enrolment is mended.
-		log.Error("hub cannot sync with central; queue events wait in its outbox (enrol it again)", "err", err)
+		t.log.Error("hub cannot sync with central; queue events wait in its outbox (enrol it again)", "err", err)
 	}
-	l, err := net.Listen("tcp", cfg.Hub.Address)
+	l, err := net.Listen("tcp", t.cfg.Hub.Address)
 	if err != nil {
-		fmt.Fprintf(stderr, "onewindow hub: cannot listen on %s: %v\n", cfg.Hub.Address, err)
-		return 1
+		return fail(fmt.Errorf("cannot listen on %s: %v", t.cfg.Hub.Address, err))
 	}
 	// Requests are retried within seconds and listeners catch up on today:
 	// two days of both is plenty.
-	go srv.Tidy(ctx, time.Hour, 48*time.Hour)
+	go srv.Tidy(t.ctx, time.Hour, 48*time.Hour)
 	httpServer := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
-		<-ctx.Done()
+		<-t.ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		httpServer.Shutdown(shutdown)
 	}()
-	log.Info("hub listening", "address", l.Addr().String(), "hall", cfg.Hall)
+	t.log.Info("hub listening", "address", l.Addr().String(), "hall", t.cfg.Hall)
 	if err := httpServer.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		fmt.Fprintf(stderr, "onewindow hub: %v\n", err)
-		return 1
+		return fail(err)
 	}
-	log.Info("hub stopped")
+	t.log.Info("hub stopped")
 	return 0
-}
-
-// openTerminalStore opens the terminal's database in its data folder, with
-// the personal-data key from the configuration.
-func openTerminalStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
-	keys, err := pii.LoadOrCreate(cfg.Paths.KeyFile)
-	if err != nil {
-		return nil, err
-	}
-	return store.Open(ctx, terminalDatabase(cfg), store.Options{Terminal: cfg.Terminal, Keys: keys})
 }

@@ -9,12 +9,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
 
 	"onewindow/app"
 	"onewindow/app/config"
@@ -59,85 +57,63 @@ func runKiosk(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 
 func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := commandFlags("kiosk", kioskUsage)
-	path := fs.String("config", defaultConfigPath, "the terminal's configuration `file`")
-	windowed := fs.Bool("windowed", false, "open in a window instead of full screen (for a technician's laptop); the window can then be closed")
-	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has none (demo only)")
+	f := addRoleFlags(fs, "load the built-in sample hall when the database has none (demo only)",
+		"open in a window instead of full screen (for a technician's laptop); the window can then be closed")
 	pinFile := fs.String("pin-file", "", "the technician PIN `file` (default: technician.pin in the data folder)")
 	setPIN := fs.Bool("set-pin", false, "read a new technician PIN from standard input, store its hash and exit")
 	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
 	}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "onewindow kiosk: %v\n", err)
-		return 1
+	fail := commandFailure(stderr, "kiosk")
+	spec := bootSpec{role: config.RoleKiosk, what: "a kiosk", path: *f.config, screen: true, sample: f.sample}
+	pinPath := func(cfg *config.Config) string {
+		if *pinFile != "" {
+			return *pinFile
+		}
+		return filepath.Join(cfg.Paths.DataDir, "technician.pin")
 	}
-	cfg, err := loadRoleConfig(*path, config.RoleKiosk, "a kiosk")
+	if *setPIN {
+		// Setting the PIN is a technician's step at install: the kiosk
+		// itself does not start.
+		cfg, err := spec.load()
+		if err != nil {
+			return fail(err)
+		}
+		return setTechnicianPIN(pinPath(cfg), stdin, stdout, stderr)
+	}
+	t, err := bootTerminal(ctx, spec, stderr)
 	if err != nil {
 		return fail(err)
 	}
-	if *pinFile == "" {
-		*pinFile = filepath.Join(cfg.Paths.DataDir, "technician.pin")
-	}
-	if *setPIN {
-		return setTechnicianPIN(*pinFile, stdin, stdout, stderr)
-	}
-	log, closeLog := roleLogger(cfg, stderr)
-	defer closeLog()
-	pin, err := readTechnicianPIN(*pinFile)
+	defer t.close()
+	pinAt := pinPath(t.cfg)
+	pin, err := readTechnicianPIN(pinAt)
 	if err != nil {
 		return fail(err)
 	}
 	if pin == "" {
-		log.Warn("no technician PIN set: the status page stays shut; set one with onewindow kiosk -set-pin", "file", *pinFile)
+		t.log.Warn("no technician PIN set: the status page stays shut; set one with onewindow kiosk -set-pin", "file", pinAt)
 	}
-	key, err := cfg.HallKey()
-	if err != nil {
-		return fail(err)
-	}
-	s, err := openTerminalStore(ctx, cfg)
-	if err != nil {
-		return fail(err)
-	}
-	defer s.Close()
-	if *sample {
-		if err := store.LoadSample(ctx, s); err != nil {
-			return fail(fmt.Errorf("loading the sample hall: %w", err))
-		}
-	}
-	if err := needDisplay(); err != nil {
-		return fail(err)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	devs := openKioskDevices(cfg, log)
+	devs := openKioskDevices(t.cfg, t.log)
 	defer devs.close()
 	parts := kioskParts{
-		store: s, hubURL: hub.URL(cfg.Hub.Address), hallKey: string(key), terminal: cfg.Terminal,
-		pin: pin, log: log, reader: devs.reader, printer: devs.printer, scanner: devs.scanner,
-		health: technicianReport(*path, &devs.serialDevices),
+		store: t.store, hubURL: t.hubURL, hallKey: string(t.hallKey), terminal: t.cfg.Terminal,
+		pin: pin, log: t.log, reader: devs.reader, printer: devs.printer, scanner: devs.scanner,
+		health: technicianReport(t.path, &devs.serialDevices),
 	}
-	l, err := startSync(ctx, s, syncOptions(log, *path, config.RoleKiosk, &devs.serialDevices), "self-service applications")
+	if parts.syncer, err = t.startSync(&devs.serialDevices, "self-service applications"); err != nil {
+		return fail(err)
+	}
+	err = t.runScreen(f.windowed, func(a fyne.App) (fyne.Window, error) {
+		w, err := startKiosk(t.ctx, a, parts)
+		if err == nil {
+			t.log.Info("kiosk started", "terminal", t.cfg.Terminal, "hub", t.cfg.Hub.Address)
+		}
+		return w, err
+	})
 	if err != nil {
 		return fail(err)
 	}
-	if l != nil {
-		parts.syncer = l
-	}
-	a := fyneapp.NewWithID("cn.gov.onewindow.kiosk")
-	w, err := startKiosk(ctx, a, parts)
-	if err != nil {
-		return fail(err)
-	}
-	w.SetFullScreen(!*windowed)
-	if *windowed {
-		w.SetCloseIntercept(a.Quit)
-	}
-	go func() {
-		<-ctx.Done()
-		fyne.Do(a.Quit)
-	}()
-	log.Info("kiosk started", "terminal", cfg.Terminal, "hub", cfg.Hub.Address)
-	w.ShowAndRun()
 	return 0
 }
 
@@ -271,16 +247,4 @@ func setTechnicianPIN(path string, in io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "technician PIN set in %s\n", path)
 	return 0
-}
-
-// needDisplay says how to run without a screen instead of letting the
-// graphics library crash: a kiosk, a hall screen and the demo need X11
-// (or Wayland).
-func needDisplay() error {
-	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" || os.Getenv("DISPLAY") != "" || os.Getenv("WAYLAND_DISPLAY") != "" {
-		return nil
-	}
-	return errors.New("there is no display (DISPLAY is not set). On a machine without a screen run it under a virtual one:\n" +
-		"  xvfb-run -a -s '-screen 0 1920x1080x24' onewindow ...\n" +
-		"(Debian package xvfb); the screens can then be captured with packaging/screenshots.sh")
 }

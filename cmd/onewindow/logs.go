@@ -70,7 +70,7 @@ func roleLogger(cfg *config.Config, stderr io.Writer) (*slog.Logger, func()) {
 
 func runLogs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("logs", logsUsage)
-	path := fs.String("config", defaultConfigPath, "the terminal's configuration `file`")
+	path := configFlag(fs)
 	out := fs.String("o", "", "the bundle `file` to write (default: onewindow-support-TERMINAL-TIME.tar.gz here)")
 	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
 		return code

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	fyneapp "fyne.io/fyne/v2/app"
 
 	"onewindow/app"
 	"onewindow/app/config"
@@ -50,44 +49,27 @@ const samplePassword = "onewindow"
 
 func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("window", windowUsage)
-	path := fs.String("config", defaultConfigPath, "the terminal's configuration `file`")
-	windowed := fs.Bool("windowed", false, "open in a window instead of full screen (for a technician's laptop)")
-	sample := fs.Bool("sample", false, "load the built-in sample hall when the database has none, and give its staff the password \""+samplePassword+"\" (demo only)")
+	f := addRoleFlags(fs, "load the built-in sample hall when the database has none, and give its staff the password \""+samplePassword+"\" (demo only)",
+		"open in a window instead of full screen (for a technician's laptop)")
 	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
 		return code
 	}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "onewindow window: %v\n", err)
-		return 1
-	}
+	fail := commandFailure(stderr, "window")
 	// A window's configuration is valid only with its [window] section.
-	cfg, err := loadRoleConfig(*path, config.RoleWindow, "a window")
+	t, err := bootTerminal(ctx, bootSpec{role: config.RoleWindow, what: "a window", path: *f.config, screen: true,
+		sample: f.sample, loadSample: loadSampleWithPasswords}, stderr)
 	if err != nil {
 		return fail(err)
 	}
-	log, closeLog := roleLogger(cfg, stderr)
-	defer closeLog()
-	key, err := cfg.HallKey()
-	if err != nil {
-		return fail(err)
-	}
-	s, err := openTerminalStore(ctx, cfg)
-	if err != nil {
-		return fail(err)
-	}
-	defer s.Close()
-	if *sample {
-		if err := loadSampleWithPasswords(ctx, s); err != nil {
-			return fail(fmt.Errorf("loading the sample hall: %w", err))
-		}
+	defer t.close()
+	if f.sample {
 		fmt.Fprintf(stderr, "onewindow window: sample hall loaded; staff without a password log in with %q\n", samplePassword)
 	}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	svc := desk.Services{Store: s, Hub: hub.NewClient(hub.URL(cfg.Hub.Address), string(key), 3*time.Second),
-		Clock: app.SystemClock{}, Log: log, NewRequestID: app.NewID}
-	devs, err := openWindowDevices(ctx, cfg, log)
+	cfg := t.cfg
+	svc := desk.Services{Store: t.store, Hub: hub.NewClient(t.hubURL, string(t.hallKey), 3*time.Second),
+		Clock: app.SystemClock{}, Log: t.log, NewRequestID: app.NewID}
+	devs, err := openWindowDevices(t.ctx, cfg, t.log)
 	if err != nil {
 		return fail(err)
 	}
@@ -103,51 +85,42 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if devs.bus != nil {
 		svc.Bus = devs.bus
 	}
-	l, err := startSync(ctx, s, syncOptions(log, *path, config.RoleWindow, &devs.serialDevices), "cases")
-	if err != nil {
+	if svc.Syncer, err = t.startSync(&devs.serialDevices, "cases"); err != nil {
 		return fail(err)
 	}
-	if l != nil {
-		svc.Syncer = l
-	}
-	d, err := desk.New(ctx, svc, desk.Config{Window: cfg.Window.Number, Categories: cfg.Window.Categories,
+	d, err := desk.New(t.ctx, svc, desk.Config{Window: cfg.Window.Number, Categories: cfg.Window.Categories,
 		Login: cfg.Window.LoginPolicy()})
 	if err != nil {
 		return fail(err)
 	}
 
 	limitMemory()
-	a := fyneapp.NewWithID("cn.gov.onewindow.window")
-	t := window.Open(ctx, a, d) // in the window terminal's theme
-	if err := t.SetLanguage(theme.Language(cfg.Window.Language)); err != nil {
+	err = t.runScreen(f.windowed, func(a fyne.App) (fyne.Window, error) {
+		tm := window.Open(t.ctx, a, d) // in the window terminal's theme
+		if err := tm.SetLanguage(theme.Language(cfg.Window.Language)); err != nil {
+			return nil, err
+		}
+		w := tm.Window()
+		// A clerk's window closes only when the terminal stops (Ctrl-C,
+		// the service manager); closing it by accident would leave the
+		// window's queue without a clerk. With -windowed, closing it quits.
+		w.SetCloseIntercept(func() {})
+		go func() {
+			// Starting up (the database, the font, the first frames) leaves
+			// garbage the heap keeps for later; a terminal then idles for
+			// hours, so hand it back to the system once.
+			select {
+			case <-t.ctx.Done():
+			case <-time.After(20 * time.Second):
+				debug.FreeOSMemory()
+			}
+		}()
+		t.log.Info("window terminal started", "window", cfg.Window.Number, "hub", cfg.Hub.Address)
+		return w, nil
+	})
+	if err != nil {
 		return fail(err)
 	}
-	w := t.Window()
-	w.SetFullScreen(!*windowed)
-	w.SetCloseIntercept(func() {
-		// A clerk's window closes only when the terminal stops (Ctrl-C, the
-		// service manager); closing it by accident would leave the
-		// window's queue without a clerk.
-		if *windowed {
-			a.Quit()
-		}
-	})
-	go func() {
-		<-ctx.Done()
-		fyne.Do(a.Quit)
-	}()
-	go func() {
-		// Starting up (the database, the font, the first frames) leaves
-		// garbage the heap keeps for later; a terminal then idles for
-		// hours, so hand it back to the system once.
-		select {
-		case <-ctx.Done():
-		case <-time.After(20 * time.Second):
-			debug.FreeOSMemory()
-		}
-	}()
-	log.Info("window terminal started", "window", cfg.Window.Number, "hub", cfg.Hub.Address)
-	w.ShowAndRun()
 	return 0
 }
 
