@@ -14,4 +14,6 @@ var (
 	ErrInvalidConfig     = errors.New("the configuration is not valid")
 	ErrSchemaTooNew      = errors.New("the database was written by a newer version of onewindow")
 	ErrChainBroken       = errors.New("the case's timeline has been altered")
+	ErrSequenceGap       = errors.New("operations are missing before this batch")
+	ErrNotRateable       = errors.New("this cannot be rated")
 )

@@ -47,6 +47,7 @@ type Decision struct {
 	Actor    string
 	Received []int  // materials received now; nil leaves the list as it is
 	Note     string // the reason for a refusal or denial, or a remark
+	Action   string // the timeline's word for the step; the new state's name when empty
 }
 
 // CaseWithLight is an open case and its supervision light at the time asked.

@@ -30,16 +30,35 @@ type Syncer interface {
 	SyncNow(ctx context.Context) error
 }
 
-// CentralDecision is a back-office decision on a case, made at central and
-// applied by the accepting terminal: decision fields are central's field
-// group, so the terminal records them as an event of the case's own timeline.
+// CentralDecision is one department's opinion on a case (审批意见), made at
+// central, and the state it leaves the case in: in review while other
+// departments of a parallel approval (并联审批) have not spoken, approved or
+// denied once they all have. Decision fields are central's field group;
+// the hall records each opinion as a step of the case's own timeline, by
+// "central:<department>", so that every department's opinion is kept.
 type CentralDecision struct {
 	Case       string    `json:"case"`
-	State      CaseState `json:"state"`      // in_review, approved or denied
-	Department string    `json:"department"` // the department whose opinion settled it
-	Note       string    `json:"note,omitempty"`
+	State      CaseState `json:"state"`          // in_review, approved or denied
+	Department string    `json:"department"`     // whose opinion this is
+	Approve    bool      `json:"approve"`        // the department's own opinion
+	Note       string    `json:"note,omitempty"` // the department's own reason
 	At         time.Time `json:"at"`
 }
+
+// Opinion is the timeline's word for a department's opinion.
+func (d CentralDecision) Opinion() string {
+	if d.Approve {
+		return ActionApprove
+	}
+	return ActionDeny
+}
+
+// The actions of central's steps in a case's timeline: each department's
+// opinion. (Older timelines name the state the step moved to instead.)
+const (
+	ActionApprove = "approve"
+	ActionDeny    = "deny"
+)
 
 // CentralChange is one change central published for this hall: exactly one
 // of its fields is set.

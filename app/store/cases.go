@@ -158,7 +158,11 @@ func (s *Store) decide(ctx context.Context, tx *sql.Tx, c *app.Case, item app.It
 		stamp(c.Accepted), c.Due, c.Statutory, stamp(now), c.Number); err != nil {
 		return nil, err
 	}
-	ev, err := s.appendEvent(ctx, tx, c, count, head, d.Actor, string(d.To), d.To, d.Note)
+	action := d.Action
+	if action == "" {
+		action = string(d.To)
+	}
+	ev, err := s.appendEvent(ctx, tx, c, count, head, d.Actor, action, d.To, d.Note)
 	if err != nil {
 		return nil, err
 	}
@@ -240,6 +244,11 @@ func (s *Store) CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Cas
 	if err != nil {
 		return nil, err
 	}
+	return s.scanCases(rows)
+}
+
+// scanCases reads the cases of a query and closes it.
+func (s *Store) scanCases(rows *sql.Rows) ([]app.Case, error) {
 	defer rows.Close()
 	var out []app.Case
 	for rows.Next() {

@@ -17,40 +17,58 @@ func (s *Store) Rate(ctx context.Context, r app.Rating) (app.Rating, *app.Follow
 	if err := r.Validate(); err != nil {
 		return r, nil, err
 	}
-	r.ID = app.NewID()
-	r.At = s.now()
 	var fu *app.FollowUp
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		reasons, _ := json.Marshal(r.Reasons)
-		if r.Reasons == nil {
-			reasons = []byte("[]")
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO ratings (id, level, reasons, comment, ticket, case_number, window, clerk, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.Level, string(reasons), r.Comment, r.Ticket, r.Case,
-			r.Window, r.Clerk, stamp(r.At)); err != nil {
-			return err
-		}
-		if r.Level.Bad() {
-			cal, err := calendarOf(ctx, tx)
-			if err != nil {
-				return err
-			}
-			st, err := s.settingsIn(ctx, tx)
-			if err != nil {
-				return err
-			}
-			fu = &app.FollowUp{Rating: r.ID, Due: cal.AddWorkingDays(r.At, st.FollowUpDays), Opened: r.At}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO follow_ups (rating, due_date, opened_at) VALUES (?, ?, ?)`,
-				fu.Rating, fu.Due, stamp(fu.Opened)); err != nil {
-				return err
-			}
-		}
-		return s.enqueue(ctx, tx, app.OpRating, r.ID, app.RatingPayload{Rating: r, FollowUp: fu})
+		var err error
+		r, fu, err = s.rateTx(ctx, tx, r)
+		return err
 	})
 	if err != nil {
 		return r, nil, fmt.Errorf("store rating: %w", err)
 	}
 	return r, fu, nil
+}
+
+// rateTx numbers and stores a rating, opening its follow-up if it is a bad
+// one, with its outbox operation.
+func (s *Store) rateTx(ctx context.Context, tx *sql.Tx, r app.Rating) (app.Rating, *app.FollowUp, error) {
+	r.ID = app.NewID()
+	r.At = s.now()
+	var fu *app.FollowUp
+	if r.Level.Bad() {
+		cal, err := calendarOf(ctx, tx)
+		if err != nil {
+			return r, nil, err
+		}
+		st, err := s.settingsIn(ctx, tx)
+		if err != nil {
+			return r, nil, err
+		}
+		fu = &app.FollowUp{Rating: r.ID, Due: cal.AddWorkingDays(r.At, st.FollowUpDays), Opened: r.At}
+	}
+	if err := insertRating(ctx, tx, r, fu); err != nil {
+		return r, nil, err
+	}
+	return r, fu, s.enqueue(ctx, tx, app.OpRating, r.ID, app.RatingPayload{Rating: r, FollowUp: fu})
+}
+
+// insertRating stores a rating and its follow-up, if any.
+func insertRating(ctx context.Context, tx *sql.Tx, r app.Rating, fu *app.FollowUp) error {
+	reasons, _ := json.Marshal(r.Reasons)
+	if r.Reasons == nil {
+		reasons = []byte("[]")
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ratings (id, level, reasons, comment, ticket, case_number, window, clerk, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.Level, string(reasons), r.Comment, r.Ticket, r.Case,
+		r.Window, r.Clerk, stamp(r.At)); err != nil {
+		return err
+	}
+	if fu == nil {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO follow_ups (rating, due_date, opened_at) VALUES (?, ?, ?)`,
+		fu.Rating, fu.Due, stamp(fu.Opened))
+	return err
 }
 
 // ResolveFollowUp records how a bad rating was followed up and rectified.

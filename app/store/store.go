@@ -42,6 +42,10 @@ type Options struct {
 	Terminal string
 	Keys     *pii.Keys
 	Clock    app.Clock // defaults to the system clock
+	// HallHub says the terminal's hall has a hub, which holds the hall's
+	// records and brings central's decisions into the hall: this store
+	// then applies none itself (DESIGN.md §4a). False on the hub.
+	HallHub bool
 }
 
 // Store is the terminal's database.
@@ -50,6 +54,7 @@ type Store struct {
 	keys     *pii.Keys
 	clock    app.Clock
 	terminal string
+	hallHub  bool
 	wconn    *sql.Conn     // the writer's own connection: its page cache stays warm
 	writes   chan *write   // to the writer goroutine; see tx
 	closed   chan struct{} // closed by Close
@@ -105,7 +110,7 @@ func Open(ctx context.Context, file string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", file, err)
 	}
-	s := &Store{db: db, wconn: wconn, keys: opt.Keys, clock: opt.Clock, terminal: opt.Terminal,
+	s := &Store{db: db, wconn: wconn, keys: opt.Keys, clock: opt.Clock, terminal: opt.Terminal, hallHub: opt.HallHub,
 		writes: make(chan *write), closed: make(chan struct{}), stopped: make(chan struct{})}
 	go s.writer()
 	if err := s.migrate(ctx); err != nil {

@@ -24,12 +24,12 @@ func PrepareRaw(c *Central, terminal, hall string, b wire.PushBatch) RawRows {
 	now := c.now()
 	r := RawRows{c: c}
 	for _, op := range b.Ops {
-		p := c.prepare(op, nil, terminal, cat, now)
+		p := c.prepare(op, nil, sender{terminal: terminal}, cat, now)
 		if p.reject != "" || p.kase == nil {
 			panic("PrepareRaw takes good case operations only: " + p.reject)
 		}
 		r.ops = append(r.ops, []any{terminal, op.Seq, op.ID, op.Kind, op.Entity, "", stamp(now)})
-		r.cases = append(r.cases, caseRow(&p, terminal, hall, now))
+		r.cases = append(r.cases, caseRow(&p, hall, now))
 		for _, e := range p.kase.Events {
 			r.events = append(r.events, []any{e.Case, e.Seq, e.Actor, e.Action, string(e.State), stamp(e.At), e.Note, e.PrevHash, e.Hash})
 		}

@@ -91,64 +91,42 @@ func (c *Central) RecordOpinion(ctx context.Context, o wire.Opinion) (wire.Opini
 			return fmt.Errorf("case %s: %w: department %s has given its opinion already", o.Case, ErrConflict, o.Department)
 		}
 		given := map[string]bool{} // department → approves
-		var notes []string
-		if len(item.Parallel) > 0 {
-			rows, err := x.query(ctx, `SELECT department, approve, reason FROM opinions WHERE case_number = ? ORDER BY at, department`, o.Case)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				var dept, reason string
-				var a int
-				if err := rows.Scan(&dept, &a, &reason); err != nil {
-					rows.Close()
-					return err
-				}
-				given[dept] = a == 1
-				if a == 0 {
-					notes = append(notes, dept+": "+reason)
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-		} else {
-			given[o.Department] = o.Approve
-			if !o.Approve {
-				notes = append(notes, o.Reason)
-			} else if o.Reason != "" {
-				notes = append(notes, o.Reason)
-			}
-		}
-		var waiting []string
-		allApprove := true
-		for _, d := range deciders {
-			a, ok := given[d]
-			if !ok && len(item.Parallel) > 0 {
-				waiting = append(waiting, d)
-			}
-			if ok && !a {
-				allApprove = false
-			}
-		}
-		next := app.InReview
-		switch {
-		case len(waiting) > 0:
-		case allApprove:
-			next = app.Approved
-		default:
-			next = app.Denied
-		}
-		ans = wire.OpinionAnswer{Case: o.Case, Decision: next, Waiting: waiting}
-		if string(next) == decision {
-			return nil // still in review: nothing new for the hall
-		}
-		d := app.CentralDecision{Case: o.Case, State: next, Department: o.Department, Note: strings.Join(notes, "; "), At: now.UTC()}
-		if _, err := x.exec(ctx, `UPDATE cases SET decision = ?, decision_dept = ?, decision_note = ?, decided_at = ? WHERE number = ?`,
-			string(d.State), d.Department, d.Note, stamp(now), o.Case); err != nil {
+		var denials []string
+		rows, err := x.query(ctx, `SELECT department, approve, reason FROM opinions WHERE case_number = ? ORDER BY at, department`, o.Case)
+		if err != nil {
 			return err
 		}
+		for rows.Next() {
+			var dept, reason string
+			var a int
+			if err := rows.Scan(&dept, &a, &reason); err != nil {
+				rows.Close()
+				return err
+			}
+			given[dept] = a == 1
+			if a == 0 {
+				denials = append(denials, dept+": "+reason)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		next, waiting := settle(item, given, o.Department)
+		ans = wire.OpinionAnswer{Case: o.Case, Decision: next, Waiting: waiting}
+		if next != app.InReview {
+			note := o.Reason
+			if len(item.Parallel) > 0 {
+				note = strings.Join(denials, "; ")
+			}
+			if _, err := x.exec(ctx, `UPDATE cases SET decision = ?, decision_dept = ?, decision_note = ?, decided_at = ? WHERE number = ?`,
+				string(next), o.Department, note, stamp(now), o.Case); err != nil {
+				return err
+			}
+		}
+		// Every opinion reaches the hall, each with its own department and
+		// reason, so that the hall shows every department's opinion.
+		d := app.CentralDecision{Case: o.Case, State: next, Department: o.Department, Approve: o.Approve, Note: o.Reason, At: now.UTC()}
 		body, _ := json.Marshal(d)
 		_, err = x.exec(ctx, `INSERT INTO changes (version, hall, kind, body, at) VALUES (?, ?, ?, ?, ?)`,
 			version, hall, wire.ChangeDecision, string(body), stamp(now))
@@ -159,4 +137,35 @@ func (c *Central) RecordOpinion(ctx context.Context, o wire.Opinion) (wire.Opini
 	}
 	c.log.Info("opinion recorded", "case", o.Case, "department", o.Department, "decision", ans.Decision)
 	return ans, nil
+}
+
+// settle is the state a case is in after the opinions given (department →
+// approves): for a parallel-approval item in review until every department
+// has spoken, then approved if all approve and denied if any denies; for
+// any other item, the opinion of the department that spoke (by).
+func settle(item app.Item, given map[string]bool, by string) (app.CaseState, []string) {
+	if len(item.Parallel) == 0 {
+		if given[by] {
+			return app.Approved, nil
+		}
+		return app.Denied, nil
+	}
+	var waiting []string
+	allApprove := true
+	for _, d := range item.Parallel {
+		a, ok := given[d]
+		if !ok {
+			waiting = append(waiting, d)
+		}
+		if ok && !a {
+			allApprove = false
+		}
+	}
+	switch {
+	case len(waiting) > 0:
+		return app.InReview, waiting
+	case allApprove:
+		return app.Approved, nil
+	}
+	return app.Denied, nil
 }

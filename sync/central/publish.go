@@ -255,8 +255,11 @@ func (c *Central) Snapshot(ctx context.Context, hall string) (wire.Snapshot, err
 	if err := rows.Err(); err != nil {
 		return snap, err
 	}
-	rows, err = x.query(ctx, `SELECT number, decision, decision_dept, decision_note, decided_at FROM cases
-		WHERE hall = ? AND decision <> '' ORDER BY decided_at, number`, hall)
+	// Every department's opinion, in the order given; the last of a
+	// decided case carries the decision, the others leave it in review.
+	rows, err = x.query(ctx, `SELECT o.case_number, o.department, o.approve, o.reason, o.at, c.decision
+		FROM opinions o JOIN cases c ON c.number = o.case_number
+		WHERE c.hall = ? ORDER BY o.case_number, o.at, o.department`, hall)
 	if err != nil {
 		return snap, err
 	}
@@ -264,11 +267,19 @@ func (c *Central) Snapshot(ctx context.Context, hall string) (wire.Snapshot, err
 	snap.Decisions = []app.CentralDecision{}
 	for rows.Next() {
 		var d app.CentralDecision
-		var at string
-		if err := rows.Scan(&d.Case, &d.State, &d.Department, &d.Note, &at); err != nil {
+		var at, decision string
+		var approve int
+		if err := rows.Scan(&d.Case, &d.Department, &approve, &d.Note, &at, &decision); err != nil {
 			return snap, err
 		}
+		d.Approve, d.State = approve == 1, app.CaseState(decision)
 		d.At, _ = parseStamp(at)
+		if n := len(snap.Decisions); n > 0 && snap.Decisions[n-1].Case == d.Case {
+			snap.Decisions[n-1].State = app.InReview // not the last of its case
+		}
+		if d.State == "" {
+			d.State = app.InReview
+		}
 		snap.Decisions = append(snap.Decisions, d)
 	}
 	return snap, rows.Err()

@@ -25,6 +25,52 @@ type prepared struct {
 	rating   *app.RatingPayload
 	followUp *app.FollowUpPayload
 	ticket   *app.QueueEvent
+	issuer   string // the terminal that numbered a case
+}
+
+// sender is a terminal pushing a batch, and the other terminals of its
+// hall: a hall's hub relays their records (DESIGN.md §4a).
+type sender struct {
+	terminal string
+	peers    map[string]bool
+}
+
+// senderOf reads the terminals of a pushing terminal's hall.
+func (c *Central) senderOf(ctx context.Context, terminal string) (sender, error) {
+	s := sender{terminal: terminal, peers: map[string]bool{}}
+	rows, err := c.q().query(ctx, `SELECT id FROM terminals WHERE hall = (SELECT hall FROM terminals WHERE id = ?)`, terminal)
+	if err != nil {
+		return s, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return s, err
+		}
+		s.peers[id] = true
+	}
+	return s, rows.Err()
+}
+
+// issuerOf is the terminal that numbered a case (terminal-date-sequence),
+// if it is the sender or a terminal of its hall; empty otherwise.
+func (s sender) issuerOf(number string) string {
+	rest, _, ok := cutLast(number, "-")
+	if ok {
+		rest, _, ok = cutLast(rest, "-")
+	}
+	if !ok || (rest != s.terminal && !s.peers[rest]) {
+		return ""
+	}
+	return rest
+}
+
+func cutLast(s, sep string) (before, after string, found bool) {
+	if i := strings.LastIndex(s, sep); i >= 0 {
+		return s[:i], s[i+len(sep):], true
+	}
+	return s, "", false
 }
 
 // Push applies a terminal's batch in one transaction. Operations central
@@ -50,7 +96,11 @@ func (c *Central) push(ctx context.Context, terminal string, b wire.PushBatch, d
 		return wire.PushAnswer{}, err
 	}
 	now := c.now()
-	preps := c.prepareAll(b.Ops, decoded, terminal, cat, now)
+	from, err := c.senderOf(ctx, terminal)
+	if err != nil {
+		return wire.PushAnswer{}, err
+	}
+	preps := c.prepareAll(b.Ops, decoded, from, cat, now)
 	g := c.gateFor(terminal)
 	load := func() (int64, error) {
 		var held int64
@@ -165,10 +215,10 @@ func (c *Central) push(ctx context.Context, terminal string, b wire.PushBatch, d
 			switch {
 			case p.kase != nil:
 				if j, ok := lastOfCase[p.kase.Number]; ok {
-					caseRows[j] = caseRow(p, terminal, hall, now)
+					caseRows[j] = caseRow(p, hall, now)
 				} else {
 					lastOfCase[p.kase.Number] = len(caseRows)
-					caseRows = append(caseRows, caseRow(p, terminal, hall, now))
+					caseRows = append(caseRows, caseRow(p, hall, now))
 				}
 				for _, e := range p.kase.Events {
 					eventRows = append(eventRows, []any{e.Case, e.Seq, e.Actor, e.Action, string(e.State), stamp(e.At), e.Note, e.PrevHash, e.Hash})
@@ -243,7 +293,7 @@ func (c *Central) push(ctx context.Context, terminal string, b wire.PushBatch, d
 // prepareAll prepares a batch's operations on every core: decoding,
 // checking and sealing are most of a batch's work, and each operation's is
 // its own.
-func (c *Central) prepareAll(ops []wire.Op, decoded []payload, terminal string, cat *app.Catalog, now time.Time) []prepared {
+func (c *Central) prepareAll(ops []wire.Op, decoded []payload, from sender, cat *app.Catalog, now time.Time) []prepared {
 	preps := make([]prepared, len(ops))
 	workers := min(runtime.GOMAXPROCS(0), (len(ops)+63)/64)
 	var wg sync.WaitGroup
@@ -256,7 +306,7 @@ func (c *Central) prepareAll(ops []wire.Op, decoded []payload, terminal string, 
 				if decoded != nil {
 					d = &decoded[i]
 				}
-				preps[i] = c.prepare(ops[i], d, terminal, cat, now)
+				preps[i] = c.prepare(ops[i], d, from, cat, now)
 			}
 		}()
 	}
@@ -266,7 +316,7 @@ func (c *Central) prepareAll(ops []wire.Op, decoded []payload, terminal string, 
 
 // prepare decodes and checks one operation; what is wrong with it becomes
 // its refusal reason, in words staff at the hall understand.
-func (c *Central) prepare(op wire.Op, decoded *payload, terminal string, cat *app.Catalog, now time.Time) prepared {
+func (c *Central) prepare(op wire.Op, decoded *payload, from sender, cat *app.Catalog, now time.Time) prepared {
 	p := prepared{op: op}
 	if op.Oversize {
 		p.reject = fmt.Sprintf("the operation is larger than %d bytes and cannot be taken in", wire.MaxOpPayload)
@@ -296,8 +346,8 @@ func (c *Central) prepare(op wire.Op, decoded *payload, terminal string, cat *ap
 		if k.Number != op.Entity {
 			return reject("the payload is case %q but the operation names %q", k.Number, op.Entity)
 		}
-		if !strings.HasPrefix(k.Number, terminal+"-") {
-			return reject("case number %q was not issued by terminal %s", k.Number, terminal)
+		if p.issuer = from.issuerOf(k.Number); p.issuer == "" {
+			return reject("case number %q was not issued by terminal %s nor by another terminal of its hall", k.Number, from.terminal)
 		}
 		item, ok := cat.Item(k.Item)
 		if !ok {
@@ -543,13 +593,13 @@ func existing(ctx context.Context, x q, query string, prefix []any, keys iter.Se
 	return found, nil
 }
 
-func caseRow(p *prepared, terminal, hall string, now time.Time) []any {
+func caseRow(p *prepared, hall string, now time.Time) []any {
 	k := p.kase
 	accepted := ""
 	if k.Accepted != nil {
 		accepted = stamp(*k.Accepted)
 	}
-	return []any{k.Number, terminal, hall, k.Item, p.sealed[0], p.sealed[1], p.sealed[2], p.sealed[3],
+	return []any{k.Number, p.issuer, hall, k.Item, p.sealed[0], p.sealed[1], p.sealed[2], p.sealed[3],
 		jsonInts(k.Received), jsonInts(k.Missing), k.Reason, string(k.State), k.Window, k.Clerk, k.Ticket,
 		stamp(k.Submitted), accepted, string(k.Due), string(k.Statutory), stamp(now)}
 }

@@ -116,8 +116,10 @@ func TestSyncOverHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Decisions != 3 {
-			t.Errorf("pull applied %d decisions; want 3 (approved; in review, then denied)", res.Decisions)
+		// Every department's opinion is a step of its own (并联审批): the
+		// hall keeps each, not only the one that settled the case.
+		if res.Decisions != 4 {
+			t.Errorf("pull applied %d opinions; want 4 (approved; renshe and yibao in review, gjj completing the denial)", res.Decisions)
 		}
 		for _, tc := range []struct {
 			number string
@@ -134,11 +136,21 @@ func TestSyncOverHTTP(t *testing.T) {
 				t.Errorf("case %s's chain after central's decision: %v", tc.number, err)
 			}
 		}
+		events, _ := x.st.Events(ctx, parallel.Number)
+		var opinions []string
+		for _, e := range events {
+			if strings.HasPrefix(e.Actor, "central:") {
+				opinions = append(opinions, e.Actor+" "+e.Action+" "+e.Note)
+			}
+		}
+		if want := []string{"central:renshe approve ", "central:yibao deny 缴费记录不全", "central:gjj approve yibao: 缴费记录不全"}; !slices.Equal(opinions, want) {
+			t.Errorf("the parallel case's opinions %q; want %q", opinions, want)
+		}
 		// The steps the terminal chained for central's decisions go back
 		// to central, so both copies of each timeline agree: a pull queues
 		// them, a sync sends them at its end.
-		if n, _ := x.st.OutboxCounts(ctx); n.Pending != 3 {
-			t.Errorf("applying central's decisions queued %d operations for central; want 3, one per step", n.Pending)
+		if n, _ := x.st.OutboxCounts(ctx); n.Pending != 4 {
+			t.Errorf("applying central's decisions queued %d operations for central; want 4, one per step", n.Pending)
 		}
 		if err := x.l.SyncNow(ctx); err != nil {
 			t.Fatal(err)
