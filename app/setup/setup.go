@@ -2,8 +2,9 @@
 // hall key, central, devices, window) into a terminal's configuration file,
 // checked by app/config before anything is written, and writes it and the
 // hall key file atomically, so that a power cut during set-up leaves the old
-// files or the new ones, never half of one. `onewindow setup` and the set-up
-// wizard both use it; it knows nothing of flags, screens, ports or networks.
+// files or the new ones, never half of one. `onewindow setup`, the set-up
+// wizard and `onewindow demo` (for each of its terminals) all use it; it
+// knows nothing of flags, screens, ports or networks.
 //
 // The hall key is a secret: it goes into its own file, readable only by its
 // owner, and never into the configuration, an error or a log line.
@@ -52,6 +53,34 @@ const HallKeyFileName = "hall.key"
 // part, and checks it as app/config will read it. The hall key is named by
 // its file, which must be written beside the configuration.
 func (a Answers) Render() (string, error) {
+	text := a.render()
+	if _, err := a.parse(text); err != nil {
+		return "", err
+	}
+	return text, nil
+}
+
+// Config is the configuration the answers make, checked as Render checks
+// it, for a terminal run inside another program's process (the demo's
+// kiosk) rather than from a file: the hall key is held in it instead of
+// named by its file, and relative paths stay relative to the working
+// directory.
+func (a Answers) Config() (*config.Config, error) {
+	return a.parse(a.render())
+}
+
+// parse reads text, rendered from a, as app/config does, with the hall key
+// in place of its file: config.Parse checks everything but the files a
+// configuration names, and the key file is not written yet.
+func (a Answers) parse(text string) (*config.Config, error) {
+	if a.HallKey != "" {
+		q := strconv.Quote
+		text = strings.Replace(text, "hall_key_file = "+q(HallKeyFileName), "hall_key = "+q(string(a.HallKey)), 1)
+	}
+	return config.Parse([]byte(text))
+}
+
+func (a Answers) render() string {
 	var b strings.Builder
 	q := strconv.Quote
 	fmt.Fprintf(&b, "# onewindow: written by 'onewindow setup'. Check it with 'onewindow config check FILE';\n")
@@ -100,17 +129,7 @@ func (a Answers) Render() (string, error) {
 		}
 		fmt.Fprintf(&b, "\n[window]\nnumber = %d\ncategories = [%s]\n", a.Window, strings.Join(cats, ", "))
 	}
-	text := b.String()
-	// Parse checks everything but the key file, which is not written yet;
-	// the key itself is checked here instead.
-	check := text
-	if a.HallKey != "" {
-		check = strings.Replace(text, "hall_key_file = "+q(HallKeyFileName), "hall_key = "+q(string(a.HallKey)), 1)
-	}
-	if _, err := config.Parse([]byte(check)); err != nil {
-		return "", err
-	}
-	return text, nil
+	return b.String()
 }
 
 // ErrExists means a configuration is there already and was not replaced.

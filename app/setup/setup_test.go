@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -48,6 +49,42 @@ func TestWriteThenLoad(t *testing.T) {
 	}
 	if old, _ := os.ReadFile(path + ".old"); !strings.Contains(string(old), `terminal = "K01"`) {
 		t.Errorf("want the old configuration kept as .old, got:\n%s", old)
+	}
+}
+
+// TestConfigIsWhatWriteWrites: the configuration made without a file is
+// the one a terminal loads from the file Write writes, but for where the
+// hall key is held; bad answers make none, with the same problems.
+func TestConfigIsWhatWriteWrites(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "onewindow.toml")
+	a := kiosk(dir)
+	a.Scanner = &Device{Port: "/dev/ttyUSB2", Baud: 115200}
+	if err := Write(path, a, false); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	made, err := a.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := made.HallKey(); got != key || made.Hub.HallKeyFile != "" {
+		t.Errorf("the configuration holds the hall key %q in file %q; want it held inline", got, made.Hub.HallKeyFile)
+	}
+	made.Hub.HallKey, loaded.Hub.HallKey, loaded.Hub.HallKeyFile = "", "", ""
+	if !reflect.DeepEqual(made, loaded) {
+		t.Errorf("made without a file:\n%+v\nloaded from the file written:\n%+v", made, loaded)
+	}
+	a.Terminal, a.HallKey, a.Printer = "k 1", "short", nil
+	_, errMade := a.Config()
+	_, errRender := a.Render()
+	var pe *app.ProblemsError
+	if !errors.As(errMade, &pe) || len(pe.Problems) != 3 || errRender == nil || errMade.Error() != errRender.Error() {
+		t.Errorf("bad answers: Config says %v, Render %v; want the same 3 problems", errMade, errRender)
 	}
 }
 

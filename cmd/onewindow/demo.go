@@ -27,6 +27,7 @@ import (
 	"onewindow/app/config"
 	"onewindow/app/health"
 	"onewindow/app/pii"
+	"onewindow/app/setup"
 	"onewindow/app/store"
 	"onewindow/device/sim/idreadersim"
 	"onewindow/device/sim/simctl"
@@ -113,7 +114,11 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 
 	a := fyneapp.NewWithID("cn.gov.onewindow.demo")
-	devs := openKioskDevices(h.kioskConfig, log)
+	kioskConfig, err := h.kioskAnswers().Config()
+	if err != nil {
+		return fail(err)
+	}
+	devs := openKioskDevices(kioskConfig, log)
 	defer devs.close()
 	pin, err := app.NewTechnicianPIN(demoPIN)
 	if err != nil {
@@ -240,19 +245,19 @@ func (h *demoHall) console(ctx context.Context, in io.Reader, out io.Writer) err
 // demoHall is the hall's back room in the demo: the hub, its store, the
 // kiosk's store and the simulators.
 type demoHall struct {
-	dir         string
-	keys        *pii.Keys
-	hallKey     string
-	hubURL      string
-	hubStore    *store.Store
-	kioskStore  *store.Store
-	kioskSims   *simctl.Set
-	windowSims  *simctl.Set
-	kioskConfig *config.Config
-	syncer      app.Syncer
-	centralURL  string
-	enrol       enrolFunc // nil without central
-	server      *http.Server
+	dir        string
+	keys       *pii.Keys
+	hallKey    string
+	hubAddress string // as [hub] address names it
+	hubURL     string // hub.URL(hubAddress)
+	hubStore   *store.Store
+	kioskStore *store.Store
+	kioskSims  *simctl.Set
+	windowSims *simctl.Set
+	syncer     app.Syncer
+	centralURL string
+	enrol      enrolFunc // nil without central
+	server     *http.Server
 	// windowRunning is set once the window terminal's process started: its
 	// caller keypad is then on the window simulators' bus.
 	windowRunning bool
@@ -267,10 +272,9 @@ func startDemoHall(ctx context.Context, dir string, log *slog.Logger) (*demoHall
 	}
 	b := make([]byte, 32)
 	rand.Read(b)
+	// Written to hall.key beside each terminal's configuration, as setup
+	// writes it.
 	h.hallKey = hex.EncodeToString(b)
-	if err := os.WriteFile(filepath.Join(dir, "hall.key"), []byte(h.hallKey+"\n"), 0o600); err != nil {
-		return nil, err
-	}
 
 	if h.hubStore, err = store.Open(ctx, filepath.Join(dir, "hub.db"), store.Options{Terminal: "HUB", Keys: h.keys}); err != nil {
 		return nil, err
@@ -295,7 +299,8 @@ func startDemoHall(ctx context.Context, dir string, log *slog.Logger) (*demoHall
 		h.close()
 		return nil, err
 	}
-	h.hubURL = "http://" + l.Addr().String()
+	h.hubAddress = l.Addr().String()
+	h.hubURL = hub.URL(h.hubAddress)
 	h.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go h.server.Serve(l)
 
@@ -316,11 +321,6 @@ func startDemoHall(ctx context.Context, dir string, log *slog.Logger) (*demoHall
 		}
 		*s.set = set
 	}
-	h.kioskConfig = &config.Config{Devices: config.Devices{
-		IDCard:  &config.Serial{Port: h.kioskSims.Path(simctl.IDReader), Baud: 115200},
-		Printer: &config.Printer{Port: h.kioskSims.Path(simctl.Printer), Baud: 9600, NativeQR: true},
-		Scanner: &config.Serial{Port: h.kioskSims.Path(simctl.Scanner), Baud: 9600},
-	}}
 	return h, nil
 }
 
@@ -402,105 +402,113 @@ const demoWindow = 1
 // must not switch the clerk's screen or the hall screen too.
 
 // startDemoWindow is where the demo starts the clerk's window terminal, for
-// window demoWindow: `onewindow window` with a configuration written for
-// it, on the window simulators.
+// window demoWindow: `onewindow window` with the configuration a technician
+// would write for it, on the window simulators, enrolled with central.
 func startDemoWindow(ctx context.Context, h *demoHall, stderr io.Writer) error {
-	hall, err := h.kioskStore.Hall(ctx)
+	a, err := h.windowAnswers(ctx)
 	if err != nil {
 		return err
 	}
-	var cats []string
-	for _, w := range hall.Windows {
-		if w.Number == demoWindow {
-			cats = w.Categories
-		}
+	path, cfg, err := h.writeConfig(a)
+	if err != nil {
+		return err
 	}
-	conf := h.terminalConfig("window", "W01") + fmt.Sprintf(`
-[devices.idcard]
-port = %q
-[devices.printer]
-port = %q
-native_qr = true
-[devices.queuebus]
-port = %q
-
-[window]
-number = %d
-categories = [%s]
-`, h.windowSims.Path(simctl.IDReader), h.windowSims.Path(simctl.Printer), h.windowSims.Path(simctl.QueueBus),
-		demoWindow, `"`+strings.Join(cats, `", "`)+`"`)
-	if err := h.enrolTerminal(ctx, "window", "W01"); err != nil {
+	if err := h.enrolTerminal(ctx, cfg); err != nil {
 		h.log.Warn("the window terminal is not enrolled: its cases wait in its outbox", "err", err)
 	}
-	if err := h.spawn(ctx, "window", conf, stderr, "-windowed", "-sample"); err != nil {
+	if err := h.spawn(ctx, "window", path, stderr, "-windowed", "-sample"); err != nil {
 		return err
 	}
 	h.windowRunning = true
 	return nil
 }
 
-// enrolTerminal enrols the store that `onewindow ROLE` will open (its data
-// folder in the demo's folder) before the process starts, as a technician
-// does at install.
-func (h *demoHall) enrolTerminal(ctx context.Context, role, terminal string) error {
+// enrolTerminal enrols the store that the terminal of cfg will open before
+// its process starts, as a technician does at install.
+func (h *demoHall) enrolTerminal(ctx context.Context, cfg *config.Config) error {
 	if h.enrol == nil {
 		return nil
 	}
-	data := filepath.Join(h.dir, role+"-data")
-	if err := os.MkdirAll(data, 0o700); err != nil {
-		return err
-	}
-	keys, err := pii.LoadOrCreate(filepath.Join(data, config.DefaultKeyFileName))
-	if err != nil {
-		return err
-	}
-	s, err := store.Open(ctx, filepath.Join(data, "onewindow.db"), store.Options{Terminal: terminal, Keys: keys})
+	s, err := openTerminalStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	return h.enrol(ctx, s, terminal)
+	return h.enrol(ctx, s, cfg.Terminal)
 }
 
 // startDemoDisplay starts the hall screen: `onewindow display`.
 func startDemoDisplay(ctx context.Context, h *demoHall, stderr io.Writer, fullScreen bool) error {
+	path, _, err := h.writeConfig(h.answers(config.RoleDisplay, "D01"))
+	if err != nil {
+		return err
+	}
 	args := []string{"-sample"}
 	if !fullScreen {
 		args = append(args, "-windowed")
 	}
-	return h.spawn(ctx, "display", h.terminalConfig("display", "D01"), stderr, args...)
+	return h.spawn(ctx, "display", path, stderr, args...)
 }
 
-// terminalConfig is the start of a configuration file for one of the
-// demo's terminals, in the demo's folder.
-func (h *demoHall) terminalConfig(role, terminal string) string {
+// answers are what a technician answers at set-up for one of the demo's
+// terminals: the demo's hall, hub, hall key and central, and a data folder
+// of its own in the demo's folder.
+func (h *demoHall) answers(role config.Role, terminal string) setup.Answers {
 	central := h.centralURL
 	if central == "" {
 		central = "http://127.0.0.1:9" // no central: the terminal finds it offline
 	}
-	return fmt.Sprintf(`role = %q
-hall = %q
-terminal = %q
-
-[hub]
-address = %q
-hall_key_file = "hall.key"
-
-[central]
-url = %q
-
-[paths]
-data_dir = %q
-`, role, demoHallCode, terminal, strings.TrimPrefix(h.hubURL, "http://"), central, role+"-data")
+	return setup.Answers{Role: role, Hall: demoHallCode, Terminal: terminal, HubAddress: h.hubAddress,
+		HallKey: config.Secret(h.hallKey), CentralURL: central, DataDir: string(role) + "-data"}
 }
 
-// spawn runs `onewindow ROLE -config FILE ARGS…` until ctx ends, with conf
-// written to FILE in the demo's folder.
-func (h *demoHall) spawn(ctx context.Context, role, conf string, stderr io.Writer, args ...string) error {
-	path := filepath.Join(h.dir, role+".toml")
-	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
-		return err
+// kioskAnswers are the kiosk's, on the kiosk simulators. The kiosk runs in
+// the demo's own process, on the store the demo keeps for it: of its
+// configuration it takes the devices.
+func (h *demoHall) kioskAnswers() setup.Answers {
+	a := h.answers(config.RoleKiosk, "K01")
+	a.DataDir = h.dir
+	a.IDCard = &setup.Device{Port: h.kioskSims.Path(simctl.IDReader)}
+	a.Printer, a.NativeQR = &setup.Device{Port: h.kioskSims.Path(simctl.Printer)}, true
+	a.Scanner = &setup.Device{Port: h.kioskSims.Path(simctl.Scanner)}
+	return a
+}
+
+// windowAnswers are window demoWindow's, on the window simulators, with
+// the queue categories the sample hall gives that window.
+func (h *demoHall) windowAnswers(ctx context.Context) (setup.Answers, error) {
+	hall, err := h.kioskStore.Hall(ctx)
+	if err != nil {
+		return setup.Answers{}, err
 	}
+	a := h.answers(config.RoleWindow, "W01")
+	for _, w := range hall.Windows {
+		if w.Number == demoWindow {
+			a.Categories = w.Categories
+		}
+	}
+	a.Window = demoWindow
+	a.IDCard = &setup.Device{Port: h.windowSims.Path(simctl.IDReader)}
+	a.Printer, a.NativeQR = &setup.Device{Port: h.windowSims.Path(simctl.Printer)}, true
+	a.QueueBus = &setup.Device{Port: h.windowSims.Path(simctl.QueueBus)}
+	return a, nil
+}
+
+// writeConfig writes the configuration of the answers a as `onewindow
+// setup` does, to ROLE.toml in the demo's folder with the hall key beside
+// it, and reads it back as the terminal will. A demo run again in its
+// folder replaces its configurations (the last kept as .old).
+func (h *demoHall) writeConfig(a setup.Answers) (path string, cfg *config.Config, err error) {
+	path = filepath.Join(h.dir, string(a.Role)+".toml")
+	if err := setup.Write(path, a, true); err != nil {
+		return "", nil, err
+	}
+	cfg, err = config.Load(path)
+	return path, cfg, err
+}
+
+// spawn runs `onewindow ROLE -config FILE ARGS…` until ctx ends.
+func (h *demoHall) spawn(ctx context.Context, role, path string, stderr io.Writer, args ...string) error {
 	exe, err := os.Executable()
 	if err != nil {
 		return err
