@@ -55,7 +55,7 @@ func TestHubSendsTicketEventsToCentral(t *testing.T) {
 	go func() {
 		done <- runHub(ctx, []string{"-config", cfg, "-sample", "-sync-interval", "100ms"}, &hubOut, &hubErr)
 	}()
-	client := hub.NewClient("http://"+address, benchHallKey, 2*time.Second)
+	client := hub.NewClient(hub.URL(address), benchHallKey, 2*time.Second)
 	var issued []app.Ticket
 	deadline := time.Now().Add(10 * time.Second)
 	for len(issued) < 2 {

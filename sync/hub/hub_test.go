@@ -176,7 +176,7 @@ func TestBadRequestsChangeNothing(t *testing.T) {
 
 func countRows(t *testing.T, s *store.Store) string {
 	var out []string
-	for _, table := range []string{"tickets", "queue_events", "queue_requests", "outbox"} {
+	for _, table := range []string{"tickets", "queue_events", "queue_requests", "outbox", "cases", "case_events", "ratings", "follow_ups", "hall_ops"} {
 		var n int
 		if err := s.DB().QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
 			t.Fatal(err)
@@ -192,7 +192,7 @@ func TestUnreachableAndTimeout(t *testing.T) {
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
-	c := NewClient("http://"+addr, testKey, time.Second)
+	c := NewClient(URL(addr), testKey, time.Second)
 	if _, err := c.Issue(ctx, app.IssueRequest{Category: "A"}); !errors.Is(err, ErrUnreachable) || !strings.Contains(err.Error(), "cannot be reached") {
 		t.Errorf("issue to a closed port: %v; want ErrUnreachable", err)
 	}

@@ -55,7 +55,7 @@ func startChildHub(t *testing.T, dir, addr string) *exec.Cmd {
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		resp, err := http.Get("http://" + addr + "/v1/health")
+		resp, err := http.Get(URL(addr) + "/v1/health")
 		if err == nil {
 			resp.Body.Close()
 			return cmd
@@ -85,7 +85,7 @@ func TestKillNineLosesNothing(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	child := startChildHub(t, dir, addr)
-	c := NewClient("http://"+addr, testKey, 2*time.Second)
+	c := NewClient(URL(addr), testKey, 2*time.Second)
 
 	confirmed := map[string]string{} // request id → ticket id the kiosk was given
 	for i := 0; i < 10; i++ {
