@@ -166,6 +166,8 @@ type DepartmentStatus struct {
 	State      CaseState // the state its last decision moved the case to; empty while it has not decided
 	At         time.Time
 	Note       string
+	Given      bool // the department has given its opinion
+	Approve    bool // and it approves
 }
 
 // ParallelStatus reads, from a case's timeline, what each department that
@@ -190,6 +192,11 @@ func ParallelStatus(item Item, depts []Department, events []CaseEvent) []Departm
 		for _, e := range events {
 			if e.Actor == "central:"+code {
 				out[i].State, out[i].At, out[i].Note = e.State, e.At, e.Note
+				out[i].Given = true
+				// An opinion's step names it; an older step names the state
+				// it moved the case to, which an approval does not deny.
+				out[i].Approve = e.Action == ActionApprove || e.Action == string(Approved) ||
+					(e.Action != ActionDeny && e.State != Denied)
 			}
 		}
 	}

@@ -88,3 +88,12 @@ func (s *Store) OutboxCounts(ctx context.Context) (app.OutboxCounts, error) {
 		COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'rejected'), 0) FROM outbox`).Scan(&c.Pending, &c.Rejected)
 	return c, err
 }
+
+// PendingFor says whether an operation on entity (a case number) still
+// waits to be sent: until it is taken, this terminal holds the entity's
+// latest steps.
+func (s *Store) PendingFor(ctx context.Context, entity string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE state = 'pending' AND entity = ?`, entity).Scan(&n)
+	return n > 0, err
+}

@@ -16,7 +16,11 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/sync/wire"
 )
+
+// gzipBody is a request body compressed already (a records batch).
+type gzipBody []byte
 
 // ErrUnreachable means the hub did not answer: the LAN, the hub machine or
 // the hub process is down. The action may or may not have happened; retry
@@ -145,7 +149,11 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 
 func (c *Client) send(ctx context.Context, method, path string, in, out any) error {
 	var body io.Reader
-	if in != nil {
+	gz, gzipped := in.(gzipBody)
+	switch {
+	case gzipped:
+		body = bytes.NewReader(gz)
+	case in != nil:
 		data, err := json.Marshal(in)
 		if err != nil {
 			return err
@@ -158,6 +166,9 @@ func (c *Client) send(ctx context.Context, method, path string, in, out any) err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.key)
 	req.Header.Set("Content-Type", "application/json")
+	if gzipped {
+		req.Header.Set("Content-Encoding", "gzip")
+	}
 	resp, err := c.http.Do(req)
 	if err != nil {
 		return fmt.Errorf("%w at %s: %v", ErrUnreachable, c.base, err)
@@ -168,6 +179,11 @@ func (c *Client) send(ctx context.Context, method, path string, in, out any) err
 		return fmt.Errorf("%w at %s: the answer was cut off: %v", ErrUnreachable, c.base, err)
 	}
 	if resp.StatusCode >= 300 {
+		if exp := resp.Header.Get(wire.HeaderExpected); resp.StatusCode == http.StatusConflict && exp != "" {
+			if n, err := strconv.ParseInt(exp, 10, 64); err == nil && n > 0 {
+				return &app.SequenceGap{Expected: n}
+			}
+		}
 		return answerError(resp.StatusCode, data)
 	}
 	if err := json.Unmarshal(data, out); err != nil {

@@ -1,12 +1,29 @@
-// Package hub is the hall's queue authority on the LAN: kiosks issue numbers
-// through it, windows call through it, and the hall screen listens to it. It
-// serves HTTP+JSON with the hall's shared key, streams every queue change as
-// server-sent events (or long-poll) that a listener resumes after a
-// reconnect, and keeps all its state in the hall's SQLite store, so a restart
-// or kill -9 loses no issued ticket and no call. It needs no wide-area
-// network. The queue's rules live in app/ (its store, app.QueueStore, is app/store);
-// this package only carries them over the LAN, in the JSON bodies of wire.go. It never receives or logs personal data: kiosks
-// send the age, the masked name and a keyed hash of the ID number.
+// Package hub is the hall's authority on the LAN: its queue and its shared
+// records (DESIGN.md §4, §4a). Kiosks issue numbers through it, windows call
+// through it, and the hall screen listens to it; it serves HTTP+JSON with
+// the hall's shared key, streams every queue change as server-sent events
+// (or long-poll) that a listener resumes after a reconnect, and keeps all
+// its state in the hall's SQLite store, so a restart or kill -9 loses no
+// issued ticket, call or record. It needs no wide-area network.
+//
+// The hall's records: every terminal pushes its outbox (cases, ratings,
+// follow-ups) to the hub with the discipline it would use towards central
+// (Pusher; POST /v1/records, sync/wire's batches, exactly once), and the
+// hub relays to central, through its own outbox, what it applied, in the
+// order it applied it, with the steps it chains itself: central's
+// decisions (each department's opinion), a window accepting a kiosk's
+// application, a result handed out at any window. The hub relays rather
+// than being a second consumer of each terminal's outbox so that central
+// learns every case's steps in the one order the hall chained them: a step
+// the hub adds after a kiosk's intake can never reach central before the
+// intake. Records reads the hall's cases through the hub for a terminal.
+//
+// The queue's rules live in app/ (app.QueueStore, app.HallRecords; app/store
+// implements both); this package only carries them over the LAN, in the
+// JSON bodies of wire.go. Queue requests carry no personal data (kiosks
+// send the age, the masked name and a keyed hash of the ID number); the
+// hall's records do, sealed at rest in the hub's store as on the
+// terminals, and never logged: the hub logs paths and statuses only.
 package hub
 
 import (
@@ -32,9 +49,17 @@ const MinKeyLength = 32
 // maxBody is the largest request body: every request is a few fields.
 const maxBody = 16 << 10
 
+// Store is what the hub keeps: the hall's queue and the hall's records.
+// app/store's Store is one.
+type Store interface {
+	app.QueueStore
+	app.HallRecords
+}
+
 // Server is the hub.
 type Server struct {
-	store     app.QueueStore
+	store     Store
+	clock     app.Clock
 	key       [32]byte // sha256 of the hall key, compared in constant time
 	log       *slog.Logger
 	keepAlive time.Duration
@@ -45,14 +70,14 @@ type Server struct {
 
 // New makes a hub over a store. There is no default key: a key shorter than
 // MinKeyLength is refused.
-func New(s app.QueueStore, hallKey string, log *slog.Logger) (*Server, error) {
+func New(s Store, hallKey string, log *slog.Logger) (*Server, error) {
 	if len(hallKey) < MinKeyLength {
 		return nil, fmt.Errorf("hub: the hall key must be at least %d characters; make one with 'openssl rand -hex 32'", MinKeyLength)
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{store: s, key: sha256.Sum256([]byte(hallKey)), log: log, keepAlive: 15 * time.Second,
+	return &Server{store: s, clock: app.SystemClock{}, key: sha256.Sum256([]byte(hallKey)), log: log, keepAlive: 15 * time.Second,
 		changed: make(chan struct{})}, nil
 }
 
@@ -91,6 +116,17 @@ func (h *Server) Handler() http.Handler {
 	mux.Handle("GET /v1/windows/{window}", h.auth(h.window))
 	mux.Handle("GET /v1/queue", h.auth(h.queue))
 	mux.Handle("GET /v1/events", h.auth(h.events))
+	mux.Handle("POST /v1/records", h.auth(h.records))
+	mux.Handle("POST /v1/cases/find", h.auth(h.findCases))
+	mux.Handle("GET /v1/cases", h.auth(h.listCases))
+	mux.Handle("GET /v1/cases/open", h.auth(h.openCases))
+	mux.Handle("GET /v1/cases/{number}", h.auth(h.getCase))
+	mux.Handle("GET /v1/cases/{number}/verify", h.auth(h.verifyCase))
+	mux.Handle("POST /v1/cases/{number}/decide", h.auth(h.decideCase))
+	mux.Handle("POST /v1/cases/{number}/note", h.auth(h.noteCase))
+	mux.Handle("POST /v1/ratings", h.auth(h.rate))
+	mux.Handle("GET /v1/followups", h.auth(h.followUps))
+	mux.Handle("POST /v1/followups/{rating}/resolve", h.auth(h.resolveFollowUp))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fmt.Errorf("%w: there is no %s %s on the hub", app.ErrNotFound, r.Method, r.URL.Path))
 	})
@@ -136,6 +172,8 @@ func (h *Server) auth(next http.HandlerFunc) http.Handler {
 		next(w, r)
 	})
 }
+
+func (h *Server) now() time.Time { return h.clock.Now() }
 
 // notify wakes every listener after a change.
 func (h *Server) notify() {

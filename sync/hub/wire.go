@@ -80,3 +80,98 @@ func (b queueBody) status() app.QueueStatus {
 	}
 	return s
 }
+
+// caseBody is a case on the LAN: app.Case's fields with tags. It carries
+// the applicant's name and ID number to the hall's windows, which need
+// them to accept a case or hand out its result; the kiosk masks them.
+type caseBody struct {
+	Number    string        `json:"number"`
+	ItemCode  string        `json:"item"`
+	ItemName  app.Text      `json:"item_name"`
+	Applicant app.Applicant `json:"applicant"` // Name, IDNumber, Phone
+	Received  []int         `json:"received"`
+	Missing   []int         `json:"missing,omitempty"`
+	Reason    string        `json:"reason,omitempty"`
+	State     app.CaseState `json:"state"`
+	Window    int           `json:"window,omitempty"`
+	Clerk     string        `json:"clerk,omitempty"`
+	Ticket    string        `json:"ticket,omitempty"`
+	Submitted time.Time     `json:"submitted_at"`
+	Accepted  time.Time     `json:"accepted_at,omitzero"`
+	Due       app.Date      `json:"due,omitempty"`
+	Statutory app.Date      `json:"statutory_due,omitempty"`
+	Updated   time.Time     `json:"updated_at"`
+}
+
+func caseOf(c app.Case) caseBody { return caseBody(c) }
+
+func casesOf(cs []app.Case) []caseBody {
+	out := make([]caseBody, len(cs))
+	for i, c := range cs {
+		out[i] = caseBody(c)
+	}
+	return out
+}
+
+// caseWithEvents is the answer of GET /v1/cases/{number}.
+type caseWithEvents struct {
+	Case   caseBody        `json:"case"`
+	Events []app.CaseEvent `json:"events"`
+}
+
+// lightBody is one open case of GET /v1/cases/open, with its light.
+type lightBody struct {
+	Case  caseBody  `json:"case"`
+	Light app.Light `json:"light"`
+}
+
+// findBody is the body of POST /v1/cases/find.
+type findBody struct {
+	IDNumber string `json:"id_number"`
+}
+
+// decisionBody is the body of POST /v1/cases/{number}/decide.
+type decisionBody struct {
+	To       app.CaseState `json:"to"`
+	Actor    string        `json:"actor"`
+	Received []int         `json:"received,omitempty"`
+	Note     string        `json:"note,omitempty"`
+	Action   string        `json:"action,omitempty"`
+}
+
+// noteBody is the body of POST /v1/cases/{number}/note.
+type noteBody struct {
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+	Note   string `json:"note"`
+}
+
+// ratingBody is the body of POST /v1/ratings: the hub fills in the rest.
+type ratingBody struct {
+	Level   app.RatingLevel `json:"level"`
+	Reasons []string        `json:"reasons,omitempty"`
+	Comment string          `json:"comment,omitempty"`
+	Ticket  string          `json:"ticket,omitempty"`
+	Case    string          `json:"case,omitempty"`
+}
+
+// ratedBody answers POST /v1/ratings.
+type ratedBody struct {
+	Rating   app.Rating    `json:"rating"`
+	FollowUp *app.FollowUp `json:"follow_up,omitempty"`
+}
+
+// resolveBody is the body of POST /v1/followups/{rating}/resolve.
+type resolveBody struct {
+	Actor string `json:"actor"`
+	Note  string `json:"note"`
+}
+
+// openFollowUpBody is one follow-up of GET /v1/followups.
+type openFollowUpBody struct {
+	app.FollowUp
+	Level  app.RatingLevel `json:"level"`
+	Window int             `json:"window,omitempty"`
+	Clerk  string          `json:"clerk,omitempty"`
+	Late   bool            `json:"late,omitempty"`
+}

@@ -1,14 +1,11 @@
 package link
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"sync"
-	"time"
 
 	"onewindow/app"
 	"onewindow/sync/wire"
@@ -53,7 +50,7 @@ func (l *Link) nextBatch(ctx context.Context, after int64) batch {
 	if len(ops) == 0 {
 		return batch{}
 	}
-	body, raw, n, err := batchBody(l.creds.Terminal, ops)
+	body, raw, n, err := wire.BatchBody(l.creds.Terminal, ops)
 	return batch{ops: ops[:n], body: body, raw: raw, err: err}
 }
 
@@ -341,54 +338,4 @@ func (l *Link) progress(r *PushReport, total int, f *flight) {
 			s.Progress = min(float64(answered)/float64(total), 1)
 		}
 	})
-}
-
-// batchBody builds the gzip body of a batch from the first operations that
-// fit wire's limits, and says how many that is. Payloads are the store's
-// own compact JSON and go in as they are; only the envelopes are encoded.
-func batchBody(terminal string, ops []app.Operation) (body []byte, raw, n int, err error) {
-	var buf bytes.Buffer
-	buf.Grow(wire.MaxBatchBytes / 2)
-	buf.WriteString(`{"terminal":`)
-	writeString(&buf, terminal)
-	buf.WriteString(`,"ops":[`)
-	var one bytes.Buffer
-	for i, o := range ops {
-		// The payload is the store's own JSON, sealed since: it goes in as
-		// it is, without a second encoding.
-		w := wire.FromOperation(o)
-		one.Reset()
-		fmt.Fprintf(&one, `{"seq":%d,"id":`, w.Seq)
-		writeString(&one, w.ID)
-		one.WriteString(`,"kind":`)
-		writeString(&one, w.Kind)
-		one.WriteString(`,"entity":`)
-		writeString(&one, w.Entity)
-		one.WriteString(`,"created":"`)
-		one.WriteString(w.Created.Format(time.RFC3339Nano))
-		one.WriteByte('"')
-		if w.Oversize {
-			one.WriteString(`,"oversize":true`)
-		} else {
-			one.WriteString(`,"payload":`)
-			one.Write(w.Payload)
-		}
-		one.WriteByte('}')
-		if i > 0 && buf.Len()+one.Len()+3 > wire.MaxBatchBytes {
-			break
-		}
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.Write(one.Bytes())
-		n++
-	}
-	buf.WriteString(`]}`)
-	body, err = wire.Compress(buf.Bytes())
-	return body, buf.Len(), n, err
-}
-
-func writeString(buf *bytes.Buffer, s string) {
-	b, _ := json.Marshal(s)
-	buf.Write(b)
 }

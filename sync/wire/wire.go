@@ -390,3 +390,53 @@ func Decode(data []byte, v any) error {
 	}
 	return nil
 }
+
+// BatchBody builds the gzip body of a batch from the first operations that
+// fit wire's limits, and says how many that is. Payloads are the store's
+// own compact JSON and go in as they are; only the envelopes are encoded.
+func BatchBody(terminal string, ops []app.Operation) (body []byte, raw, n int, err error) {
+	var buf bytes.Buffer
+	buf.Grow(MaxBatchBytes / 2)
+	buf.WriteString(`{"terminal":`)
+	writeString(&buf, terminal)
+	buf.WriteString(`,"ops":[`)
+	var one bytes.Buffer
+	for i, o := range ops {
+		// The payload is the store's own JSON, sealed since: it goes in as
+		// it is, without a second encoding.
+		w := FromOperation(o)
+		one.Reset()
+		fmt.Fprintf(&one, `{"seq":%d,"id":`, w.Seq)
+		writeString(&one, w.ID)
+		one.WriteString(`,"kind":`)
+		writeString(&one, w.Kind)
+		one.WriteString(`,"entity":`)
+		writeString(&one, w.Entity)
+		one.WriteString(`,"created":"`)
+		one.WriteString(w.Created.Format(time.RFC3339Nano))
+		one.WriteByte('"')
+		if w.Oversize {
+			one.WriteString(`,"oversize":true`)
+		} else {
+			one.WriteString(`,"payload":`)
+			one.Write(w.Payload)
+		}
+		one.WriteByte('}')
+		if i > 0 && buf.Len()+one.Len()+3 > MaxBatchBytes {
+			break
+		}
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.Write(one.Bytes())
+		n++
+	}
+	buf.WriteString(`]}`)
+	body, err = Compress(buf.Bytes())
+	return body, buf.Len(), n, err
+}
+
+func writeString(buf *bytes.Buffer, s string) {
+	b, _ := json.Marshal(s)
+	buf.Write(b)
+}

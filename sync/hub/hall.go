@@ -1,0 +1,158 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"onewindow/app"
+)
+
+// Local is a terminal's own records, and whether any of a case's steps
+// still wait in its outbox for the hub.
+type Local interface {
+	app.CaseRecords
+	PendingFor(ctx context.Context, entity string) (bool, error)
+}
+
+// Records are the hall's records as a window terminal reaches them
+// (DESIGN.md §4a). The terminal takes in cases and keeps its keypad's
+// ratings itself, and its outbox carries them to the hub; every case of the
+// hall is read from the hub, and every step after intake is chained by the
+// hub, whichever window takes it, so that each case keeps one timeline.
+//
+// A case whose steps still wait in this terminal's outbox (taken in while
+// the hub was down) is the terminal's to move on until the hub has them.
+// With the hub down, the terminal shows its own cases and says so.
+type Records struct {
+	Local
+	Hub *Client
+}
+
+var _ app.CaseRecords = Records{}
+
+// local says whether a case's steps are still this terminal's to chain.
+func (r Records) local(ctx context.Context, number string) (bool, error) {
+	return r.Local.PendingFor(ctx, number)
+}
+
+// Decide moves a case on, at the hub or, for a case the hub does not hold
+// yet, here.
+func (r Records) Decide(ctx context.Context, number string, d app.Decision) (app.Case, error) {
+	if mine, err := r.local(ctx, number); err != nil || mine {
+		if err != nil {
+			return app.Case{}, err
+		}
+		return r.Local.Decide(ctx, number, d)
+	}
+	c, err := r.Hub.Decide(ctx, number, d)
+	return c, hubProblem(err)
+}
+
+// NoteCase adds a remark where Decide would add a step.
+func (r Records) NoteCase(ctx context.Context, number, actor, action, note string) (app.CaseEvent, error) {
+	if mine, err := r.local(ctx, number); err != nil || mine {
+		if err != nil {
+			return app.CaseEvent{}, err
+		}
+		return r.Local.NoteCase(ctx, number, actor, action, note)
+	}
+	e, err := r.Hub.NoteCase(ctx, number, actor, action, note)
+	return e, hubProblem(err)
+}
+
+// Case reads a case of the hall: this terminal's newer copy while its steps
+// wait for the hub, the hub's otherwise, this terminal's own when the hub
+// cannot be reached.
+func (r Records) Case(ctx context.Context, number string) (app.Case, error) {
+	if mine, err := r.local(ctx, number); err != nil || mine {
+		if err != nil {
+			return app.Case{}, err
+		}
+		return r.Local.Case(ctx, number)
+	}
+	c, _, err := r.Hub.Case(ctx, number)
+	if errors.Is(err, ErrUnreachable) {
+		return r.Local.Case(ctx, number)
+	}
+	return c, err
+}
+
+// Events reads a case's timeline as Case reads the case.
+func (r Records) Events(ctx context.Context, number string) ([]app.CaseEvent, error) {
+	if mine, err := r.local(ctx, number); err != nil || mine {
+		if err != nil {
+			return nil, err
+		}
+		return r.Local.Events(ctx, number)
+	}
+	_, evs, err := r.Hub.Case(ctx, number)
+	if errors.Is(err, ErrUnreachable) {
+		return r.Local.Events(ctx, number)
+	}
+	return evs, err
+}
+
+// Verify checks a case's chain where its timeline is kept.
+func (r Records) Verify(ctx context.Context, number string) error {
+	if mine, err := r.local(ctx, number); err != nil || mine {
+		if err != nil {
+			return err
+		}
+		return r.Local.Verify(ctx, number)
+	}
+	err := r.Hub.Verify(ctx, number)
+	if errors.Is(err, ErrUnreachable) {
+		return r.Local.Verify(ctx, number)
+	}
+	return err
+}
+
+// CasesByIDNumber finds the hall's cases of an applicant, or this
+// terminal's own when the hub cannot be reached.
+func (r Records) CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Case, error) {
+	cs, err := r.Hub.FindCases(ctx, id)
+	if errors.Is(err, ErrUnreachable) {
+		return r.Local.CasesByIDNumber(ctx, id)
+	}
+	return cs, err
+}
+
+// OpenCases lists the hall's open cases, or this terminal's own when the
+// hub cannot be reached.
+func (r Records) OpenCases(ctx context.Context, window int) ([]app.CaseWithLight, error) {
+	cs, err := r.Hub.OpenCases(ctx, window)
+	if errors.Is(err, ErrUnreachable) {
+		return r.Local.OpenCases(ctx, window)
+	}
+	return cs, err
+}
+
+// OpenFollowUps lists the hall's open follow-ups, or this terminal's own
+// when the hub cannot be reached.
+func (r Records) OpenFollowUps(ctx context.Context) ([]app.OpenFollowUp, error) {
+	fs, err := r.Hub.OpenFollowUps(ctx)
+	if errors.Is(err, ErrUnreachable) {
+		return r.Local.OpenFollowUps(ctx)
+	}
+	return fs, err
+}
+
+// ResolveFollowUp closes a follow-up of the hall at the hub.
+func (r Records) ResolveFollowUp(ctx context.Context, rating, actor, note string) error {
+	return hubProblem(r.Hub.ResolveFollowUp(ctx, rating, actor, note))
+}
+
+// hubProblem says, when the hub is down, why a step cannot be taken here.
+func hubProblem(err error) error {
+	if errors.Is(err, ErrUnreachable) {
+		return fmt.Errorf("%w: the hall's cases are moved on at the hub, so this step waits until it is back", err)
+	}
+	return err
+}
+
+// Submitted lists the hall's self-service applications waiting for a
+// window's pre-review (预审), oldest first.
+func (r Records) Submitted(ctx context.Context) ([]app.Case, error) {
+	return r.Hub.CasesInState(ctx, app.Submitted)
+}
