@@ -137,17 +137,9 @@ func TestBootGivesTheRoleWhatItNeeds(t *testing.T) {
 // warning in its log, not a refusal.
 func TestBootOfAHallScreenWorksWithoutItsStore(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
+	kiosk, dir := kioskConfig(t)
 	path := filepath.Join(dir, "display.toml")
-	write(t, path, `role = "display"
-hall = "330106"
-terminal = "D01"
-[hub]
-address = "127.0.0.1:7100"
-hall_key = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
-[paths]
-data_dir = "data"
-`, 0o600)
+	write(t, path, strings.Replace(readFile(t, kiosk), `role = "kiosk"`, `role = "display"`, 1), 0o600)
 	// A folder where the database should be: the store cannot open.
 	if err := os.MkdirAll(filepath.Join(dir, "data", "onewindow.db"), 0o700); err != nil {
 		t.Fatal(err)

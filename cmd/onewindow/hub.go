@@ -24,9 +24,10 @@ func init() {
 const hubUsage = `Usage: onewindow hub [-config FILE] [-sample] [-sync-interval D]
 
 Runs the hall hub: kiosks issue numbers through it, windows call through it
-and the hall screen listens to it. It listens on [hub] address of the
-configuration, requires the hall key from it (there is no default key), and
-keeps the queue in the data folder's database, so a restart loses nothing.
+and the hall screen listens to it. The configuration's role must be hub;
+it listens on [hub] address of the configuration, requires the hall key
+from it (there is no default key), and keeps the queue in the data folder's
+database, so a restart loses nothing.
 A hall has exactly one hub.
 
 Once the hub is enrolled with central ('onewindow setup -enrol BUNDLE', as

@@ -1,7 +1,10 @@
 // Command onewindow is the one binary of the service hall: kiosk, window
 // terminal, hall screen, hub, central platform, simulators and the tools a
 // technician needs, chosen by subcommand. main only parses the subcommand and
-// wires the parts; the work is done in app/, device/, sync/ and ui/.
+// wires the parts; the work is done in app/, device/, sync/ and ui/. The
+// roles that run on a hall's machines (kiosk, window, display, hub) start
+// the same way, through bootTerminal (boot.go); each role's file keeps only
+// what makes it different.
 package main
 
 import (
