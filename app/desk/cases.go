@@ -99,8 +99,13 @@ func (d *Desk) Open(ctx context.Context, number string) (Detail, error) {
 }
 
 // HandOut records that the result was handed to the applicant (出证,
-// 统一出件). Only a decided case (approved or denied) has a result.
+// 统一出件), at any window of the hall. Only a decided case (approved or
+// denied) has a result; for another, the error is a *NotReadyError naming
+// the departments still to decide.
 func (d *Desk) HandOut(ctx context.Context, number string) (app.Case, error) {
+	if err := d.notReady(ctx, number); err != nil {
+		return app.Case{}, err
+	}
 	return d.move(ctx, number, app.ResultIssued, "统一出件")
 }
 

@@ -56,6 +56,16 @@ type Services struct {
 	Log     *slog.Logger
 	// NewRequestID makes the id of one hub action (app.NewID).
 	NewRequestID func() string
+	// Applications lists the hall's self-service applications waiting for
+	// a window's pre-review (sync/hub's Records); nil lists this
+	// terminal's own.
+	Applications Applications
+}
+
+// Applications are the hall's self-service applications waiting for a
+// window's pre-review (预审), oldest first.
+type Applications interface {
+	Submitted(ctx context.Context) ([]app.Case, error)
 }
 
 // Config is the window's own set-up.

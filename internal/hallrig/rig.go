@@ -51,7 +51,7 @@ type Rig struct {
 	Hub   *hub.Client
 	// HubServer is the hall hub; Close it to take the hub off the LAN.
 	HubServer *httptest.Server
-	hubStore  *store.Store
+	HubStore  *store.Store // the hub's database: the hall's queue and records
 
 	Printer    *escpos.Printer
 	PrinterSim *printersim.Sim
@@ -90,11 +90,11 @@ func New(dir string) (r *Rig, err error) {
 		}
 	}
 
-	if r.hubStore, err = openStore(ctx, filepath.Join(dir, "hub"), "330106H01", r.Clock); err != nil {
+	if r.HubStore, err = openStore(ctx, filepath.Join(dir, "hub"), "330106H01", r.Clock); err != nil {
 		return r, err
 	}
-	r.closers = append(r.closers, func() { r.hubStore.Close() })
-	srv, err := hub.New(r.hubStore, HallKey, nil)
+	r.closers = append(r.closers, func() { r.HubStore.Close() })
+	srv, err := hub.New(r.HubStore, HallKey, nil)
 	if err != nil {
 		return r, err
 	}

@@ -60,6 +60,11 @@ type Options struct {
 	HealthEvery time.Duration
 	Role        string // kiosk, window, hub; default "terminal"
 	Version     string
+
+	// Relayed says the hall's hub relays this terminal's outbox to central
+	// (sync/hub's Pusher, DESIGN.md §4a): the link pushes nothing itself,
+	// and pulls, reports and updates as ever.
+	Relayed bool
 }
 
 func (o *Options) defaults() {
