@@ -1,0 +1,139 @@
+package selfservice
+
+import (
+	"context"
+
+	"onewindow/app"
+)
+
+// Problems of the self-service use cases beside app's kiosk problems; the
+// kiosk puts them in words as it does app's.
+const (
+	ProblemNeedCard     app.KioskProblem = "need_card"     // an appointment check-in without the card read
+	ProblemTicketNumber app.KioskProblem = "ticket_number" // typed to rate, but not a ticket's number (A012)
+	ProblemNeedReason   app.KioskProblem = "need_reason"   // a bad rating without a reason
+	ProblemPhone        app.KioskProblem = "phone"         // not a mainland mobile number
+	ProblemMaterials    app.KioskProblem = "materials"     // a required material not held
+)
+
+// Visitor is what taking a number keeps of the ID card read, and all of it
+// that leaves the kiosk: the masked name (王*英), the age, and the keyed
+// hash by which the hub knows a returning citizen. The full name and the
+// ID number stay behind.
+type Visitor struct {
+	Name    string // masked
+	Age     int
+	Elderly bool // the hall's rules give the holder priority by age
+	key     string
+}
+
+// Visitor is the holder of card as taking a number sees them.
+func (s *Service) Visitor(c app.IDCard) Visitor {
+	age := c.Number.AgeOn(s.svc.Clock.Now())
+	return Visitor{Name: app.MaskName(c.Name), Age: age, key: app.WhoKey(s.cfg.HallKey, c.Number),
+		Elderly: s.cfg.Rules.PriorityFor(app.NoPriority, age) == app.Elderly}
+}
+
+// Number is one citizen taking a number: the card they showed, if any,
+// whether they check in for an appointment, and the last request, whose id
+// is kept for a retry in the same category so that a retry cannot issue
+// twice.
+type Number struct {
+	s           *Service
+	visitor     *Visitor
+	appointment bool
+	requestID   string
+	category    string
+}
+
+// TakeNumber starts taking a number, without a card.
+func (s *Service) TakeNumber() *Number { return &Number{s: s} }
+
+// Card takes the holder of the card read.
+func (n *Number) Card(c app.IDCard) {
+	v := n.s.Visitor(c)
+	n.visitor = &v
+}
+
+// ForgetCard forgets the card (a read failed), and the appointment check-in
+// that needed it.
+func (n *Number) ForgetCard() { n.visitor, n.appointment = nil, false }
+
+// Visitor is the card's holder, nil before a card is read.
+func (n *Number) Visitor() *Visitor { return n.visitor }
+
+// Appointment reports whether the citizen checks in for an appointment.
+func (n *Number) Appointment() bool { return n.appointment }
+
+// ToggleAppointment turns the appointment check-in on or off. It needs the
+// card: an appointment is its holder's (ProblemNeedCard without it).
+func (n *Number) ToggleAppointment() app.KioskProblem {
+	if n.visitor == nil {
+		return ProblemNeedCard
+	}
+	n.appointment = !n.appointment
+	return app.ProblemNone
+}
+
+// Request is what goes to the hub for a number in category: the visitor's
+// age, masked name and key when a card was read, and the appointment claim.
+// The id stays while the category does: the request before may have been
+// issued with only its answer lost.
+func (n *Number) Request(category string) app.IssueRequest {
+	if n.requestID == "" || n.category != category {
+		n.requestID, n.category = n.s.svc.NewRequestID(), category
+	}
+	r := app.IssueRequest{RequestID: n.requestID, Category: category}
+	if v := n.visitor; v != nil {
+		r.Age, r.Who, r.WhoKey = v.Age, v.Name, v.key
+		if n.appointment {
+			r.Claim = app.Appointment
+		}
+	}
+	return r
+}
+
+// Issued is a number taken: the ticket, its category, what its QR code
+// carries, and the ticket to print.
+type Issued struct {
+	Ticket   app.Ticket
+	Category app.Category
+	QR       string
+	Paper    Paper
+}
+
+// Issue asks the hall's queue for a number. The problem says why there is
+// none: the queue cannot be reached, the category is full or closed.
+func (s *Service) Issue(ctx context.Context, req app.IssueRequest) (Issued, app.KioskProblem) {
+	if s.svc.Queue == nil {
+		return Issued{}, app.ProblemNotSetUp
+	}
+	t, err := s.svc.Queue.Issue(ctx, req)
+	if err != nil {
+		s.log.Warn("take a number failed", "category", req.Category, "err", err)
+		return Issued{}, app.QueueProblem(err)
+	}
+	cat, _ := s.catalog.Category(t.Category)
+	qr := app.TicketQR(t)
+	tp := &app.TicketPrint{
+		HallName: s.cfg.HallName.Zh, Number: t.Code, Category: cat.Name.Zh,
+		Ahead: t.Ahead, EstimatedWait: t.Wait, Issued: t.Issued.In(app.HallZone), // the hall's time on paper, whatever the zone the hub sent
+		QRPayload: qr, Footer: "请留意叫号，过号请到服务台重新排队",
+	}
+	return Issued{Ticket: t, Category: cat, QR: qr, Paper: Paper{What: "ticket " + t.Code, Ticket: tp}}, app.ProblemNone
+}
+
+// Categories are the hall's queue categories, in the catalogue's order.
+func (s *Service) Categories() []app.Category { return s.catalog.Categories }
+
+// HasQueue reports whether the kiosk was given the hall's queue.
+func (s *Service) HasQueue() bool { return s.svc.Queue != nil }
+
+// Waiting asks the hall's queue how many wait in each category and which
+// are open; app.ErrNotConfigured without a queue.
+func (s *Service) Waiting(ctx context.Context) (app.QueueStatus, error) {
+	if s.svc.Queue == nil {
+		return app.QueueStatus{}, app.ErrNotConfigured
+	}
+	return s.svc.Queue.Queue(ctx, 0)
+}

@@ -1,0 +1,144 @@
+// Package selfservice is the citizens' kiosk as use cases: take a queue
+// number, look up a case's progress (by ID card or by the receipt's code),
+// apply for a self-service item, rate a service, and read the service
+// guide.
+//
+// The kiosk's screen (ui/kiosk) only renders what a Service returns and
+// calls its methods; the rules live here or in app: what of an ID card
+// leaves the kiosk (the masked name, the age and a hall-keyed hash, never
+// the ID number), what a kiosk may take in and as whom, how a rating is
+// made, which problem a failure is for the citizen (an app.KioskProblem,
+// which the screen puts in words). What a kiosk prints is made here as a
+// Paper, whatever the printer, and printed by Print.
+//
+// A Service works with small interfaces, one per job: the hall's queue
+// (the hub), the catalogue, intake, case progress and ratings. Progress and
+// ratings are answered by the kiosk's own database today; each stands
+// behind its own interface so that the hall hub can answer them instead.
+// Nothing here imports a UI, a device driver or a network package.
+package selfservice
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"onewindow/app"
+)
+
+// Queue is the hall's queue as a kiosk uses it; sync/hub's Client is one.
+type Queue interface {
+	Issue(ctx context.Context, r app.IssueRequest) (app.Ticket, error)
+	Queue(ctx context.Context, calls int) (app.QueueStatus, error)
+}
+
+// Catalogue gives the service catalogue; the terminal's store is one.
+type Catalogue interface {
+	Catalog(ctx context.Context) (*app.Catalog, error)
+}
+
+// Intake takes in a self-service application; the terminal's store is one.
+type Intake interface {
+	TakeIn(ctx context.Context, in app.Intake) (app.Case, error)
+}
+
+// Progress answers "where is my case?". The kiosk's own database answers
+// today; the hall hub may answer for every terminal of the hall later.
+type Progress interface {
+	Case(ctx context.Context, number string) (app.Case, error)
+	CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Case, error)
+	Events(ctx context.Context, number string) ([]app.CaseEvent, error)
+}
+
+// Ratings keep a citizen's rating; a bad one opens a follow-up. The
+// kiosk's own database keeps them today; the hall hub may later.
+type Ratings interface {
+	Rate(ctx context.Context, r app.Rating) (app.Rating, *app.FollowUp, error)
+}
+
+// Services are what a Service works with. Any but Catalogue may be nil:
+// that use case then answers app.ProblemNotSetUp.
+type Services struct {
+	Queue     Queue
+	Catalogue Catalogue
+	Intake    Intake
+	Progress  Progress
+	Ratings   Ratings
+	Clock     app.Clock    // nil: the system's
+	Log       *slog.Logger // nil: discarded
+	// NewRequestID makes the id of one take-a-number request (app.NewID
+	// when nil): a retry with the same id cannot issue twice.
+	NewRequestID func() string
+}
+
+// Config is the kiosk's own set-up.
+type Config struct {
+	HallName app.Text
+	// HallKey keys app.WhoKey, the hash by which the hub knows a returning
+	// citizen: the ID number never leaves the kiosk.
+	HallKey  []byte
+	Terminal string         // this kiosk's code; its intakes are by "kiosk:<code>"
+	Rules    app.QueueRules // zero: app.DefaultQueueRules
+}
+
+// Service is one kiosk's self-service.
+type Service struct {
+	svc     Services
+	cfg     Config
+	log     *slog.Logger
+	catalog *app.Catalog
+}
+
+// New makes a kiosk's self-service. It loads the catalogue once: a kiosk
+// without one cannot help anyone, so that is an error.
+func New(ctx context.Context, svc Services, cfg Config) (*Service, error) {
+	if svc.Catalogue == nil {
+		return nil, fmt.Errorf("kiosk: no catalogue: %w", app.ErrNotConfigured)
+	}
+	if svc.Clock == nil {
+		svc.Clock = app.SystemClock{}
+	}
+	if svc.Log == nil {
+		svc.Log = slog.New(slog.DiscardHandler)
+	}
+	if svc.NewRequestID == nil {
+		svc.NewRequestID = app.NewID
+	}
+	if cfg.Rules == (app.QueueRules{}) {
+		cfg.Rules = app.DefaultQueueRules
+	}
+	cat, err := svc.Catalogue.Catalog(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("kiosk: the service catalogue: %w", err)
+	}
+	return &Service{svc: svc, cfg: cfg, log: svc.Log, catalog: cat}, nil
+}
+
+// HallName is the hall's name, for the screen's title.
+func (s *Service) HallName() app.Text { return s.cfg.HallName }
+
+// Terminal is the kiosk's code.
+func (s *Service) Terminal() string { return s.cfg.Terminal }
+
+// Clock is the kiosk's clock, which its idle timer keeps too.
+func (s *Service) Clock() app.Clock { return s.svc.Clock }
+
+// CheckCard decides whether a card read at the kiosk may be used today: a
+// valid number and not expired.
+func (s *Service) CheckCard(c app.IDCard) error { return app.CheckCard(c, s.svc.Clock.Now()) }
+
+// CardProblem is the citizen's problem with a failed card read or check.
+func CardProblem(err error) app.KioskProblem {
+	if err == app.ErrCardExpired {
+		return app.ProblemCardExpired
+	}
+	return app.CardProblem(err)
+}
+
+// ForRating reports whether a code scanned at the home screen is a
+// ticket's, which a citizen most likely brings back to rate the service;
+// anything else is taken for a receipt, to look up its case.
+func ForRating(code string) bool {
+	sc, err := app.ParseScannedCode(code)
+	return err == nil && sc.Ticket != ""
+}
