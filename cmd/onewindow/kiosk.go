@@ -17,6 +17,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/config"
 	"onewindow/app/health"
+	"onewindow/app/selfservice"
 	"onewindow/app/store"
 	"onewindow/device/escpos"
 	"onewindow/device/idreader"
@@ -146,12 +147,17 @@ func startKiosk(ctx context.Context, a fyne.App, p kioskParts) (fyne.Window, err
 	if err != nil {
 		return nil, err
 	}
-	cfg := kiosk.Config{
-		HallName: hall.Name, HallKey: []byte(p.hallKey), Terminal: p.terminal,
-		Queue:   hub.NewClient(p.hubURL, p.hallKey, 3*time.Second),
-		Records: p.store, Rules: settings.Queue, PIN: p.pin, Log: p.log,
-		Voice: kioskVoice(p.log), Health: p.health,
+	// The kiosk's use cases: the queue is the hall hub's; the catalogue,
+	// intake, progress and ratings are the kiosk's own store's.
+	self, err := selfservice.New(ctx, selfservice.Services{
+		Queue:     hub.NewClient(p.hubURL, p.hallKey, 3*time.Second),
+		Catalogue: p.store, Intake: p.store, Progress: p.store, Ratings: p.store,
+		Clock: app.SystemClock{}, Log: p.log, NewRequestID: app.NewID,
+	}, selfservice.Config{HallName: hall.Name, HallKey: []byte(p.hallKey), Terminal: p.terminal, Rules: settings.Queue})
+	if err != nil {
+		return nil, err
 	}
+	cfg := kiosk.Config{Self: self, PIN: p.pin, Log: p.log, Voice: kioskVoice(p.log), Health: p.health}
 	// Assigned one by one: a nil driver must become a nil interface, which
 	// the kiosk reads as "not set up".
 	if p.reader != nil {
@@ -168,7 +174,7 @@ func startKiosk(ctx context.Context, a fyne.App, p kioskParts) (fyne.Window, err
 	}
 	w := a.NewWindow("onewindow · " + hall.Name.Zh)
 	w.Resize(fyne.NewSize(1280, 1024))
-	k, err := kiosk.New(ctx, w, cfg)
+	k, err := kiosk.New(w, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package kiosk
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -10,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"onewindow/app"
-	"onewindow/ui/theme"
 	"onewindow/ui/touch"
 )
 
@@ -18,25 +16,25 @@ import (
 // initials or item code typed on the on-screen keyboard.
 func (k *Kiosk) showGuide() {
 	var depts []fyne.CanvasObject
-	for _, d := range k.catalog.DepartmentsWithItems() {
+	for _, d := range k.svc.Departments() {
 		d := d
-		depts = append(depts, k.button(theme.Pick(d.Name), func() { k.showDepartment(d) }))
+		depts = append(depts, k.button(k.pick(d.Name), func() { k.showDepartment(d) }))
 	}
-	search := k.button(theme.L("guide.search"), k.showSearch)
+	search := k.button(k.tr("guide.search"), k.showSearch)
 	search.Importance = widget.HighImportance
-	body := container.NewBorder(container.NewVBox(search, bold(theme.L("guide.departments"))), nil, nil, nil,
+	body := container.NewBorder(container.NewVBox(search, bold(k.tr("guide.departments"))), nil, nil, nil,
 		container.NewVScroll(container.NewGridWithColumns(2, depts...)))
-	k.show("guide", theme.L("guide.title"), body, nil)
+	k.show("guide", k.tr("guide.title"), body, nil)
 }
 
 func (k *Kiosk) showDepartment(d app.Department) {
 	var items []fyne.CanvasObject
-	for _, it := range k.catalog.ItemsOf(d.Code) {
+	for _, it := range k.svc.ItemsOf(d.Code) {
 		it := it
-		items = append(items, k.button(theme.Pick(it.Name), func() { k.showItem(it, nil) }))
+		items = append(items, k.button(k.pick(it.Name), func() { k.showItem(it, nil) }))
 	}
-	back := k.button(theme.L("common.back"), k.showGuide)
-	k.show("department", theme.Pick(d.Name), container.NewBorder(nil, back, nil, nil, k.list(items...)), nil)
+	back := k.button(k.tr("common.back"), k.showGuide)
+	k.show("department", k.pick(d.Name), container.NewBorder(nil, back, nil, nil, k.list(items...)), nil)
 }
 
 // showSearch types pinyin initials (hkqy for 户口迁移) or a code; the
@@ -46,20 +44,20 @@ func (k *Kiosk) showSearch() {
 	query.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
 	results := container.NewVBox()
 	update := func(q string) {
-		query.SetText(theme.L("guide.query") + " " + strings.ToLower(q) + "_")
+		query.SetText(k.tr("guide.query") + " " + strings.ToLower(q) + "_")
 		results.Objects = nil
 		if q != "" {
-			found := app.SearchItems(k.catalog.Items, strings.ToLower(q))
+			found := k.svc.Search(q)
 			for i, it := range found {
 				if i == 8 {
-					results.Add(text(fmt.Sprintf(theme.L("guide.more"), len(found)-8)))
+					results.Add(text(k.tr("guide.more", len(found)-8)))
 					break
 				}
 				it := it
-				results.Add(k.button(theme.Pick(it.Name), func() { k.showItem(it, k.showSearch) }))
+				results.Add(k.button(k.pick(it.Name), func() { k.showItem(it, k.showSearch) }))
 			}
 			if len(found) == 0 {
-				results.Add(text(theme.L("guide.none")))
+				results.Add(text(k.tr("guide.none")))
 			}
 		}
 		results.Refresh()
@@ -67,9 +65,9 @@ func (k *Kiosk) showSearch() {
 	pad := touch.NewKeypad(touch.Letters, 12, update)
 	pad.OnKey = k.touched
 	update("")
-	body := container.NewBorder(container.NewVBox(text(theme.L("guide.search.hint")), query), pad, nil, nil,
+	body := container.NewBorder(container.NewVBox(text(k.tr("guide.search.hint")), query), pad, nil, nil,
 		container.NewVScroll(results))
-	k.show("search", theme.L("guide.search"), body, nil)
+	k.show("search", k.tr("guide.search"), body, nil)
 	k.searchPad = pad
 }
 
@@ -78,16 +76,15 @@ func (k *Kiosk) showSearch() {
 // from (nil: the item's department).
 func (k *Kiosk) showItem(it app.Item, back func()) {
 	if back == nil && len(it.Departments) > 0 {
-		if d, ok := k.catalog.Department(it.Departments[0]); ok {
+		if d, ok := k.svc.Department(it.Departments[0]); ok {
 			back = func() { k.showDepartment(d) }
 		}
 	}
 	if back == nil {
 		back = k.showGuide
 	}
-	l := string(theme.CurrentLanguage())
 	var lines []fyne.CanvasObject
-	for _, line := range k.catalog.GuideLines(it, l) {
+	for _, line := range k.svc.Guide(it, k.lang()) {
 		if strings.HasSuffix(line, "：") || strings.HasSuffix(line, ":") {
 			lines = append(lines, bold(line))
 			continue
@@ -100,37 +97,31 @@ func (k *Kiosk) showItem(it app.Item, back func()) {
 	status := widget.NewLabel("")
 	status.Wrapping = fyne.TextWrapWord
 	status.TextStyle = fyne.TextStyle{Bold: true}
-	print := k.button(theme.L("guide.print"), func() { k.printGuide(it, status) })
+	print := k.button(k.tr("guide.print"), func() { k.printGuide(it, status) })
 	print.Importance = widget.HighImportance
-	buttons := container.NewGridWithColumns(2, k.button(theme.L("common.back"), back), print)
+	buttons := container.NewGridWithColumns(2, k.button(k.tr("common.back"), back), print)
 	body := container.NewBorder(nil, container.NewVBox(status, buttons), nil, nil, k.list(lines...))
-	k.show("item", theme.Pick(it.Name), body, nil)
+	k.show("item", k.pick(it.Name), body, nil)
 }
 
-// printGuide prints the guide in Chinese, as the hall publishes it.
+// printGuide prints the item's guide as the use case makes it.
 func (k *Kiosk) printGuide(it app.Item, status *widget.Label) {
 	if k.cfg.Printer == nil {
 		status.Importance = widget.DangerImportance
-		k.setStatus(status, problemText(app.ProblemNotSetUp))
+		k.setStatus(status, k.problemText(app.ProblemNotSetUp))
 		return
 	}
 	status.Importance = widget.MediumImportance
-	k.setStatus(status, theme.L("guide.printing"))
-	doc := app.DocumentPrint{HallName: k.cfg.HallName.Zh, Title: "办事指南 " + it.Name.Zh,
-		Lines: k.catalog.GuideLines(it, "zh"), Printed: k.cfg.Clock.Now().In(app.HallZone)}
+	k.setStatus(status, k.tr("guide.printing"))
+	paper := k.svc.GuidePaper(it)
 	async(k, func(ctx context.Context) app.KioskProblem {
-		if err := k.cfg.Printer.PrintDocument(ctx, doc); err != nil {
-			k.log.Warn("guide print failed", "item", it.Code, "err", err)
-			ps, serr := k.cfg.Printer.Status(ctx)
-			return app.PrintProblem(ps, serr)
-		}
-		return app.ProblemNone
+		return k.svc.Print(ctx, k.cfg.Printer, paper)
 	}, func(p app.KioskProblem) {
 		if p == app.ProblemNone {
-			k.setStatus(status, theme.L("guide.printed"))
+			k.setStatus(status, k.tr("guide.printed"))
 			return
 		}
 		status.Importance = widget.DangerImportance
-		k.setStatus(status, problemText(p))
+		k.setStatus(status, k.problemText(p))
 	})
 }

@@ -4,10 +4,13 @@
 // at most three taps from home and one tap back; an idle timeout goes home
 // and forgets the citizen.
 //
-// The screens call the services in Config and draw their state; the rules
-// (what a kiosk may submit, searching the guide, the idle rule, which
-// problem a failure is) live in app/. Work that waits on a device or the
-// network runs off the UI goroutine and comes back through fyne.Do.
+// The screens call the use cases of app/selfservice and draw what they
+// return; the rules (what of a card leaves the kiosk, what a kiosk may
+// submit, how a rating is made, searching the guide, which problem a
+// failure is) live there and in app/. Each kiosk holds its own words
+// (theme.Words) and swaps them when the citizen picks a language. Work that
+// waits on a device or the network runs off the UI goroutine and comes back
+// through fyne.Do.
 package kiosk
 
 import (
@@ -27,25 +30,10 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/health"
+	"onewindow/app/selfservice"
 	"onewindow/ui/theme"
 	"onewindow/ui/touch"
 )
-
-// Queue is the hall's queue as the kiosk uses it; the hub client is one.
-type Queue interface {
-	Issue(ctx context.Context, r app.IssueRequest) (app.Ticket, error)
-	Queue(ctx context.Context, calls int) (app.QueueStatus, error)
-}
-
-// Records are the kiosk's own records; the terminal's store is one.
-type Records interface {
-	Catalog(ctx context.Context) (*app.Catalog, error)
-	CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Case, error)
-	Case(ctx context.Context, number string) (app.Case, error)
-	Events(ctx context.Context, number string) ([]app.CaseEvent, error)
-	TakeIn(ctx context.Context, in app.Intake) (app.Case, error)
-	Rate(ctx context.Context, r app.Rating) (app.Rating, *app.FollowUp, error)
-}
 
 // Voice says short prompts aloud in elderly mode; see ui/voice.
 type Voice interface {
@@ -60,21 +48,18 @@ const (
 	PromptTicket   = "prompt-ticket"
 )
 
-// Config is what a kiosk needs. Devices and services may be nil: the
-// screens then say the function is not set up on this kiosk.
+// Config is what a kiosk needs. Devices may be nil, and so may the
+// services behind the use cases: the screens then say the function is not
+// set up on this kiosk.
 type Config struct {
-	HallName app.Text
-	HallKey  []byte // the hall key, for app.WhoKey: the ID number never leaves the kiosk
-	Terminal string // this kiosk's code, for the case actor "kiosk:<code>"
-	Queue    Queue
-	Records  Records
-	Reader   app.IDCardReader
-	Printer  app.Printer
-	Scanner  app.Scanner
-	Syncer   app.Syncer
-	Voice    Voice
-	Rules    app.QueueRules
-	Clock    app.Clock
+	// Self is the kiosk's use cases; the hall's name, the kiosk's code and
+	// the clock are its too.
+	Self    *selfservice.Service
+	Reader  app.IDCardReader
+	Printer app.Printer
+	Scanner app.Scanner
+	Syncer  app.Syncer
+	Voice   Voice
 	// PIN opens the technician page; empty means none was set at install.
 	PIN app.TechnicianPIN
 	// Health makes the report `onewindow doctor` prints, for the
@@ -88,13 +73,17 @@ type Config struct {
 // Kiosk is the kiosk's screen in one window.
 type Kiosk struct {
 	cfg   Config
+	svc   *selfservice.Service
+	clock app.Clock
 	win   fyne.Window
 	theme *theme.Theme
-	log   *slog.Logger
+	// w are the words of the citizen's language: the kiosk's own, swapped
+	// when they pick another (setLanguage) and back to Chinese on Reset.
+	w   *theme.Words
+	log *slog.Logger
 
-	catalog *app.Catalog
-	idle    *app.IdleTimer
-	pins    *app.PINAttempts
+	idle *app.IdleTimer
+	pins *app.PINAttempts
 
 	// inline runs device and network work on the caller's goroutine, for
 	// tests: the result is on screen when the tap returns.
@@ -120,11 +109,11 @@ type Kiosk struct {
 	searchPad, phonePad, ratePad, pinPad *touch.Keypad
 }
 
-// New makes the kiosk's screen in w. It loads the catalogue once: a kiosk
-// without one cannot help anyone, so that is an error.
-func New(ctx context.Context, w fyne.Window, cfg Config) (*Kiosk, error) {
-	if cfg.Clock == nil {
-		cfg.Clock = app.SystemClock{}
+// New makes the kiosk's screen in w, in Chinese. It needs its use cases
+// (cfg.Self): a kiosk without them cannot help anyone, so that is an error.
+func New(w fyne.Window, cfg Config) (*Kiosk, error) {
+	if cfg.Self == nil {
+		return nil, fmt.Errorf("kiosk: no self-service: %w", app.ErrNotConfigured)
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -132,25 +121,17 @@ func New(ctx context.Context, w fyne.Window, cfg Config) (*Kiosk, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 5 * time.Second
 	}
-	if cfg.Rules == (app.QueueRules{}) {
-		cfg.Rules = app.DefaultQueueRules
-	}
-	if cfg.Records == nil {
-		return nil, fmt.Errorf("kiosk: no records: %w", app.ErrNotConfigured)
-	}
-	cat, err := cfg.Records.Catalog(ctx)
+	words, err := theme.WordsIn(theme.Chinese)
 	if err != nil {
-		return nil, fmt.Errorf("kiosk: the service catalogue: %w", err)
-	}
-	k := &Kiosk{
-		cfg: cfg, win: w, log: cfg.Log, catalog: cat,
-		theme:   theme.New(theme.Touch),
-		idle:    app.NewIdleTimer(cfg.Clock, app.KioskIdleTimeout),
-		pins:    app.NewPINAttempts(cfg.Clock),
-		content: container.NewStack(),
-	}
-	if err := theme.SetLanguage(theme.Chinese); err != nil {
 		return nil, err
+	}
+	clock := cfg.Self.Clock()
+	k := &Kiosk{
+		cfg: cfg, svc: cfg.Self, clock: clock, win: w, log: cfg.Log, w: words,
+		theme:   theme.New(theme.Touch),
+		idle:    app.NewIdleTimer(clock, app.KioskIdleTimeout),
+		pins:    app.NewPINAttempts(clock),
+		content: container.NewStack(),
 	}
 	// The theme is the app's: Fyne measures text with the app's theme, so
 	// a screen cannot keep a theme of its own beside another screen's in
@@ -218,12 +199,12 @@ func (k *Kiosk) every(ctx context.Context, d time.Duration, fn func()) {
 // pollQueue refreshes the waiting counts and whether the hub answers; it
 // runs off the UI goroutine.
 func (k *Kiosk) pollQueue() {
-	if k.cfg.Queue == nil {
+	if !k.svc.HasQueue() {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), k.cfg.Timeout)
 	defer cancel()
-	st, err := k.cfg.Queue.Queue(ctx, 0)
+	st, err := k.svc.Waiting(ctx)
 	k.mu.Lock()
 	changed := (err == nil) != (k.hubErr == nil)
 	if err == nil {
@@ -247,7 +228,7 @@ func (k *Kiosk) pollQueue() {
 // kiosk for the idle timeout.
 // Run calls it every second; tests call it after moving the clock.
 func (k *Kiosk) CheckIdle() {
-	chosen := k.theme.Mode() != theme.Touch || theme.CurrentLanguage() != theme.Chinese
+	chosen := k.theme.Mode() != theme.Touch || k.w.Language() != theme.Chinese
 	if (k.page != "home" || chosen) && k.idle.Expired() {
 		k.log.Info("idle timeout: back to the home screen", "from", k.page)
 		k.Reset()
@@ -260,6 +241,16 @@ func (k *Kiosk) refresh() {
 	theme.Apply(fyne.CurrentApp(), k.theme)
 	k.content.Refresh()
 }
+
+// tr is the kiosk's words under key in the citizen's language, formatted
+// with args when there are any.
+func (k *Kiosk) tr(key string, args ...any) string { return k.w.L(key, args...) }
+
+// pick is a catalogue text in the citizen's language.
+func (k *Kiosk) pick(t app.Text) string { return k.w.Pick(t) }
+
+// lang is the citizen's language, as the catalogue names it.
+func (k *Kiosk) lang() string { return string(k.w.Language()) }
 
 // touched records activity for the idle timer.
 func (k *Kiosk) touched() { k.idle.Touch() }
@@ -283,14 +274,12 @@ func (k *Kiosk) Home() {
 // Reset goes home and forgets the citizen altogether, their choice of
 // language and elderly mode too: the next person starts afresh.
 func (k *Kiosk) Reset() {
-	if k.theme.Mode() != theme.Touch || theme.CurrentLanguage() != theme.Chinese {
+	if k.theme.Mode() != theme.Touch || k.w.Language() != theme.Chinese {
 		k.theme.SetMode(theme.Touch)
-		if err := theme.SetLanguage(theme.Chinese); err != nil {
-			k.log.Error("language", "err", err)
-		}
+		k.setWords(theme.Chinese)
 		k.refresh()
 	}
-	k.idle = app.NewIdleTimer(k.cfg.Clock, app.KioskIdleTimeout)
+	k.idle = app.NewIdleTimer(k.clock, app.KioskIdleTimeout)
 	k.Home()
 }
 
@@ -302,7 +291,7 @@ func (k *Kiosk) setElderly(on bool) {
 		mode, timeout = theme.Large, app.ElderlyIdleTimeout
 	}
 	k.theme.SetMode(mode)
-	k.idle = app.NewIdleTimer(k.cfg.Clock, timeout)
+	k.idle = app.NewIdleTimer(k.clock, timeout)
 	k.refresh()
 	k.showHome()
 	if on {
@@ -310,13 +299,25 @@ func (k *Kiosk) setElderly(on bool) {
 	}
 }
 
+// setLanguage speaks l to the citizen from now on: this kiosk's words
+// only, nothing of the process's.
 func (k *Kiosk) setLanguage(l theme.Language) {
-	if err := theme.SetLanguage(l); err != nil {
-		k.log.Error("language", "err", err)
+	if !k.setWords(l) {
 		return
 	}
 	k.refresh()
 	k.showHome()
+}
+
+// setWords swaps the kiosk's words for those of l.
+func (k *Kiosk) setWords(l theme.Language) bool {
+	w, err := theme.WordsIn(l)
+	if err != nil {
+		k.log.Error("language", "err", err)
+		return false
+	}
+	k.w = w
+	return true
 }
 
 func (k *Kiosk) prompt(name string) {
@@ -335,7 +336,7 @@ func (k *Kiosk) show(name, title string, body fyne.CanvasObject, message fyne.Ca
 	heading.TextStyle = fyne.TextStyle{Bold: true}
 	// Light on the dark band, so the way home is the plainest thing on
 	// every page.
-	home := touch.NewButton(theme.L("common.home"), func() { k.touched(); k.Home() })
+	home := touch.NewButton(k.tr("common.home"), func() { k.touched(); k.Home() })
 	band := canvas.NewRectangle(k.theme.Color(theme.ColorNameBand, 0))
 	header := container.NewStack(band, container.NewPadded(container.NewBorder(nil, nil, nil, home, heading)))
 	var bottom fyne.CanvasObject
@@ -358,7 +359,7 @@ func (k *Kiosk) message(text string, problem bool) fyne.CanvasObject {
 }
 
 // problemText is the plain words for a problem.
-func problemText(p app.KioskProblem) string { return theme.L("problem." + string(p)) }
+func (k *Kiosk) problemText(p app.KioskProblem) string { return k.tr("problem." + string(p)) }
 
 // async runs work off the UI goroutine and then on it, unless the citizen
 // has gone home meanwhile: a result must never reach the next citizen.
@@ -392,7 +393,7 @@ func (k *Kiosk) cardEvent(ev app.CardEvent) {
 	case app.CardPlaced:
 		k.touched()
 		if k.onCard != nil {
-			k.onCard(ev.Card, app.CheckCard(ev.Card, k.cfg.Clock.Now()))
+			k.onCard(ev.Card, k.svc.CheckCard(ev.Card))
 		}
 	case app.CardUnreadable:
 		k.touched()
@@ -418,7 +419,7 @@ func (k *Kiosk) Scanned(code string) {
 	if k.page != "home" {
 		return
 	}
-	if sc, err := app.ParseScannedCode(code); err == nil && sc.Ticket != "" {
+	if selfservice.ForRating(code) {
 		k.showRate()
 	} else {
 		k.showProgress()
@@ -439,25 +440,20 @@ func (k *Kiosk) readCard(then func(app.IDCard, error)) {
 	async(k, func(ctx context.Context) result {
 		c, err := k.cfg.Reader.Read(ctx)
 		if err == nil {
-			err = app.CheckCard(c, k.cfg.Clock.Now())
+			err = k.svc.CheckCard(c)
 		}
 		return result{c, err}
 	}, func(r result) { then(r.card, r.err) })
 }
 
 // cardProblem is the plain words for a failed card read.
-func cardProblem(err error) string {
-	if err == app.ErrCardExpired {
-		return problemText(app.ProblemCardExpired)
-	}
-	return problemText(app.CardProblem(err))
-}
+func (k *Kiosk) cardProblem(err error) string { return k.problemText(selfservice.CardProblem(err)) }
 
 // hubDown reports whether the last look at the hub failed.
 func (k *Kiosk) hubDown() bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.cfg.Queue == nil || k.hubErr != nil
+	return !k.svc.HasQueue() || k.hubErr != nil
 }
 
 func (k *Kiosk) queueStatus() app.QueueStatus {
@@ -492,7 +488,7 @@ func (k *Kiosk) showHome() {
 	k.page = "home"
 	k.onCard, k.onScan = nil, nil
 
-	hall := canvas.NewText(theme.Pick(k.cfg.HallName), k.theme.Color(theme.ColorNameOnBand, 0))
+	hall := canvas.NewText(k.pick(k.svc.HallName()), k.theme.Color(theme.ColorNameOnBand, 0))
 	hall.TextSize = k.theme.Size("headingText")
 	hall.TextStyle = fyne.TextStyle{Bold: true}
 	// The hall's name is the hidden technician entry: five taps within
@@ -500,32 +496,32 @@ func (k *Kiosk) showHome() {
 	secret := newHiddenTap(func() { k.secretTap() })
 	k.hidden = secret
 	band := canvas.NewRectangle(k.theme.Color(theme.ColorNameBand, 0))
-	welcome := canvas.NewText(theme.L("home.welcome"), k.theme.Color(theme.ColorNameOnBand, 0))
+	welcome := canvas.NewText(k.tr("home.welcome"), k.theme.Color(theme.ColorNameOnBand, 0))
 	welcome.TextSize = k.theme.Size("text")
 	header := container.NewStack(band, secret, container.NewPadded(container.NewVBox(hall, welcome)))
 
 	tiles := container.NewGridWithColumns(2,
-		k.tile(theme.L("home.number"), theme.L("home.number.sub"), true, k.showNumber),
-		k.tile(theme.L("home.guide"), theme.L("home.guide.sub"), false, k.showGuide),
-		k.tile(theme.L("home.progress"), theme.L("home.progress.sub"), false, k.showProgress),
-		k.tile(theme.L("home.apply"), theme.L("home.apply.sub"), false, k.showApply),
-		k.tile(theme.L("home.rate"), theme.L("home.rate.sub"), false, k.showRate),
+		k.tile(k.tr("home.number"), k.tr("home.number.sub"), true, k.showNumber),
+		k.tile(k.tr("home.guide"), k.tr("home.guide.sub"), false, k.showGuide),
+		k.tile(k.tr("home.progress"), k.tr("home.progress.sub"), false, k.showProgress),
+		k.tile(k.tr("home.apply"), k.tr("home.apply.sub"), false, k.showApply),
+		k.tile(k.tr("home.rate"), k.tr("home.rate.sub"), false, k.showRate),
 	)
-	elderly := touch.NewButton(theme.L("home.elderly.on"), func() { k.touched(); k.setElderly(!k.Elderly()) })
+	elderly := touch.NewButton(k.tr("home.elderly.on"), func() { k.touched(); k.setElderly(!k.Elderly()) })
 	if k.Elderly() {
-		elderly.SetText(theme.L("home.elderly.off"))
+		elderly.SetText(k.tr("home.elderly.off"))
 		elderly.Importance = widget.HighImportance
 	}
 	other := theme.English
-	if theme.CurrentLanguage() == theme.English {
+	if k.w.Language() == theme.English {
 		other = theme.Chinese
 	}
-	language := touch.NewButton(theme.L("home.language"), func() { k.touched(); k.setLanguage(other) })
+	language := touch.NewButton(k.tr("home.language"), func() { k.touched(); k.setLanguage(other) })
 	footer := container.NewGridWithColumns(2, elderly, language)
 
 	var notice fyne.CanvasObject = layout.NewSpacer()
 	if k.hubDown() {
-		notice = k.message(problemText(app.ProblemHubUnreachable), true)
+		notice = k.message(k.problemText(app.ProblemHubUnreachable), true)
 	}
 	k.content.Objects = []fyne.CanvasObject{container.NewBorder(header,
 		container.NewVBox(notice, container.NewPadded(footer)), nil, nil, container.NewPadded(tiles))}
@@ -534,7 +530,7 @@ func (k *Kiosk) showHome() {
 
 // secretTap counts taps on the hall name toward the technician entry.
 func (k *Kiosk) secretTap() {
-	now := k.cfg.Clock.Now()
+	now := k.clock.Now()
 	if now.Sub(k.secretAt) > 3*time.Second {
 		k.secret = 0
 	}

@@ -4,16 +4,19 @@ package kiosk
 // touch targets, the golden screens and the spoken prompts.
 
 import (
-	"onewindow/app"
-	"onewindow/ui/theme"
-	"onewindow/ui/touch"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+
+	"onewindow/app"
+	"onewindow/app/selfservice"
+	"onewindow/ui/theme"
+	"onewindow/ui/touch"
 )
 
 func TestElderlyModeInOneTap(t *testing.T) {
@@ -38,8 +41,12 @@ func TestElderlyModeInOneTap(t *testing.T) {
 
 func TestLanguageSwitchesFromHome(t *testing.T) {
 	r := newRig(t)
+	env := os.Environ()
 	r.tap(t, "English")
 	r.mustShow(t, "Take a number", "Service guide", "Xixi District")
+	if after := os.Environ(); !slices.Equal(env, after) {
+		t.Errorf("the citizen's language changed the process's environment: %q, was %q", after, env)
+	}
 	r.tap(t, "Service guide")
 	r.mustShow(t, "Browse by department")
 	r.tap(t, "Home")
@@ -130,9 +137,10 @@ func TestElderlyModeSpeaksPromptsAndNormalModeDoesNot(t *testing.T) {
 }
 
 // TestBuiltKeysAreTranslated: keys made at run time (a state, a problem,
-// a priority) must be in both languages too, or a citizen reads the key.
+// a priority, who acted) must be in both languages too, or a citizen reads
+// the key.
 func TestBuiltKeysAreTranslated(t *testing.T) {
-	newRig(t)
+	t.Parallel() // no window: only the words
 	var keys []string
 	for _, s := range app.CaseStates {
 		keys = append(keys, "state."+string(s))
@@ -140,18 +148,23 @@ func TestBuiltKeysAreTranslated(t *testing.T) {
 	for _, p := range []app.KioskProblem{app.ProblemHubUnreachable, app.ProblemCategoryFull, app.ProblemCategoryClosed,
 		app.ProblemPaperOut, app.ProblemPrinterCover, app.ProblemPrinterFault, app.ProblemReaderFault, app.ProblemNoCard,
 		app.ProblemCardNotID, app.ProblemCardBad, app.ProblemCardExpired, app.ProblemNotFound, app.ProblemUnknownCode,
-		app.ProblemRecords, app.ProblemNotSetUp} {
+		app.ProblemRecords, app.ProblemNotSetUp, selfservice.ProblemNeedCard, selfservice.ProblemTicketNumber,
+		selfservice.ProblemNeedReason, selfservice.ProblemPhone, selfservice.ProblemMaterials} {
 		keys = append(keys, "problem."+string(p))
 	}
 	for _, p := range []app.Priority{app.Elderly, app.Disability, app.Appointment} {
 		keys = append(keys, "priority."+string(p))
 	}
+	for _, a := range []selfservice.Actor{selfservice.ByKiosk, selfservice.ByWindow, selfservice.ByCentral} {
+		keys = append(keys, "actor."+string(a))
+	}
 	for _, l := range []theme.Language{theme.Chinese, theme.English} {
-		if err := theme.SetLanguage(l); err != nil {
+		w, err := theme.WordsIn(l)
+		if err != nil {
 			t.Fatal(err)
 		}
 		for _, k := range keys {
-			if got := lang.L(k); got == k || got == "" {
+			if got := w.L(k); got == k || got == "" {
 				t.Errorf("%s: %q is not translated", l, k)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/pii"
+	"onewindow/app/selfservice"
 	"onewindow/app/store"
 	"onewindow/device/escpos"
 	"onewindow/device/serialport"
@@ -66,12 +67,11 @@ func BenchmarkTapToPrinter(b *testing.B) {
 	printer := escpos.New(port, escpos.Config{Options: escpos.DefaultOptions()})
 
 	tp := &timedPrinter{Printer: printer}
-	r := newRig(b, func(c *Config) {
-		c.Queue = hub.NewClient(h.URL, key, 3*time.Second)
-		c.Printer = tp
-		c.Clock = app.SystemClock{}
-		c.HallKey = []byte(key)
-	})
+	r := newRigWith(b, func(svc *selfservice.Services, cfg *selfservice.Config) {
+		svc.Queue = hub.NewClient(h.URL, key, 3*time.Second)
+		svc.Clock = app.SystemClock{}
+		cfg.HallKey = []byte(key)
+	}, func(c *Config) { c.Printer = tp })
 	link := sims.Printer.Link()
 	var lat, callLat []time.Duration
 	b.ResetTimer()

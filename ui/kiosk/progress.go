@@ -3,14 +3,13 @@ package kiosk
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"onewindow/app"
-	"onewindow/ui/theme"
+	"onewindow/app/selfservice"
 )
 
 // showProgress asks for the receipt's QR code or the ID card, then shows
@@ -20,45 +19,36 @@ func (k *Kiosk) showProgress() {
 }
 
 func (k *Kiosk) drawProgress(msg string, problem bool) {
-	read := k.button(theme.L("progress.card"), func() {
-		k.drawProgress(theme.L("number.card.reading"), false)
+	read := k.button(k.tr("progress.card"), func() {
+		k.drawProgress(k.tr("number.card.reading"), false)
 		k.readCard(k.progressCard)
 	})
 	read.Importance = widget.HighImportance
 	body := container.NewVBox(
-		bold(theme.L("progress.hint")),
-		text(theme.L("progress.scan")),
+		bold(k.tr("progress.hint")),
+		text(k.tr("progress.scan")),
 		read,
 	)
 	var m fyne.CanvasObject
 	if msg != "" {
 		m = k.message(msg, problem)
 	}
-	k.show("progress", theme.L("progress.title"), body, m)
+	k.show("progress", k.tr("progress.title"), body, m)
 	k.onCard = k.progressCard
 	k.onScan = k.progressScan
 }
 
 func (k *Kiosk) progressScan(code string) {
-	sc, err := app.ParseScannedCode(code)
-	if err == nil && sc.Case == "" {
-		err = app.ErrUnknownCode
-	}
-	if err != nil {
-		k.drawProgress(problemText(app.RecordsProblem(err)), true)
-		return
-	}
 	type result struct {
-		c   app.Case
-		err error
+		c selfservice.CaseView
+		p app.KioskProblem
 	}
 	async(k, func(ctx context.Context) result {
-		c, err := k.cfg.Records.Case(ctx, sc.Case)
-		return result{c, err}
+		c, p := k.svc.CaseByCode(ctx, code)
+		return result{c, p}
 	}, func(r result) {
-		if r.err != nil {
-			k.log.Info("case look-up by code failed", "err", r.err)
-			k.drawProgress(problemText(app.RecordsProblem(r.err)), true)
+		if r.p != app.ProblemNone {
+			k.drawProgress(k.problemText(r.p), true)
 			return
 		}
 		k.showCase(r.c, nil)
@@ -67,23 +57,22 @@ func (k *Kiosk) progressScan(code string) {
 
 func (k *Kiosk) progressCard(c app.IDCard, err error) {
 	if err != nil {
-		k.drawProgress(cardProblem(err), true)
+		k.drawProgress(k.cardProblem(err), true)
 		return
 	}
 	type result struct {
-		cases []app.Case
-		err   error
+		cases []selfservice.CaseView
+		p     app.KioskProblem
 	}
 	async(k, func(ctx context.Context) result {
-		cs, err := k.cfg.Records.CasesByIDNumber(ctx, c.Number)
-		return result{cs, err}
+		cs, p := k.svc.CasesByCard(ctx, c)
+		return result{cs, p}
 	}, func(r result) {
 		switch {
-		case r.err != nil:
-			k.log.Warn("case look-up by card failed", "err", r.err)
-			k.drawProgress(problemText(app.RecordsProblem(r.err)), true)
+		case r.p != app.ProblemNone:
+			k.drawProgress(k.problemText(r.p), true)
 		case len(r.cases) == 0:
-			k.drawProgress(theme.L("progress.none"), false)
+			k.drawProgress(k.tr("progress.none"), false)
 		case len(r.cases) == 1:
 			k.showCase(r.cases[0], nil)
 		default:
@@ -92,49 +81,49 @@ func (k *Kiosk) progressCard(c app.IDCard, err error) {
 	})
 }
 
-// showCases lists a citizen's cases, newest first as the store gives them.
-func (k *Kiosk) showCases(cases []app.Case) {
+// showCases lists a citizen's cases, newest first as the use case gives them.
+func (k *Kiosk) showCases(cases []selfservice.CaseView) {
 	var rows []fyne.CanvasObject
 	for _, c := range cases {
 		c := c
-		label := fmt.Sprintf("%s\n%s · %s", theme.Pick(c.ItemName), c.Number, stateText(c.State))
+		label := fmt.Sprintf("%s\n%s · %s", k.pick(c.Item), c.Number, k.stateText(c.State))
 		rows = append(rows, k.button(label, func() { k.showCase(c, func() { k.showCases(cases) }) }))
 	}
-	k.show("cases", theme.L("progress.cases"), k.list(rows...), nil)
+	k.show("cases", k.tr("progress.cases"), k.list(rows...), nil)
 }
 
-// showCase shows one case and its timeline. Only masked personal data is
-// drawn: the kiosk stands in a public hall.
-func (k *Kiosk) showCase(c app.Case, back func()) {
+// showCase shows one case and its timeline: the use case gives it with
+// personal data masked, for the kiosk stands in a public hall.
+func (k *Kiosk) showCase(c selfservice.CaseView, back func()) {
 	head := container.NewVBox(
-		bold(theme.Pick(c.ItemName)),
-		text(fmt.Sprintf(theme.L("progress.number"), c.Number)),
-		text(fmt.Sprintf(theme.L("progress.applicant"), app.MaskName(c.Applicant.Name), c.Applicant.IDNumber.Masked())),
-		bold(fmt.Sprintf(theme.L("progress.state"), stateText(c.State))),
+		bold(k.pick(c.Item)),
+		text(k.tr("progress.number", c.Number)),
+		text(k.tr("progress.applicant", c.Applicant, c.IDNumber)),
+		bold(k.tr("progress.state", k.stateText(c.State))),
 	)
 	if c.Due != "" {
-		head.Add(text(fmt.Sprintf(theme.L("progress.due"), string(c.Due))))
+		head.Add(text(k.tr("progress.due", string(c.Due))))
 	}
-	timeline := container.NewVBox(bold(theme.L("progress.timeline")))
+	timeline := container.NewVBox(bold(k.tr("progress.timeline")))
 	type result struct {
-		evs []app.CaseEvent
-		err error
+		steps []selfservice.Step
+		p     app.KioskProblem
 	}
 	var bottom fyne.CanvasObject
 	if back != nil {
-		bottom = k.button(theme.L("common.back"), back)
+		bottom = k.button(k.tr("common.back"), back)
 	}
-	k.show("case", theme.L("progress.title"), container.NewBorder(head, bottom, nil, nil, container.NewVScroll(timeline)), nil)
+	k.show("case", k.tr("progress.title"), container.NewBorder(head, bottom, nil, nil, container.NewVScroll(timeline)), nil)
 	async(k, func(ctx context.Context) result {
-		evs, err := k.cfg.Records.Events(ctx, c.Number)
-		return result{evs, err}
+		steps, p := k.svc.Timeline(ctx, c.Number)
+		return result{steps, p}
 	}, func(r result) {
-		if r.err != nil {
-			timeline.Add(k.message(problemText(app.RecordsProblem(r.err)), true))
+		if r.p != app.ProblemNone {
+			timeline.Add(k.message(k.problemText(r.p), true))
 			return
 		}
-		for _, e := range r.evs {
-			line := fmt.Sprintf("%s  %s  %s", e.At.In(app.HallZone).Format("2006-01-02 15:04"), stateText(e.State), actorText(e.Actor))
+		for _, s := range r.steps {
+			line := fmt.Sprintf("%s  %s  %s", s.At.In(app.HallZone).Format("2006-01-02 15:04"), k.stateText(s.State), k.tr("actor."+string(s.By)))
 			timeline.Add(text(line))
 		}
 		timeline.Refresh()
@@ -142,16 +131,4 @@ func (k *Kiosk) showCase(c app.Case, back func()) {
 }
 
 // stateText is a case state in the citizen's words.
-func stateText(s app.CaseState) string { return theme.L("state." + string(s)) }
-
-// actorText says who acted without naming staff: the kiosk, a window, or
-// the deciding department at central.
-func actorText(actor string) string {
-	switch {
-	case strings.HasPrefix(actor, "kiosk:"):
-		return theme.L("actor.kiosk")
-	case strings.HasPrefix(actor, "central:"):
-		return theme.L("actor.central")
-	}
-	return theme.L("actor.window")
-}
+func (k *Kiosk) stateText(s app.CaseState) string { return k.tr("state." + string(s)) }

@@ -2,148 +2,119 @@ package kiosk
 
 import (
 	"context"
-	"regexp"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"onewindow/app"
-	"onewindow/ui/theme"
+	"onewindow/app/selfservice"
 	"onewindow/ui/touch"
 )
-
-// rateState is a rating in progress: what is rated, the level, the reasons.
-type rateState struct {
-	ticket, caseNo string
-	level          app.RatingLevel
-	reasons        []string
-}
-
-var ticketCodeRe = regexp.MustCompile(`^[A-Z][0-9]{3}$`)
 
 // showRate asks what to rate: scan the ticket or receipt, or type the
 // ticket's number (A012) on the keypad.
 func (k *Kiosk) showRate() { k.drawRate("", false) }
 
 func (k *Kiosk) drawRate(msg string, problem bool) {
-	st := &rateState{}
 	typed := widget.NewLabel("")
 	typed.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
-	next := k.button(theme.L("rate.next"), func() {
-		code := strings.ToUpper(k.ratePad.Text())
-		if !ticketCodeRe.MatchString(code) {
-			k.drawRate(theme.L("rate.badnumber"), true)
+	next := k.button(k.tr("rate.next"), func() {
+		r, p := selfservice.RateTyped(k.ratePad.Text())
+		if p != app.ProblemNone {
+			k.drawRate(k.problemText(p), true)
 			return
 		}
-		st.ticket = code
-		k.showLevels(st)
+		k.showLevels(&r)
 	})
 	next.Importance = widget.HighImportance
-	pad := touch.NewKeypad(touch.Letters, 4, func(s string) { typed.SetText(theme.L("rate.ticket") + " " + s + "_") })
+	pad := touch.NewKeypad(touch.Letters, 4, func(s string) { typed.SetText(k.tr("rate.ticket") + " " + s + "_") })
 	pad.OnKey = k.touched
 	k.ratePad = pad
-	typed.SetText(theme.L("rate.ticket") + " _")
+	typed.SetText(k.tr("rate.ticket") + " _")
 	var m fyne.CanvasObject
 	if msg != "" {
 		m = k.message(msg, problem)
 	}
-	body := container.NewBorder(container.NewVBox(bold(theme.L("rate.hint")), typed), next, nil, nil, pad)
-	k.show("rate", theme.L("rate.title"), body, m)
+	body := container.NewBorder(container.NewVBox(bold(k.tr("rate.hint")), typed), next, nil, nil, pad)
+	k.show("rate", k.tr("rate.title"), body, m)
 	k.onScan = func(code string) {
-		sc, err := app.ParseScannedCode(code)
-		if err != nil {
-			k.drawRate(problemText(app.ProblemUnknownCode), true)
+		r, p := selfservice.RateScanned(code)
+		if p != app.ProblemNone {
+			k.drawRate(k.problemText(p), true)
 			return
 		}
-		if sc.Ticket != "" {
-			st.ticket = sc.Ticket[strings.LastIndex(sc.Ticket, "/")+1:]
-		}
-		st.caseNo = sc.Case
-		k.showLevels(st)
+		k.showLevels(&r)
 	}
 }
 
 // showLevels offers the five national levels, best first.
-func (k *Kiosk) showLevels(st *rateState) {
+func (k *Kiosk) showLevels(r *selfservice.Rating) {
 	var rows []fyne.CanvasObject
-	for _, l := range []app.RatingLevel{app.VerySatisfied, app.Satisfied, app.FairlySatisfied, app.Dissatisfied, app.VeryDissatisfied} {
+	for _, l := range selfservice.Levels() {
 		l := l
-		b := k.button(theme.Pick(l.Name()), func() {
-			st.level = l
-			if l.Bad() {
-				k.showReasons(st, "")
+		b := k.button(k.pick(l.Name()), func() {
+			r.Level = l
+			if r.NeedsReason() {
+				k.showReasons(r, "")
 				return
 			}
-			k.saveRating(st)
+			k.saveRating(r)
 		})
 		if l.Bad() {
 			b.Importance = widget.WarningImportance
 		}
 		rows = append(rows, b)
 	}
-	what := st.ticket
-	if st.caseNo != "" {
-		what = st.caseNo
-	}
-	k.show("rate-level", theme.L("rate.title"), container.NewBorder(bold(theme.L("rate.for")+" "+what), nil, nil, nil, k.list(rows...)), nil)
+	k.show("rate-level", k.tr("rate.title"), container.NewBorder(bold(k.tr("rate.for")+" "+r.For()), nil, nil, nil, k.list(rows...)), nil)
 }
 
 // showReasons asks why, for a bad rating: at least one reason from the list.
-func (k *Kiosk) showReasons(st *rateState, problem string) {
-	chosen := map[string]bool{}
-	for _, r := range st.reasons {
-		chosen[r] = true
-	}
+func (k *Kiosk) showReasons(r *selfservice.Rating, problem string) {
 	var rows []fyne.CanvasObject
-	for _, r := range app.BadRatingReasons {
-		code := r.Code
-		c := widget.NewCheck(theme.Pick(r.Text), func(on bool) {
+	for _, x := range app.BadRatingReasons {
+		code := x.Code
+		c := widget.NewCheck(k.pick(x.Text), func(on bool) {
 			k.touched()
-			chosen[code] = on
-			st.reasons = st.reasons[:0]
-			for _, x := range app.BadRatingReasons {
-				if chosen[x.Code] {
-					st.reasons = append(st.reasons, x.Code)
-				}
-			}
+			r.Reason(code, on)
 		})
-		c.SetChecked(chosen[code])
+		c.SetChecked(r.Gives(code))
 		rows = append(rows, c)
 	}
-	send := k.button(theme.L("rate.send"), func() {
-		if len(st.reasons) == 0 {
-			k.showReasons(st, theme.L("rate.needreason"))
-			return
-		}
-		k.saveRating(st)
-	})
+	send := k.button(k.tr("rate.send"), func() { k.saveRating(r) })
 	send.Importance = widget.HighImportance
 	var m fyne.CanvasObject
 	if problem != "" {
 		m = k.message(problem, true)
 	}
-	k.show("rate-reasons", theme.L("rate.title"), container.NewBorder(bold(theme.L("rate.why")), send, nil, nil, k.list(rows...)), m)
+	k.show("rate-reasons", k.tr("rate.title"), container.NewBorder(bold(k.tr("rate.why")), send, nil, nil, k.list(rows...)), m)
 }
 
-func (k *Kiosk) saveRating(st *rateState) {
-	r := app.Rating{Level: st.level, Reasons: st.reasons, Ticket: st.ticket, Case: st.caseNo, At: k.cfg.Clock.Now()}
-	async(k, func(ctx context.Context) error {
-		_, _, err := k.cfg.Records.Rate(ctx, r)
-		return err
-	}, func(err error) {
-		if err != nil {
-			k.log.Error("rating not saved", "err", err)
-			k.show("rate-done", theme.L("rate.title"), container.NewVBox(k.message(problemText(app.RecordsProblem(err)), true)), nil)
+func (k *Kiosk) saveRating(r *selfservice.Rating) {
+	rating := *r // as chosen at the tap
+	type result struct {
+		followUp bool
+		p        app.KioskProblem
+	}
+	async(k, func(ctx context.Context) result {
+		f, p := k.svc.Rate(ctx, rating)
+		return result{f, p}
+	}, func(res result) {
+		switch res.p {
+		case app.ProblemNone:
+		case selfservice.ProblemNeedReason:
+			k.showReasons(r, k.problemText(res.p))
+			return
+		default:
+			k.show("rate-done", k.tr("rate.title"), container.NewVBox(k.message(k.problemText(res.p), true)), nil)
 			return
 		}
-		msg := theme.L("rate.thanks")
-		if st.level.Bad() {
-			msg += " " + theme.L("rate.followup")
+		msg := k.tr("rate.thanks")
+		if res.followUp {
+			msg += " " + k.tr("rate.followup")
 		}
-		done := k.button(theme.L("ticket.done"), func() { k.Home() })
+		done := k.button(k.tr("ticket.done"), func() { k.Home() })
 		done.Importance = widget.HighImportance
-		k.show("rate-done", theme.L("rate.title"), container.NewVBox(bold(msg), done), nil)
+		k.show("rate-done", k.tr("rate.title"), container.NewVBox(bold(msg), done), nil)
 	})
 }

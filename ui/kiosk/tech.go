@@ -24,20 +24,20 @@ import (
 // is no way in: the page says so instead of offering a default.
 func (k *Kiosk) showPIN() {
 	if k.cfg.PIN == "" {
-		k.show("pin", theme.L("tech.title"), container.NewVBox(k.message(theme.L("tech.nopin"), true)), nil)
+		k.show("pin", k.tr("tech.title"), container.NewVBox(k.message(k.tr("tech.nopin"), true)), nil)
 		return
 	}
 	typed := widget.NewLabel("")
 	typed.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
 	pad := touch.NewKeypad(touch.Digits, app.MaxPINLength, func(s string) {
-		typed.SetText(theme.L("tech.pin") + " " + strings.Repeat("●", len(s)))
+		typed.SetText(k.tr("tech.pin") + " " + strings.Repeat("●", len(s)))
 	})
 	pad.OnKey = k.touched
 	k.pinPad = pad
-	typed.SetText(theme.L("tech.pin"))
+	typed.SetText(k.tr("tech.pin"))
 	msg := widget.NewLabel("")
 	msg.Importance = widget.DangerImportance
-	open := k.button(theme.L("tech.open"), func() {
+	open := k.button(k.tr("tech.open"), func() {
 		if k.pins.Try(k.cfg.PIN, pad.Text()) {
 			k.log.Info("technician page opened")
 			k.showStatus()
@@ -45,15 +45,15 @@ func (k *Kiosk) showPIN() {
 		}
 		k.log.Warn("wrong technician PIN")
 		pad.SetText("")
-		typed.SetText(theme.L("tech.pin"))
+		typed.SetText(k.tr("tech.pin"))
 		if k.pins.Locked() {
-			msg.SetText(theme.L("tech.locked"))
+			msg.SetText(k.tr("tech.locked"))
 		} else {
-			msg.SetText(theme.L("tech.wrong"))
+			msg.SetText(k.tr("tech.wrong"))
 		}
 	})
 	open.Importance = widget.HighImportance
-	k.show("pin", theme.L("tech.title"), container.NewBorder(typed, container.NewVBox(msg, open), nil, nil, pad), nil)
+	k.show("pin", k.tr("tech.title"), container.NewBorder(typed, container.NewVBox(msg, open), nil, nil, pad), nil)
 }
 
 // reportTimeout bounds one run of the doctor's checks from the page: the
@@ -72,8 +72,9 @@ type statusPage struct {
 // well, the next step), then each device, the hub and the link to central
 // as the kiosk's own drivers see them this moment.
 func (k *Kiosk) showStatus() {
-	rows := container.NewVBox(text(theme.L("tech.checking")))
-	k.show("status", theme.L("tech.title"), container.NewVScroll(rows), nil)
+	rows := container.NewVBox(text(k.tr("tech.checking")))
+	k.show("status", k.tr("tech.title"), container.NewVScroll(rows), nil)
+	words := k.w
 	async(k, func(ctx context.Context) statusPage {
 		var p statusPage
 		if k.cfg.Health != nil {
@@ -84,29 +85,29 @@ func (k *Kiosk) showStatus() {
 			cancel()
 			p.report = &r
 		}
-		p.lines = k.statusLines(ctx)
+		p.lines = k.statusLines(ctx, words)
 		return p
 	}, func(p statusPage) {
 		rows.Objects = nil
 		if p.report != nil {
 			rows.Add(k.reportView(*p.report))
 			rows.Add(widget.NewSeparator())
-			rows.Add(bold(theme.L("tech.live")))
+			rows.Add(bold(k.tr("tech.live")))
 		}
 		for _, l := range p.lines {
 			rows.Add(text(l))
 		}
-		test := k.button(theme.L("tech.testpage"), func() {
+		test := k.button(k.tr("tech.testpage"), func() {
 			async(k, func(ctx context.Context) error {
 				if k.cfg.Printer == nil {
 					return app.ErrNotConfigured
 				}
-				return k.cfg.Printer.PrintDocument(ctx, app.DocumentPrint{HallName: k.cfg.HallName.Zh,
-					Title: "测试页 Test page", Lines: []string{"终端 " + k.cfg.Terminal}, Printed: k.cfg.Clock.Now().In(app.HallZone)})
+				return k.cfg.Printer.PrintDocument(ctx, app.DocumentPrint{HallName: k.svc.HallName().Zh,
+					Title: "测试页 Test page", Lines: []string{"终端 " + k.svc.Terminal()}, Printed: k.clock.Now().In(app.HallZone)})
 			}, func(err error) { k.showStatus() })
 		})
-		syncNow := k.button(theme.L("tech.sync"), func() {
-			rows.Add(text(theme.L("tech.syncing")))
+		syncNow := k.button(k.tr("tech.sync"), func() {
+			rows.Add(text(k.tr("tech.syncing")))
 			async(k, func(ctx context.Context) error {
 				if k.cfg.Syncer == nil {
 					return app.ErrNotConfigured
@@ -114,7 +115,7 @@ func (k *Kiosk) showStatus() {
 				return k.cfg.Syncer.SyncNow(ctx)
 			}, func(err error) { k.showStatus() })
 		})
-		rows.Add(container.NewGridWithColumns(3, test, syncNow, k.button(theme.L("tech.refresh"), k.showStatus)))
+		rows.Add(container.NewGridWithColumns(3, test, syncNow, k.button(k.tr("tech.refresh"), k.showStatus)))
 		rows.Refresh()
 	})
 }
@@ -129,7 +130,7 @@ func (k *Kiosk) reportView(r health.Report) fyne.CanvasObject {
 		head += " — " + r.Terminal
 	}
 	head += " — " + r.At.In(app.HallZone).Format(time.DateTime)
-	summary := bold(fmt.Sprintf(theme.L("tech.report.summary"), r.Count(health.Fail), r.Count(health.Warn), r.Count(health.OK), r.Count(health.Skip)))
+	summary := bold(k.tr("tech.report.summary", r.Count(health.Fail), r.Count(health.Warn), r.Count(health.OK), r.Count(health.Skip)))
 	if r.Failed() {
 		summary.Importance = widget.DangerImportance
 	}
@@ -169,62 +170,63 @@ func (k *Kiosk) checkRow(c health.Check) fyne.CanvasObject {
 		if c.Verdict == health.Fail {
 			colour = fynetheme.ColorNameError
 		}
-		segs = append(segs, block(theme.L("tech.next")+c.Next, true, colour))
+		segs = append(segs, block(k.tr("tech.next")+c.Next, true, colour))
 	}
 	lines := widget.NewRichText(segs...)
 	lines.Wrapping = fyne.TextWrapWord
 	return container.NewBorder(nil, nil, verdict, nil, lines)
 }
 
-// statusLines asks every device and service how it is. Nothing here may
+// statusLines asks every device and service how it is, in w (the words of
+// the page that asked: this runs off the UI goroutine). Nothing here may
 // show personal data: a card on the reader is only "a card is present".
-func (k *Kiosk) statusLines(ctx context.Context) []string {
+func (k *Kiosk) statusLines(ctx context.Context, w *theme.Words) []string {
 	var out []string
 	add := func(what, state string) { out = append(out, what+": "+state) }
-	add(theme.L("tech.terminal"), k.cfg.Terminal)
+	add(w.L("tech.terminal"), k.svc.Terminal())
 
 	if k.cfg.Printer == nil {
-		add(theme.L("tech.printer"), theme.L("tech.none"))
+		add(w.L("tech.printer"), w.L("tech.none"))
 	} else if st, err := k.cfg.Printer.Status(ctx); err != nil {
-		add(theme.L("tech.printer"), err.Error())
+		add(w.L("tech.printer"), err.Error())
 	} else {
-		add(theme.L("tech.printer"), st.String())
+		add(w.L("tech.printer"), st.String())
 	}
 
 	if k.cfg.Reader == nil {
-		add(theme.L("tech.reader"), theme.L("tech.none"))
+		add(w.L("tech.reader"), w.L("tech.none"))
 	} else {
 		_, err := k.cfg.Reader.Read(ctx)
 		switch {
 		case err == nil:
-			add(theme.L("tech.reader"), "ready, a card is present")
+			add(w.L("tech.reader"), "ready, a card is present")
 		case errors.Is(err, app.ErrNoCard):
-			add(theme.L("tech.reader"), "ready, no card")
+			add(w.L("tech.reader"), "ready, no card")
 		default:
-			add(theme.L("tech.reader"), err.Error())
+			add(w.L("tech.reader"), err.Error())
 		}
 	}
 
 	if k.cfg.Scanner == nil {
-		add(theme.L("tech.scanner"), theme.L("tech.none"))
+		add(w.L("tech.scanner"), w.L("tech.none"))
 	} else {
-		add(theme.L("tech.scanner"), "configured")
+		add(w.L("tech.scanner"), "configured")
 	}
 
-	if k.cfg.Queue == nil {
-		add(theme.L("tech.hub"), theme.L("tech.none"))
-	} else if st, err := k.cfg.Queue.Queue(ctx, 0); err != nil {
-		add(theme.L("tech.hub"), err.Error())
+	if !k.svc.HasQueue() {
+		add(w.L("tech.hub"), w.L("tech.none"))
+	} else if st, err := k.svc.Waiting(ctx); err != nil {
+		add(w.L("tech.hub"), err.Error())
 	} else {
 		waiting := 0
 		for _, c := range st.Categories {
 			waiting += c.Waiting
 		}
-		add(theme.L("tech.hub"), fmt.Sprintf("ok, %d waiting", waiting))
+		add(w.L("tech.hub"), fmt.Sprintf("ok, %d waiting", waiting))
 	}
 
 	if k.cfg.Syncer == nil {
-		add(theme.L("tech.central"), theme.L("tech.none"))
+		add(w.L("tech.central"), w.L("tech.none"))
 	} else {
 		s := k.cfg.Syncer.Status()
 		state := "offline"
@@ -241,7 +243,7 @@ func (k *Kiosk) statusLines(ctx context.Context) []string {
 		if s.LastError != "" {
 			state += ", last error: " + s.LastError
 		}
-		add(theme.L("tech.central"), state)
+		add(w.L("tech.central"), state)
 	}
 	return out
 }

@@ -54,14 +54,14 @@ func TestBothLanguagesHaveEveryKey(t *testing.T) {
 
 // TestEveryKeyTheScreensUseIsTranslated reads the sources of the screens
 // whose words are in this package's files (the kiosk and the hall screen)
-// for theme.L("…"), in both languages.
+// for theme.L("…") and tr("…"), in both languages.
 func TestEveryKeyTheScreensUseIsTranslated(t *testing.T) {
 	zh := readTranslations(t, locales[Chinese].file)
 	en := readTranslations(t, locales[English].file)
 	kiosk, _ := filepath.Glob("../kiosk/*.go")
 	display, _ := filepath.Glob("../display/*.go")
 	files := append(kiosk, display...)
-	re := regexp.MustCompile(`theme\.L\("([^"]+)"\)`)
+	re := regexp.MustCompile(`(?:theme\.L|\btr)\("([^"]+)"[,)]`)
 	var missing []string
 	seen := 0
 	for _, f := range files {
@@ -83,7 +83,7 @@ func TestEveryKeyTheScreensUseIsTranslated(t *testing.T) {
 		}
 	}
 	if seen < 50 {
-		t.Fatalf("found only %d theme.L calls in the screens; the pattern or the paths are wrong", seen)
+		t.Fatalf("found only %d theme.L and tr calls in the screens; the pattern or the paths are wrong", seen)
 	}
 	sort.Strings(missing)
 	for _, m := range missing {
