@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -158,6 +159,11 @@ func (spec bootSpec) fill(ctx context.Context, s *store.Store) error {
 	return nil
 }
 
+// hubClient talks to the hall's hub with the hall key.
+func (t *terminal) hubClient(timeout time.Duration) *hub.Client {
+	return hub.NewClient(t.hubURL, string(t.hallKey), timeout)
+}
+
 // close ends the terminal's context, so that what runs on it stops before
 // the store and then the log close under it.
 func (t *terminal) close() {
@@ -174,8 +180,17 @@ func (t *terminal) close() {
 
 // startSync starts the terminal's link with central (see startSync); the
 // syncer is nil, not a nil *link.Link, when the terminal is not enrolled.
+//
+// A kiosk's or window's records go to the hall's hub, which relays them to
+// central: its pusher runs whether or not the terminal is enrolled, and
+// the link to central only pulls, reports and updates.
 func (t *terminal) startSync(devs *serialDevices, waits string) (app.Syncer, error) {
-	l, err := startSync(t.ctx, t.store, syncOptions(t.log, t.path, t.cfg.Role, devs), waits)
+	opt := syncOptions(t.log, t.path, t.cfg.Role, devs)
+	if opt.Relayed = relayed(t.cfg.Role); opt.Relayed {
+		p := hub.NewPusher(t.store, t.hubClient(10*time.Second), t.cfg.Terminal, t.log)
+		go p.Run(t.ctx, time.Second)
+	}
+	l, err := startSync(t.ctx, t.store, opt, waits)
 	if l == nil {
 		return nil, err
 	}
@@ -234,8 +249,14 @@ func openTerminalStore(ctx context.Context, cfg *config.Config) (*store.Store, e
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, terminalDatabase(cfg), store.Options{Terminal: cfg.Terminal, Keys: keys})
+	return store.Open(ctx, terminalDatabase(cfg), store.Options{Terminal: cfg.Terminal, Keys: keys, HallHub: relayed(cfg.Role)})
 }
+
+// relayed says whether a role's records go to the hall's hub, which holds
+// the hall's records, brings central's decisions in and relays the records
+// to central (DESIGN.md §4a): kiosks and windows. The hub itself pushes to
+// central, and the hall screen writes no records.
+func relayed(r config.Role) bool { return r == config.RoleKiosk || r == config.RoleWindow }
 
 // needDisplay says how to run without a screen instead of letting the
 // graphics library crash: the screens (kiosk, window terminal, hall

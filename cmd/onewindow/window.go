@@ -67,8 +67,14 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 
 	cfg := t.cfg
-	svc := desk.Services{Store: t.store, Hub: hub.NewClient(t.hubURL, string(t.hallKey), 3*time.Second),
-		Clock: app.SystemClock{}, Log: t.log, NewRequestID: app.NewID}
+	// The hall's cases are read and moved on at the hub; the window takes
+	// in and keeps its staff itself.
+	hubClient := t.hubClient(3 * time.Second)
+	hall := hub.Records{Local: t.store, Hub: hubClient}
+	svc := desk.Services{Store: struct {
+		hub.Records
+		app.StaffDirectory
+	}{hall, t.store}, Hub: hubClient, Applications: hall, Clock: app.SystemClock{}, Log: t.log, NewRequestID: app.NewID}
 	devs, err := openWindowDevices(t.ctx, cfg, t.log)
 	if err != nil {
 		return fail(err)
