@@ -4,12 +4,12 @@
 // from across the hall.
 //
 // It follows the hub's event stream and draws; which calls to keep and
-// what to say are app.CallBoard's and app.CallClips' rules.
+// what to say are app.CallBoard's and app.CallClips' rules. It speaks the
+// language of its Config, with words of its own (theme.Words).
 package display
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -41,7 +41,8 @@ type Config struct {
 	Announcer Announcer // nil: calls are shown only
 	Clock     app.Clock
 	Log       *slog.Logger
-	Calls     int // how many calls the board keeps; 8 when zero
+	Calls     int            // how many calls the board keeps; 8 when zero
+	Language  theme.Language // the screen's words; Chinese when empty
 }
 
 // Sizes of the hall screen's text at scale 1, for 1920×1080 read from ten
@@ -62,6 +63,7 @@ type Display struct {
 	cfg   Config
 	win   fyne.Window
 	th    *theme.Theme
+	w     *theme.Words // the screen's own words
 	board app.CallBoard
 
 	status   app.QueueStatus
@@ -71,7 +73,8 @@ type Display struct {
 	clock    *canvas.Text
 }
 
-// New makes the hall screen in w.
+// New makes the hall screen in w. It speaks Chinese when it does not speak
+// cfg.Language.
 func New(w fyne.Window, cfg Config) *Display {
 	if cfg.Clock == nil {
 		cfg.Clock = app.SystemClock{}
@@ -82,11 +85,16 @@ func New(w fyne.Window, cfg Config) *Display {
 	if cfg.Calls <= 0 {
 		cfg.Calls = 8
 	}
-	d := &Display{cfg: cfg, win: w, th: theme.New(theme.Touch), board: app.CallBoard{Size: cfg.Calls},
-		content: container.NewStack()}
-	if err := theme.SetLanguage(theme.CurrentLanguage()); err != nil {
-		cfg.Log.Error("language", "err", err)
+	if cfg.Language == "" {
+		cfg.Language = theme.Chinese
 	}
+	words, err := theme.WordsIn(cfg.Language)
+	if err != nil {
+		cfg.Log.Error("language", "err", err)
+		words = theme.MustWordsIn(theme.Chinese)
+	}
+	d := &Display{cfg: cfg, win: w, th: theme.New(theme.Touch), w: words, board: app.CallBoard{Size: cfg.Calls},
+		content: container.NewStack()}
 	// The app's theme: Fyne measures text with it (see ui/kiosk). The
 	// hall screen is the only screen of its process.
 	theme.Apply(fyne.CurrentApp(), d.th)
@@ -198,7 +206,7 @@ func (d *Display) Apply(ev app.QueueEvent) {
 	}
 	c := app.Call{Code: ev.Ticket.Code, Window: window, At: ev.At}
 	if d.board.Add(c, d.cfg.Clock.Now()) {
-		d.lastText = app.CallText(c.Code, c.Window, string(theme.CurrentLanguage()))
+		d.lastText = app.CallText(c.Code, c.Window, string(d.w.Language()))
 		d.cfg.Log.Info("call", "ticket", c.Code, "window", c.Window)
 		if d.cfg.Announcer != nil {
 			d.cfg.Announcer.Call(c.Code, c.Window)
@@ -233,6 +241,9 @@ func (d *Display) fit(t *canvas.Text, width float32) {
 	}
 }
 
+// tr is the screen's words under key, formatted with args when there are any.
+func (d *Display) tr(key string, args ...any) string { return d.w.L(key, args...) }
+
 func (d *Display) text(s string, size float32, bold bool, c fyne.ThemeColorName) *canvas.Text {
 	t := canvas.NewText(s, d.th.Color(c, 0))
 	t.TextSize = size
@@ -266,38 +277,38 @@ func (d *Display) draw() {
 	}
 	d.clock = d.text(d.cfg.Clock.Now().In(app.HallZone).Format("15:04"), titleSize, true, theme.ColorNameOnBand)
 	header := band(container.NewBorder(nil, nil, nil, d.clock,
-		d.text(theme.Pick(d.cfg.HallName), titleSize, true, theme.ColorNameOnBand)), theme.ColorNameBand)
+		d.text(d.w.Pick(d.cfg.HallName), titleSize, true, theme.ColorNameOnBand)), theme.ColorNameBand)
 
 	calls := d.board.Calls()
 	var left []fyne.CanvasObject
-	left = append(left, d.text(theme.L("display.calling"), callSize*0.6, true, "foreground"))
+	left = append(left, d.text(d.tr("display.calling"), callSize*0.6, true, "foreground"))
 	if len(calls) == 0 {
-		left = append(left, d.text(theme.L("display.nocalls"), callSize, false, "disabled"))
+		left = append(left, d.text(d.tr("display.nocalls"), callSize, false, "disabled"))
 	} else {
 		c := calls[0]
 		newest := container.NewHBox(
 			d.text(c.Code, newestSize, true, theme.ColorNameOnHighlight),
 			layout.NewSpacer(),
-			d.text(fmt.Sprintf(theme.L("display.window"), c.Window), newestSize*0.6, true, theme.ColorNameOnHighlight))
+			d.text(d.tr("display.window", c.Window), newestSize*0.6, true, theme.ColorNameOnHighlight))
 		left = append(left, band(newest, theme.ColorNameHighlight))
 		for _, c := range calls[1:] {
 			left = append(left, container.NewHBox(
 				d.text(c.Code, callSize, true, "foreground"),
 				layout.NewSpacer(),
-				d.text(fmt.Sprintf(theme.L("display.window"), c.Window), callSize, false, "foreground")))
+				d.text(d.tr("display.window", c.Window), callSize, false, "foreground")))
 		}
 	}
 
-	right := []fyne.CanvasObject{d.text(theme.L("display.waiting"), callSize*0.6, true, "foreground")}
+	right := []fyne.CanvasObject{d.text(d.tr("display.waiting"), callSize*0.6, true, "foreground")}
 	for _, c := range d.status.Categories {
-		line := fmt.Sprintf(theme.L("display.count"), c.Waiting)
+		line := d.tr("display.count", c.Waiting)
 		color := fyne.ThemeColorName("foreground")
 		if !c.Open {
-			line = theme.L("display.closed")
+			line = d.tr("display.closed")
 			color = "disabled"
 		}
 		count := d.text(line, countSize, true, color)
-		name := d.text(c.Prefix+" "+theme.Pick(c.Name), countSize, false, color)
+		name := d.text(c.Prefix+" "+d.w.Pick(c.Name), countSize, false, color)
 		d.fit(name, d.columnWidth()-count.MinSize().Width-2*d.th.Size("padding")-8)
 		right = append(right, container.NewHBox(name, layout.NewSpacer(), count))
 	}
@@ -305,11 +316,11 @@ func (d *Display) draw() {
 	var footer fyne.CanvasObject
 	switch {
 	case d.hubErr != nil:
-		footer = band(d.text(theme.L("display.offline"), bannerSize, true, "foregroundOnError"), "error")
+		footer = band(d.text(d.tr("display.offline"), bannerSize, true, "foregroundOnError"), "error")
 	case d.lastText != "":
 		footer = band(d.text(d.lastText, bannerSize, true, theme.ColorNameOnBand), theme.ColorNameBand)
 	default:
-		footer = band(d.text(theme.L("display.hint"), bannerSize, false, theme.ColorNameOnBand), theme.ColorNameBand)
+		footer = band(d.text(d.tr("display.hint"), bannerSize, false, theme.ColorNameOnBand), theme.ColorNameBand)
 	}
 
 	body := container.New(layout.NewGridLayoutWithColumns(2),

@@ -23,14 +23,14 @@ func (s *said) Call(code string, window int) {
 
 var now = time.Date(2026, 11, 24, 10, 30, 0, 0, app.HallZone)
 
-func newScreen(t *testing.T) (*Display, fyne.Window, *said) {
+func newScreen(t *testing.T, l ...theme.Language) (*Display, fyne.Window, *said) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := a.NewWindow("display")
 	w.Resize(fyne.NewSize(1920, 1080))
 	s := &said{}
 	d := New(w, Config{HallName: app.Text{Zh: "西溪区政务服务中心", En: "Xixi District Government Service Center"},
-		Announcer: s, Clock: app.NewManualClock(now), Calls: 6})
+		Announcer: s, Clock: app.NewManualClock(now), Calls: 6, Language: append(l, theme.Chinese)[0]})
 	d.SetStatus(app.QueueStatus{Categories: []app.CategoryStatus{
 		{Prefix: "A", Name: app.Text{Zh: "户籍业务", En: "Household registration"}, Waiting: 12, Open: true},
 		{Prefix: "B", Name: app.Text{Zh: "社保医保", En: "Social and medical insurance"}, Waiting: 3, Open: true},
@@ -104,14 +104,10 @@ func TestHubOutageIsShown(t *testing.T) {
 
 func TestGoldenHallScreen(t *testing.T) {
 	for _, l := range []theme.Language{theme.Chinese, theme.English} {
-		if err := theme.SetLanguage(l); err != nil {
-			t.Fatal(err)
-		}
-		d, w, _ := newScreen(t)
+		d, w, _ := newScreen(t, l)
 		for i, c := range []string{"A009", "B002", "A010", "F001", "A011", "A012"} {
 			d.Apply(call(int64(i+1), "called", c, i+1, now))
 		}
 		test.AssertImageMatches(t, "hall-"+string(l)+".png", w.Canvas().Capture())
 	}
-	theme.SetLanguage(theme.Chinese)
 }

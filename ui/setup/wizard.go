@@ -7,8 +7,10 @@
 // wires to app/setup, device/probe and sync/link. So the wizard and the
 // scripted roll-out cannot disagree.
 //
-// Work runs off the UI goroutine and comes back through fyne.Do. The
-// wizard never shows a card's content unmasked or the hall key.
+// Its words are in both languages at once, Chinese first, from the screens'
+// translation files (theme.Both). Work runs off the UI goroutine and comes
+// back through fyne.Do. The wizard never shows a card's content unmasked or
+// the hall key.
 package setup
 
 import (
@@ -25,6 +27,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/config"
 	appsetup "onewindow/app/setup"
+	"onewindow/ui/theme"
 )
 
 // Found is a device discovery found.
@@ -51,8 +54,9 @@ type Services struct {
 
 // Wizard is the set-up screen.
 type Wizard struct {
-	svc Services
-	ctx context.Context
+	svc   Services
+	ctx   context.Context
+	words *theme.Words // Chinese and English at once
 	// spawn starts a step's work; tests run it in place, where Fyne's test
 	// driver would otherwise race the test for the widgets.
 	spawn func(func())
@@ -67,25 +71,35 @@ type Wizard struct {
 	saveButton, enrolButton                      *widget.Button
 }
 
-// bi is a label in both languages, Chinese first.
-func bi(zh, en string) string { return zh + "  " + en }
+// tr is the wizard's words under key, in both languages.
+func (w *Wizard) tr(key string, args ...any) string { return w.words.L(key, args...) }
+
+// words are the wizard's: both languages, whose files are tested to hold
+// every key.
+var words = func() *theme.Words {
+	w, err := theme.Both(theme.Chinese, theme.English)
+	if err != nil {
+		panic(err)
+	}
+	return w
+}()
 
 // New builds the wizard. ctx bounds the work it starts.
 func New(ctx context.Context, svc Services) *Wizard {
-	w := &Wizard{svc: svc, ctx: ctx, spawn: func(f func()) { go f() }}
+	w := &Wizard{svc: svc, ctx: ctx, words: words, spawn: func(f func()) { go f() }}
 	roles := []string{string(config.RoleKiosk), string(config.RoleWindow), string(config.RoleDisplay), string(config.RoleHub)}
 	w.role = widget.NewSelect(roles, nil)
 	w.role.SetSelected(string(config.RoleKiosk))
 	// Placeholders say "e.g." so that an empty field never looks filled in.
 	entry := func(example string) *widget.Entry {
 		e := widget.NewEntry()
-		e.SetPlaceHolder("例 e.g. " + example)
+		e.SetPlaceHolder(w.tr("setup.example") + " " + example)
 		return e
 	}
 	w.hall, w.terminal = entry("330106"), entry("K01")
 	w.hub, w.central = entry("192.168.10.2:7100"), entry("https://central.example.org:8443")
 	w.hallKey = widget.NewPasswordEntry()
-	w.hallKey.SetPlaceHolder(bi("从 hall.key 复制", "paste from hall.key"))
+	w.hallKey.SetPlaceHolder(w.tr("setup.hallkey.hint"))
 	w.data = entry(config.DefaultDataDir)
 	w.window, w.categories = entry("5"), entry("A,C")
 	w.idcard, w.printer = entry("/dev/ttyUSB0@115200"), entry("/dev/ttyUSB1@9600")
@@ -97,66 +111,62 @@ func New(ctx context.Context, svc Services) *Wizard {
 	w.bundle = entry("/media/usb/K01.json")
 
 	terminal := widget.NewForm(
-		widget.NewFormItem(bi("角色", "Role"), w.role),
-		widget.NewFormItem(bi("大厅编码", "Hall code"), w.hall),
-		widget.NewFormItem(bi("终端编码", "Terminal code"), w.terminal),
-		widget.NewFormItem(bi("叫号服务器", "Hub address"), w.hub),
-		widget.NewFormItem(bi("大厅密钥", "Hall key"), w.hallKey),
-		widget.NewFormItem(bi("中心平台", "Central URL"), w.central),
-		widget.NewFormItem(bi("数据目录", "Data folder"), w.data),
-		widget.NewFormItem(bi("窗口号", "Window number"), w.window),
-		widget.NewFormItem(bi("服务类别", "Categories"), w.categories),
+		widget.NewFormItem(w.tr("setup.role"), w.role),
+		widget.NewFormItem(w.tr("setup.hall"), w.hall),
+		widget.NewFormItem(w.tr("setup.terminal"), w.terminal),
+		widget.NewFormItem(w.tr("setup.hub"), w.hub),
+		widget.NewFormItem(w.tr("setup.hallkey"), w.hallKey),
+		widget.NewFormItem(w.tr("setup.central"), w.central),
+		widget.NewFormItem(w.tr("setup.data"), w.data),
+		widget.NewFormItem(w.tr("setup.window"), w.window),
+		widget.NewFormItem(w.tr("setup.categories"), w.categories),
 	)
 	devices := container.NewVBox(
 		widget.NewForm(
-			widget.NewFormItem(bi("身份证阅读器", "ID-card reader"), w.idcard),
-			widget.NewFormItem(bi("打印机", "Printer"), w.printer),
-			widget.NewFormItem(bi("排队总线", "Queue bus"), w.queuebus),
-			widget.NewFormItem(bi("扫码器", "QR scanner"), w.scanner),
+			widget.NewFormItem(w.tr("setup.idcard"), w.idcard),
+			widget.NewFormItem(w.tr("setup.printer"), w.printer),
+			widget.NewFormItem(w.tr("setup.queuebus"), w.queuebus),
+			widget.NewFormItem(w.tr("setup.scanner"), w.scanner),
 		),
-		widget.NewButton(bi("查找设备", "Find devices"), w.discover),
+		widget.NewButton(w.tr("setup.discover"), w.discover),
 		w.discovered,
 	)
-	testButton := func(zh, en, device string) fyne.CanvasObject {
-		return widget.NewButton(bi(zh, en), func() { w.test(device) })
+	testButton := func(device string) fyne.CanvasObject {
+		return widget.NewButton(w.tr("setup.test."+device), func() { w.test(device) })
 	}
 	tests := container.NewVBox(
-		widget.NewLabel(bi("逐个测试设备：读卡、打印、显示、按键。", "Test each device: read a card, print, show, press a key.")),
+		widget.NewLabel(w.tr("setup.tests")),
 		container.NewGridWithColumns(3,
-			testButton("读身份证", "Read a card", "idcard"),
-			testButton("打印测试页", "Print a test page", "printer"),
-			testButton("窗口屏显示", "Show a number", "display"),
-			testButton("呼叫器按键", "Caller key", "caller"),
-			testButton("评价器按键", "Rating key", "rating"),
-			testButton("扫码", "Scan a code", "scanner"),
+			testButton("idcard"), testButton("printer"), testButton("display"),
+			testButton("caller"), testButton("rating"), testButton("scanner"),
 		),
 		w.tested,
 	)
-	w.saveButton = widget.NewButton(bi("保存配置", "Save the configuration"), w.save)
+	w.saveButton = widget.NewButton(w.tr("setup.save"), w.save)
 	w.saveButton.Importance = widget.HighImportance
 	save := container.NewVBox(
-		widget.NewLabel(bi("检查所有设置并保存。有错误时不会写入任何文件。", "Every setting is checked; nothing is written while one is wrong.")),
+		widget.NewLabel(w.tr("setup.save.hint")),
 		w.saveButton, w.saved,
 	)
-	w.enrolButton = widget.NewButton(bi("注册到中心平台", "Enrol with central"), w.enrol)
+	w.enrolButton = widget.NewButton(w.tr("setup.enrol"), w.enrol)
 	w.enrolButton.Disable()
 	enrol := container.NewVBox(
-		widget.NewForm(widget.NewFormItem(bi("注册文件", "Enrolment bundle"), w.bundle)),
+		widget.NewForm(widget.NewFormItem(w.tr("setup.bundle"), w.bundle)),
 		w.enrolButton, w.enrolled,
 	)
 	w.tabs = container.NewAppTabs(
-		container.NewTabItem(bi("1 终端", "Terminal"), terminal),
-		container.NewTabItem(bi("2 设备", "Devices"), devices),
-		container.NewTabItem(bi("3 测试", "Tests"), tests),
-		container.NewTabItem(bi("4 保存", "Save"), save),
-		container.NewTabItem(bi("5 注册", "Enrol"), enrol),
+		container.NewTabItem(w.tr("setup.tab.terminal"), terminal),
+		container.NewTabItem(w.tr("setup.tab.devices"), devices),
+		container.NewTabItem(w.tr("setup.tab.tests"), tests),
+		container.NewTabItem(w.tr("setup.tab.save"), save),
+		container.NewTabItem(w.tr("setup.tab.enrol"), enrol),
 	)
 	return w
 }
 
 // Content is the wizard's screen.
 func (w *Wizard) Content() fyne.CanvasObject {
-	title := widget.NewLabelWithStyle(bi("终端设置", "Terminal set-up"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(w.tr("setup.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	return container.NewBorder(title, w.problem, nil, nil, w.tabs)
 }
 
@@ -171,7 +181,7 @@ func (w *Wizard) Answers() (appsetup.Answers, error) {
 	if s := strings.TrimSpace(w.window.Text); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil {
-			p.Add(bi("窗口号", "window number"), fmt.Sprintf("%q is not a number", s))
+			p.Add(w.tr("setup.problem.window"), fmt.Sprintf("%q is not a number", s))
 		}
 		a.Window = n
 	}
@@ -210,7 +220,7 @@ func (w *Wizard) run(l *widget.Label, busy string, work func() (string, error)) 
 }
 
 func (w *Wizard) discover() {
-	w.run(w.discovered, bi("正在查找…", "Probing the serial ports…"), func() (string, error) {
+	w.run(w.discovered, w.tr("setup.discovering"), func() (string, error) {
 		found, text := w.svc.Discover(w.ctx)
 		fyne.Do(func() {
 			for _, f := range found {
@@ -230,7 +240,7 @@ func (w *Wizard) test(device string) {
 		w.tested.SetText("✗ " + err.Error())
 		return
 	}
-	w.run(w.tested, bi("测试中…", "Testing…")+" "+device, func() (string, error) {
+	w.run(w.tested, w.tr("setup.testing")+" "+device, func() (string, error) {
 		return w.svc.Test(w.ctx, a, device)
 	})
 }
@@ -243,11 +253,11 @@ func (w *Wizard) save() {
 	var pe *app.ProblemsError
 	switch {
 	case errors.As(err, &pe):
-		w.saved.SetText("✗ " + bi("未保存，请修改：", "Nothing was saved; fix:") + "\n" + strings.Join(pe.Problems, "\n"))
+		w.saved.SetText("✗ " + w.tr("setup.unsaved") + "\n" + strings.Join(pe.Problems, "\n"))
 	case err != nil:
 		w.saved.SetText("✗ " + err.Error())
 	default:
-		w.saved.SetText("✓ " + bi("配置已保存。下一步：注册。", "Saved. Next: enrol."))
+		w.saved.SetText("✓ " + w.tr("setup.saved"))
 		w.enrolButton.Enable()
 		w.tabs.SelectIndex(4)
 	}
@@ -255,10 +265,10 @@ func (w *Wizard) save() {
 
 func (w *Wizard) enrol() {
 	bundle := strings.TrimSpace(w.bundle.Text)
-	w.run(w.enrolled, bi("正在注册…", "Enrolling…"), func() (string, error) {
+	w.run(w.enrolled, w.tr("setup.enrolling"), func() (string, error) {
 		if err := w.svc.Enrol(w.ctx, bundle); err != nil {
 			return "", err
 		}
-		return bi("注册成功。请运行 onewindow doctor 检查。", "Enrolled. Run 'onewindow doctor' to check."), nil
+		return w.tr("setup.enrolled"), nil
 	})
 }

@@ -125,3 +125,16 @@ func findButton(t *testing.T, w *Wizard, words string) *widget.Button {
 	t.Fatalf("no button %q", words)
 	return nil
 }
+
+// TestEveryDeviceTestIsNamedInBothLanguages: the test buttons' words are
+// looked up by the device's name, which no source scan sees.
+func TestEveryDeviceTestIsNamedInBothLanguages(t *testing.T) {
+	t.Parallel() // no window: only the words
+	for _, device := range []string{"idcard", "printer", "display", "caller", "rating", "scanner"} {
+		key := "setup.test." + device
+		zh, en, ok := strings.Cut(words.L(key), "  ")
+		if !ok || zh == "" || en == "" || strings.Contains(zh+en, key) {
+			t.Errorf("%s reads %q; want Chinese and English words", key, words.L(key))
+		}
+	}
+}

@@ -2,7 +2,8 @@
 // embedded CJK font (regular and really bold), a high-contrast light palette,
 // three size modes (Compact for a clerk's keyboard-and-mouse terminal, Touch
 // for the kiosk, Large for the kiosk's elderly mode), the minimum touch
-// target, and Chinese and English through Fyne's translations.
+// target, and the screens' words in Chinese and English (Words), which
+// each screen holds for itself.
 //
 // It holds no rule of the hall and no screen: screens (ui/kiosk,
 // ui/display, ui/window) build on it.

@@ -6,14 +6,15 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/test"
 	fynetheme "fyne.io/fyne/v2/theme"
+
+	"onewindow/app"
 )
 
 func readTranslations(t *testing.T, file string) map[string]string {
@@ -32,8 +33,9 @@ func readTranslations(t *testing.T, file string) map[string]string {
 // TestBothLanguagesHaveEveryKey: a key missing in one language shows the
 // key itself on a kiosk.
 func TestBothLanguagesHaveEveryKey(t *testing.T) {
-	zh := readTranslations(t, locales[Chinese].file)
-	en := readTranslations(t, locales[English].file)
+	t.Parallel()
+	zh := readTranslations(t, files[Chinese])
+	en := readTranslations(t, files[English])
 	for k, v := range zh {
 		if _, ok := en[k]; !ok {
 			t.Errorf("%q is in Chinese (%q) but not in English", k, v)
@@ -53,18 +55,21 @@ func TestBothLanguagesHaveEveryKey(t *testing.T) {
 }
 
 // TestEveryKeyTheScreensUseIsTranslated reads the sources of the screens
-// whose words are in this package's files (the kiosk and the hall screen)
-// for theme.L("…") and tr("…"), in both languages.
+// that ask their words by tr("…") (the kiosk, the hall screen and the
+// set-up wizard) for every key, in both languages.
 func TestEveryKeyTheScreensUseIsTranslated(t *testing.T) {
-	zh := readTranslations(t, locales[Chinese].file)
-	en := readTranslations(t, locales[English].file)
-	kiosk, _ := filepath.Glob("../kiosk/*.go")
-	display, _ := filepath.Glob("../display/*.go")
-	files := append(kiosk, display...)
-	re := regexp.MustCompile(`(?:theme\.L|\btr)\("([^"]+)"[,)]`)
+	t.Parallel()
+	zh := readTranslations(t, files[Chinese])
+	en := readTranslations(t, files[English])
+	var sources []string
+	for _, screen := range []string{"kiosk", "display", "setup"} {
+		found, _ := filepath.Glob("../" + screen + "/*.go")
+		sources = append(sources, found...)
+	}
+	re := regexp.MustCompile(`\btr\("([^"]+)"[,)]`)
 	var missing []string
-	seen := 0
-	for _, f := range files {
+	seen := map[string]int{}
+	for _, f := range sources {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
 		}
@@ -73,7 +78,7 @@ func TestEveryKeyTheScreensUseIsTranslated(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, m := range re.FindAllStringSubmatch(string(data), -1) {
-			seen++
+			seen[filepath.Base(filepath.Dir(f))]++
 			if _, ok := zh[m[1]]; !ok {
 				missing = append(missing, f+": "+m[1])
 			}
@@ -82,8 +87,8 @@ func TestEveryKeyTheScreensUseIsTranslated(t *testing.T) {
 			}
 		}
 	}
-	if seen < 50 {
-		t.Fatalf("found only %d theme.L and tr calls in the screens; the pattern or the paths are wrong", seen)
+	if seen["kiosk"]+seen["display"] < 50 || seen["setup"] < 20 {
+		t.Fatalf("found only %v tr calls in the screens; the pattern or the paths are wrong", seen)
 	}
 	sort.Strings(missing)
 	for _, m := range missing {
@@ -91,26 +96,19 @@ func TestEveryKeyTheScreensUseIsTranslated(t *testing.T) {
 	}
 }
 
-// TestLFollowsSetLanguageOnly: the screens' words follow SetLanguage and
-// nothing the operating system says; on Windows Fyne's own lookup reads the
-// user's language from the system, where the environment is not consulted.
-func TestLFollowsSetLanguageOnly(t *testing.T) {
-	defer SetLanguage(Chinese)
-	if err := SetLanguage(Chinese); err != nil {
-		t.Fatal(err)
-	}
+// TestWordsFollowTheirLanguageOnly: the screens' words are those of the
+// language asked for and nothing the operating system says (Fyne's own
+// lookup reads the system's language: on Windows the user's setting).
+func TestWordsFollowTheirLanguageOnly(t *testing.T) {
 	t.Setenv("LC_ALL", "en_US.UTF-8") // what Fyne would read on Linux
 	t.Setenv("LANG", "en_US.UTF-8")
-	if got, want := L("home.number"), readTranslations(t, locales[Chinese].file)["home.number"]; got != want || want == "" {
-		t.Errorf("L after SetLanguage(Chinese) with an English environment: %q, want %q", got, want)
+	if got, want := MustWordsIn(Chinese).L("home.number"), readTranslations(t, files[Chinese])["home.number"]; got != want || want == "" {
+		t.Errorf("Chinese words with an English environment: home.number = %q, want %q", got, want)
 	}
-	if err := SetLanguage(English); err != nil {
-		t.Fatal(err)
+	if got, want := MustWordsIn(English).L("home.number"), readTranslations(t, files[English])["home.number"]; got != want || want == "" {
+		t.Errorf("English words: home.number = %q, want %q", got, want)
 	}
-	if got, want := L("home.number"), readTranslations(t, locales[English].file)["home.number"]; got != want || want == "" {
-		t.Errorf("L after SetLanguage(English): %q, want %q", got, want)
-	}
-	if got := L("no.such.key"); got != "no.such.key" {
+	if got := MustWordsIn(English).L("no.such.key"); got != "no.such.key" {
 		t.Errorf("a missing key shows as %q; want the key itself, to be seen", got)
 	}
 }
@@ -119,8 +117,9 @@ func TestLFollowsSetLanguageOnly(t *testing.T) {
 // terminal's sources for its keys ("win.…" literals; the keys it builds
 // from a prefix are checked by ui/window's own tests).
 func TestEveryKeyTheWindowTerminalUsesIsTranslated(t *testing.T) {
-	zh := readTranslations(t, locales[Chinese].file)
-	en := readTranslations(t, locales[English].file)
+	t.Parallel()
+	zh := readTranslations(t, files[Chinese])
+	en := readTranslations(t, files[English])
 	files, _ := filepath.Glob("../window/*.go")
 	re := regexp.MustCompile(`"(win\.[a-z0-9_.]*[a-z0-9_])"`)
 	seen := 0
@@ -147,53 +146,57 @@ func TestEveryKeyTheWindowTerminalUsesIsTranslated(t *testing.T) {
 	}
 }
 
-func TestWordsDoNotTouchTheProcessLanguage(t *testing.T) {
-	test.NewTempApp(t)
-	t.Cleanup(func() { SetLanguage(Chinese) })
-	if err := SetLanguage(Chinese); err != nil {
-		t.Fatal(err)
-	}
+// TestWordsDoNotTouchTheProcess: taking words in a language changes
+// nothing of the process (the environment Fyne reads its locale from), so
+// screens in different languages live side by side.
+func TestWordsDoNotTouchTheProcess(t *testing.T) {
+	t.Parallel()
+	before := os.Environ()
 	en := MustWordsIn(English)
 	if got := en.L("win.window", 5); got != "Window 5" {
 		t.Errorf("English win.window = %q", got)
 	}
-	if got := MustWordsIn(Chinese).L("win.window", 5); got != "5号窗口" {
+	zh := MustWordsIn(Chinese)
+	if got := zh.L("win.window", 5); got != "5号窗口" {
 		t.Errorf("Chinese win.window = %q", got)
 	}
-	if got := lang.L("home.number"); got != "取号" || CurrentLanguage() != Chinese {
-		t.Errorf("Words changed the process's language: home.number = %q, current %s", got, CurrentLanguage())
+	if got := zh.L("home.number"); got != "取号" || zh.Language() != Chinese {
+		t.Errorf("English words changed the Chinese ones: home.number = %q, language %s", got, zh.Language())
+	}
+	if after := os.Environ(); !slices.Equal(before, after) {
+		t.Errorf("taking words changed the environment: %q, was %q", after, before)
 	}
 	if got := en.L("no.such.key"); got != "no.such.key" {
 		t.Errorf("a missing key should show itself, got %q", got)
 	}
 	if _, err := WordsIn("fr"); err == nil {
-		t.Error("WordsIn(fr) should fail")
+		t.Error("WordsIn(fr) should fail: the screens speak zh and en")
 	}
 }
 
-func TestSetLanguageSwitchesFyneTranslations(t *testing.T) {
-	test.NewTempApp(t)
-	t.Cleanup(func() { SetLanguage(Chinese) })
-	for _, tc := range []struct {
-		l    Language
-		want string
-	}{{English, "Take a number"}, {Chinese, "取号"}, {English, "Take a number"}} {
-		if err := SetLanguage(tc.l); err != nil {
-			t.Fatal(err)
-		}
-		if got := lang.L("home.number"); got != tc.want {
-			t.Errorf("after SetLanguage(%s), home.number = %q, want %q", tc.l, got, tc.want)
-		}
-		if CurrentLanguage() != tc.l {
-			t.Errorf("CurrentLanguage = %s, want %s", CurrentLanguage(), tc.l)
-		}
+// TestBothSaysEachLanguage: the set-up screens' words, Chinese then English.
+func TestBothSaysEachLanguage(t *testing.T) {
+	t.Parallel()
+	w, err := Both(Chinese, English)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := SetLanguage("fr"); err == nil {
-		t.Errorf("SetLanguage(fr) should fail: the screens speak zh and en")
+	if got := w.L("home.number"); got != "取号  Take a number" {
+		t.Errorf("both home.number = %q", got)
+	}
+	if got := w.L("win.window", 5); got != "5号窗口  Window 5" {
+		t.Errorf("both win.window = %q", got)
+	}
+	if got := w.Pick(app.Text{Zh: "户籍业务", En: "Household registration"}); got != "户籍业务  Household registration" {
+		t.Errorf("both Pick = %q", got)
+	}
+	if _, err := Both(Chinese, "fr"); err == nil {
+		t.Error("Both(zh, fr) should fail")
 	}
 }
 
 func TestModesGrowTextAndTargets(t *testing.T) {
+	t.Parallel()
 	th := New(Compact)
 	var prevText, prevTarget float32
 	for _, m := range []Mode{Compact, Touch, Large} {
@@ -211,6 +214,7 @@ func TestModesGrowTextAndTargets(t *testing.T) {
 }
 
 func TestBoldTextUsesTheBoldFace(t *testing.T) {
+	t.Parallel()
 	th := New(Touch)
 	if th.Font(fyne.TextStyle{Bold: true}) != BoldFont() || th.Font(fyne.TextStyle{}) != RegularFont() {
 		t.Errorf("the theme does not pick the embedded bold and regular faces")
@@ -242,6 +246,7 @@ func contrast(a, b [3]float64) float64 {
 }
 
 func TestTextColoursHaveHighContrast(t *testing.T) {
+	t.Parallel()
 	th := New(Touch)
 	rgb := func(n fyne.ThemeColorName) [3]float64 {
 		r, g, b, _ := th.Color(n, fynetheme.VariantLight).RGBA()
