@@ -16,4 +16,8 @@ var (
 	ErrChainBroken       = errors.New("the case's timeline has been altered")
 	ErrSequenceGap       = errors.New("operations are missing before this batch")
 	ErrNotRateable       = errors.New("this cannot be rated")
+	// ErrHubUnreachable means the hall's hub did not answer (sync/hub's
+	// ErrUnreachable is this): the LAN, the hub machine or its process is
+	// down.
+	ErrHubUnreachable = errors.New("the hall hub cannot be reached")
 )

@@ -147,6 +147,8 @@ const (
 	ProblemUnknownCode    KioskProblem = "unknown_code" // a QR code not from the hall
 	ProblemRecords        KioskProblem = "records"      // the kiosk's own database failed
 	ProblemNotSetUp       KioskProblem = "not_set_up"   // the device or service is not configured
+	ProblemHallOffline    KioskProblem = "hall_offline" // the hall's records (at the hub) cannot be reached
+	ProblemNotRateable    KioskProblem = "not_rateable" // not served today, not the hall's, or rated already
 )
 
 // ErrNotConfigured means the kiosk has no such device or service set up.
@@ -200,7 +202,7 @@ func QueueProblem(err error) KioskProblem {
 	return ProblemHubUnreachable
 }
 
-// RecordsProblem says what is wrong when a look-up in the kiosk's records failed.
+// RecordsProblem says what is wrong when a look-up in the hall's records, or a rating, failed.
 func RecordsProblem(err error) KioskProblem {
 	switch {
 	case err == nil:
@@ -209,6 +211,10 @@ func RecordsProblem(err error) KioskProblem {
 		return ProblemNotFound
 	case errors.Is(err, ErrUnknownCode):
 		return ProblemUnknownCode
+	case errors.Is(err, ErrHubUnreachable):
+		return ProblemHallOffline
+	case errors.Is(err, ErrNotRateable):
+		return ProblemNotRateable
 	}
 	return ProblemRecords
 }

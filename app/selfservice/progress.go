@@ -2,6 +2,7 @@ package selfservice
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -107,4 +108,76 @@ func (s *Service) Timeline(ctx context.Context, number string) ([]Step, app.Kios
 		out = append(out, Step{At: e.At, State: e.State, By: actorOf(e.Actor)})
 	}
 	return out, app.ProblemNone
+}
+
+// Detail is a case as the kiosk's progress page shows it: where it stands,
+// its due date and light, every department's opinion (并联审批), its steps,
+// and whether the result is ready and at which windows it is picked up
+// (统一出件: any window serving the item).
+type Detail struct {
+	CaseView
+	Light       app.Light
+	Departments []Opinion
+	Steps       []Step
+	Ready       bool  // the result waits to be picked up
+	PickUp      []int // the windows that hand it out
+}
+
+// Opinion is one department's opinion as a citizen is told it: given or
+// not, approving or not, and the reason for a denial (an approval's
+// remarks are the department's own).
+type Opinion struct {
+	Department app.Text
+	Given      bool
+	Approve    bool
+	Reason     string
+}
+
+// CaseDetail looks up a case with everything its progress page shows.
+func (s *Service) CaseDetail(ctx context.Context, number string) (Detail, app.KioskProblem) {
+	if s.svc.Progress == nil {
+		return Detail{}, app.ProblemNotSetUp
+	}
+	c, err := s.svc.Progress.Case(ctx, number)
+	if err != nil {
+		s.log.Info("case look-up failed", "err", err)
+		return Detail{}, app.RecordsProblem(err)
+	}
+	evs, err := s.svc.Progress.Events(ctx, number)
+	if err != nil {
+		s.log.Warn("case timeline look-up failed", "err", err)
+		return Detail{}, app.RecordsProblem(err)
+	}
+	d := Detail{CaseView: viewOf(c), Ready: c.State == app.Approved || c.State == app.Denied}
+	for _, e := range evs {
+		d.Steps = append(d.Steps, Step{At: e.At, State: e.State, By: actorOf(e.Actor)})
+	}
+	item, ok := s.catalog.Item(c.ItemCode)
+	if ok {
+		for _, st := range app.ParallelStatus(item, s.catalog.Departments, evs) {
+			o := Opinion{Department: st.Name, Given: st.Given, Approve: st.Approve}
+			if st.Given && !st.Approve {
+				o.Reason = st.Note
+			}
+			d.Departments = append(d.Departments, o)
+		}
+	}
+	if s.svc.Hall == nil {
+		return d, app.ProblemNone
+	}
+	// The light and the windows are extras: a kiosk that cannot read its
+	// own set-up still tells the citizen where the case stands.
+	if cal, err := s.svc.Hall.Calendar(ctx); err == nil {
+		if st, err := s.svc.Hall.Settings(ctx); err == nil {
+			d.Light = app.LightOf(c, s.svc.Clock.Now(), cal, st.WarnDays)
+		}
+	}
+	if h, err := s.svc.Hall.Hall(ctx); err == nil && ok {
+		for _, w := range h.Windows {
+			if slices.Contains(w.Categories, item.Category) {
+				d.PickUp = append(d.PickUp, w.Number)
+			}
+		}
+	}
+	return d, app.ProblemNone
 }

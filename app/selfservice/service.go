@@ -13,8 +13,11 @@
 //
 // A Service works with small interfaces, one per job: the hall's queue
 // (the hub), the catalogue, intake, case progress and ratings. Progress and
-// ratings are answered by the kiosk's own database today; each stands
-// behind its own interface so that the hall hub can answer them instead.
+// ratings are the hall's, answered by the hall hub (DESIGN.md §4a): a case
+// taken in at any window is found, and a rating is checked against the
+// services the hall gave. With the hub down the kiosk says plainly that it
+// cannot look up or rate now (app.ProblemHallOffline); its applications
+// wait in its outbox and reach the hub when it is back.
 // Nothing here imports a UI, a device driver or a network package.
 package selfservice
 
@@ -42,18 +45,28 @@ type Intake interface {
 	TakeIn(ctx context.Context, in app.Intake) (app.Case, error)
 }
 
-// Progress answers "where is my case?". The kiosk's own database answers
-// today; the hall hub may answer for every terminal of the hall later.
+// Progress answers "where is my case?" for every case of the hall,
+// wherever it was taken in: the hall hub answers (sync/hub's Progress).
 type Progress interface {
 	Case(ctx context.Context, number string) (app.Case, error)
 	CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Case, error)
 	Events(ctx context.Context, number string) ([]app.CaseEvent, error)
 }
 
-// Ratings keep a citizen's rating; a bad one opens a follow-up. The
-// kiosk's own database keeps them today; the hall hub may later.
+// Ratings keep a citizen's rating; a bad one opens a follow-up. The hall
+// hub keeps them (sync/hub's Ratings), checked against the hall's queue
+// and cases: one rating per service, only for a service given.
 type Ratings interface {
 	Rate(ctx context.Context, r app.Rating) (app.Rating, *app.FollowUp, error)
+}
+
+// HallSetUp is the hall's windows, calendar and settings, for a case's
+// light and the windows that hand out its result; the terminal's store is
+// one.
+type HallSetUp interface {
+	Hall(ctx context.Context) (app.Hall, error)
+	Calendar(ctx context.Context) (*app.Calendar, error)
+	Settings(ctx context.Context) (app.Settings, error)
 }
 
 // Services are what a Service works with. Any but Catalogue may be nil:
@@ -64,6 +77,7 @@ type Services struct {
 	Intake    Intake
 	Progress  Progress
 	Ratings   Ratings
+	Hall      HallSetUp
 	Clock     app.Clock    // nil: the system's
 	Log       *slog.Logger // nil: discarded
 	// NewRequestID makes the id of one take-a-number request (app.NewID

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"onewindow/app"
 )
@@ -227,6 +228,7 @@ func (s *Store) applyHallRating(ctx context.Context, tx *sql.Tx, entity string, 
 	if err := r.Validate(); err != nil {
 		return fmt.Sprintf("rating %s: %v", r.ID, strings.ReplaceAll(err.Error(), "\n", " ")), nil
 	}
+	r.Ticket = ticketID(r.Ticket, r.At)
 	if why, err := ratedBefore(ctx, tx, r); why != "" || err != nil {
 		return why, err
 	}
@@ -287,6 +289,7 @@ func (s *Store) RateServed(ctx context.Context, r app.Rating) (app.Rating, *app.
 		return r, nil, err
 	}
 	var fu *app.FollowUp
+	r.Ticket = ticketID(r.Ticket, s.now())
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		switch {
 		case r.Ticket != "":
@@ -326,4 +329,13 @@ func (s *Store) RateServed(ctx context.Context, r app.Rating) (app.Rating, *app.
 		return r, nil, fmt.Errorf("rating: %w", err)
 	}
 	return r, fu, nil
+}
+
+// ticketID is a rated ticket's id in the hall's queue: a number typed or
+// printed alone (A012) is the one of the hall day of at.
+func ticketID(ticket string, at time.Time) string {
+	if ticket == "" || strings.Contains(ticket, "/") {
+		return ticket
+	}
+	return string(app.DateOf(at)) + "/" + ticket
 }

@@ -147,11 +147,14 @@ func startKiosk(ctx context.Context, a fyne.App, p kioskParts) (fyne.Window, err
 	if err != nil {
 		return nil, err
 	}
-	// The kiosk's use cases: the queue is the hall hub's; the catalogue,
-	// intake, progress and ratings are the kiosk's own store's.
+	// The kiosk's use cases: the queue, the hall's cases and ratings are
+	// the hall hub's; the catalogue and the hall's set-up are the kiosk's
+	// own copy, and it takes in applications itself (its outbox carries
+	// them to the hub).
+	hubClient := hub.NewClient(p.hubURL, p.hallKey, 3*time.Second)
 	self, err := selfservice.New(ctx, selfservice.Services{
-		Queue:     hub.NewClient(p.hubURL, p.hallKey, 3*time.Second),
-		Catalogue: p.store, Intake: p.store, Progress: p.store, Ratings: p.store,
+		Queue: hubClient, Catalogue: p.store, Intake: p.store, Hall: p.store,
+		Progress: hub.Progress{Hub: hubClient}, Ratings: hub.Ratings{Hub: hubClient},
 		Clock: app.SystemClock{}, Log: p.log, NewRequestID: app.NewID,
 	}, selfservice.Config{HallName: hall.Name, HallKey: []byte(p.hallKey), Terminal: p.terminal, Rules: settings.Queue})
 	if err != nil {

@@ -25,7 +25,7 @@ type gzipBody []byte
 // ErrUnreachable means the hub did not answer: the LAN, the hub machine or
 // the hub process is down. The action may or may not have happened; retry
 // it with the same request id, never a new one.
-var ErrUnreachable = errors.New("the hall hub cannot be reached")
+var ErrUnreachable = app.ErrHubUnreachable
 
 // Client is how kiosks, windows and the hall screen talk to the hub. It
 // never retries by itself: an issue or a call that timed out may have

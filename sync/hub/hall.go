@@ -156,3 +156,35 @@ func hubProblem(err error) error {
 func (r Records) Submitted(ctx context.Context) ([]app.Case, error) {
 	return r.Hub.CasesInState(ctx, app.Submitted)
 }
+
+// Progress answers a kiosk's "where is my case?" from the hall's records at
+// the hub, for every case of the hall wherever it was taken in. It does not
+// fall back to the kiosk's own cases: with the hub down, the kiosk says it
+// cannot look up now rather than show a case as it stood.
+type Progress struct{ Hub *Client }
+
+// Case returns one of the hall's cases.
+func (p Progress) Case(ctx context.Context, number string) (app.Case, error) {
+	c, _, err := p.Hub.Case(ctx, number)
+	return c, err
+}
+
+// CasesByIDNumber finds the hall's cases of an applicant.
+func (p Progress) CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Case, error) {
+	return p.Hub.FindCases(ctx, id)
+}
+
+// Events returns a case's timeline.
+func (p Progress) Events(ctx context.Context, number string) ([]app.CaseEvent, error) {
+	_, evs, err := p.Hub.Case(ctx, number)
+	return evs, err
+}
+
+// Ratings takes a kiosk's ratings at the hub, which checks them against
+// the hall's queue and cases (一次一评).
+type Ratings struct{ Hub *Client }
+
+// Rate rates a ticket served today or a case of the hall, once.
+func (r Ratings) Rate(ctx context.Context, rt app.Rating) (app.Rating, *app.FollowUp, error) {
+	return r.Hub.RateServed(ctx, rt)
+}
