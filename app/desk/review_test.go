@@ -28,7 +28,7 @@ func oneHall(t *testing.T) (*counter, *hub.Pusher) {
 		svc.Applications = hall
 	})
 	c.login()
-	return c, hub.NewPusher(c.Store, c.Hub, "330106W01", nil)
+	return c, hub.NewPusher(c.Store, c.Hub, "330106W01", "330106", nil)
 }
 
 // kioskOf is a kiosk of the rig's hall: its own store, its outbox pushed
@@ -48,7 +48,7 @@ func kioskOf(t *testing.T, c *counter) (*store.Store, *hub.Pusher) {
 	if err := store.LoadSample(c.ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	return s, hub.NewPusher(s, c.Hub, "330106K03", nil)
+	return s, hub.NewPusher(s, c.Hub, "330106K03", "330106", nil)
 }
 
 func pushAll(t *testing.T, ctx context.Context, ps ...*hub.Pusher) {

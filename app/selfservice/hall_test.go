@@ -27,7 +27,7 @@ func hallKiosk(t *testing.T) (*kiosk, func()) {
 	k := openKiosk(t, func(r *hallrig.Rig, svc *selfservice.Services, _ *selfservice.Config) {
 		svc.Progress, svc.Ratings, svc.Hall = hub.Progress{Hub: r.Hub}, hub.Ratings{Hub: r.Hub}, r.Store
 	})
-	p := hub.NewPusher(k.Store, k.Hub, "330106W01", nil)
+	p := hub.NewPusher(k.Store, k.Hub, "330106W01", "330106", nil)
 	return k, func() {
 		t.Helper()
 		if _, err := p.Push(k.ctx); err != nil {

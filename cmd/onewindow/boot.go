@@ -187,7 +187,7 @@ func (t *terminal) close() {
 func (t *terminal) startSync(devs *serialDevices, waits string) (app.Syncer, error) {
 	opt := syncOptions(t.log, t.path, t.cfg.Role, devs)
 	if opt.Relayed = relayed(t.cfg.Role); opt.Relayed {
-		p := hub.NewPusher(t.store, t.hubClient(10*time.Second), t.cfg.Terminal, t.log)
+		p := hub.NewPusher(t.store, t.hubClient(10*time.Second), t.cfg.Terminal, t.cfg.Hall, t.log)
 		go p.Run(t.ctx, time.Second)
 	}
 	l, err := startSync(t.ctx, t.store, opt, waits)

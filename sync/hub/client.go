@@ -19,8 +19,12 @@ import (
 	"onewindow/sync/wire"
 )
 
-// gzipBody is a request body compressed already (a records batch).
-type gzipBody []byte
+// gzipBody is a request body compressed already (a records batch), sent
+// for a hall.
+type gzipBody struct {
+	data []byte
+	hall string
+}
 
 // ErrUnreachable means the hub did not answer: the LAN, the hub machine or
 // the hub process is down. The action may or may not have happened; retry
@@ -152,7 +156,7 @@ func (c *Client) send(ctx context.Context, method, path string, in, out any) err
 	gz, gzipped := in.(gzipBody)
 	switch {
 	case gzipped:
-		body = bytes.NewReader(gz)
+		body = bytes.NewReader(gz.data)
 	case in != nil:
 		data, err := json.Marshal(in)
 		if err != nil {
@@ -168,6 +172,7 @@ func (c *Client) send(ctx context.Context, method, path string, in, out any) err
 	req.Header.Set("Content-Type", "application/json")
 	if gzipped {
 		req.Header.Set("Content-Encoding", "gzip")
+		req.Header.Set(HeaderHall, gz.hall)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

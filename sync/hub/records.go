@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"onewindow/app"
 	"onewindow/sync/wire"
@@ -15,6 +14,10 @@ import (
 // outbox here as they push it to central, in the same batches (sync/wire);
 // the kiosk looks up progress and rates here, and every window takes in
 // the kiosk's applications, hands out results and closes follow-ups here.
+
+// HeaderHall names the hall a terminal pushing its records is of: a hub
+// takes only its own hall's.
+const HeaderHall = "X-Onewindow-Hall"
 
 // maxRecordsBody is the largest records batch: wire's limit, compressed
 // or not.
@@ -47,8 +50,9 @@ func (h *Server) records(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	if !strings.HasPrefix(b.Terminal, hall.Code) {
-		writeError(w, fmt.Errorf("%w: terminal %s is not of hall %s; its records belong to its own hall's hub", app.ErrInvalidInput, b.Terminal, hall.Code))
+	if from := r.Header.Get(HeaderHall); from != hall.Code {
+		writeError(w, fmt.Errorf("%w: this is the hub of hall %s, and terminal %s says it is of hall %q: check the hall and the hub's address in its configuration",
+			app.ErrInvalidInput, hall.Code, b.Terminal, from))
 		return
 	}
 	ops := make([]app.Operation, len(b.Ops))

@@ -17,9 +17,9 @@ import (
 // PushRecords sends one batch of a terminal's outbox (the gzip body
 // wire.BatchBody made) and returns the hub's answer. A gap is a
 // *app.SequenceGap naming the operation to send from.
-func (c *Client) PushRecords(ctx context.Context, body []byte) (wire.PushAnswer, error) {
+func (c *Client) PushRecords(ctx context.Context, hall string, body []byte) (wire.PushAnswer, error) {
 	var ans wire.PushAnswer
-	return ans, c.do(ctx, http.MethodPost, "/v1/records", gzipBody(body), &ans)
+	return ans, c.do(ctx, http.MethodPost, "/v1/records", gzipBody{body, hall}, &ans)
 }
 
 // FindCases finds the hall's cases of an ID number's holder.
@@ -120,18 +120,18 @@ func appCases(bs []caseBody) []app.Case {
 // only, so that central learns each case's steps in the one order the hall
 // chained them.
 type Pusher struct {
-	ob       app.Outbox
-	c        *Client
-	terminal string
-	log      *slog.Logger
+	ob             app.Outbox
+	c              *Client
+	terminal, hall string
+	log            *slog.Logger
 }
 
-// NewPusher pushes ob, the outbox of terminal, through c.
-func NewPusher(ob app.Outbox, c *Client, terminal string, log *slog.Logger) *Pusher {
+// NewPusher pushes ob, the outbox of terminal of hall, through c.
+func NewPusher(ob app.Outbox, c *Client, terminal, hall string, log *slog.Logger) *Pusher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Pusher{ob: ob, c: c, terminal: terminal, log: log}
+	return &Pusher{ob: ob, c: c, terminal: terminal, hall: hall, log: log}
 }
 
 // Push sends every waiting operation and says how many the hub took.
@@ -150,7 +150,7 @@ func (p *Pusher) Push(ctx context.Context) (int, error) {
 		}
 		ops = ops[:n]
 		first, last := ops[0].Seq, ops[n-1].Seq
-		ans, err := p.c.PushRecords(ctx, body)
+		ans, err := p.c.PushRecords(ctx, p.hall, body)
 		var gap *app.SequenceGap
 		if errors.As(err, &gap) && !resent && gap.Expected < first {
 			// The hub lost what it had taken (its database was replaced):

@@ -45,7 +45,7 @@ func newTerminal(t *testing.T, h *hall, code string) *terminal {
 	if err := store.LoadSample(ctx, s); err != nil {
 		t.Fatal(err)
 	}
-	return &terminal{store: s, pusher: NewPusher(s, h.client, code, nil), records: Records{Local: s, Hub: h.client}}
+	return &terminal{store: s, pusher: NewPusher(s, h.client, code, "330106", nil), records: Records{Local: s, Hub: h.client}}
 }
 
 func (x *terminal) push(t *testing.T) int {
@@ -261,7 +261,6 @@ func TestBadRecordsChangeNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	other, _, _, _ := wire.BatchBody("110105K01", ops)
 	thief, _, _, _ := wire.BatchBody("330106K09", ops)
 	before := countRows(t, h.store)
 	for _, tc := range []struct {
@@ -269,21 +268,24 @@ func TestBadRecordsChangeNothing(t *testing.T) {
 		key    string
 		body   []byte
 		gzip   bool
+		hall   string
 		status int
 		text   string
 	}{
-		{"wrong key", "wrong-key-wrong-key-wrong-key-wrong", good, true, http.StatusUnauthorized, "hall key"},
-		{"not gzip", testKey, []byte("{}"), true, http.StatusBadRequest, "gzip"},
-		{"malformed", testKey, []byte(`{"terminal": 5}`), false, http.StatusBadRequest, "not valid JSON"},
-		{"empty batch", testKey, []byte(`{"terminal":"330106K01","ops":[]}`), false, http.StatusBadRequest, "empty"},
-		{"oversized", testKey, bytes.Repeat([]byte(" "), maxRecordsBody+10), false, http.StatusRequestEntityTooLarge, "larger"},
-		{"another hall", testKey, other, true, http.StatusBadRequest, "not of hall 330106"},
+		{"wrong key", "wrong-key-wrong-key-wrong-key-wrong", good, true, "330106", http.StatusUnauthorized, "hall key"},
+		{"not gzip", testKey, []byte("{}"), true, "330106", http.StatusBadRequest, "gzip"},
+		{"malformed", testKey, []byte(`{"terminal": 5}`), false, "330106", http.StatusBadRequest, "not valid JSON"},
+		{"empty batch", testKey, []byte(`{"terminal":"330106K01","ops":[]}`), false, "330106", http.StatusBadRequest, "empty"},
+		{"oversized", testKey, bytes.Repeat([]byte(" "), maxRecordsBody+10), false, "330106", http.StatusRequestEntityTooLarge, "larger"},
+		{"another hall", testKey, good, true, "110105", http.StatusBadRequest, "the hub of hall 330106"},
+		{"no hall", testKey, good, true, "", http.StatusBadRequest, "the hub of hall 330106"},
 	} {
 		req, _ := http.NewRequest(http.MethodPost, h.http.URL+"/v1/records", bytes.NewReader(tc.body))
 		req.Header.Set("Authorization", "Bearer "+tc.key)
 		if tc.gzip {
 			req.Header.Set("Content-Encoding", "gzip")
 		}
+		req.Header.Set(HeaderHall, tc.hall)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -300,7 +302,7 @@ func TestBadRecordsChangeNothing(t *testing.T) {
 	}
 	// A terminal pushing a case another terminal numbered is refused by
 	// name, and the case is not taken.
-	ans, err := h.client.PushRecords(ctx, thief)
+	ans, err := h.client.PushRecords(ctx, "330106", thief)
 	if err != nil || len(ans.Rejected) != 1 || !strings.Contains(ans.Rejected[0].Reason, "not issued by terminal 330106K09") {
 		t.Errorf("a case of another terminal: %+v, %v; want it refused by name", ans, err)
 	}
@@ -315,7 +317,7 @@ func TestBadRecordsChangeNothing(t *testing.T) {
 	ops[0].Seq += 5
 	gapped, _, _, _ := wire.BatchBody("330106K01", ops)
 	var gap *app.SequenceGap
-	if _, err := h.client.PushRecords(ctx, gapped); !errors.As(err, &gap) || gap.Expected != 2 {
+	if _, err := h.client.PushRecords(ctx, "330106", gapped); !errors.As(err, &gap) || gap.Expected != 2 {
 		t.Errorf("a batch after a gap: %v; want a gap expecting operation 2", err)
 	}
 	if _, _, err := h.client.Case(ctx, later.Number); !errors.Is(err, app.ErrNotFound) {
