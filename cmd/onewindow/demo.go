@@ -105,11 +105,11 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	defer h.close()
 	if !*noCentral {
-		syncer, url, enrol, err := startDemoCentral(ctx, *dir, h.kioskStore, h.hubStore, log)
+		syncer, url, enrol, decide, err := startDemoCentral(ctx, *dir, h.kioskStore, h.hubStore, log)
 		if err != nil {
 			log.Warn("the demo runs without central: the kiosk shows it offline", "err", err)
 		} else {
-			h.syncer, h.centralURL, h.enrol = syncer, url, enrol
+			h.syncer, h.centralURL, h.enrol, h.decide = syncer, url, enrol, decide
 		}
 	}
 
@@ -222,7 +222,10 @@ func (h *demoHall) console(ctx context.Context, in io.Reader, out io.Writer) err
 			case f[0] == "quit" || f[0] == "exit":
 				return simctl.ErrQuit
 			case f[0] == "help":
-				msg = simctl.Help() + "\n  issue CATEGORY                take a number in CATEGORY (A–H) as a kiosk would\n  call N                        press window N's caller key (the hub calls the next citizen)"
+				msg = simctl.Help() + "\n  issue CATEGORY                take a number in CATEGORY (A–H) as a kiosk would\n  call N                        press window N's caller key (the hub calls the next citizen)" +
+					"\n  decide CASE DEPT approve|deny [REASON]   a department's opinion at central (并联审批: each department of the item)"
+			case f[0] == "decide" && len(f) >= 4:
+				msg, err = h.decideCase(ctx, f[1], f[2], f[3], strings.Join(f[4:], " "))
 			case f[0] == "issue" && len(f) == 2:
 				msg, err = h.issue(f[1])
 			case f[0] == "call" && len(f) == 2:
@@ -242,6 +245,25 @@ func (h *demoHall) console(ctx context.Context, in io.Reader, out io.Writer) err
 	}
 }
 
+// decideCase records a department's opinion at the demo's central; the
+// hub brings it into the hall on its next pull.
+func (h *demoHall) decideCase(ctx context.Context, number, dept, verdict, reason string) (string, error) {
+	if h.decide == nil {
+		return "", errors.New("the demo runs without central (-no-central): nobody decides")
+	}
+	if verdict != "approve" && verdict != "deny" {
+		return "", fmt.Errorf("say approve or deny, not %q", verdict)
+	}
+	ans, err := h.decide(ctx, number, dept, verdict == "approve", reason)
+	if err != nil {
+		return "", err
+	}
+	if len(ans.Waiting) > 0 {
+		return fmt.Sprintf("%s: %s gave its opinion; waiting for %s", number, dept, strings.Join(ans.Waiting, ", ")), nil
+	}
+	return fmt.Sprintf("%s: %s (the hall learns it within seconds)", number, ans.Decision), nil
+}
+
 // demoHall is the hall's back room in the demo: the hub, its store, the
 // kiosk's store and the simulators.
 type demoHall struct {
@@ -256,7 +278,8 @@ type demoHall struct {
 	windowSims *simctl.Set
 	syncer     app.Syncer
 	centralURL string
-	enrol      enrolFunc // nil without central
+	enrol      enrolFunc  // nil without central
+	decide     decideFunc // nil without central
 	server     *http.Server
 	// windowRunning is set once the window terminal's process started: its
 	// caller keypad is then on the window simulators' bus.
@@ -279,7 +302,7 @@ func startDemoHall(ctx context.Context, dir string, log *slog.Logger) (*demoHall
 	if h.hubStore, err = store.Open(ctx, filepath.Join(dir, "hub.db"), store.Options{Terminal: "HUB", Keys: h.keys}); err != nil {
 		return nil, err
 	}
-	if h.kioskStore, err = store.Open(ctx, filepath.Join(dir, "kiosk.db"), store.Options{Terminal: "K01", Keys: h.keys}); err != nil {
+	if h.kioskStore, err = store.Open(ctx, filepath.Join(dir, "kiosk.db"), store.Options{Terminal: "K01", Keys: h.keys, HallHub: true}); err != nil {
 		h.close()
 		return nil, err
 	}
@@ -303,6 +326,9 @@ func startDemoHall(ctx context.Context, dir string, log *slog.Logger) (*demoHall
 	h.hubURL = hub.URL(h.hubAddress)
 	h.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go h.server.Serve(l)
+	// The kiosk's applications reach the hall's records at the hub.
+	go hub.NewPusher(h.kioskStore, hub.NewClient(h.hubURL, h.hallKey, 10*time.Second), "K01", demoHallCode, log.With("role", "kiosk")).
+		Run(ctx, time.Second)
 
 	quiet := log.With("role", "sim")
 	for _, s := range []struct {

@@ -24,37 +24,41 @@ import (
 // enrolFunc enrols one more terminal's store with the demo's central.
 type enrolFunc func(ctx context.Context, s *store.Store, terminal string) error
 
+// decideFunc records a department's opinion at the demo's central, as a
+// department's back office would.
+type decideFunc func(ctx context.Context, number, dept string, approve bool, reason string) (wire.OpinionAnswer, error)
+
 // startDemoCentral runs the reference central platform inside the demo,
 // publishes the sample hall, enrols the kiosk and the hub with it and
 // starts their links: the kiosk's cases and the hub's ticket events reach
 // central, each with its health. The kiosk sees central only as an
 // app.Syncer. enrol lets the demo enrol its other terminals as a
 // technician would, with a code.
-func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, log *slog.Logger) (syncer app.Syncer, url string, enrol enrolFunc, err error) {
+func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, log *slog.Logger) (syncer app.Syncer, url string, enrol enrolFunc, decide decideFunc, err error) {
 	log = log.With("role", "central")
 	// Central seals personal data under its own key, as it would on its
 	// own machine.
 	keys, err := pii.LoadOrCreate(filepath.Join(dir, "central.key"))
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	c, err := central.Open(ctx, filepath.Join(dir, "central.db"), central.Options{Keys: keys, Logger: log})
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("central: %w", err)
+		return nil, "", nil, nil, fmt.Errorf("central: %w", err)
 	}
 	go func() { <-ctx.Done(); c.Close() }()
 	if _, err := c.PublishCatalog(ctx, assets.SampleCatalog); err != nil {
-		return nil, "", nil, fmt.Errorf("central: publishing the sample catalogue: %w", err)
+		return nil, "", nil, nil, fmt.Errorf("central: publishing the sample catalogue: %w", err)
 	}
 	if _, err := c.PublishHall(ctx, assets.SampleHall); err != nil {
-		return nil, "", nil, fmt.Errorf("central: publishing the sample hall: %w", err)
+		return nil, "", nil, nil, fmt.Errorf("central: publishing the sample hall: %w", err)
 	}
 	if _, err := c.PublishCalendar(ctx, assets.Calendar2026); err != nil {
-		return nil, "", nil, fmt.Errorf("central: publishing the calendar: %w", err)
+		return nil, "", nil, nil, fmt.Errorf("central: publishing the calendar: %w", err)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	srv := &http.Server{Handler: c.Handler(central.ServerOptions{}), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(l)
@@ -72,26 +76,30 @@ func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, 
 			link.Options{Logger: log})
 	}
 	if err := enrol(ctx, kiosk, "K01"); err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
+	// The kiosk's applications go to the hub, which relays them.
 	opt := link.Options{Logger: log.With("role", "kiosk-link"), Interval: 10 * time.Second, Role: "kiosk", Version: buildVersion(),
-		Health: demoHealth(filepath.Join(dir, "kiosk.db"), dir)}
+		Health: demoHealth(filepath.Join(dir, "kiosk.db"), dir), Relayed: true}
 	lk, err := link.New(ctx, kiosk, opt)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	go lk.Run(ctx)
 	if err := enrol(ctx, hub, "HUB"); err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	hl, err := link.New(ctx, hub, link.Options{Logger: log.With("role", "hub-link"), Interval: 10 * time.Second, Role: "hub",
 		Version: buildVersion(), Health: demoHealth(filepath.Join(dir, "hub.db"), dir)})
 	if err != nil {
-		return nil, "", nil, err
+		return nil, "", nil, nil, err
 	}
 	go hl.Run(ctx)
+	decide = func(ctx context.Context, number, dept string, approve bool, reason string) (wire.OpinionAnswer, error) {
+		return c.RecordOpinion(ctx, wire.Opinion{Case: number, Department: dept, Approve: approve, Reason: reason})
+	}
 	log.Info("central running; the kiosk and the hub are enrolled", "url", url)
-	return lk, url, enrol, nil
+	return lk, url, enrol, decide, nil
 }
 
 // demoHealth is the health a demo terminal reports with its syncs: the

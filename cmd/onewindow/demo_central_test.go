@@ -42,7 +42,7 @@ func TestDemoCentralTakesTheHubsTickets(t *testing.T) {
 	if _, err := hub.Issue(ctx, app.IssueRequest{Category: "A"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := startDemoCentral(ctx, dir, kiosk, hub, slog.New(slog.DiscardHandler)); err != nil {
+	if _, _, _, _, err := startDemoCentral(ctx, dir, kiosk, hub, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("sqlite", filepath.Join(dir, "central.db"))
