@@ -24,6 +24,25 @@ func replaceHallTx(ctx context.Context, tx *sql.Tx, h app.Hall) error {
 	if err := h.Validate(cat); err != nil {
 		return err
 	}
+	// Central publishes who works in the hall, never their passwords (set
+	// at the terminal): a member who stays keeps the password set here.
+	kept := map[string]string{}
+	rows, err := tx.QueryContext(ctx, `SELECT id, password_hash FROM staff WHERE password_hash <> ''`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id, hash string
+		if err := rows.Scan(&id, &hash); err != nil {
+			rows.Close()
+			return err
+		}
+		kept[id] = hash
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
 	for _, q := range []string{`DELETE FROM window_categories`, `DELETE FROM windows`, `DELETE FROM staff`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
@@ -47,6 +66,9 @@ func replaceHallTx(ctx context.Context, tx *sql.Tx, h app.Hall) error {
 		}
 	}
 	for _, m := range h.Staff {
+		if m.PasswordHash == "" {
+			m.PasswordHash = kept[m.ID]
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO staff (id, name, role, password_hash) VALUES (?, ?, ?, ?)`,
 			m.ID, m.Name, m.Role, m.PasswordHash); err != nil {
 			return err

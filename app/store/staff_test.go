@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -59,6 +60,25 @@ func TestSetPasswordAndLogin(t *testing.T) {
 	a := &app.Authenticator{Dir: f.Store, Policy: app.DefaultLoginPolicy, Clock: f.clock}
 	if m, err := a.Login(ctx, "S1002", "pw"); err != nil || m.Name != "刘建国" {
 		t.Fatalf("login: want 刘建国, got %+v %v", m, err)
+	}
+	// Central publishes the hall again (it holds no passwords): the
+	// password set here stays, and a member central dropped is gone.
+	var hall app.Hall
+	if err := json.Unmarshal(assets.SampleHall, &hall); err != nil {
+		t.Fatal(err)
+	}
+	hall.Staff = slices.DeleteFunc(hall.Staff, func(m app.Staff) bool { return m.ID == "S1001" })
+	if err := f.SetPassword(ctx, "S1001", h); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.ReplaceHall(ctx, hall); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := a.Login(ctx, "S1002", "pw"); err != nil || m.Name != "刘建国" {
+		t.Fatalf("login after central published the hall again: want 刘建国, got %+v %v", m, err)
+	}
+	if _, err := f.StaffMember(ctx, "S1001"); !errors.Is(err, app.ErrNotFound) {
+		t.Fatalf("a member central dropped: want ErrNotFound, got %v", err)
 	}
 }
 
