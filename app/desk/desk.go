@@ -129,6 +129,10 @@ type View struct {
 
 	Rating   *RatingRequest // the rating pad is waiting for this service's rating
 	LastRate *RatingResult  // the last rating received
+
+	// Applications is how many of the hall's self-service applications
+	// wait for this window's pre-review (预审), as last counted.
+	Applications int
 }
 
 // LinkState is whether the hub answered the last time it was asked.
@@ -433,7 +437,8 @@ func (d *Desk) checkPrinter(ctx context.Context) {
 	d.deviceResult(&d.v.Printer, err)
 }
 
-// Refresh asks the hub for the window's queue state.
+// Refresh asks the hub for the window's queue state and, while a clerk is
+// at work, counts the applications waiting for pre-review.
 func (d *Desk) Refresh(ctx context.Context) {
 	st, err := d.svc.Hub.Window(ctx, d.cfg.Window)
 	d.hubResult(err)
@@ -447,6 +452,11 @@ func (d *Desk) Refresh(ctx context.Context) {
 		}
 		v.Current, v.Paused, v.PauseReason, v.Waiting = st.Current, st.Paused, st.PauseReason, st.Waiting
 	})
+	if _, err := d.staff(); err == nil {
+		if _, err := d.PreReview(ctx); err != nil {
+			d.log.Warn("window terminal: counting the applications for pre-review", "err", err)
+		}
+	}
 }
 
 // hubAnswers are the errors that mean the hub answered and said no.

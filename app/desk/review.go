@@ -15,7 +15,8 @@ import (
 // runs from now), asks for what is missing, or refuses it, as at intake.
 
 // PreReview lists the hall's self-service applications waiting for a
-// window, for the items this window serves, oldest first.
+// window, for the items this window serves, oldest first; the View counts
+// them.
 func (d *Desk) PreReview(ctx context.Context) ([]app.Case, error) {
 	if _, err := d.staff(); err != nil {
 		return nil, err
@@ -42,23 +43,36 @@ func (d *Desk) PreReview(ctx context.Context) ([]app.Case, error) {
 		it, ok := cat.Item(c.ItemCode)
 		return ok && (len(d.cfg.Categories) == 0 || slices.Contains(d.cfg.Categories, it.Category))
 	}
-	return slices.DeleteFunc(all, func(c app.Case) bool { return !serves(c) }), nil
+	all = slices.DeleteFunc(all, func(c app.Case) bool { return !serves(c) })
+	d.update(func(v *View) { v.Applications = len(all) })
+	return all, nil
 }
 
 // AcceptApplication accepts a self-service application with the materials
-// checked now, and prints the 受理通知书.
+// checked now, and prints the 受理通知书. What the clerk checked replaces
+// what the citizen said they hold: none checked is none received.
 func (d *Desk) AcceptApplication(ctx context.Context, number string, received []int) (Outcome, error) {
-	return d.review(ctx, number, app.Decision{To: app.Accepted, Received: received}, "")
+	return d.review(ctx, number, app.Decision{To: app.Accepted, Received: checked(received)}, "")
 }
 
-// AskForMaterials records what an application still lacks and prints the
-// 一次性告知书; advice is a code from app.SupplementAdvice.
+// AskForMaterials records what an application still lacks, after the
+// materials checked now, and prints the 一次性告知书; advice is a code from
+// app.SupplementAdvice.
 func (d *Desk) AskForMaterials(ctx context.Context, number string, received []int, advice string) (Outcome, error) {
 	t := app.ChoiceText(app.SupplementAdvice, advice)
 	if t.Zh == "" {
 		return Outcome{}, fmt.Errorf("%w: %q is not advice on the list", app.ErrInvalidInput, advice)
 	}
-	return d.review(ctx, number, app.Decision{To: app.SupplementRequested, Received: received}, t.Zh)
+	return d.review(ctx, number, app.Decision{To: app.SupplementRequested, Received: checked(received)}, t.Zh)
+}
+
+// checked is the list of materials a clerk checked, never nil: a nil list
+// would leave the application's own list (the citizen's word) in place.
+func checked(received []int) []int {
+	if received == nil {
+		return []int{}
+	}
+	return received
 }
 
 // RefuseApplication refuses an application with a reason from
@@ -117,6 +131,15 @@ func (d *Desk) notReady(ctx context.Context, number string) error {
 	if err != nil {
 		return err
 	}
+	if e := det.NotReady(); e != nil {
+		return e
+	}
+	return nil
+}
+
+// NotReady says why the case's result cannot be handed out yet (the
+// departments still to decide, or its state), or nil when it can.
+func (det Detail) NotReady() *NotReadyError {
 	if CanHandOut(det.Case.State) {
 		return nil
 	}

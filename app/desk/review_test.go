@@ -1,62 +1,40 @@
 package desk_test
 
 import (
-	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"onewindow/app"
 	"onewindow/app/desk"
-	"onewindow/app/pii"
-	"onewindow/app/store"
 	"onewindow/internal/hallrig"
-	"onewindow/sync/hub"
 )
 
-// oneHall is a counter whose cases are the hall's, at the rig's hub, with
-// its outbox pushed there, as a window of a hall with a hub runs.
-func oneHall(t *testing.T) (*counter, *hub.Pusher) {
+// oneHall is a counter whose cases are the hall's, at the rig's hub, as a
+// window of a hall with a hub runs; its outbox reaches the hub when the
+// test pushes it (c.Push).
+func oneHall(t *testing.T) *counter {
 	t.Helper()
-	c := openCounter(t, func(r *hallrig.Rig, svc *desk.Services, cfg *desk.Config) {
-		hall := hub.Records{Local: r.Store, Hub: r.Hub}
-		svc.Store = struct {
-			hub.Records
-			app.StaffDirectory
-		}{hall, r.Store}
-		svc.Applications = hall
-	})
+	c := openCounter(t, func(r *hallrig.Rig, svc *desk.Services, cfg *desk.Config) { *svc = r.HallServices() })
 	c.login()
-	return c, hub.NewPusher(c.Store, c.Hub, "330106W01", "330106", nil)
+	return c
 }
 
-// kioskOf is a kiosk of the rig's hall: its own store, its outbox pushed
-// to the hub.
-func kioskOf(t *testing.T, c *counter) (*store.Store, *hub.Pusher) {
-	t.Helper()
-	dir := t.TempDir()
-	keys, err := pii.LoadOrCreate(filepath.Join(dir, "pii.key"))
+// terminal is another terminal of the rig's hall (330106K03: a kiosk).
+func (c *counter) terminal(code string) *hallrig.Terminal {
+	c.t.Helper()
+	k, err := c.Terminal(c.ctx, code)
 	if err != nil {
-		t.Fatal(err)
+		c.t.Fatal(err)
 	}
-	s, err := store.Open(c.ctx, filepath.Join(dir, "k.db"), store.Options{Terminal: "330106K03", Keys: keys, Clock: c.Clock, HallHub: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := store.LoadSample(c.ctx, s); err != nil {
-		t.Fatal(err)
-	}
-	return s, hub.NewPusher(s, c.Hub, "330106K03", "330106", nil)
+	return k
 }
 
-func pushAll(t *testing.T, ctx context.Context, ps ...*hub.Pusher) {
+// pushed fails the test if a push to the hub failed.
+func pushed(t *testing.T, err error) {
 	t.Helper()
-	for _, p := range ps {
-		if _, err := p.Push(ctx); err != nil {
-			t.Fatal(err)
-		}
+	if err != nil {
+		t.Fatalf("push to the hub: %v", err)
 	}
 }
 
@@ -66,9 +44,9 @@ func pushAll(t *testing.T, ctx context.Context, ps ...*hub.Pusher) {
 // prints.
 func TestAKioskApplicationIsReviewedAtTheWindow(t *testing.T) {
 	t.Parallel()
-	c, _ := oneHall(t)
-	ks, kp := kioskOf(t, c)
-	app1, err := ks.TakeIn(c.ctx, app.Intake{ItemCode: "GA-007", Applicant: app.Applicant{Name: "王堃", IDNumber: "330106198807150031"},
+	c := oneHall(t)
+	k := c.terminal("330106K03")
+	app1, err := k.Store.TakeIn(c.ctx, app.Intake{ItemCode: "GA-007", Applicant: app.Applicant{Name: "王堃", IDNumber: "330106198807150031"},
 		Actor: "kiosk:330106K03", Outcome: app.Submitted})
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +54,7 @@ func TestAKioskApplicationIsReviewedAtTheWindow(t *testing.T) {
 	if list, _ := c.d.PreReview(c.ctx); len(list) != 0 {
 		t.Fatalf("pre-review before the kiosk's outbox reached the hub: %v; want empty", list)
 	}
-	pushAll(t, c.ctx, kp)
+	pushed(t, k.Push(c.ctx))
 	list, err := c.d.PreReview(c.ctx)
 	if err != nil || len(list) != 1 || list[0].Number != app1.Number {
 		t.Fatalf("the window's pre-review list: %+v, %v; want the kiosk's application", list, err)
@@ -100,9 +78,9 @@ func TestAKioskApplicationIsReviewedAtTheWindow(t *testing.T) {
 // through the hub; before its departments decide, the refusal names them.
 func TestHandOutAtAnyWindow(t *testing.T) {
 	t.Parallel()
-	c, wp := oneHall(t)
+	c := oneHall(t)
 	number := c.accept(c.form("jmsfzhl", 0, 1)).Case.Number
-	pushAll(t, c.ctx, wp)
+	pushed(t, c.Push(c.ctx))
 	_, err := c.d.HandOut(c.ctx, number)
 	var nr *desk.NotReadyError
 	if !errors.As(err, &nr) || !errors.Is(err, app.ErrIllegalTransition) || len(nr.Waiting) != 1 || !strings.Contains(err.Error(), "等待") {

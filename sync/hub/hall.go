@@ -1,9 +1,11 @@
 package hub
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"onewindow/app"
 )
@@ -118,24 +120,82 @@ func (r Records) CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Ca
 	return cs, err
 }
 
-// OpenCases lists the hall's open cases, or this terminal's own when the
-// hub cannot be reached.
+// OpenCases lists the hall's open cases, the ones due first first, or this
+// terminal's own when the hub cannot be reached. This terminal's cases
+// whose steps still wait in its outbox (taken in a moment ago, or while the
+// hub was down) are listed as this terminal has them: the hub does not
+// know them yet, or knows an older copy.
 func (r Records) OpenCases(ctx context.Context, window int) ([]app.CaseWithLight, error) {
 	cs, err := r.Hub.OpenCases(ctx, window)
 	if errors.Is(err, ErrUnreachable) {
 		return r.Local.OpenCases(ctx, window)
 	}
-	return cs, err
+	if err != nil {
+		return nil, err
+	}
+	own, err := r.Local.OpenCases(ctx, window)
+	if err != nil {
+		return nil, err
+	}
+	cs, err = withPending(ctx, r, cs, own, func(c app.CaseWithLight) string { return c.Number })
+	if err != nil {
+		return nil, err
+	}
+	// The hub's order: by due date, cases without one (not accepted yet)
+	// last, then as they came in.
+	undated := func(c app.CaseWithLight) bool { return c.Due == "" }
+	slices.SortStableFunc(cs, func(a, b app.CaseWithLight) int {
+		if undated(a) != undated(b) {
+			if undated(a) {
+				return 1
+			}
+			return -1
+		}
+		return cmp.Or(cmp.Compare(a.Due, b.Due), a.Submitted.Compare(b.Submitted))
+	})
+	return cs, nil
 }
 
-// OpenFollowUps lists the hall's open follow-ups, or this terminal's own
-// when the hub cannot be reached.
+// OpenFollowUps lists the hall's open follow-ups, with this terminal's own
+// that still wait in its outbox (a bad rating a moment ago), or this
+// terminal's own when the hub cannot be reached.
 func (r Records) OpenFollowUps(ctx context.Context) ([]app.OpenFollowUp, error) {
 	fs, err := r.Hub.OpenFollowUps(ctx)
 	if errors.Is(err, ErrUnreachable) {
 		return r.Local.OpenFollowUps(ctx)
 	}
-	return fs, err
+	if err != nil {
+		return nil, err
+	}
+	own, err := r.Local.OpenFollowUps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return withPending(ctx, r, fs, own, func(f app.OpenFollowUp) string { return f.Rating })
+}
+
+// withPending is the hub's list with this terminal's own records whose
+// operations still wait in its outbox in place of the hub's copies, or
+// added.
+func withPending[T any](ctx context.Context, r Records, hubs, own []T, key func(T) string) ([]T, error) {
+	at := make(map[string]int, len(hubs))
+	for i, x := range hubs {
+		at[key(x)] = i
+	}
+	for _, x := range own {
+		pending, err := r.Local.PendingFor(ctx, key(x))
+		if err != nil {
+			return nil, err
+		}
+		switch i, ok := at[key(x)]; {
+		case !pending:
+		case ok:
+			hubs[i] = x
+		default:
+			hubs = append(hubs, x)
+		}
+	}
+	return hubs, nil
 }
 
 // ResolveFollowUp closes a follow-up of the hall at the hub.

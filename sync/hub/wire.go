@@ -134,7 +134,7 @@ type findBody struct {
 type decisionBody struct {
 	To       app.CaseState `json:"to"`
 	Actor    string        `json:"actor"`
-	Received []int         `json:"received,omitempty"`
+	Received []int         `json:"received"` // null leaves the list as it is; [] is none received
 	Note     string        `json:"note,omitempty"`
 	Action   string        `json:"action,omitempty"`
 }
