@@ -137,8 +137,8 @@ func TestElderlyModeSpeaksPromptsAndNormalModeDoesNot(t *testing.T) {
 }
 
 // TestBuiltKeysAreTranslated: keys made at run time (a state, a problem,
-// a priority, who acted) must be in both languages too, or a citizen reads
-// the key.
+// a priority, a case's light, who acted) must be in both languages too, or
+// a citizen reads the key.
 func TestBuiltKeysAreTranslated(t *testing.T) {
 	t.Parallel() // no window: only the words
 	var keys []string
@@ -148,12 +148,16 @@ func TestBuiltKeysAreTranslated(t *testing.T) {
 	for _, p := range []app.KioskProblem{app.ProblemHubUnreachable, app.ProblemCategoryFull, app.ProblemCategoryClosed,
 		app.ProblemPaperOut, app.ProblemPrinterCover, app.ProblemPrinterFault, app.ProblemReaderFault, app.ProblemNoCard,
 		app.ProblemCardNotID, app.ProblemCardBad, app.ProblemCardExpired, app.ProblemNotFound, app.ProblemUnknownCode,
-		app.ProblemRecords, app.ProblemNotSetUp, selfservice.ProblemNeedCard, selfservice.ProblemTicketNumber,
-		selfservice.ProblemNeedReason, selfservice.ProblemPhone, selfservice.ProblemMaterials} {
+		app.ProblemRecords, app.ProblemNotSetUp, app.ProblemHallOffline, app.ProblemNotRateable,
+		selfservice.ProblemNeedCard, selfservice.ProblemTicketNumber, selfservice.ProblemNeedReason,
+		selfservice.ProblemPhone, selfservice.ProblemMaterials} {
 		keys = append(keys, "problem."+string(p))
 	}
 	for _, p := range []app.Priority{app.Elderly, app.Disability, app.Appointment} {
 		keys = append(keys, "priority."+string(p))
+	}
+	for _, l := range []app.Light{app.Green, app.Yellow, app.Red} {
+		keys = append(keys, "progress.light."+string(l))
 	}
 	for _, a := range []selfservice.Actor{selfservice.ByKiosk, selfservice.ByWindow, selfservice.ByCentral} {
 		keys = append(keys, "actor."+string(a))

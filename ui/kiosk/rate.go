@@ -32,12 +32,8 @@ func (k *Kiosk) drawRate(msg string, problem bool) {
 	pad.OnKey = k.touched
 	k.ratePad = pad
 	typed.SetText(k.tr("rate.ticket") + " _")
-	var m fyne.CanvasObject
-	if msg != "" {
-		m = k.message(msg, problem)
-	}
 	body := container.NewBorder(container.NewVBox(bold(k.tr("rate.hint")), typed), next, nil, nil, pad)
-	k.show("rate", k.tr("rate.title"), body, m)
+	k.show("rate", k.tr("rate.title"), body, k.notice(msg, problem))
 	k.onScan = func(code string) {
 		r, p := selfservice.RateScanned(code)
 		if p != app.ProblemNone {
@@ -106,7 +102,10 @@ func (k *Kiosk) saveRating(r *selfservice.Rating) {
 			k.showReasons(r, k.problemText(res.p))
 			return
 		default:
-			k.show("rate-done", k.tr("rate.title"), container.NewVBox(k.message(k.problemText(res.p), true)), nil)
+			// Refused by the hall (not served today, not the hall's, rated
+			// already) or not sent (the hall's records cannot be reached):
+			// the rating page again, saying why, to try another number.
+			k.drawRate(k.problemText(res.p), true)
 			return
 		}
 		msg := k.tr("rate.thanks")
