@@ -74,8 +74,11 @@ type Receipt struct {
 
 // Submit checks the application by the kiosk's rule (a self-service item,
 // a mobile number, every required material held) and takes the case in as
-// received, by this kiosk: a clerk examines it. The problem says why it was
-// not: ProblemPhone, ProblemMaterials, or the records failing.
+// received, by this kiosk: a clerk at a window pre-reviews it (预审). The
+// receipt says so and how to follow it (the kiosk's 办件查询, by its code or
+// the card), and promises nothing the hall does not do: no SMS is sent. The
+// problem says why it was not taken in: ProblemPhone, ProblemMaterials, or
+// the records failing.
 func (s *Service) Submit(ctx context.Context, a Application) (Receipt, app.KioskProblem) {
 	form := app.SelfServiceForm{ItemCode: a.Item.Code, Phone: a.Phone, Held: a.held}
 	switch {
@@ -111,8 +114,9 @@ func (s *Service) Submit(ctx context.Context, a Application) (Receipt, app.Kiosk
 			"证件号码：" + c.Applicant.IDNumber.Masked(),
 			"提交时间：" + c.Submitted.In(app.HallZone).Format("2006-01-02 15:04"),
 			"",
-			"状态：已收件，窗口工作人员审核后将短信通知您。",
-			"凭本回执的二维码可在自助机查询办理进度。",
+			"状态：已收件，等待窗口工作人员预审。",
+			"预审结果和办理进度：请在自助机「办件查询」",
+			"扫描本回执的二维码，或刷身份证查看。",
 		},
 		QRPayload: qr, Printed: s.svc.Clock.Now().In(app.HallZone),
 	}

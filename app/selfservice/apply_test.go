@@ -69,6 +69,11 @@ func TestSelfServiceApplicationIsTakenInAndItsReceiptMasked(t *testing.T) {
 	if strings.Contains(receipt, string(c.Number)) || strings.Contains(receipt, c.Name) || !strings.Contains(receipt, c.Number.Masked()) {
 		t.Errorf("the receipt shows personal data unmasked or not at all:\n%s", receipt)
 	}
+	// It promises what the hall does: a window's pre-review, followed at
+	// the kiosk's 办件查询; nothing sends an SMS.
+	if !strings.Contains(receipt, "预审") || !strings.Contains(receipt, "办件查询") || strings.Contains(receipt, "短信") {
+		t.Errorf("the receipt should say a window pre-reviews it and where to follow it, and promise no SMS:\n%s", receipt)
+	}
 	if loc := doc.Printed.Location(); loc != app.HallZone {
 		t.Errorf("the receipt is stamped in %v, want the hall's zone", loc)
 	}

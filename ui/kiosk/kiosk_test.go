@@ -448,7 +448,8 @@ func TestSelfServiceApplicationPrintsAMaskedReceipt(t *testing.T) {
 	if r.k.Page() != "receipt" {
 		t.Fatalf("after submitting the page is %q (%q), want receipt", r.k.Page(), r.texts())
 	}
-	r.mustShow(t, "K01-20261124-000001", "回执已打印")
+	r.mustShow(t, "K01-20261124-000001", "回执已打印", "预审", "办件查询")
+	r.mustNotShow(t, "短信") // nothing sends one
 	// The stored case and the receipt's lines are app/selfservice's
 	// (TestSelfServiceApplicationIsTakenInAndItsReceiptMasked).
 	got, err := r.store.Case(context.Background(), "K01-20261124-000001")
