@@ -136,6 +136,19 @@ type kioskParts struct {
 	health func(context.Context) health.Report
 }
 
+// kioskSelfService wires a kiosk's use cases: the queue, the hall's cases
+// and ratings are the hall hub's; the catalogue and the hall's set-up are
+// the kiosk's own copy, and it takes in applications itself (its outbox
+// carries them to the hub).
+func kioskSelfService(ctx context.Context, p kioskParts, hall app.Hall, settings app.Settings) (*selfservice.Service, error) {
+	hubClient := hub.NewClient(p.hubURL, p.hallKey, 3*time.Second)
+	return selfservice.New(ctx, selfservice.Services{
+		Queue: hubClient, Catalogue: p.store, Intake: p.store, Hall: p.store,
+		Progress: hub.Progress{Hub: hubClient}, Ratings: hub.Ratings{Hub: hubClient},
+		Clock: app.SystemClock{}, Log: p.log, NewRequestID: app.NewID,
+	}, selfservice.Config{HallName: hall.Name, HallKey: []byte(p.hallKey), Terminal: p.terminal, Rules: settings.Queue})
+}
+
 // startKiosk makes the kiosk's window in a and starts it watching its
 // devices and the hub. The window is not shown yet.
 func startKiosk(ctx context.Context, a fyne.App, p kioskParts) (fyne.Window, error) {
@@ -147,16 +160,7 @@ func startKiosk(ctx context.Context, a fyne.App, p kioskParts) (fyne.Window, err
 	if err != nil {
 		return nil, err
 	}
-	// The kiosk's use cases: the queue, the hall's cases and ratings are
-	// the hall hub's; the catalogue and the hall's set-up are the kiosk's
-	// own copy, and it takes in applications itself (its outbox carries
-	// them to the hub).
-	hubClient := hub.NewClient(p.hubURL, p.hallKey, 3*time.Second)
-	self, err := selfservice.New(ctx, selfservice.Services{
-		Queue: hubClient, Catalogue: p.store, Intake: p.store, Hall: p.store,
-		Progress: hub.Progress{Hub: hubClient}, Ratings: hub.Ratings{Hub: hubClient},
-		Clock: app.SystemClock{}, Log: p.log, NewRequestID: app.NewID,
-	}, selfservice.Config{HallName: hall.Name, HallKey: []byte(p.hallKey), Terminal: p.terminal, Rules: settings.Queue})
+	self, err := kioskSelfService(ctx, p, hall, settings)
 	if err != nil {
 		return nil, err
 	}

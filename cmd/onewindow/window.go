@@ -66,39 +66,16 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stderr, "onewindow window: sample hall loaded; staff without a password log in with %q\n", samplePassword)
 	}
 
-	cfg := t.cfg
-	// The hall's cases are read and moved on at the hub; the window takes
-	// in and keeps its staff itself.
-	hubClient := t.hubClient(3 * time.Second)
-	hall := hub.Records{Local: t.store, Hub: hubClient}
-	svc := desk.Services{Store: struct {
-		hub.Records
-		app.StaffDirectory
-	}{hall, t.store}, Hub: hubClient, Applications: hall, Clock: app.SystemClock{}, Log: t.log, NewRequestID: app.NewID}
-	devs, err := openWindowDevices(t.ctx, cfg, t.log)
+	devs, err := openWindowDevices(t.ctx, t.cfg, t.log)
 	if err != nil {
 		return fail(err)
 	}
 	defer devs.close()
-	// Assigned one by one: a nil driver must become a nil interface, which
-	// the desk reads as "not attached".
-	if devs.printer != nil {
-		svc.Printer = devs.printer
-	}
-	if devs.reader != nil {
-		svc.Reader = devs.reader
-	}
-	if devs.bus != nil {
-		svc.Bus = devs.bus
-	}
-	if svc.Syncer, err = t.startSync(&devs.serialDevices, "cases"); err != nil {
-		return fail(err)
-	}
-	d, err := desk.New(t.ctx, svc, desk.Config{Window: cfg.Window.Number, Categories: cfg.Window.Categories,
-		Login: cfg.Window.LoginPolicy()})
+	d, err := windowDesk(t, devs)
 	if err != nil {
 		return fail(err)
 	}
+	cfg := t.cfg
 
 	limitMemory()
 	err = t.runScreen(f.windowed, func(a fyne.App) (fyne.Window, error) {
@@ -128,6 +105,36 @@ func runWindow(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return fail(err)
 	}
 	return 0
+}
+
+// windowDesk wires a window's desk (its use cases) from its terminal and
+// devices, and starts its sync: everything of the window but its screen.
+func windowDesk(t *terminal, devs *windowDevices) (*desk.Desk, error) {
+	// The hall's cases are read and moved on at the hub; the window takes
+	// in and keeps its staff itself.
+	hubClient := t.hubClient(3 * time.Second)
+	hall := hub.Records{Local: t.store, Hub: hubClient}
+	svc := desk.Services{Store: struct {
+		hub.Records
+		app.StaffDirectory
+	}{hall, t.store}, Hub: hubClient, Applications: hall, Clock: app.SystemClock{}, Log: t.log, NewRequestID: app.NewID}
+	// Assigned one by one: a nil driver must become a nil interface, which
+	// the desk reads as "not attached".
+	if devs.printer != nil {
+		svc.Printer = devs.printer
+	}
+	if devs.reader != nil {
+		svc.Reader = devs.reader
+	}
+	if devs.bus != nil {
+		svc.Bus = devs.bus
+	}
+	var err error
+	if svc.Syncer, err = t.startSync(&devs.serialDevices, "cases"); err != nil {
+		return nil, err
+	}
+	return desk.New(t.ctx, svc, desk.Config{Window: t.cfg.Window.Number, Categories: t.cfg.Window.Categories,
+		Login: t.cfg.Window.LoginPolicy()})
 }
 
 // limitMemory keeps the window terminal's Go heap close to what it holds
