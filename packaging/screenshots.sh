@@ -93,6 +93,11 @@ if [ "${1:-}" = "--steps" ]; then
 fi
 
 run kiosk 1280x1024 kiosk_steps
+# The kiosk's 办件查询 of a case the departments decided, and its receipt,
+# need a window's intake and central's opinions, which the demo's walk
+# cannot give: internal/kioskshots walks the real kiosk in front of a real
+# hub for those (kiosk-receipt.png, kiosk-progress-*.png).
+(cd "$root" && xvfb-run -a -s '-screen 0 1280x1024x24' go run -tags no_emoji ./internal/kioskshots -out "$out")
 [ "${SHOTS:-all}" = kiosk ] || run display 1920x1080 display_steps
 # The clerk's window terminal is walked by its own program on the real
 # driver, in front of simulated devices (internal/windowshots), once in
