@@ -13,18 +13,23 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/sync/wire"
 )
 
 var (
 	loadDuration = flag.Duration("hub.duration", 60*time.Second, "how long BenchmarkHallLoad runs")
 	kioskEvery   = flag.Duration("hub.kiosk-every", 100*time.Millisecond, "pause between two issues at one kiosk (0: as fast as answers come)")
 	windowEvery  = flag.Duration("hub.window-every", time.Second, "pause between two calls at one window (0: as fast as answers come)")
+	withRecords  = flag.Bool("hub.records", true, "windows also push a case for each citizen served, and every fifth is rated at a kiosk")
 )
 
 // BenchmarkHallLoad runs a hall of 100 terminals against one hub over
 // loopback HTTP: 10 kiosks issuing numbers and 90 windows calling and
-// finishing them, for -hub.duration. It reports throughput, the p50 and p99
-// latency of issue and of call-next, and the errors (which must be none).
+// finishing them, for -hub.duration. With -hub.records (the default) each
+// window also pushes a case to the hall's records for every citizen it
+// serves, and every fifth citizen rates the service at a kiosk. It reports
+// throughput, the p50 and p99 latency of issue, of call-next, of a records
+// push and of a rating, and the errors (which must be none).
 // Run it once: go test -run '^$' -bench HallLoad -benchtime 1x ./sync/hub
 func BenchmarkHallLoad(b *testing.B) {
 	for i := 0; i < b.N; i++ {
@@ -69,9 +74,40 @@ func hallLoad(b *testing.B) {
 	defer ts.Close()
 
 	var mu sync.Mutex
-	var issues, calls []time.Duration
+	var issues, calls, pushes, ratings []time.Duration
 	errs := map[string]int{}
 	deadline := time.Now().Add(*loadDuration)
+	// records is what a served citizen adds to the hall's records: the
+	// window's case, pushed; every fifth, a rating at a kiosk.
+	records := func(c *Client, terminal string, n int64, t app.Ticket) {
+		body, _, _, err := wire.BatchBody(terminal, []app.Operation{syntheticCase(terminal, n, syntheticID(int(n)), time.Now())})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t0 := time.Now()
+		_, err = c.PushRecords(ctx, "330106", body)
+		d := time.Since(t0)
+		mu.Lock()
+		if err != nil {
+			errs["records: "+err.Error()]++
+		} else {
+			pushes = append(pushes, d)
+		}
+		mu.Unlock()
+		if n%5 != 0 {
+			return
+		}
+		t0 = time.Now()
+		_, _, err = c.RateServed(ctx, app.Rating{Level: app.Satisfied, Ticket: t.ID})
+		d = time.Since(t0)
+		mu.Lock()
+		if err != nil {
+			errs["rating: "+err.Error()]++
+		} else {
+			ratings = append(ratings, d)
+		}
+		mu.Unlock()
+	}
 	var wg sync.WaitGroup
 	for k := 0; k < 10; k++ {
 		wg.Add(1)
@@ -99,6 +135,7 @@ func hallLoad(b *testing.B) {
 		go func(w int) {
 			defer wg.Done()
 			c := NewClient(ts.URL, testKey, 5*time.Second)
+			var served int64
 			pause(*windowEvery)
 			for time.Now().Before(deadline) {
 				t0 := time.Now()
@@ -113,10 +150,14 @@ func hallLoad(b *testing.B) {
 				}
 				mu.Unlock()
 				if err == nil {
-					if _, err := c.Finish(ctx, app.NewID(), w); err != nil {
+					t, err := c.Finish(ctx, app.NewID(), w)
+					if err != nil {
 						mu.Lock()
 						errs["finish: "+err.Error()]++
 						mu.Unlock()
+					} else if *withRecords {
+						served++
+						records(c, fmt.Sprintf("W%02d", w), served, t)
 					}
 				}
 				pause(*windowEvery)
@@ -136,6 +177,8 @@ func hallLoad(b *testing.B) {
 	}
 	report("issue", issues)
 	report("call", calls)
+	report("records", pushes)
+	report("rating", ratings)
 	total := 0
 	for msg, n := range errs {
 		b.Logf("%d× %s", n, msg)
