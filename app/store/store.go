@@ -6,8 +6,10 @@
 //
 // It is persistence only, behind the interfaces app/ defines: the hub's
 // queue (app.QueueStore; the ticket's moves are app.Ticket's), a
-// terminal's cases, ratings and follow-ups (app.CaseRecords), and the
-// outbox and cursor that sync/link works (app.Outbox). The doctor's checks
+// terminal's cases, ratings and follow-ups (app.CaseRecords), the hall's
+// records on the hub (app.HallRecords: every terminal's operations applied
+// once, in each terminal's order, and relayed to central; hall_records.go),
+// and the outbox and cursor that sync/link works (app.Outbox). The doctor's checks
 // of a database file live here too (health.go), since they read its tables.
 //
 // The schema is a series of numbered .sql migrations embedded in the binary.
