@@ -79,8 +79,12 @@ func (q *recorder) requests() []app.IssueRequest {
 // failing is a queue that refuses every number with err.
 type failing struct{ err error }
 
-func (q failing) Issue(context.Context, app.IssueRequest) (app.Ticket, error) { return app.Ticket{}, q.err }
-func (q failing) Queue(context.Context, int) (app.QueueStatus, error)         { return app.QueueStatus{}, q.err }
+func (q failing) Issue(context.Context, app.IssueRequest) (app.Ticket, error) {
+	return app.Ticket{}, q.err
+}
+func (q failing) Queue(context.Context, int) (app.QueueStatus, error) {
+	return app.QueueStatus{}, q.err
+}
 
 // card is the i-th of the simulator's sample cards: 0 张伟 (1985), 1 王秀英
 // (1951, elderly), 2 李堃, 3 马喆, 7 a damaged one.

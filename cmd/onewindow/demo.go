@@ -11,11 +11,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -143,8 +145,10 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 	}
 	if *screen == "all" {
-		if err := startDemoWindow(ctx, h, stderr); err != nil {
-			log.Warn("the demo runs without a window terminal", "err", err)
+		for _, n := range clerkWindows {
+			if err := startDemoWindow(ctx, h, stderr, n); err != nil {
+				log.Warn("the demo runs without a window terminal", "window", n, "err", err)
+			}
 		}
 	}
 	panel := a.NewWindow("onewindow demo · 模拟设备 simulators")
@@ -161,7 +165,8 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fmt.Fprintf(stdout, "onewindow demo: the hall runs in %s\n", *dir)
 	fmt.Fprintf(stdout, "  hub %s, printed pages in %s\n", h.hubURL, filepath.Join(*dir, "kiosk-devices", "pages"))
 	fmt.Fprint(stdout, indent(h.kioskSims.Describe()))
-	fmt.Fprintf(stdout, "  window %d's clerk logs in as S1001 with the password %q\n", demoWindow, samplePassword)
+	fmt.Fprintf(stdout, "  window 1's clerk logs in as S1001, window 2's as S1002, with the password %q\n", samplePassword)
+	fmt.Fprintln(stdout, "  departments decide at central with: decide CASE DEPT approve|deny [REASON]")
 	fmt.Fprintf(stdout, "  the kiosk's technician page: tap the hall's name five times, PIN %s\n", demoPIN)
 	fmt.Fprintln(stdout, "  the control panel window drives the devices; so do commands here (help lists them)")
 	go func() {
@@ -275,20 +280,20 @@ type demoHall struct {
 	hubStore   *store.Store
 	kioskStore *store.Store
 	kioskSims  *simctl.Set
-	windowSims *simctl.Set
+	windowSims map[int]*simctl.Set // each demo window's own devices
 	syncer     app.Syncer
 	centralURL string
 	enrol      enrolFunc  // nil without central
 	decide     decideFunc // nil without central
 	server     *http.Server
-	// windowRunning is set once the window terminal's process started: its
-	// caller keypad is then on the window simulators' bus.
-	windowRunning bool
+	// windowRunning holds the windows whose terminal's process started:
+	// their caller keypad is then on their simulators' bus.
+	windowRunning map[int]bool
 	log           *slog.Logger
 }
 
 func startDemoHall(ctx context.Context, dir string, log *slog.Logger) (*demoHall, error) {
-	h := &demoHall{dir: dir, log: log}
+	h := &demoHall{dir: dir, log: log, windowSims: map[int]*simctl.Set{}, windowRunning: map[int]bool{}}
 	var err error
 	if h.keys, err = pii.LoadOrCreate(filepath.Join(dir, "personal-data.key")); err != nil {
 		return nil, err
@@ -334,7 +339,7 @@ func startDemoHall(ctx context.Context, dir string, log *slog.Logger) (*demoHall
 	for _, s := range []struct {
 		name string
 		set  **simctl.Set
-	}{{"kiosk-devices", &h.kioskSims}, {"window-devices", &h.windowSims}} {
+	}{{"kiosk-devices", &h.kioskSims}, {windowName(1) + "-devices", new(*simctl.Set)}, {windowName(2) + "-devices", new(*simctl.Set)}} {
 		d := filepath.Join(dir, s.name)
 		if err := os.MkdirAll(filepath.Join(d, "pages"), 0o755); err != nil {
 			h.close()
@@ -346,6 +351,11 @@ func startDemoHall(ctx context.Context, dir string, log *slog.Logger) (*demoHall
 			return nil, fmt.Errorf("starting the device simulators: %w", err)
 		}
 		*s.set = set
+		for _, n := range clerkWindows {
+			if s.name == windowName(n)+"-devices" {
+				h.windowSims[n] = set
+			}
+		}
 	}
 	return h, nil
 }
@@ -354,7 +364,7 @@ func (h *demoHall) close() {
 	if h.server != nil {
 		h.server.Close()
 	}
-	for _, s := range []*simctl.Set{h.kioskSims, h.windowSims} {
+	for _, s := range append([]*simctl.Set{h.kioskSims}, slices.Collect(maps.Values(h.windowSims))...) {
 		if s != nil {
 			s.Close()
 		}
@@ -366,12 +376,12 @@ func (h *demoHall) close() {
 	}
 }
 
-// callNext is a window's caller key. The demo window's key is on the
-// simulated queue bus, so its terminal hears it; the other windows have no
-// terminal in the demo, so their key asks the hub directly.
+// callNext is a window's caller key. The demo windows' keys are on their
+// simulated queue buses, so their terminals hear them; the other windows
+// have no terminal in the demo, so their key asks the hub directly.
 func (h *demoHall) callNext(window int) (string, error) {
-	if window == demoWindow && h.windowRunning {
-		return h.windowSims.Exec(fmt.Sprintf("press %d next", 10+window))
+	if h.windowRunning[window] {
+		return h.windowSims[window].Exec(fmt.Sprintf("press %d next", 10+window))
 	}
 	c := hub.NewClient(h.hubURL, h.hallKey, 3*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
@@ -418,20 +428,30 @@ func indent(s string) string {
 	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ") + "\n"
 }
 
-// demoWindow is the window whose clerk's terminal the demo opens; its
-// caller keypad is on the window simulators' queue bus.
-const demoWindow = 1
+// clerkWindows are the windows whose clerks' terminals the demo opens, each
+// on its own simulators (its caller keypad on their queue bus): a case
+// taken in at one is handed out at the other (统一出件).
+var clerkWindows = []int{1, 2}
+
+// windowName names a demo window's files: window (window 1's
+// configuration, data and devices), window2, …
+func windowName(n int) string {
+	if n == clerkWindows[0] {
+		return "window"
+	}
+	return fmt.Sprintf("window%d", n)
+}
 
 // The window terminal and the hall screen run as processes of their own,
 // as on a real hall's machines: Fyne's theme and language belong to a whole
 // process, and the kiosk's citizen switching to English or to large text
 // must not switch the clerk's screen or the hall screen too.
 
-// startDemoWindow is where the demo starts the clerk's window terminal, for
-// window demoWindow: `onewindow window` with the configuration a technician
-// would write for it, on the window simulators, enrolled with central.
-func startDemoWindow(ctx context.Context, h *demoHall, stderr io.Writer) error {
-	a, err := h.windowAnswers(ctx)
+// startDemoWindow is where the demo starts a clerk's window terminal, for
+// window n: `onewindow window` with the configuration a technician would
+// write for it, on its simulators, enrolled with central.
+func startDemoWindow(ctx context.Context, h *demoHall, stderr io.Writer, n int) error {
+	a, err := h.windowAnswers(ctx, n)
 	if err != nil {
 		return err
 	}
@@ -445,7 +465,7 @@ func startDemoWindow(ctx context.Context, h *demoHall, stderr io.Writer) error {
 	if err := h.spawn(ctx, "window", path, stderr, "-windowed", "-sample"); err != nil {
 		return err
 	}
-	h.windowRunning = true
+	h.windowRunning[n] = true
 	return nil
 }
 
@@ -500,32 +520,38 @@ func (h *demoHall) kioskAnswers() setup.Answers {
 	return a
 }
 
-// windowAnswers are window demoWindow's, on the window simulators, with
-// the queue categories the sample hall gives that window.
-func (h *demoHall) windowAnswers(ctx context.Context) (setup.Answers, error) {
+// windowAnswers are window n's, on its simulators, with the queue
+// categories the sample hall gives that window.
+func (h *demoHall) windowAnswers(ctx context.Context, n int) (setup.Answers, error) {
 	hall, err := h.kioskStore.Hall(ctx)
 	if err != nil {
 		return setup.Answers{}, err
 	}
-	a := h.answers(config.RoleWindow, "W01")
+	a := h.answers(config.RoleWindow, fmt.Sprintf("W%02d", n))
+	a.DataDir = windowName(n) + "-data"
 	for _, w := range hall.Windows {
-		if w.Number == demoWindow {
+		if w.Number == n {
 			a.Categories = w.Categories
 		}
 	}
-	a.Window = demoWindow
-	a.IDCard = &setup.Device{Port: h.windowSims.Path(simctl.IDReader)}
-	a.Printer, a.NativeQR = &setup.Device{Port: h.windowSims.Path(simctl.Printer)}, true
-	a.QueueBus = &setup.Device{Port: h.windowSims.Path(simctl.QueueBus)}
+	a.Window = n
+	sims := h.windowSims[n]
+	a.IDCard = &setup.Device{Port: sims.Path(simctl.IDReader)}
+	a.Printer, a.NativeQR = &setup.Device{Port: sims.Path(simctl.Printer)}, true
+	a.QueueBus = &setup.Device{Port: sims.Path(simctl.QueueBus)}
 	return a, nil
 }
 
 // writeConfig writes the configuration of the answers a as `onewindow
-// setup` does, to ROLE.toml in the demo's folder with the hall key beside
+// setup` does, to ROLE.toml (window2.toml for window 2) in the demo's folder with the hall key beside
 // it, and reads it back as the terminal will. A demo run again in its
 // folder replaces its configurations (the last kept as .old).
 func (h *demoHall) writeConfig(a setup.Answers) (path string, cfg *config.Config, err error) {
-	path = filepath.Join(h.dir, string(a.Role)+".toml")
+	name := string(a.Role)
+	if a.Role == config.RoleWindow {
+		name = windowName(a.Window)
+	}
+	path = filepath.Join(h.dir, name+".toml")
 	if err := setup.Write(path, a, true); err != nil {
 		return "", nil, err
 	}

@@ -27,7 +27,7 @@ func TestDemoConfigurationsAreATechnicians(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer h.close()
-	window, err := h.windowAnswers(ctx)
+	window, err := h.windowAnswers(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,9 +69,9 @@ func TestDemoConfigurationsAreATechnicians(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w, d := cfg.Window, cfg.Devices; w.Number != demoWindow || len(w.Categories) == 0 ||
-		d.QueueBus == nil || d.QueueBus.Port != h.windowSims.Path(simctl.QueueBus) ||
-		d.Printer == nil || d.Printer.Port != h.windowSims.Path(simctl.Printer) || !d.Printer.NativeQR {
-		t.Errorf("window %d, categories %v, devices %+v; want window %d's with the window simulators", w.Number, w.Categories, d, demoWindow)
+	if w, d := cfg.Window, cfg.Devices; w.Number != 1 || len(w.Categories) == 0 ||
+		d.QueueBus == nil || d.QueueBus.Port != h.windowSims[1].Path(simctl.QueueBus) ||
+		d.Printer == nil || d.Printer.Port != h.windowSims[1].Path(simctl.Printer) || !d.Printer.NativeQR {
+		t.Errorf("window %d, categories %v, devices %+v; want window 1's with the window simulators", w.Number, w.Categories, d)
 	}
 }
