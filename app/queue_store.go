@@ -67,7 +67,8 @@ type WindowStatus struct {
 	Paused      bool
 	PauseReason string
 	Current     *Ticket
-	Waiting     int // tickets this window could call now
+	Waiting     int    // tickets this window could call now
+	Clerk       string // the staff id logged in at the window, as it told the hub
 }
 
 // CategoryStatus is the waiting line of one category.
@@ -102,6 +103,9 @@ type QueueStore interface {
 	Transfer(ctx context.Context, requestID string, window int, toCategory string, toWindow int) (Ticket, error)
 	Pause(ctx context.Context, requestID string, window int, reason string) error
 	Resume(ctx context.Context, requestID string, window int) error
+	// SetClerk records who is logged in at a window (empty: nobody); the
+	// tickets it moves from then on carry the clerk, for their ratings.
+	SetClerk(ctx context.Context, window int, clerk string) error
 
 	Window(ctx context.Context, window int) (WindowStatus, error)
 	Queue(ctx context.Context, lastCalls int) (QueueStatus, error)

@@ -34,6 +34,7 @@ type Hub interface {
 	Pause(ctx context.Context, requestID string, window int, reason string) error
 	Resume(ctx context.Context, requestID string, window int) error
 	Window(ctx context.Context, window int) (app.WindowStatus, error)
+	SetClerk(ctx context.Context, window int, clerk string) error
 }
 
 // Records are the terminal's records a Desk reads and writes, and its
@@ -309,7 +310,19 @@ func (d *Desk) Login(ctx context.Context, id, password string) error {
 	d.idle.Touch()
 	d.update(func(v *View) { v.Staff, v.Locked = &m, false })
 	d.log.Info("window login", "window", d.cfg.Window, "staff", m.ID)
+	go d.tellClerk(m.ID)
 	return nil
+}
+
+// tellClerk tells the hub who is logged in at the window, so that the
+// tickets the window serves, and their ratings, carry the clerk. Refresh
+// tells it again if the hub did not hear it.
+func (d *Desk) tellClerk(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), d.cfg.DeviceTimeout)
+	defer cancel()
+	if err := d.svc.Hub.SetClerk(ctx, d.cfg.Window, id); err != nil {
+		d.log.Warn("window terminal: telling the hub who is at the window", "err", err)
+	}
 }
 
 func loginWhy(err error) string {
@@ -338,6 +351,7 @@ func (d *Desk) Lock() {
 // Logout ends the clerk's session.
 func (d *Desk) Logout() {
 	d.update(func(v *View) { v.Staff, v.Locked = nil, false })
+	go d.tellClerk("")
 }
 
 // Touch records activity at the terminal, which keeps the idle lock away.
@@ -452,6 +466,9 @@ func (d *Desk) Refresh(ctx context.Context) {
 		}
 		v.Current, v.Paused, v.PauseReason, v.Waiting = st.Current, st.Paused, st.PauseReason, st.Waiting
 	})
+	if m, err := d.staff(); err == nil && st.Clerk != m.ID {
+		d.tellClerk(m.ID)
+	}
 	if _, err := d.staff(); err == nil {
 		if _, err := d.PreReview(ctx); err != nil {
 			d.log.Warn("window terminal: counting the applications for pre-review", "err", err)

@@ -90,3 +90,18 @@ func TestLoginLockOutAndIdleLock(t *testing.T) {
 		})
 	}
 }
+
+// TestTheHubKnowsWhoIsAtTheWindow: a clerk's login is told to the hub, so
+// the tickets the window serves, and their ratings, carry the clerk; a
+// logout clears it.
+func TestTheHubKnowsWhoIsAtTheWindow(t *testing.T) {
+	t.Parallel()
+	c := loggedIn(t)
+	clerk := func() string {
+		st, _ := c.Hub.Window(c.ctx, hallrig.Window)
+		return st.Clerk
+	}
+	c.waitFor("the hub to know the clerk", func() bool { return clerk() == hallrig.Clerk })
+	c.d.Logout()
+	c.waitFor("the hub to forget the clerk", func() bool { return clerk() == "" })
+}

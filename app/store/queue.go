@@ -237,6 +237,7 @@ type windowRow struct {
 	Paused     bool
 	Reason     string
 	Streak     int
+	Clerk      string
 }
 
 func (s *Store) windowOf(ctx context.Context, tx *sql.Tx, window int) (windowRow, error) {
@@ -261,8 +262,8 @@ func (s *Store) windowOf(ctx context.Context, tx *sql.Tx, window int) (windowRow
 	if _, err := s.execTx(ctx, tx, `INSERT INTO window_state (window) VALUES (?) ON CONFLICT DO NOTHING`, window); err != nil {
 		return w, err
 	}
-	err = s.rowTx(ctx, tx, `SELECT paused, pause_reason, priority_streak FROM window_state WHERE window = ?`, window).
-		Scan(&w.Paused, &w.Reason, &w.Streak)
+	err = s.rowTx(ctx, tx, `SELECT paused, pause_reason, priority_streak, clerk FROM window_state WHERE window = ?`, window).
+		Scan(&w.Paused, &w.Reason, &w.Streak, &w.Clerk)
 	return w, err
 }
 
@@ -329,10 +330,10 @@ func (s *Store) saveTicket(ctx context.Context, tx *sql.Tx, t app.Ticket, queued
 func (s *Store) windowAction(ctx context.Context, requestID string, window int, fn func(*sql.Tx, *app.Ticket, time.Time) (app.QueueEventKind, error)) (app.Ticket, error) {
 	var t app.Ticket
 	err := s.once(ctx, requestID, &t, func(tx *sql.Tx) (any, error) {
-		if _, err := s.windowOf(ctx, tx, window); err != nil {
+		ws, err := s.windowOf(ctx, tx, window)
+		if err != nil {
 			return nil, err
 		}
-		var err error
 		if t, err = s.current(ctx, tx, window); err != nil {
 			return nil, err
 		}
@@ -342,6 +343,11 @@ func (s *Store) windowAction(ctx context.Context, requestID string, window int, 
 		}
 		if err := s.saveTicket(ctx, tx, t, time.Time{}); err != nil {
 			return nil, err
+		}
+		if ws.Clerk != "" {
+			if _, err := s.execTx(ctx, tx, `UPDATE tickets SET clerk = ? WHERE id = ?`, ws.Clerk, t.ID); err != nil {
+				return nil, err
+			}
 		}
 		return t, s.queueEvent(ctx, tx, kind, t, window, "")
 	})
@@ -406,6 +412,20 @@ func (s *Store) once(ctx context.Context, requestID string, out any, fn func(*sq
 		}
 		_, err = s.execTx(ctx, tx, `INSERT INTO queue_requests (request_id, at, response) VALUES (?, ?, ?)`,
 			requestID, stamp(s.now()), string(body))
+		return err
+	})
+}
+
+// SetClerk records who is logged in at a window, for the tickets it moves.
+func (s *Store) SetClerk(ctx context.Context, window int, clerk string) error {
+	if len(clerk) > 32 {
+		return fmt.Errorf("%w: a staff id is at most 32 characters", app.ErrInvalidInput)
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := s.windowOf(ctx, tx, window); err != nil {
+			return err
+		}
+		_, err := s.execTx(ctx, tx, `UPDATE window_state SET clerk = ? WHERE window = ?`, clerk, window)
 		return err
 	})
 }

@@ -25,7 +25,7 @@ func (s *Store) Window(ctx context.Context, window int) (app.WindowStatus, error
 		if err != nil {
 			return err
 		}
-		out = app.WindowStatus{Window: window, Categories: ws.Categories, Paused: ws.Paused, PauseReason: ws.Reason}
+		out = app.WindowStatus{Window: window, Categories: ws.Categories, Paused: ws.Paused, PauseReason: ws.Reason, Clerk: ws.Clerk}
 		if cur, err := s.current(ctx, tx, window); err == nil {
 			out.Current = &cur
 		} else if !errors.Is(err, app.ErrNoTicket) {

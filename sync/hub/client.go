@@ -116,6 +116,12 @@ func (c *Client) Resume(ctx context.Context, requestID string, window int) error
 	return err
 }
 
+// SetClerk tells the hub who is logged in at the window (empty: nobody).
+func (c *Client) SetClerk(ctx context.Context, window int, clerk string) error {
+	_, err := c.action(ctx, window, "staff", actionBody{Clerk: clerk})
+	return err
+}
+
 func (c *Client) action(ctx context.Context, window int, action string, body actionBody) (app.Ticket, error) {
 	var t app.Ticket
 	return t, c.do(ctx, http.MethodPost, fmt.Sprintf("/v1/windows/%d/%s", window, action), body, &t)

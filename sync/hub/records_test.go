@@ -214,6 +214,9 @@ func TestRatingsAreReal(t *testing.T) {
 			t.Errorf("rating ticket %s: %v; want refused as %q", tc.ticket, err, tc.want)
 		}
 	}
+	if err := h.client.SetClerk(ctx, 2, "S1002"); err != nil {
+		t.Fatal(err)
+	}
 	for _, step := range []func() (app.Ticket, error){
 		func() (app.Ticket, error) { return h.client.Call(ctx, app.NewID(), 2) },
 		func() (app.Ticket, error) { return h.client.Start(ctx, app.NewID(), 2) },
@@ -224,8 +227,8 @@ func TestRatingsAreReal(t *testing.T) {
 		}
 	}
 	r, fu, err := h.client.RateServed(ctx, app.Rating{Level: app.VeryDissatisfied, Reasons: []string{"attitude"}, Ticket: waiting.ID})
-	if err != nil || r.Window != 2 || fu == nil {
-		t.Fatalf("rating the served ticket: %+v, %+v, %v; want it taken with window 2 and a follow-up", r, fu, err)
+	if err != nil || r.Window != 2 || r.Clerk != "S1002" || fu == nil {
+		t.Fatalf("rating the served ticket: %+v, %+v, %v; want it taken with window 2, its clerk and a follow-up", r, fu, err)
 	}
 	if _, _, err := h.client.RateServed(ctx, app.Rating{Level: app.Satisfied, Ticket: waiting.ID}); !errors.Is(err, app.ErrNotRateable) {
 		t.Errorf("a second rating of the ticket: %v; want refused (一次一评)", err)

@@ -236,8 +236,10 @@ func (h *Server) windowAction(w http.ResponseWriter, r *http.Request) {
 		err = h.store.Pause(ctx, b.RequestID, n, b.Reason)
 	case "resume":
 		err = h.store.Resume(ctx, b.RequestID, n)
+	case "staff":
+		err = h.store.SetClerk(ctx, n, b.Clerk)
 	default:
-		writeError(w, fmt.Errorf("%w: a window has no action %q (call, recall, skip, start, finish, transfer, pause, resume)", app.ErrNotFound, action))
+		writeError(w, fmt.Errorf("%w: a window has no action %q (call, recall, skip, start, finish, transfer, pause, resume, staff)", app.ErrNotFound, action))
 		return
 	}
 	h.answer(w, http.StatusOK, t, err)

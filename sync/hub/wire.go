@@ -36,6 +36,7 @@ type actionBody struct {
 	Category  string `json:"category,omitempty"` // transfer to a category
 	Window    int    `json:"window,omitempty"`   // transfer to a window
 	Reason    string `json:"reason,omitempty"`   // pause
+	Clerk     string `json:"clerk,omitempty"`    // staff: who is logged in
 }
 
 // windowBody answers GET /v1/windows/{window}.
@@ -46,6 +47,7 @@ type windowBody struct {
 	PauseReason string      `json:"pause_reason,omitempty"`
 	Current     *app.Ticket `json:"current,omitempty"`
 	Waiting     int         `json:"waiting"`
+	Clerk       string      `json:"clerk,omitempty"`
 }
 
 // queueBody answers GET /v1/queue.

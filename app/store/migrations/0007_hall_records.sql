@@ -29,5 +29,8 @@ CREATE INDEX cases_by_state ON cases (state, submitted_at);
 CREATE INDEX ratings_by_ticket ON ratings (ticket) WHERE ticket <> '';
 CREATE INDEX ratings_by_case ON ratings (case_number) WHERE case_number <> '';
 
--- Who served a ticket: a rating carries the window and the clerk.
+-- Who served a ticket: a rating carries the window and the clerk. The
+-- clerk logged in at a window is told to the hub, which marks the tickets
+-- the window moves with it.
 ALTER TABLE tickets ADD COLUMN clerk TEXT NOT NULL DEFAULT '';
+ALTER TABLE window_state ADD COLUMN clerk TEXT NOT NULL DEFAULT '';
