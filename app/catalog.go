@@ -73,6 +73,16 @@ type Item struct {
 	Parallel      []string   `json:"parallel"`       // departments that decide in parallel (并联审批); empty when one decides
 }
 
+// AllMaterials are the indexes of every material of the item: what a
+// clerk ticks when everything was brought.
+func (it Item) AllMaterials() []int {
+	idx := make([]int, len(it.Materials))
+	for i := range idx {
+		idx[i] = i
+	}
+	return idx
+}
+
 // Catalog is a published version of the service catalogue. Central owns it;
 // terminals keep a read-only copy.
 type Catalog struct {

@@ -103,11 +103,7 @@ func all(t testing.TB, s *Store, code string) []int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var idx []int
-	for i := range it.Materials {
-		idx = append(idx, i)
-	}
-	return idx
+	return it.AllMaterials()
 }
 
 func accepted(t testing.TB, f *fixture, who app.Applicant) app.Case {

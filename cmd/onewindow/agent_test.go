@@ -167,7 +167,7 @@ func (w *windowAgent) do(c agentCmd) agentAnswer {
 		if err != nil {
 			return reply(nil, err)
 		}
-		out, err := d.Accept(ctx, desk.IntakeForm{Item: it, Applicant: who, Received: allMaterials(it)})
+		out, err := d.Accept(ctx, desk.IntakeForm{Item: it, Applicant: who, Received: it.AllMaterials()})
 		if err == nil && out.PrintErr != nil {
 			err = out.PrintErr
 		}
@@ -184,7 +184,7 @@ func (w *windowAgent) do(c agentCmd) agentAnswer {
 		if err != nil {
 			return reply(nil, err)
 		}
-		out, err := d.AcceptApplication(ctx, a[0], allMaterials(c.Item))
+		out, err := d.AcceptApplication(ctx, a[0], c.Item.AllMaterials())
 		return reply(string(out.Case.State), err)
 	case "hand-out": // number
 		c, err := d.HandOut(ctx, a[0])
@@ -225,14 +225,6 @@ func (w *windowAgent) do(c agentCmd) agentAnswer {
 		return reply(nil, d.ResolveFollowUp(ctx, a[0], app.FollowUpActions[0].Code))
 	}
 	return reply(nil, fmt.Errorf("a window does not %q", c.Op))
-}
-
-func allMaterials(it app.Item) []int {
-	var idx []int
-	for i := range it.Materials {
-		idx = append(idx, i)
-	}
-	return idx
 }
 
 // kioskAgent is a citizen at a kiosk.

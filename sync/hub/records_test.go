@@ -63,11 +63,7 @@ func every(t *testing.T, s *store.Store, code string) []int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var idx []int
-	for i := range it.Materials {
-		idx = append(idx, i)
-	}
-	return idx
+	return it.AllMaterials()
 }
 
 // TestTheHallsRecords walks a day of the hall through the hub over HTTP: a
