@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -121,6 +122,40 @@ func MaskName(name string) string {
 		return string(r[0]) + "*"
 	}
 	return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
+}
+
+// IsMaskedName reports whether s has the shape MaskName gives a name: "*",
+// a character and "*", or a first and a last character with every one
+// between starred; at most 20 characters and no digit anywhere. Whatever
+// else a terminal sends as a masked name (an ID number, a phone number, a
+// whole name) is not one.
+func IsMaskedName(s string) bool {
+	r := []rune(s)
+	if len(r) == 0 || len(r) > 20 {
+		return false
+	}
+	for i, c := range r {
+		star := c == '*'
+		switch {
+		case unicode.IsDigit(c) || unicode.IsSpace(c):
+			return false
+		case len(r) == 1:
+			return star
+		case i == 0:
+			if star {
+				return false
+			}
+		case len(r) == 2 || i < len(r)-1:
+			if !star {
+				return false
+			}
+		default: // the last of three or more
+			if star {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // MaskPhone keeps the first three and last four digits: 138****1234.

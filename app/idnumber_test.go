@@ -111,3 +111,19 @@ func TestMasking(t *testing.T) {
 		}
 	}
 }
+
+// TestIsMaskedName: what MaskName makes is a masked name; an ID number, a
+// phone number, a whole name or a name with a number tacked on is not.
+func TestIsMaskedName(t *testing.T) {
+	for _, name := range []string{"张伟", "欧阳锋", "王", "司马相如", "Maria Garcia"} {
+		if m := MaskName(name); !IsMaskedName(m) {
+			t.Errorf("MaskName(%q) = %q is not a masked name", name, m)
+		}
+	}
+	for _, s := range []string{"", "110105198503121234*", "张伟*13800138000", "张伟", "张**", "**伟", "*张*", "张*1",
+		"13800138000", "张 *", strings.Repeat("*", 21)} {
+		if IsMaskedName(s) {
+			t.Errorf("%q is taken for a masked name", s)
+		}
+	}
+}

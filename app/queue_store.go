@@ -4,9 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // OpTicket is the outbox kind of a ticket's change; its payload is the
@@ -33,8 +31,8 @@ func (r IssueRequest) Validate() error {
 	if r.Age < 0 || r.Age > 150 {
 		p.Add("age", fmt.Sprintf("%d is not an age", r.Age))
 	}
-	if r.Who != "" && (!strings.Contains(r.Who, "*") || utf8.RuneCountInString(r.Who) > 20) {
-		p.Add("who", "send the masked name only, like 张*")
+	if r.Who != "" && !IsMaskedName(r.Who) {
+		p.Add("who", "send the masked name only, as MaskName makes it (张*, 欧*锋): no digits, every character but the first and last starred")
 	}
 	if r.WhoKey != "" && !ValidWhoKey(r.WhoKey) {
 		p.Add("who_key", "must be 64 hexadecimal characters")
