@@ -232,7 +232,7 @@ func (s *Store) applyHallRating(ctx context.Context, tx *sql.Tx, entity string, 
 	if why, err := ratedBefore(ctx, tx, r); why != "" || err != nil {
 		return why, err
 	}
-	if err := insertRating(ctx, tx, r, p.FollowUp); err != nil {
+	if err := s.insertRating(ctx, tx, r, p.FollowUp); err != nil {
 		return "", err
 	}
 	return "", nil

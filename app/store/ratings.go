@@ -46,20 +46,21 @@ func (s *Store) rateTx(ctx context.Context, tx *sql.Tx, r app.Rating) (app.Ratin
 		}
 		fu = &app.FollowUp{Rating: r.ID, Due: cal.AddWorkingDays(r.At, st.FollowUpDays), Opened: r.At}
 	}
-	if err := insertRating(ctx, tx, r, fu); err != nil {
+	if err := s.insertRating(ctx, tx, r, fu); err != nil {
 		return r, nil, err
 	}
 	return r, fu, s.enqueue(ctx, tx, app.OpRating, r.ID, app.RatingPayload{Rating: r, FollowUp: fu})
 }
 
-// insertRating stores a rating and its follow-up, if any.
-func insertRating(ctx context.Context, tx *sql.Tx, r app.Rating, fu *app.FollowUp) error {
+// insertRating stores a rating, its comment sealed, and its follow-up, if
+// any.
+func (s *Store) insertRating(ctx context.Context, tx *sql.Tx, r app.Rating, fu *app.FollowUp) error {
 	reasons, _ := json.Marshal(r.Reasons)
 	if r.Reasons == nil {
 		reasons = []byte("[]")
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO ratings (id, level, reasons, comment, ticket, case_number, window, clerk, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.Level, string(reasons), r.Comment, r.Ticket, r.Case,
+	if _, err := tx.ExecContext(ctx, `INSERT INTO ratings (id, level, reasons, comment_sealed, ticket, case_number, window, clerk, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.ID, r.Level, string(reasons), s.sealComment(r), r.Ticket, r.Case,
 		r.Window, r.Clerk, stamp(r.At)); err != nil {
 		return err
 	}
@@ -116,4 +117,42 @@ func (s *Store) OpenFollowUps(ctx context.Context) ([]app.OpenFollowUp, error) {
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// sealComment is a rating's comment sealed, or nothing for none.
+func (s *Store) sealComment(r app.Rating) []byte {
+	if r.Comment == "" {
+		return nil
+	}
+	return s.keys.Seal(r.Comment, "rating/"+r.ID+"/comment")
+}
+
+// sealPlainComments seals the comments of ratings written before comments
+// were sealed, and blanks them in clear; secure_delete zeroes the bytes.
+func (s *Store) sealPlainComments(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, comment FROM ratings WHERE comment <> ''`)
+	if err != nil {
+		return err
+	}
+	var plain []app.Rating
+	for rows.Next() {
+		var r app.Rating
+		if err := rows.Scan(&r.ID, &r.Comment); err != nil {
+			rows.Close()
+			return err
+		}
+		plain = append(plain, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(plain) == 0 {
+		return err
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		for _, r := range plain {
+			if _, err := tx.ExecContext(ctx, `UPDATE ratings SET comment_sealed = ?, comment = '' WHERE id = ?`, s.sealComment(r), r.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

@@ -1,9 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -174,4 +177,46 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestRatingCommentsAreSealed: a citizen's comment is not in the database
+// file in clear, neither one written now nor one written before comments
+// were sealed, which the store seals when it opens.
+func TestRatingCommentsAreSealed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := open(t)
+	const now, before = "窗口人员态度差，电话13912345678", "以前的评论，张伟"
+	if _, _, err := f.Rate(ctx, app.Rating{Level: app.VeryDissatisfied, Ticket: "B017", Reasons: []string{"attitude"}, Comment: now}); err != nil {
+		t.Fatal(err)
+	}
+	// A rating as an older onewindow wrote it: its comment in clear.
+	if _, err := f.DB().Exec(`INSERT INTO ratings (id, level, reasons, comment, ticket, at) VALUES ('old', 2, '["wait"]', ?, 'B001', ?)`,
+		before, stamp(f.clock.Now())); err != nil {
+		t.Fatal(err)
+	}
+	f.reopen(t)
+	f.Close()
+	for _, file := range []string{f.path, f.path + "-wal"} {
+		data, err := os.ReadFile(file)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range []string{now, before, "13912345678"} {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s holds %q in clear", filepath.Base(file), s)
+			}
+		}
+	}
+	f.reopen(t)
+	var sealed []byte
+	if err := f.DB().QueryRow(`SELECT comment_sealed FROM ratings WHERE id = 'old'`).Scan(&sealed); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := f.keys.Open(sealed, "rating/old/comment"); err != nil || got != before {
+		t.Errorf("the older comment sealed: %q, %v; want it kept", got, err)
+	}
 }

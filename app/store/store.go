@@ -87,6 +87,10 @@ func Open(ctx context.Context, file string, opt Options) (*Store, error) {
 		// and the receipt must never point at a case the power cut erased.
 		"synchronous(FULL)",
 		"foreign_keys(1)",
+		// What is overwritten or deleted (a sealed value replaced, a
+		// comment blanked, a purged applicant) is zeroed in the file, not
+		// left in its free pages.
+		"secure_delete(1)",
 		// The writer checkpoints in its idle moments (see checkpointAfter);
 		// SQLite's automatic checkpoint is the fallback for a writer that
 		// is never idle, so it waits for a larger log than its default.
@@ -118,6 +122,10 @@ func Open(ctx context.Context, file string, opt Options) (*Store, error) {
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", file, err)
+	}
+	if err := s.sealPlainComments(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store %s: sealing the ratings' comments: %w", file, err)
 	}
 	return s, nil
 }
