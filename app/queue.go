@@ -18,6 +18,7 @@ var (
 	ErrWindowBusy     = errors.New("the window still has a called ticket")
 	ErrNoTicket       = errors.New("the window has no current ticket")
 	ErrNotRequeueable = errors.New("the ticket cannot be queued again")
+	ErrRequestReused  = errors.New("the request id was used for another action")
 )
 
 // Priority is why a ticket is called before others.

@@ -21,7 +21,7 @@ func (s *Store) Issue(ctx context.Context, r app.IssueRequest) (app.Ticket, erro
 		return app.Ticket{}, fmt.Errorf("issue: %w", err)
 	}
 	var t app.Ticket
-	err := s.once(ctx, r.RequestID, &t, func(tx *sql.Tx) (any, error) {
+	err := s.once(ctx, "issue", r.RequestID, &t, func(tx *sql.Tx) (any, error) {
 		now := s.now()
 		day := app.DateOf(now)
 		var limit, last int
@@ -65,7 +65,7 @@ func (s *Store) Requeue(ctx context.Context, requestID, ticketID, whoKey string)
 		return app.Ticket{}, fmt.Errorf("requeue: %w: scan the ticket or read the ID card", app.ErrInvalidInput)
 	}
 	var t app.Ticket
-	err := s.once(ctx, requestID, &t, func(tx *sql.Tx) (any, error) {
+	err := s.once(ctx, "requeue", requestID, &t, func(tx *sql.Tx) (any, error) {
 		day := app.DateOf(s.now())
 		var row *sql.Row
 		if ticketID != "" {
@@ -98,7 +98,7 @@ func (s *Store) Requeue(ctx context.Context, requestID, ticketID, whoKey string)
 // be recalled, skipped or served before the next call (app.CheckCall).
 func (s *Store) CallNext(ctx context.Context, requestID string, window int) (app.Ticket, error) {
 	var t app.Ticket
-	err := s.once(ctx, requestID, &t, func(tx *sql.Tx) (any, error) {
+	err := s.once(ctx, fmt.Sprintf("call at window %d", window), requestID, &t, func(tx *sql.Tx) (any, error) {
 		ws, err := s.windowOf(ctx, tx, window)
 		if err != nil {
 			return nil, err
@@ -151,7 +151,7 @@ func (s *Store) CallNext(ctx context.Context, requestID string, window int) (app
 // Recall calls the window's current ticket again. After the hall's number of
 // recalls, one more makes it a no-show and frees the window.
 func (s *Store) Recall(ctx context.Context, requestID string, window int) (app.Ticket, error) {
-	return s.windowAction(ctx, requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (app.QueueEventKind, error) {
+	return s.windowAction(ctx, "recall", requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (app.QueueEventKind, error) {
 		st, err := s.settingsIn(ctx, tx)
 		if err != nil {
 			return "", err
@@ -162,21 +162,21 @@ func (s *Store) Recall(ctx context.Context, requestID string, window int) (app.T
 
 // Skip marks the window's called ticket as a no-show at once (过号).
 func (s *Store) Skip(ctx context.Context, requestID string, window int) (app.Ticket, error) {
-	return s.windowAction(ctx, requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (app.QueueEventKind, error) {
+	return s.windowAction(ctx, "skip", requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (app.QueueEventKind, error) {
 		return app.EventNoShow, t.Skip(now)
 	})
 }
 
 // StartServing records that the called citizen has come to the window.
 func (s *Store) StartServing(ctx context.Context, requestID string, window int) (app.Ticket, error) {
-	return s.windowAction(ctx, requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (app.QueueEventKind, error) {
+	return s.windowAction(ctx, "start", requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (app.QueueEventKind, error) {
 		return app.EventServing, t.StartServing(now)
 	})
 }
 
 // Finish ends the service of the window's current ticket.
 func (s *Store) Finish(ctx context.Context, requestID string, window int) (app.Ticket, error) {
-	return s.windowAction(ctx, requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (app.QueueEventKind, error) {
+	return s.windowAction(ctx, "finish", requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (app.QueueEventKind, error) {
 		return app.EventFinished, t.Finish(now)
 	})
 }
@@ -187,7 +187,7 @@ func (s *Store) Transfer(ctx context.Context, requestID string, window int, toCa
 	if err := app.CheckTransfer(window, toCategory, toWindow); err != nil {
 		return app.Ticket{}, err
 	}
-	return s.windowAction(ctx, requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (app.QueueEventKind, error) {
+	return s.windowAction(ctx, "transfer", requestID, window, func(tx *sql.Tx, t *app.Ticket, now time.Time) (app.QueueEventKind, error) {
 		if toCategory != "" {
 			if err := s.rowTx(ctx, tx, `SELECT prefix FROM categories WHERE prefix = ?`, toCategory).Scan(new(string)); err != nil {
 				return "", notFound(err, fmt.Sprintf("queue category %q", toCategory))
@@ -215,7 +215,11 @@ func (s *Store) Resume(ctx context.Context, requestID string, window int) error 
 
 func (s *Store) setPaused(ctx context.Context, requestID string, window int, paused bool, reason string) error {
 	var done bool
-	return s.once(ctx, requestID, &done, func(tx *sql.Tx) (any, error) {
+	op := "resume"
+	if paused {
+		op = "pause"
+	}
+	return s.once(ctx, fmt.Sprintf("%s at window %d", op, window), requestID, &done, func(tx *sql.Tx) (any, error) {
 		if _, err := s.windowOf(ctx, tx, window); err != nil {
 			return nil, err
 		}
@@ -327,9 +331,9 @@ func (s *Store) saveTicket(ctx context.Context, tx *sql.Tx, t app.Ticket, queued
 
 // windowAction runs a move of the window's current ticket (fn changes the
 // ticket and names the event), stores it and records the event.
-func (s *Store) windowAction(ctx context.Context, requestID string, window int, fn func(*sql.Tx, *app.Ticket, time.Time) (app.QueueEventKind, error)) (app.Ticket, error) {
+func (s *Store) windowAction(ctx context.Context, op, requestID string, window int, fn func(*sql.Tx, *app.Ticket, time.Time) (app.QueueEventKind, error)) (app.Ticket, error) {
 	var t app.Ticket
-	err := s.once(ctx, requestID, &t, func(tx *sql.Tx) (any, error) {
+	err := s.once(ctx, fmt.Sprintf("%s at window %d", op, window), requestID, &t, func(tx *sql.Tx) (any, error) {
 		ws, err := s.windowOf(ctx, tx, window)
 		if err != nil {
 			return nil, err
@@ -378,10 +382,13 @@ func (s *Store) queueEvent(ctx context.Context, tx *sql.Tx, kind app.QueueEventK
 	return s.enqueue(ctx, tx, app.OpTicket, t.ID, e)
 }
 
-// once runs fn in a transaction unless requestID was already carried out,
-// in which case the first answer is decoded into out and fn does not run:
-// a retried request must not issue or call twice. An empty requestID always runs.
-func (s *Store) once(ctx context.Context, requestID string, out any, fn func(*sql.Tx) (any, error)) error {
+// once runs fn, the action op, in a transaction unless requestID was
+// already carried out, in which case the first answer is decoded into out
+// and fn does not run: a retried request must not issue or call twice. A
+// request id is bound to its action: the same id for another action (or at
+// another window) is app.ErrRequestReused, and nothing runs. An empty
+// requestID always runs.
+func (s *Store) once(ctx context.Context, op, requestID string, out any, fn func(*sql.Tx) (any, error)) error {
 	if len(requestID) > 100 {
 		return fmt.Errorf("%w: the request id is longer than 100 characters", app.ErrInvalidInput)
 	}
@@ -390,7 +397,14 @@ func (s *Store) once(ctx context.Context, requestID string, out any, fn func(*sq
 			var prior string
 			err := s.rowTx(ctx, tx, `SELECT response FROM queue_requests WHERE request_id = ?`, requestID).Scan(&prior)
 			if err == nil {
-				return json.Unmarshal([]byte(prior), out)
+				var was carriedOut
+				if json.Unmarshal([]byte(prior), &was) != nil || was.Op == "" {
+					return json.Unmarshal([]byte(prior), out) // kept before answers named their action
+				}
+				if was.Op != op {
+					return fmt.Errorf("%w: request id %s was used for %s, not %s; a new action needs a new id", app.ErrRequestReused, requestID, was.Op, op)
+				}
+				return json.Unmarshal(was.Answer, out)
 			}
 			if !errors.Is(err, sql.ErrNoRows) {
 				return err
@@ -400,20 +414,28 @@ func (s *Store) once(ctx context.Context, requestID string, out any, fn func(*sq
 		if err != nil {
 			return err
 		}
-		body, err := json.Marshal(res)
+		answer, err := json.Marshal(res)
 		if err != nil {
 			return err
 		}
-		if err := json.Unmarshal(body, out); err != nil {
+		if err := json.Unmarshal(answer, out); err != nil {
 			return err
 		}
 		if requestID == "" {
 			return nil
 		}
+		body, _ := json.Marshal(carriedOut{Op: op, Answer: answer})
 		_, err = s.execTx(ctx, tx, `INSERT INTO queue_requests (request_id, at, response) VALUES (?, ?, ?)`,
 			requestID, stamp(s.now()), string(body))
 		return err
 	})
+}
+
+// carriedOut is a request carried out, as queue_requests keeps it: the
+// action and its answer.
+type carriedOut struct {
+	Op     string          `json:"op"`
+	Answer json.RawMessage `json:"answer"`
 }
 
 // SetClerk records who is logged in at a window, for the tickets it moves.

@@ -27,6 +27,7 @@ var codes = []struct {
 	{app.ErrWindowBusy, "window_busy", http.StatusConflict},
 	{app.ErrNoTicket, "no_ticket", http.StatusConflict},
 	{app.ErrNotRequeueable, "not_requeueable", http.StatusConflict},
+	{app.ErrRequestReused, "request_reused", http.StatusConflict},
 	{app.ErrIllegalTransition, "illegal_transition", http.StatusConflict},
 	{app.ErrChainBroken, "chain_broken", http.StatusConflict},
 	{app.ErrNotRateable, "not_rateable", http.StatusConflict},

@@ -162,6 +162,21 @@ func TestBadRequestsChangeNothing(t *testing.T) {
 		{"no such path", "GET", "/v1/tickets/everything", auth, ``, 404, "not_found", "no GET"},
 		{"wrong method", "DELETE", "/v1/tickets", auth, ``, 404, "not_found", "no DELETE /v1/tickets"},
 	}
+	// A request id is bound to its action: one used for a pause is no
+	// issue's, nor a call at another window.
+	paused := app.NewID()
+	if err := h.client.Pause(context.Background(), paused, 3, "break"); err != nil {
+		t.Fatal(err)
+	}
+	tests = append(tests, []struct {
+		name, method, path, auth, body string
+		status                         int
+		code, words                    string
+	}{
+		{"a pause's id to issue", "POST", "/v1/tickets", auth, `{"request_id":"` + paused + `","category":"A"}`, 409, "request_reused", "pause at window 3"},
+		{"a pause's id to resume", "POST", "/v1/windows/3/resume", auth, `{"request_id":"` + paused + `"}`, 409, "request_reused", "a new action needs a new id"},
+		{"a pause's id at another window", "POST", "/v1/windows/2/pause", auth, `{"request_id":"` + paused + `","reason":"break"}`, 409, "request_reused", "window 3"},
+	}...)
 	before := countRows(t, h.store)
 	for _, tt := range tests {
 		req, _ := http.NewRequest(tt.method, h.http.URL+tt.path, strings.NewReader(tt.body))
