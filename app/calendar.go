@@ -6,10 +6,6 @@ import (
 	"time"
 )
 
-// HallZone is the time zone of every hall: China Standard Time, UTC+8, with
-// no daylight saving. Hall days, due dates and case numbers are reckoned in it.
-var HallZone = time.FixedZone("CST", 8*3600)
-
 // Date is a calendar day in the hall's zone, written YYYY-MM-DD.
 type Date string
 

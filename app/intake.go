@@ -129,7 +129,7 @@ func NoticeFor(c Case, item Item, hallName, advice string, now time.Time) (Notic
 	n := NoticePrint{
 		Kind: kind, HallName: hallName, CaseNumber: c.Number, ItemName: item.Name.Zh,
 		Applicant: c.Applicant.Name, ApplicantID: string(c.Applicant.IDNumber),
-		Window: fmt.Sprintf("%d号窗口", c.Window), QRPayload: CaseQR(c.Number), Printed: now,
+		Window: fmt.Sprintf("%d号窗口", c.Window), QRPayload: CaseQR(c.Number), Printed: now.In(HallZone),
 	}
 	for i, m := range item.Materials {
 		form := "原件"

@@ -89,6 +89,9 @@ func (c *Config) problems() app.Problems {
 	if _, ok := logLevels[c.LogLevel]; !ok {
 		p.Add("log_level", fmt.Sprintf("%q is not a log level; use debug, info, warn or error", c.LogLevel))
 	}
+	if _, err := app.LoadZone(c.TimeZone); err != nil {
+		p.Add("time_zone", fmt.Sprintf("%q is not a time zone the hall can use; name it like %s, or leave the line out for %s", c.TimeZone, app.DefaultTimeZone, app.DefaultTimeZone))
+	}
 
 	c.hubProblems(&p, n, what)
 	c.centralProblems(&p, n, what)

@@ -96,6 +96,10 @@ type Config struct {
 	Hall     string  `toml:"hall"`     // the hall's code, shared by its terminals
 	Terminal string  `toml:"terminal"` // this terminal's code; part of every case number it issues
 	LogLevel string  `toml:"log_level"`
+	// TimeZone is the hall's time zone (an IANA name); every time the
+	// terminal prints or shows is in it, whatever the machine's own zone.
+	// Empty is app.DefaultTimeZone.
+	TimeZone string  `toml:"time_zone"`
 	Hub      Hub     `toml:"hub"`
 	Central  Central `toml:"central"`
 	Paths    Paths   `toml:"paths"`
@@ -352,6 +356,15 @@ func (c *Config) HallKey() (Secret, error) {
 // Level is the configured log level as slog understands it.
 func (c *Config) Level() slog.Level { return logLevels[c.LogLevel] }
 
+// Zone is the hall's time zone; a zone Validate refused is the default.
+func (c *Config) Zone() *time.Location {
+	loc, err := app.LoadZone(c.TimeZone)
+	if err != nil {
+		loc, _ = app.LoadZone("")
+	}
+	return loc
+}
+
 // Summary describes the configuration in a few lines for a technician. It
 // never shows the hall key, only where it comes from.
 func (c *Config) Summary() string {
@@ -409,6 +422,7 @@ func (c *Config) Summary() string {
 		line("QR scanner on %s at %d baud", d.Scanner.Port, d.Scanner.Baud)
 	}
 	line("log level %s", c.LogLevel)
+	line("time zone %s", c.Zone())
 	return b.String()
 }
 

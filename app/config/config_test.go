@@ -120,6 +120,7 @@ func TestDefaults(t *testing.T) {
 	}{
 		{"log level", c.LogLevel, "info"},
 		{"slog level", c.Level(), slog.LevelInfo},
+		{"hall's time zone", c.Zone().String(), "Asia/Shanghai"},
 		{"data dir", c.Paths.DataDir, "/var/lib/onewindow"},
 		{"key file", c.Paths.KeyFile, "/var/lib/onewindow/personal-data.key"},
 		{"ID reader baud", c.Devices.IDCard.Baud, 115200},
@@ -311,6 +312,13 @@ func TestValidate(t *testing.T) {
 		}, []string{
 			"paths.key_file: is the same file as hub.hall_key_file; the personal-data key and the hall key must be two different files",
 		}},
+		{"a zone that does not exist", func(c *config.Config) { c.TimeZone = "Asia/Peking" }, []string{
+			`time_zone: "Asia/Peking" is not a time zone the hall can use; name it like Asia/Shanghai, or leave the line out for Asia/Shanghai`,
+		}},
+		{"the machine's zone is not the hall's", func(c *config.Config) { c.TimeZone = "Local" }, []string{
+			`time_zone: "Local" is not a time zone the hall can use; name it like Asia/Shanghai, or leave the line out for Asia/Shanghai`,
+		}},
+		{"another hall's zone", func(c *config.Config) { c.TimeZone = "Asia/Urumqi" }, nil},
 		{"central needs nothing of the hall", func(c *config.Config) {
 			*c = config.Config{Role: config.RoleCentral, LogLevel: "debug", Paths: config.Paths{DataDir: "/srv", KeyFile: "/srv/k"}}
 		}, nil},

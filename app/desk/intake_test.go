@@ -2,9 +2,12 @@ package desk_test
 
 import (
 	"errors"
+	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"onewindow/app"
 	"onewindow/app/desk"
@@ -62,6 +65,9 @@ func TestIntakeOutcomes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			c := loggedIn(t)
+			// The clock reads as the machine's does: in its own zone
+			// (UTC when TestNoticesInAUTCProcess runs this again).
+			c.Clock.Set(hallrig.Start.In(time.Local))
 			c.issue("A")
 			if _, err := c.d.CallNext(c.ctx); err != nil {
 				t.Fatal(err)
@@ -88,6 +94,10 @@ func TestIntakeOutcomes(t *testing.T) {
 			page := c.page(1)
 			if !strings.Contains(page, tc.notice) || !strings.Contains(page, got.Number) {
 				t.Errorf("the printed notice: want %s with %s on it, got:\n%s", tc.notice, got.Number, page)
+			}
+			// hallrig.Start is 09:30 in the hall (01:30 UTC).
+			if stamp := "2026-11-23 09:30"; !strings.Contains(page, stamp) {
+				t.Errorf("the %s must print the hall's time %s (machine zone %s), got:\n%s", tc.notice, stamp, time.Local, page)
 			}
 			// The card on the reader is 张伟, 11010519850312123X.
 			if strings.Contains(page, "张伟") || strings.Contains(page, "11010519850312123") {
@@ -134,6 +144,20 @@ func checkMissingListed(t *testing.T, c *counter, got app.Case, page string) {
 		if wanted := slices.Contains(got.Missing, i); listed != wanted {
 			t.Errorf("material %d %s: listed as missing %v, want %v", i+1, m.Name.Zh, listed, wanted)
 		}
+	}
+}
+
+// TestNoticesInAUTCProcess runs TestIntakeOutcomes again in a process whose
+// zone is UTC, as a terminal installed without a zone is: its three
+// notices must still print the hall's time, not UTC.
+func TestNoticesInAUTCProcess(t *testing.T) {
+	if os.Getenv("TZ") == "UTC" {
+		t.Skip("this process is in UTC: TestIntakeOutcomes checked it here")
+	}
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestIntakeOutcomes$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "TZ=UTC")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("TestIntakeOutcomes with TZ=UTC: %v\n%s", err, out)
 	}
 }
 

@@ -239,6 +239,7 @@ func loadRoleConfig(path string, role config.Role, what string) (*config.Config,
 	if cfg.Role != role {
 		return nil, fmt.Errorf("%s is the configuration of a %s terminal, not of %s (role = %q)", path, cfg.Role, what, role)
 	}
+	app.SetHallZone(cfg.Zone()) // the hall's time on screen and paper, whatever the machine's zone
 	return cfg, nil
 }
 

@@ -88,6 +88,7 @@ func diagnose(ctx context.Context, path string, opt doctorOptions) health.Report
 		return r
 	}
 	r.Terminal = cfg.Terminal
+	r.At = r.At.In(cfg.Zone()) // the report's time is the hall's, like every other
 	if cfg.Hall != "" {
 		r.Terminal += " in hall " + cfg.Hall
 	}

@@ -129,7 +129,9 @@ func qr(b *Builder, o Options, data string) {
 	b.Line("")
 }
 
-func stamp(t time.Time) string { return t.Format("2006-01-02 15:04") }
+// stamp writes t in the hall's time zone, whatever zone the caller's clock
+// (and the machine) is in: paper always shows the hall's time.
+func stamp(t time.Time) string { return t.In(app.HallZone).Format("2006-01-02 15:04") }
 
 func waitText(d time.Duration) string {
 	if d <= 0 {
@@ -227,7 +229,7 @@ func Notice(n app.NoticePrint, o Options) ([]byte, error) {
 			list(received)
 		}
 		b.Bold(true)
-		labelled(b, o, "承诺办结日期：", n.DueDate.Format("2006年01月02日"))
+		labelled(b, o, "承诺办结日期：", n.DueDate.In(app.HallZone).Format("2006年01月02日"))
 		b.Bold(false)
 	case app.NoticeMissing:
 		paragraph(b, o, "经审查，您提交的申请材料不齐全或者不符合法定形式。请一次性补齐下列材料后再来办理：")
