@@ -24,11 +24,8 @@ type Intake struct {
 // dates the applicant's ID number.
 func (in Intake) Validate(now time.Time) error {
 	var p Problems
-	if in.Applicant.Name == "" {
-		p.Add("applicant name", "is empty")
-	}
-	if _, err := ParseIDNumber(string(in.Applicant.IDNumber), now); err != nil {
-		p.Add("applicant ID number", err.Error())
+	for _, why := range CheckApplicant(in.Applicant, now) {
+		p.Add("applicant", why)
 	}
 	if in.Actor == "" {
 		p.Add("actor", "who takes in the case must be named")

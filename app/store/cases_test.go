@@ -227,7 +227,7 @@ func TestIntakeOutcomes(t *testing.T) {
 
 	// Bad intake input is refused with every problem named.
 	_, err = f.TakeIn(ctx, app.Intake{ItemCode: "GA-001", Applicant: app.Applicant{IDNumber: "123"}, Outcome: "maybe"})
-	for _, want := range []string{"applicant name: is empty", "applicant ID number", "actor", `outcome: "maybe"`} {
+	for _, want := range []string{"applicant: the applicant's name is empty", "the applicant's ID number is not valid", "actor", `outcome: "maybe"`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("bad intake: error %v does not say %q", err, want)
 		}

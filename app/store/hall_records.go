@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -145,17 +144,6 @@ func (s *Store) applyHallCase(ctx context.Context, tx *sql.Tx, terminal, entity 
 		return fmt.Sprintf("the payload is case %q but the operation names %q", k.Number, entity), nil
 	case !strings.HasPrefix(k.Number, terminal+"-"):
 		return fmt.Sprintf("case number %q was not issued by terminal %s", k.Number, terminal), nil
-	case !k.State.Valid():
-		return fmt.Sprintf("case %s: %q is not a case state", k.Number, k.State), nil
-	case strings.TrimSpace(k.Name) == "":
-		return fmt.Sprintf("case %s: the applicant's name is empty", k.Number), nil
-	case k.Submitted.IsZero():
-		return fmt.Sprintf("case %s: the time of intake is missing", k.Number), nil
-	case len(k.Events) == 0:
-		return fmt.Sprintf("case %s: the operation carries no step", k.Number), nil
-	}
-	if _, err := app.ParseIDNumber(k.IDNumber, s.now()); err != nil {
-		return fmt.Sprintf("case %s: the applicant's ID number is not valid", k.Number), nil
 	}
 	item, err := itemOf(ctx, tx, k.Item)
 	if errors.Is(err, app.ErrNotFound) {
@@ -164,10 +152,8 @@ func (s *Store) applyHallCase(ctx context.Context, tx *sql.Tx, terminal, entity 
 	if err != nil {
 		return "", err
 	}
-	for _, m := range slices.Concat(k.Received, k.Missing) {
-		if m < 0 || m >= len(item.Materials) {
-			return fmt.Sprintf("case %s: item %s has no material number %d", k.Number, item.Code, m), nil
-		}
+	if why := k.Check(item, s.now()); why != "" {
+		return why, nil
 	}
 	var count int
 	var head string
@@ -175,19 +161,11 @@ func (s *Store) applyHallCase(ctx context.Context, tx *sql.Tx, terminal, entity 
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", err
 	}
-	prev := app.CaseEvent{Seq: count, Hash: head}
-	for _, e := range k.Events {
-		switch {
-		case e.Case != k.Number:
-			return fmt.Sprintf("case %s: step %d belongs to case %q", k.Number, e.Seq, e.Case), nil
-		case e.Seq != prev.Seq+1 || e.PrevHash != prev.Hash:
-			return fmt.Sprintf("case %s: step %d does not follow the %d steps the hall holds; "+
-				"another terminal added to the case meanwhile, so this step was not taken", k.Number, e.Seq, count), nil
-		case e.Hash != e.ComputeHash():
-			return fmt.Sprintf("case %s: step %d does not match its hash; it was altered", k.Number, e.Seq), nil
-		}
-		prev = e
+	if first := k.Events[0]; first.Seq != count+1 || first.PrevHash != head {
+		return fmt.Sprintf("case %s: step %d does not follow the %d steps the hall holds; "+
+			"another terminal added to the case meanwhile, so this step was not taken", k.Number, first.Seq, count), nil
 	}
+	prev := k.Events[len(k.Events)-1]
 	accepted := ""
 	if k.Accepted != nil {
 		accepted = stamp(*k.Accepted)

@@ -223,6 +223,12 @@ func TestPushRefusesBadOperations(t *testing.T) {
 		{"unknown kind", func(op *wire.Op) { op.Kind = "parking_ticket" }, `unknown operation kind "parking_ticket"`},
 		{"oversize", func(op *wire.Op) { op.Payload, op.Oversize = nil, true }, "larger than"},
 		{"bad ID number", func(op *wire.Op) { op.Payload = setField(op.Payload, "applicant_id", "110105194912310021") }, "ID number is not valid"},
+		{"a 200,000-character name", func(op *wire.Op) {
+			op.Payload = setField(op.Payload, "applicant_name", strings.Repeat("张", 200000))
+		}, "name is longer than 50"},
+		{"control characters in the name", func(op *wire.Op) { op.Payload = setField(op.Payload, "applicant_name", "张\x00伟\x1b") }, "control characters"},
+		{"window -7", func(op *wire.Op) { op.Payload = setField(op.Payload, "window", -7) }, "window -7 is not a window number"},
+		{"a phone that is none", func(op *wire.Op) { op.Payload = setField(op.Payload, "applicant_phone", "not-a-phone") }, "phone number is not"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			scene.Backends(t, func(t *testing.T, dsn string) {

@@ -308,37 +308,8 @@ func (c *Central) prepare(op wire.Op, decoded *payload, from sender, cat *app.Ca
 		if !ok {
 			return reject("unknown item code %q: it is not in central's catalogue (version %d)", k.Item, cat.Version)
 		}
-		if !k.State.Valid() {
-			return reject("case %s: %q is not a case state", k.Number, k.State)
-		}
-		if strings.TrimSpace(k.Name) == "" {
-			return reject("case %s: the applicant's name is empty", k.Number)
-		}
-		if _, err := app.ParseIDNumber(k.IDNumber, now); err != nil {
-			return reject("case %s: the applicant's ID number is not valid", k.Number)
-		}
-		for _, m := range slices.Concat(k.Received, k.Missing) {
-			if m < 0 || m >= len(item.Materials) {
-				return reject("case %s: item %s has no material number %d", k.Number, item.Code, m)
-			}
-		}
-		if k.Submitted.IsZero() {
-			return reject("case %s: the time of intake is missing", k.Number)
-		}
-		if len(k.Events) == 0 {
-			return reject("case %s: the operation carries no event", k.Number)
-		}
-		for i, e := range k.Events {
-			switch {
-			case e.Case != k.Number:
-				return reject("case %s: step %d belongs to case %q", k.Number, e.Seq, e.Case)
-			case e.Seq < 1 || (i > 0 && e.Seq != k.Events[i-1].Seq+1):
-				return reject("case %s: step %d is out of order", k.Number, e.Seq)
-			case i > 0 && e.PrevHash != k.Events[i-1].Hash:
-				return reject("case %s: step %d does not follow step %d", k.Number, e.Seq, e.Seq-1)
-			case e.Hash != e.ComputeHash():
-				return reject("case %s: step %d does not match its hash; it was altered", k.Number, e.Seq)
-			}
+		if why := k.Check(item, now); why != "" {
+			return reject("%s", why)
 		}
 		p.sealed = [4][]byte{
 			c.keys.Seal(k.Name, "case/"+k.Number+"/name"),
