@@ -15,6 +15,10 @@ import (
 	"os/signal"
 	"sort"
 	"syscall"
+
+	// Before Fyne reads the machine's language: under C.UTF-8 it would
+	// print "Fyne error: Error parsing user locale C" to every command.
+	_ "onewindow/internal/fynelocale"
 )
 
 // command is one subcommand. Each lives in its own file and registers itself.

@@ -220,16 +220,18 @@ var (
 func Open(log *slog.Logger) *Speaker {
 	openOnce.Do(func() {
 		speaker = &Speaker{queue: make(chan []float32, 16), log: log}
+		// ALSA's messages while oto looks for a device go to the log with
+		// the warning below, not to stderr line by line.
+		alsaDone := quietALSA()
 		ctx, ready, err := oto.NewContext(&oto.NewContextOptions{SampleRate: Rate, ChannelCount: 1, Format: oto.FormatFloat32LE})
-		if err != nil {
-			log.Warn("no sound device: calls are shown on screen only", "err", err)
-			return
+		if err == nil {
+			<-ready
+			// oto opens the device in the background: a machine without
+			// one reports it only now.
+			err = ctx.Err()
 		}
-		<-ready
-		// oto opens the device in the background: a machine without one
-		// reports it only now.
-		if err := ctx.Err(); err != nil {
-			log.Warn("no sound device: calls are shown on screen only", "err", err)
+		if n, first := alsaDone(); err != nil {
+			log.Warn("no sound device: calls are shown on screen only", "err", err, "alsa_messages", n, "alsa_first", first)
 			return
 		}
 		speaker.ctx = ctx
