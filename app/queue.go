@@ -53,6 +53,15 @@ const (
 	NoShow  TicketState = "no_show"
 )
 
+// Valid reports whether s is a ticket state.
+func (s TicketState) Valid() bool {
+	switch s {
+	case Waiting, Called, Serving, Done, NoShow:
+		return true
+	}
+	return false
+}
+
 // Ticket is a queue number (排队号) of one hall-day.
 type Ticket struct {
 	ID           string      `json:"id"` // hall day and code: 2026-11-23/A001
@@ -149,6 +158,35 @@ func PickNext(cands []Candidate, categories []string, streak, cap int) int {
 		}
 	}
 	return -1
+}
+
+// LineAhead is what waits in a category when a ticket joins its line, as
+// Ahead needs it.
+type LineAhead struct {
+	Before         int // tickets of the category that joined before it, of every kind
+	PriorityBefore int // of them, priority tickets and tickets sent to one window
+	Ordinary       int // ordinary tickets waiting in the category, whenever they joined
+	// Headroom is how many priority calls the windows serving the category
+	// may still make in a row before the cap makes one call an ordinary
+	// ticket; Cap is that cap (QueueRules.PriorityCap).
+	Headroom, Cap int
+}
+
+// Ahead counts who will really be called before a ticket of priority p that
+// has just joined its category's line, by PickNext's rule. An ordinary
+// ticket waits for everyone who joined before it. A priority ticket passes
+// every ordinary one except those the cap on priority calls in a row lets in
+// first: with no priority ticket before it and a window free to make a
+// priority call, it is called next, and 0 are ahead of it.
+func (l LineAhead) Ahead(p Priority) int {
+	if p == NoPriority {
+		return l.Before
+	}
+	n := l.PriorityBefore
+	if over := n + 1 - l.Headroom; over > 0 && l.Cap > 0 {
+		n += min(l.Ordinary, (over+l.Cap-1)/l.Cap)
+	}
+	return n
 }
 
 // EstimateWait is the expected wait for someone with ahead people before

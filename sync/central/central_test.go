@@ -544,3 +544,43 @@ func TestPushTicketEvents(t *testing.T) {
 		}
 	})
 }
+
+// TestPushRefusesBadTicketEvents: a queue event with an unknown category,
+// a state the queue does not know or a negative number is refused with its
+// reason and not kept.
+func TestPushRefusesBadTicketEvents(t *testing.T) {
+	scene.Backends(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		s := newScene(t, dsn)
+		if _, err := s.st.Issue(ctx, app.IssueRequest{Category: "A"}); err != nil {
+			t.Fatal(err)
+		}
+		good := s.batch(t).Ops[0]
+		for _, tc := range []struct {
+			field string
+			value any
+			why   string
+		}{
+			{"category", "Z", `"Z" is not a queue category`},
+			{"state", "weird", `state "weird"`},
+			{"seq", -4, "negative"},
+			{"recalls", -1, "negative"},
+		} {
+			op := good
+			var e map[string]any
+			json.Unmarshal(op.Payload, &e)
+			e["ticket"].(map[string]any)[tc.field] = tc.value
+			op.Payload, _ = json.Marshal(e)
+			op.ID = app.NewID()
+			p := s.c.PrepareForTest(op)
+			if !strings.Contains(p, tc.why) {
+				t.Errorf("a ticket event with %s %v: refused %q; want %q", tc.field, tc.value, p, tc.why)
+			}
+		}
+		var n int
+		s.c.DB().QueryRow(`SELECT count(*) FROM ticket_events`).Scan(&n)
+		if n != 0 {
+			t.Errorf("central keeps %d ticket events; want none", n)
+		}
+	})
+}

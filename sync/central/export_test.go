@@ -117,3 +117,13 @@ func HoldUpdateSlots(c *Central) (release func()) {
 		}
 	}
 }
+
+// PrepareForTest checks one operation as a push does and returns why it
+// is refused ("" when it is not).
+func (c *Central) PrepareForTest(op wire.Op) string {
+	cat, err := c.catalogNow(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return c.prepare(op, nil, sender{terminal: "330106K01"}, cat, c.now()).reject
+}

@@ -346,10 +346,14 @@ func (c *Central) prepare(op wire.Op, decoded *payload, from sender, cat *app.Ca
 			return reject("ticket %s: %q is not a queue event", t.ID, e.Kind)
 		case e.At.IsZero() || t.Issued.IsZero():
 			return reject("ticket %s: the time of the event or of the issue is missing", t.ID)
-		case t.Category == "" || len(t.Category) > 8 || t.Code == "" || len(t.Code) > 16:
-			return reject("ticket %s: the category or the number is missing or too long", t.ID)
-		case t.State == "" || len(t.State) > 20 || len(t.Priority) > 20:
-			return reject("ticket %s: its state or priority is not one the queue knows", t.ID)
+		case t.Code == "" || len(t.Code) > 16:
+			return reject("ticket %s: the number is missing or too long", t.ID)
+		case !knownCategory(cat, t.Category):
+			return reject("ticket %s: %q is not a queue category of central's catalogue", t.ID, t.Category)
+		case !t.State.Valid() || !t.Priority.Valid():
+			return reject("ticket %s: its state %q or priority %q is not one the queue knows", t.ID, t.State, t.Priority)
+		case t.Seq < 0 || t.Recalls < 0 || t.Window < 0 || t.TargetWindow < 0 || e.Window < 0 || e.Seq < 0:
+			return reject("ticket %s: a number in it is negative", t.ID)
 		case t.Day != "":
 			if _, err := t.Day.Time(); err != nil {
 				return reject("ticket %s: %q is not a day", t.ID, t.Day)
@@ -536,4 +540,10 @@ func jsonInts(xs []int) string {
 	}
 	b, _ := json.Marshal(xs)
 	return string(b)
+}
+
+// knownCategory reports whether prefix is a queue category of cat.
+func knownCategory(cat *app.Catalog, prefix string) bool {
+	_, ok := cat.Category(prefix)
+	return ok
 }
