@@ -28,11 +28,16 @@ type casesView struct {
 	list   *widget.List
 	rows   []app.CaseWithLight
 	count  *widget.Label
+	left   *fyne.Container // the search, the filters and the count above the list
+	// followUps are the open follow-ups the hall view counts beside its
+	// cases (a manager's are the hall's), and how many of them are late.
+	followUps, lateFollowUps int
 
 	detail   *fyne.Container
 	chain    *fyne.Container
 	header   *widget.Label
 	depts    *widget.Label
+	ready    *widget.Label // why the result cannot be handed out yet
 	timeline *widget.Label
 	open     *desk.Detail
 	scroll   *container.Scroll
@@ -60,8 +65,13 @@ func newCasesView(t *Terminal) *casesView {
 	cv.query = t.entry("win.cases.query")
 	cv.query.OnChanged = func(string) { cv.reload() }
 	cv.query.onEnter = func() {
-		if len(cv.rows) > 0 {
+		switch q := strings.TrimSpace(cv.query.Text); {
+		case len(cv.rows) > 0:
 			cv.openCase(cv.rows[0].Number)
+		case q != "":
+			// A case number from a receipt: any case of the hall opens,
+			// whichever window took it in (统一出件).
+			cv.openCase(q)
 		}
 	}
 	hallKey := k.bind(fyne.KeyW, fyne.KeyModifierControl, func() { cv.hall.SetChecked(!cv.hall.Checked) })
@@ -75,6 +85,7 @@ func newCasesView(t *Terminal) *casesView {
 		cv.lights.Refresh()
 	})
 	cv.count = widget.NewLabel("")
+	cv.count.Wrapping = fyne.TextWrapWord // the hall view's count is long
 	cv.list = widget.NewList(func() int { return len(cv.rows) },
 		func() fyne.CanvasObject {
 			dot := canvas.NewCircle(color.Gray{0xBB})
@@ -91,7 +102,13 @@ func newCasesView(t *Terminal) *casesView {
 			if d, err := c.Due.Time(); err == nil {
 				due = t.tr("win.cases.due", d.Format("01-02"))
 			}
-			label.SetText(fmt.Sprintf("%s %s %s %s %s", due, t.stateName(c.State), c.Number, app.MaskName(c.Applicant.Name), t.pick(c.ItemName)))
+			where := ""
+			if cv.hall.Checked {
+				where = t.where(c.Case) + " "
+			}
+			// The number last: the row is cut at the pane's edge, and the
+			// detail names the case in full.
+			label.SetText(fmt.Sprintf("%s %s %s%s %s %s", due, t.stateName(c.State), where, app.MaskName(c.Applicant.Name), t.pick(c.ItemName), c.Number))
 		})
 	cv.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(cv.rows) {
@@ -105,6 +122,9 @@ func newCasesView(t *Terminal) *casesView {
 	cv.chain = container.NewStack()
 	cv.depts = widget.NewLabel("")
 	cv.depts.Wrapping = fyne.TextWrapWord
+	cv.ready = widget.NewLabel("")
+	cv.ready.Wrapping = fyne.TextWrapWord
+	cv.ready.Importance = widget.WarningImportance
 	cv.timeline = widget.NewLabel("")
 	cv.timeline.Wrapping = fyne.TextWrapWord
 	handKey := k.bind(fyne.KeyH, fyne.KeyModifierControl, cv.doHandOut)
@@ -114,16 +134,16 @@ func newCasesView(t *Terminal) *casesView {
 	cv.close = t.button("win.cases.close", closeKey, cv.doClose)
 	reprint := t.button("win.reprint", "", func() {
 		if cv.open != nil {
-			t.intake.reprintCase(cv.open.Case.Number)
+			t.intake.out.reprintCase(cv.open.Case.Number)
 		}
 	})
 	cv.detail = container.NewVBox(cv.header, cv.chain,
-		t.heading("win.cases.parallel"), cv.depts,
+		t.heading("win.cases.parallel"), cv.depts, cv.ready,
 		container.NewGridWithColumns(3, cv.handOut, cv.close, reprint),
 		t.heading("win.cases.timeline"), cv.timeline)
-	left := container.NewBorder(container.NewVBox(cv.query, container.NewHBox(cv.hall, cv.lights), cv.count), nil, nil, nil, cv.list)
+	cv.left = container.NewBorder(container.NewVBox(cv.query, container.NewHBox(cv.hall, cv.lights), cv.count), nil, nil, nil, cv.list)
 	cv.scroll = container.NewVScroll(cv.detail)
-	split := container.NewHSplit(left, cv.scroll)
+	split := container.NewHSplit(cv.left, cv.scroll)
 	split.Offset = 0.45
 	cv.content = split
 	cv.showDetail(nil)
@@ -156,6 +176,19 @@ func (cv *casesView) reload() {
 		return
 	}
 	cv.rows = rows
+	cv.followUps, cv.lateFollowUps = 0, 0
+	if cv.hall.Checked {
+		fus, err := cv.t.desk.FollowUps(cv.t.ctx)
+		if err != nil {
+			cv.t.say(cv.t.said(cv.t.tr("win.tab.followups"), cv.t.errorText(err)), true)
+		}
+		cv.followUps = len(fus)
+		for _, f := range fus {
+			if f.Late {
+				cv.lateFollowUps++
+			}
+		}
+	}
 	cv.countRows()
 	cv.list.UnselectAll()
 	cv.list.Refresh()
@@ -175,17 +208,19 @@ func (cv *casesView) countRows() {
 			yellow++
 		}
 	}
-	cv.count.SetText(cv.t.tr("win.cases.count", len(cv.rows), red, yellow))
+	text := cv.t.tr("win.cases.count", len(cv.rows), red, yellow)
+	if cv.hall.Checked {
+		text = cv.t.tr("win.cases.hallcount", len(cv.rows), red, yellow, cv.followUps, cv.lateFollowUps)
+	}
+	cv.count.SetText(text)
+	cv.left.Refresh() // the count may take another number of lines
 }
 
 // openCase loads a case, verifying its timeline's hash chain.
 func (cv *casesView) openCase(number string) {
-	d, err := cv.t.desk.Open(cv.t.ctx, number)
-	if err != nil {
-		cv.t.say(cv.t.said(cv.t.tr("win.cases.open"), cv.t.errorText(err)), true)
-		return
+	if d, ok := cv.t.openCase("win.cases.open", number); ok {
+		cv.showDetail(&d)
 	}
-	cv.showDetail(&d)
 }
 
 // actionNames are the timeline's actions that have words (win.action.*).
@@ -193,6 +228,7 @@ var actionNames = map[string]bool{
 	"submitted": true, "accepted": true, "supplement_requested": true, "refused": true,
 	"in_review": true, "approved": true, "denied": true, "result_issued": true, "closed": true,
 	"notice_printed": true, "notice_reprinted": true, "notice_print_failed": true,
+	app.ActionApprove: true, app.ActionDeny: true,
 }
 
 func (cv *casesView) showDetail(d *desk.Detail) {
@@ -202,6 +238,8 @@ func (cv *casesView) showDetail(d *desk.Detail) {
 	if d == nil {
 		cv.header.SetText(tr("win.cases.choose"))
 		cv.depts.SetText("")
+		cv.ready.SetText("")
+		cv.ready.Hide()
 		cv.timeline.SetText("")
 		cv.handOut.Disable()
 		cv.close.Disable()
@@ -217,7 +255,7 @@ func (cv *casesView) showDetail(d *desk.Detail) {
 	}
 	cv.header.SetText(tr("win.cases.header",
 		c.Number, cv.t.pick(c.ItemName), cv.t.stateName(c.State), app.MaskName(c.Applicant.Name), c.Applicant.IDNumber.Masked(),
-		tr("win.window", c.Window)+" "+c.Clerk, due, tr(lightNames[d.Light])))
+		strings.TrimSpace(cv.t.where(c)+" "+strings.TrimPrefix(c.Clerk, "kiosk:")), due, tr(lightNames[d.Light])))
 	if d.ChainErr != nil {
 		// Loud: a white-on-red band the clerk cannot miss.
 		// It wraps: a warning cut off at the pane's edge (or one that
@@ -236,24 +274,30 @@ func (cv *casesView) showDetail(d *desk.Detail) {
 		cv.chain.Add(ok)
 	}
 	var deps []string
+	who := map[string]string{}
 	for _, s := range d.Departments {
-		st := tr("win.cases.pending")
-		if s.State != "" {
-			st = cv.t.stateName(s.State)
-			if s.Note != "" {
-				st += tr("win.cases.note", s.Note)
-			}
-		}
-		deps = append(deps, cv.t.said(cv.t.pick(s.Name), st))
+		deps = append(deps, cv.t.said(cv.t.pick(s.Name), cv.t.opinion(s)))
+		who["central:"+s.Department] = cv.t.pick(s.Name)
 	}
 	cv.depts.SetText(strings.Join(deps, "\n"))
+	if nr := d.NotReady(); nr != nil && len(nr.Waiting) > 0 {
+		cv.ready.SetText(cv.t.said(tr("win.cases.handout.do"), cv.t.notReadyText(nr)))
+		cv.ready.Show()
+	} else {
+		cv.ready.SetText("")
+		cv.ready.Hide()
+	}
 	var lines []string
 	for _, e := range d.Events {
 		name := e.Action
 		if actionNames[e.Action] {
 			name = tr("win.action." + e.Action)
 		}
-		line := fmt.Sprintf("%d. %s  %s  %s", e.Seq, e.At.In(app.HallZone).Format("01-02 15:04:05"), e.Actor, name)
+		actor := e.Actor
+		if dept, ok := who[actor]; ok {
+			actor = dept // a department's opinion, by its name
+		}
+		line := fmt.Sprintf("%d. %s  %s  %s", e.Seq, e.At.In(app.HallZone).Format("01-02 15:04:05"), actor, name)
 		if e.Note != "" {
 			line = cv.t.said(line, e.Note)
 		}
@@ -275,8 +319,25 @@ func (cv *casesView) showDetail(d *desk.Detail) {
 	cv.scroll.Refresh()
 }
 
+// doHandOut hands the result out (出证) at this window, whichever window
+// took the case in. It reads the case again first, as the hall has it now:
+// not decided yet, the clerk is told who is still to decide.
 func (cv *casesView) doHandOut() {
-	cv.move(cv.t.tr("win.cases.handout.do"), cv.t.desk.HandOut, desk.CanHandOut)
+	what := cv.t.tr("win.cases.handout.do")
+	if cv.open == nil {
+		cv.t.say(cv.t.said(what, cv.t.tr("win.cases.noopen")), true)
+		return
+	}
+	d, ok := cv.t.openCase("win.cases.open", cv.open.Case.Number)
+	if !ok {
+		return
+	}
+	cv.showDetail(&d)
+	if nr := d.NotReady(); nr != nil {
+		cv.t.say(cv.t.said(what, cv.t.notReadyText(nr)), true)
+		return
+	}
+	cv.move(what, cv.t.desk.HandOut, desk.CanHandOut)
 }
 
 func (cv *casesView) doClose() {
@@ -304,4 +365,54 @@ func (cv *casesView) move(what string, fn func(context.Context, string) (app.Cas
 		cv.reload()
 		cv.openCase(number)
 	})
+}
+
+// opinion is a department's opinion on a case (同意, 不同意 and why, or 未审批).
+func (t *Terminal) opinion(s app.DepartmentStatus) string {
+	switch {
+	case !s.Given:
+		return t.tr("win.opinion.pending")
+	case !s.Approve && s.Note != "":
+		return t.tr("win.opinion.denied", s.Note)
+	case !s.Approve:
+		return t.tr("win.opinion.deny")
+	case s.Note != "":
+		return t.tr("win.opinion.approve") + t.tr("win.cases.note", s.Note)
+	}
+	return t.tr("win.opinion.approve")
+}
+
+// notReadyText is why a case's result cannot be handed out, in the
+// clerk's words: the departments still to decide, or the case's state.
+func (t *Terminal) notReadyText(e *desk.NotReadyError) string {
+	if len(e.Waiting) > 0 {
+		names := make([]string, len(e.Waiting))
+		for i, n := range e.Waiting {
+			names[i] = t.pick(n)
+		}
+		return t.tr("win.handout.waiting", strings.Join(names, t.tr("win.handout.and")))
+	}
+	if e.State == app.ResultIssued || e.State == app.Closed {
+		return t.tr("win.handout.issued", t.stateName(e.State))
+	}
+	return t.tr("win.handout.nodecision", t.stateName(e.State))
+}
+
+// where says where a case was taken in: at a window, or at a kiosk.
+func (t *Terminal) where(c app.Case) string {
+	if c.Window == 0 {
+		return t.tr("win.cases.kiosk")
+	}
+	return t.tr("win.window", c.Window)
+}
+
+// openCase reads a case as the hall has it now, its chain verified; a
+// failure is said as the action named by whatKey.
+func (t *Terminal) openCase(whatKey, number string) (desk.Detail, bool) {
+	d, err := t.desk.Open(t.ctx, number)
+	if err != nil {
+		t.say(t.said(t.tr(whatKey), t.errorText(err)), true)
+		return d, false
+	}
+	return d, true
 }

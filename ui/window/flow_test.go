@@ -134,7 +134,7 @@ func (b *bench) takeIn(initials string, ticks ...int) {
 	b.key(fyne.KeyF9)
 	b.typeText(initials)
 	b.key(fyne.KeyReturn)
-	if b.is(func() bool { return b.term.intake.item == nil }) {
+	if b.is(func() bool { return b.term.intake.list.item == nil }) {
 		b.t.Fatalf("no item chosen for %q", initials)
 	}
 	if err := b.ReaderSim.Place(0); err != nil {
@@ -166,7 +166,7 @@ func TestIntakeAccept(t *testing.T) {
 	if c, err := b.Store.Case(b.ctx, v.CaseNumber); err != nil || c.State != app.Accepted {
 		t.Fatalf("Ctrl+S: want the case accepted, got %s %v", c.State, err)
 	}
-	if got := b.get(func() string { return b.term.intake.result.Text }); !strings.Contains(got, v.CaseNumber) {
+	if got := b.get(func() string { return b.term.intake.out.result.Text }); !strings.Contains(got, v.CaseNumber) {
 		t.Fatalf("the result panel should show the case number %s, shows %q", v.CaseNumber, got)
 	}
 }
@@ -194,8 +194,8 @@ func TestIntakeRefuseNeedsAListedReason(t *testing.T) {
 	if !strings.Contains(b.term.Message(), "请先选择理由") || b.term.desk.View().CaseNumber != "" {
 		t.Fatalf("refusing without a reason must be stopped, got %q", b.term.Message())
 	}
-	b.term.onUI(func() { b.term.intake.reason.SetSelectedIndex(2) }) // 申请人不具备申请资格
-	b.focus(b.term.intake.reasonText)
+	b.term.onUI(func() { b.term.intake.out.reason.SetSelectedIndex(2) }) // 申请人不具备申请资格
+	b.focus(b.term.intake.out.reasonText)
 	b.typeText("missing guardian consent")
 	b.ctrl(fyne.KeyJ)
 	v := b.term.desk.View()
@@ -218,7 +218,7 @@ func TestPrinterRunsOutOfPaperAfterAccept(t *testing.T) {
 	if number == "" {
 		t.Fatalf("with the printer out of paper the screen must still show the case taken in (%q)", b.term.Message())
 	}
-	if res := b.get(func() string { return b.term.intake.result.Text }); !strings.Contains(b.term.Message(), "Ctrl+P") || !strings.Contains(res, "未能打印") {
+	if res := b.get(func() string { return b.term.intake.out.result.Text }); !strings.Contains(b.term.Message(), "Ctrl+P") || !strings.Contains(res, "未能打印") {
 		t.Fatalf("the clerk must be told the notice did not print and how to reprint; message %q, result %q",
 			b.term.Message(), res)
 	}
@@ -235,9 +235,6 @@ func TestHandOutThenClose(t *testing.T) {
 	b.takeIn("jmsfzhl", 0, 1)
 	b.ctrl(fyne.KeyS)
 	number := b.term.desk.View().CaseNumber
-	if _, err := b.Store.ApplyCentralDecision(b.ctx, app.CentralDecision{Case: number, State: app.Approved, Department: "gongan", Note: "准予换领"}); err != nil {
-		t.Fatal(err)
-	}
 	b.key(fyne.KeyF10)
 	b.typeText(number)
 	b.key(fyne.KeyReturn)
@@ -247,8 +244,19 @@ func TestHandOutThenClose(t *testing.T) {
 	if open == nil || open.Case.Number != number {
 		t.Fatalf("Enter in the case search should open %s", number)
 	}
-	if depts := b.get(func() string { return cv.depts.Text }); !strings.Contains(depts, "准予许可") {
-		t.Fatalf("want 公安 shown approved, got %q", depts)
+	if depts := b.get(func() string { return cv.depts.Text }); depts != "区公安分局：未审批" {
+		t.Fatalf("before central decides, want 公安 shown not decided, got %q", depts)
+	}
+	// Not decided yet: the refusal names who is still to decide.
+	b.ctrl(fyne.KeyH)
+	if msg := b.term.Message(); msg != "出证：等待 区公安分局 审批" {
+		t.Fatalf("Ctrl+H before the decision: %q; want the department still to decide named", msg)
+	}
+	if c, _ := b.Store.Case(b.ctx, number); c.State != app.Accepted {
+		t.Fatalf("a refused hand-out moved the case to %s", c.State)
+	}
+	if _, err := b.Store.ApplyCentralDecision(b.ctx, app.CentralDecision{Case: number, State: app.Approved, Department: "gongan", Approve: true, Note: "准予换领"}); err != nil {
+		t.Fatal(err)
 	}
 	b.ctrl(fyne.KeyH)
 	if c, _ := b.Store.Case(b.ctx, number); c.State != app.ResultIssued {
@@ -258,8 +266,11 @@ func TestHandOutThenClose(t *testing.T) {
 	if c, _ := b.Store.Case(b.ctx, number); c.State != app.Closed {
 		t.Fatalf("after Ctrl+L: want closed, got %s (%q)", c.State, b.term.Message())
 	}
-	if tl := b.get(func() string { return cv.timeline.Text }); !strings.Contains(tl, "出证") || !strings.Contains(tl, "归档") {
-		t.Fatalf("the timeline on screen should show 出证 and 归档:\n%s", tl)
+	if depts := b.get(func() string { return cv.depts.Text }); depts != "区公安分局：同意（准予换领）" {
+		t.Errorf("after the decision, want 公安 shown approving with its words, got %q", depts)
+	}
+	if tl := b.get(func() string { return cv.timeline.Text }); !strings.Contains(tl, "区公安分局  同意：准予换领") || !strings.Contains(tl, "出证") || !strings.Contains(tl, "归档") {
+		t.Fatalf("the timeline on screen should show 公安's opinion by its name, 出证 and 归档:\n%s", tl)
 	}
 }
 
@@ -323,7 +334,7 @@ func TestHubDownIsSaidAndIntakeGoesOn(t *testing.T) {
 	}
 	b.takeIn("jmsfzhl", 0, 1)
 	b.ctrl(fyne.KeyS)
-	if number := b.term.desk.View().CaseNumber; number == "" || !strings.Contains(b.get(func() string { return b.term.intake.result.Text }), number) {
+	if number := b.term.desk.View().CaseNumber; number == "" || !strings.Contains(b.get(func() string { return b.term.intake.out.result.Text }), number) {
 		t.Fatalf("with the hub down the screen must still take the case in and show it (%q)", b.term.Message())
 	}
 }

@@ -3,6 +3,7 @@ package window
 import (
 	"image"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,7 +38,7 @@ func TestGoldenCaseDetail(t *testing.T) {
 	b.takeIn("csyjs", 0, 1, 2) // 出生一件事: four departments decide in parallel
 	b.ctrl(fyne.KeyS)
 	number := b.term.desk.View().CaseNumber
-	if _, err := b.Store.ApplyCentralDecision(b.ctx, app.CentralDecision{Case: number, State: app.InReview, Department: "weijian", Note: "出生医学证明已核验"}); err != nil {
+	if _, err := b.Store.ApplyCentralDecision(b.ctx, app.CentralDecision{Case: number, State: app.InReview, Department: "weijian", Approve: true, Note: "出生医学证明已核验"}); err != nil {
 		t.Fatal(err)
 	}
 	b.key(fyne.KeyF10)
@@ -92,11 +93,33 @@ func TestGoldenCaseDetailEnglish(t *testing.T) {
 	b.takeIn("csyjs", 0, 1, 2)
 	b.ctrl(fyne.KeyS)
 	number := b.term.desk.View().CaseNumber
-	if _, err := b.Store.ApplyCentralDecision(b.ctx, app.CentralDecision{Case: number, State: app.InReview, Department: "weijian", Note: "出生医学证明已核验"}); err != nil {
+	if _, err := b.Store.ApplyCentralDecision(b.ctx, app.CentralDecision{Case: number, State: app.InReview, Department: "weijian", Approve: true, Note: "出生医学证明已核验"}); err != nil {
 		t.Fatal(err)
 	}
 	b.key(fyne.KeyF10)
 	b.typeText(number)
 	b.key(fyne.KeyReturn)
 	test.AssertImageMatches(t, "case_detail_en.png", b.capture())
+}
+
+// The pre-review of a kiosk's application, its materials checked: the
+// window as one of a hall, in both languages.
+
+func TestGoldenPreReview(t *testing.T) { goldenPreReview(t, "pre_review.png", false) }
+
+func TestGoldenPreReviewEnglish(t *testing.T) { goldenPreReview(t, "pre_review_en.png", true) }
+
+func goldenPreReview(t *testing.T, file string, english bool) {
+	b := newHallBench(t)
+	k := b.terminal("330106K03")
+	b.apply(k, "GA-007", 0)
+	b.Clock.Advance(2 * time.Minute)
+	b.apply(k, "RS-004", 0)
+	if english {
+		b.english()
+	}
+	b.mustLogin()
+	b.ctrl(fyne.KeyK)
+	b.ctrl(fyne.Key1)
+	test.AssertImageMatches(t, file, b.capture())
 }

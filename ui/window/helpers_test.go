@@ -28,6 +28,20 @@ func newBench(t testing.TB) *bench { return newBenchWith(t, nil) }
 // newBenchWith is newBench with the desk's configuration changed by set.
 func newBenchWith(t testing.TB, set func(*desk.Config)) *bench {
 	t.Helper()
+	return openBench(t, (*hallrig.Rig).Services, set)
+}
+
+// newHallBench is a bench whose window is one of a hall, as cmd/onewindow
+// wires it: its cases read and moved on at the hub, its pre-review listing
+// the hall's kiosk applications; its outbox reaches the hub when the test
+// pushes it (b.Push).
+func newHallBench(t testing.TB) *bench {
+	t.Helper()
+	return openBench(t, (*hallrig.Rig).HallServices, nil)
+}
+
+func openBench(t testing.TB, services func(*hallrig.Rig) desk.Services, set func(*desk.Config)) *bench {
+	t.Helper()
 	r, err := hallrig.New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +53,7 @@ func newBenchWith(t testing.TB, set func(*desk.Config)) *bench {
 	if set != nil {
 		set(&cfg)
 	}
-	d, err := desk.New(ctx, r.Services(), cfg)
+	d, err := desk.New(ctx, services(r), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,6 @@ type intakeView struct {
 	search  *entry
 	results *widget.List
 	found   []app.Item
-	item    *app.Item
 	guide   *widget.Label
 
 	name      *entry
@@ -30,27 +29,16 @@ type intakeView struct {
 	fromCard  *app.Applicant // the applicant read off an ID card, if any
 	applicant *widget.Label
 
-	materials *fyne.Container
-	ticks     []*check
-	// tickText are the checklist's lines beside the boxes: a label wraps a
-	// long material's name, which a check's own text cannot.
-	tickText []*widget.Label
+	list *checklist // the chosen item's materials; list.item is the item
+	out  *outcomes
 
-	advice     *widget.Select
-	reason     *widget.Select
-	reasonText *entry
-
-	result   *widget.Label
-	panel    *fyne.Container
-	scroll   *container.Scroll
-	last     string // the last case taken in, for a reprint
-	printErr bool
-	shown    *desk.Outcome // the outcome the result shows, drawn again in another language
+	panel  *fyne.Container
+	scroll *container.Scroll
 }
 
 const maxResults = 8
 
-func newIntakeView(t *Terminal) *intakeView {
+func newIntakeView(t *Terminal, keys outcomeKeys) *intakeView {
 	iv := &intakeView{t: t}
 	k := t.keys
 	iv.search = t.entry("win.intake.search")
@@ -81,41 +69,11 @@ func newIntakeView(t *Terminal) *intakeView {
 	readKey := k.bind(fyne.KeyR, fyne.KeyModifierControl, iv.readCard)
 	read := t.button("win.intake.readcard", readKey, iv.readCard)
 
-	iv.materials = container.NewVBox()
-	for i := range digitKeys {
-		i := i
-		k.bind(digitKeys[i], fyne.KeyModifierControl, func() { iv.toggle(i) })
-	}
-
-	iv.advice = widget.NewSelect(nil, nil)
-	iv.reason = widget.NewSelect(nil, nil)
-	t.static(func() {
-		choices(t, iv.advice, app.SupplementAdvice)
-		choices(t, iv.reason, app.RefusalReasons)
-		iv.reason.PlaceHolder = t.tr("win.intake.reason")
-		iv.reason.Refresh()
-	})
-	iv.advice.SetSelectedIndex(0)
-	iv.reasonText = t.entry("win.intake.reasontext")
-
-	acceptKey := k.bind(fyne.KeyS, fyne.KeyModifierControl, iv.accept)
-	missingKey := k.bind(fyne.KeyB, fyne.KeyModifierControl, iv.requestMissing)
-	refuseKey := k.bind(fyne.KeyJ, fyne.KeyModifierControl, iv.refuse)
-	reprintKey := k.bind(fyne.KeyP, fyne.KeyModifierControl, iv.reprint)
+	iv.list = newChecklist(t)
 	newKey := k.bind(fyne.KeyN, fyne.KeyModifierControl, iv.clear)
 	k.bind(fyne.KeyF, fyne.KeyModifierControl, iv.focusSearch)
-	acceptB := t.button("win.intake.accept", acceptKey, iv.accept)
-	acceptB.Importance = widget.HighImportance
-	missingB := t.button("win.intake.missing", missingKey, iv.requestMissing)
-	missingB.Importance = widget.WarningImportance
-	refuseB := t.button("win.intake.refuse", refuseKey, iv.refuse)
-	refuseB.Importance = widget.DangerImportance
-	iv.result = widget.NewLabel("")
-	iv.result.Wrapping = fyne.TextWrapWord
-	iv.result.TextStyle.Bold = true
+	iv.out = newOutcomes(t, keys, iv, t.button("win.intake.new", newKey, iv.clear))
 
-	adviceLabel := widget.NewLabel("")
-	t.static(func() { adviceLabel.SetText(t.tr("win.intake.advice")) })
 	left := container.NewBorder(
 		container.NewVBox(t.heading("win.intake.step1"), iv.search),
 		iv.guide, nil, nil, iv.results)
@@ -124,17 +82,13 @@ func newIntakeView(t *Terminal) *intakeView {
 		container.NewBorder(nil, nil, nil, read, container.NewGridWithColumns(2, iv.name, iv.idNumber)),
 		iv.applicant,
 		t.heading("win.intake.step3"),
-		iv.materials,
+		iv.list.box,
 		widget.NewSeparator(),
 		t.heading("win.intake.step4"),
-		container.NewGridWithColumns(3, acceptB, missingB, refuseB),
-		container.NewGridWithColumns(2, adviceLabel, iv.advice),
-		container.NewGridWithColumns(2, iv.reason, iv.reasonText),
-		widget.NewSeparator(),
-		iv.result,
-		container.NewGridWithColumns(2, t.button("win.reprint", reprintKey, iv.reprint), t.button("win.intake.new", newKey, iv.clear)),
+		iv.out.content,
 	)
 	iv.scroll = container.NewVScroll(iv.panel)
+	iv.out.scroll, iv.out.relayout = iv.scroll, iv.relayout
 	split := container.NewHSplit(left, iv.scroll)
 	split.Offset = 0.38
 	iv.content = split
@@ -142,38 +96,18 @@ func newIntakeView(t *Terminal) *intakeView {
 	return iv
 }
 
-// choices puts a list's texts in the clerk's language into a select,
-// keeping what was chosen.
-func choices(t *Terminal, s *widget.Select, list []app.Choice) {
-	i := s.SelectedIndex()
-	opts := make([]string, len(list))
-	for j, c := range list {
-		opts[j] = t.pick(c.Text)
-	}
-	s.SetOptions(opts)
-	if i >= 0 {
-		s.SetSelectedIndex(i)
-	}
-}
-
 // retranslate draws again, in the language just chosen, what the intake
 // shows of the item, the applicant, the checklist and the last outcome.
 func (iv *intakeView) retranslate() {
 	iv.results.Refresh()
-	if iv.item != nil {
-		iv.describe(*iv.item)
-		for i, m := range iv.item.Materials {
-			if i < len(iv.tickText) {
-				iv.tickText[i].SetText(iv.materialText(i, m))
-			}
-		}
+	if iv.list.item != nil {
+		iv.describe(*iv.list.item)
 	}
+	iv.list.retranslate()
 	if iv.fromCard != nil {
 		iv.showApplicant(*iv.fromCard)
 	}
-	if iv.shown != nil {
-		iv.showResult(*iv.shown)
-	}
+	iv.out.retranslate()
 	iv.relayout()
 }
 
@@ -192,18 +126,8 @@ func (iv *intakeView) find() {
 
 // choose makes it the case's item and lays out its materials checklist.
 func (iv *intakeView) choose(it app.Item) {
-	iv.item = &it
 	iv.describe(it)
-	iv.materials.RemoveAll()
-	iv.ticks, iv.tickText = nil, nil
-	for i, m := range it.Materials {
-		c := newCheck(iv.t.keys, "", nil)
-		l := widget.NewLabel(iv.materialText(i, m))
-		l.Wrapping = fyne.TextWrapWord
-		iv.ticks = append(iv.ticks, c)
-		iv.tickText = append(iv.tickText, l)
-		iv.materials.Add(container.NewBorder(nil, nil, c, nil, l))
-	}
+	iv.list.show(it, nil)
 	iv.relayout()
 	iv.t.win.Canvas().Focus(iv.name)
 }
@@ -218,29 +142,7 @@ func (iv *intakeView) describe(it app.Item) {
 	iv.guide.SetText(tr("win.intake.chosen", it.Code, iv.t.pick(it.Name), days))
 }
 
-// materialText is the i-th line of the checklist, with its key.
-func (iv *intakeView) materialText(i int, m app.Material) string {
-	tr := iv.t.tr
-	form := tr("win.material.original")
-	if m.Form == app.Copy {
-		form = tr("win.material.copy")
-	}
-	req := tr("win.material.required")
-	if !m.Required {
-		req = tr("win.material.optional")
-	}
-	text := tr("win.material", iv.t.pick(m.Name), form, m.Copies, req)
-	if i < len(digitKeys) {
-		text += fmt.Sprintf("  [Ctrl+%d]", i+1)
-	}
-	return text
-}
-
-func (iv *intakeView) toggle(i int) {
-	if i < len(iv.ticks) {
-		iv.ticks[i].SetChecked(!iv.ticks[i].Checked)
-	}
-}
+func (iv *intakeView) toggle(i int) { iv.list.toggle(i) }
 
 func (iv *intakeView) readCard() {
 	var a app.Applicant
@@ -275,7 +177,7 @@ func (iv *intakeView) showApplicant(a app.Applicant) {
 
 // form gathers the intake, checking the applicant typed by hand.
 func (iv *intakeView) form() (desk.IntakeForm, error) {
-	if iv.item == nil {
+	if iv.list.item == nil {
 		return desk.IntakeForm{}, errors.New(iv.t.tr("win.intake.noitem"))
 	}
 	var a app.Applicant
@@ -287,13 +189,7 @@ func (iv *intakeView) form() (desk.IntakeForm, error) {
 			return desk.IntakeForm{}, fmt.Errorf("%s%w", iv.t.tr("win.intake.badapplicant"), err)
 		}
 	}
-	var received []int
-	for i, c := range iv.ticks {
-		if c.Checked {
-			received = append(received, i)
-		}
-	}
-	return desk.IntakeForm{Item: *iv.item, Applicant: a, Received: received}, nil
+	return desk.IntakeForm{Item: *iv.list.item, Applicant: a, Received: iv.list.received()}, nil
 }
 
 func (iv *intakeView) submit(what string, fn func(ctx context.Context, f desk.IntakeForm) (desk.Outcome, error)) {
@@ -302,17 +198,7 @@ func (iv *intakeView) submit(what string, fn func(ctx context.Context, f desk.In
 		iv.t.say(iv.t.said(what, err.Error()), true)
 		return
 	}
-	var out desk.Outcome
-	iv.t.act(what, func(ctx context.Context) (err error) {
-		out, err = fn(ctx, f)
-		return err
-	}, func(err error) {
-		if err != nil {
-			return
-		}
-		iv.showOutcome(out)
-		iv.clearForm()
-	})
+	iv.out.decide(what, func(ctx context.Context) (desk.Outcome, error) { return fn(ctx, f) }, iv.clearForm)
 }
 
 func (iv *intakeView) accept() {
@@ -320,20 +206,17 @@ func (iv *intakeView) accept() {
 }
 
 func (iv *intakeView) requestMissing() {
-	advice := app.SupplementAdvice[max(iv.advice.SelectedIndex(), 0)].Code
+	advice := iv.out.adviceCode()
 	iv.submit(iv.t.tr("win.intake.missing"), func(ctx context.Context, f desk.IntakeForm) (desk.Outcome, error) {
 		return iv.t.desk.RequestMissing(ctx, f, advice)
 	})
 }
 
 func (iv *intakeView) refuse() {
-	i := iv.reason.SelectedIndex()
-	if i < 0 {
-		iv.t.say(iv.t.said(iv.t.tr("win.intake.refuse"), iv.t.tr("win.intake.noreason")), true)
-		iv.t.win.Canvas().Focus(iv.reason)
+	code, extra, ok := iv.out.refusal()
+	if !ok {
 		return
 	}
-	code, extra := app.RefusalReasons[i].Code, iv.reasonText.Text
 	iv.submit(iv.t.tr("win.intake.refuse"), func(ctx context.Context, f desk.IntakeForm) (desk.Outcome, error) {
 		return iv.t.desk.Refuse(ctx, f, code, extra)
 	})
@@ -368,41 +251,6 @@ func (t *Terminal) noticeName(k app.NoticeKind) string {
 	return k.Title()
 }
 
-func (iv *intakeView) showOutcome(out desk.Outcome) {
-	iv.last = out.Case.Number
-	iv.printErr = out.PrintErr != nil
-	iv.showResult(out)
-	// The outcome and the reprint key are what the clerk needs next; a
-	// long checklist must not push them out of sight.
-	iv.scroll.ScrollToBottom()
-	c, notice := out.Case, iv.t.noticeName(out.Notice.Kind)
-	if out.PrintErr != nil {
-		iv.t.say(iv.t.tr("win.outcome.unprinted.say"), true)
-	} else {
-		iv.t.say(iv.t.tr("win.outcome.printed.say", iv.t.stateName(c.State), c.Number, notice), false)
-	}
-}
-
-// showResult draws an outcome in the result label.
-func (iv *intakeView) showResult(out desk.Outcome) {
-	tr := iv.t.tr
-	iv.shown = &out
-	c, notice := out.Case, iv.t.noticeName(out.Notice.Kind)
-	text := tr("win.outcome.case", c.Number, iv.t.stateName(c.State), iv.t.pick(c.ItemName))
-	if c.State == app.Accepted {
-		text += tr("win.outcome.due", string(c.Due))
-	}
-	if out.PrintErr != nil {
-		text += tr("win.outcome.unprinted", notice, out.PrintErr)
-		iv.result.Importance = widget.DangerImportance
-	} else {
-		text += tr("win.outcome.printed", notice)
-		iv.result.Importance = widget.SuccessImportance
-	}
-	iv.result.SetText(text)
-	iv.relayout()
-}
-
 // relayout lays the form out again after a part of it changed size (a new
 // checklist, a result of several lines).
 func (iv *intakeView) relayout() {
@@ -410,33 +258,7 @@ func (iv *intakeView) relayout() {
 	iv.scroll.Refresh()
 }
 
-func (iv *intakeView) reprint() {
-	if iv.last == "" {
-		iv.t.say(iv.t.tr("win.reprint.none"), true)
-		return
-	}
-	iv.reprintCase(iv.last)
-}
-
-func (iv *intakeView) reprintCase(number string) {
-	var out desk.Outcome
-	iv.t.act(iv.t.tr("win.reprint"), func(ctx context.Context) (err error) {
-		out, err = iv.t.desk.Reprint(ctx, number)
-		return err
-	}, func(err error) {
-		if err != nil {
-			return
-		}
-		if out.PrintErr != nil {
-			iv.t.say(iv.t.tr("win.reprint.failed", out.PrintErr.Error()), true)
-			return
-		}
-		if number == iv.last {
-			iv.showOutcome(out)
-		}
-		iv.t.say(iv.t.tr("win.reprint.done", iv.t.noticeName(out.Notice.Kind), number), false)
-	})
-}
+func (iv *intakeView) reprint() { iv.out.reprint() }
 
 // clearForm forgets the applicant and the ticks, keeping the result shown.
 func (iv *intakeView) clearForm() {
@@ -444,24 +266,17 @@ func (iv *intakeView) clearForm() {
 	iv.name.SetText("")
 	iv.idNumber.SetText("")
 	iv.applicant.SetText("")
-	iv.reason.ClearSelected()
-	iv.reasonText.SetText("")
-	for _, c := range iv.ticks {
-		c.SetChecked(false)
-	}
+	iv.out.clearChoices()
+	iv.list.untick()
 }
 
 // clear starts a new intake.
 func (iv *intakeView) clear() {
 	iv.clearForm()
-	iv.item = nil
 	iv.guide.SetText("")
-	iv.materials.RemoveAll()
-	iv.ticks, iv.tickText = nil, nil
+	iv.list.reset()
 	iv.search.SetText("")
-	iv.result.SetText("")
-	iv.shown = nil
-	iv.last = ""
+	iv.out.clearResult()
 	iv.relayout()
 	iv.scroll.ScrollToTop()
 	iv.focusSearch()

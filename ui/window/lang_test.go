@@ -60,7 +60,7 @@ var han = regexp.MustCompile(`\p{Han}`)
 // data is what may stay Chinese on an English screen: names and records,
 // not words of the screen.
 var data = []string{
-	"陈晓燕", "张*", "王*", // the clerk, the applicants masked
+	"陈晓燕", "林海峰", "张*", "王*", // the clerk, the manager, the applicants masked
 	"受理通知书", "一次性告知书", "不予受理通知书", // the notices, named as printed
 	"出生医学证明已核验", // a department's note, as central wrote it
 	"中文",        // the language switch names Chinese in Chinese
@@ -155,7 +155,7 @@ func TestEnglishScreens(t *testing.T) {
 	b.mustShow("case", "applicant 张*", "Parallel approval", "Timeline", "✓ Timeline complete", "Accepted", "Hand out result  [Ctrl+H]")
 	b.mustSpeakEnglish("case")
 	b.ctrl(fyne.KeyH)
-	if msg := b.term.Message(); !strings.Contains(msg, "Hand out: not possible while the case is Accepted") {
+	if msg := b.term.Message(); msg != "Hand out: Waiting for District Public Security Sub-bureau to decide" {
 		t.Errorf("a refused hand-out in English: %q", msg)
 	}
 
@@ -191,13 +191,13 @@ func TestLanguageSwitchKeepsTheWork(t *testing.T) {
 	b.takeIn("jmsfzhl", 0)
 	b.english()
 	iv := b.term.intake
-	if !b.is(func() bool { return iv.item != nil && iv.fromCard != nil && iv.ticks[0].Checked }) {
+	if !b.is(func() bool { return iv.list.item != nil && iv.fromCard != nil && iv.list.ticks[0].Checked }) {
 		t.Fatal("the switch lost the intake")
 	}
-	if got := b.get(func() string { return iv.tickText[0].Text }); han.MatchString(strings.ReplaceAll(got, "居民身份证", "")) || !strings.Contains(got, "[Ctrl+1]") {
+	if got := b.get(func() string { return iv.list.text[0].Text }); han.MatchString(strings.ReplaceAll(got, "居民身份证", "")) || !strings.Contains(got, "[Ctrl+1]") {
 		t.Errorf("the checklist in English: %q", got)
 	}
-	if got := b.get(func() string { return iv.advice.Selected }); got != app.SupplementAdvice[0].Text.En {
+	if got := b.get(func() string { return iv.out.advice.Selected }); got != app.SupplementAdvice[0].Text.En {
 		t.Errorf("the advice chosen should stay chosen, in English: %q", got)
 	}
 	b.mustSpeakEnglish("intake after the switch")

@@ -75,7 +75,15 @@ func (l *loginView) retitle(v desk.View) {
 func (l *loginView) do() {
 	id, pw := l.id.Text, l.password.Text
 	l.password.SetText("")
-	l.t.actExplained(l.t.tr("win.login.submit"), func(ctx context.Context) error { return l.t.desk.Login(ctx, id, pw) }, func(err error) {
+	l.t.actExplained(l.t.tr("win.login.submit"), func(ctx context.Context) error {
+		if err := l.t.desk.Login(ctx, id, pw); err != nil {
+			return err
+		}
+		// The pre-review tab counts the applications waiting from the
+		// start; a hub that does not answer leaves the count for later.
+		_, _ = l.t.desk.PreReview(ctx)
+		return nil
+	}, func(err error) {
 		if err == nil {
 			l.t.say(l.t.tr("win.login.done"), false)
 		}

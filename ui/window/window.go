@@ -14,7 +14,6 @@ package window
 import (
 	"context"
 	"errors"
-	"fmt"
 	"image/color"
 	"sync"
 	"sync/atomic"
@@ -70,6 +69,7 @@ type Terminal struct {
 	queue     *queuePanel
 	tabs      *container.AppTabs
 	intake    *intakeView
+	review    *reviewView
 	cases     *casesView
 	followUps *followUpView
 
@@ -260,6 +260,7 @@ func (t *Terminal) SetLanguage(l theme.Language) error {
 		set()
 	}
 	t.intake.retranslate()
+	t.review.retranslate()
 	t.cases.retranslate()
 	t.followUps.list.Refresh()
 	t.refresh()
@@ -375,31 +376,41 @@ func (t *Terminal) build() {
 	footer := container.NewStack(t.messageBack, container.NewPadded(t.message))
 
 	t.queue = newQueuePanel(t)
-	t.intake = newIntakeView(t)
+	keys := t.bindDecisionKeys()
+	t.intake = newIntakeView(t, keys)
+	t.review = newReviewView(t, keys)
 	t.cases = newCasesView(t)
 	t.followUps = newFollowUpView(t)
-	t.tabs = container.NewAppTabs(
-		container.NewTabItem("", t.intake.content),
-		container.NewTabItem("", t.cases.content),
-		container.NewTabItem("", t.followUps.content),
-	)
+	intake, cases, followUps := container.NewTabItem("", t.intake.content), container.NewTabItem("", t.cases.content),
+		container.NewTabItem("", t.followUps.content)
+	t.tabs = container.NewAppTabs(intake, t.review.tab, cases, followUps)
 	t.static(func() {
-		for i, key := range []string{"win.tab.intake", "win.tab.cases", "win.tab.followups"} {
-			t.tabs.Items[i].Text = fmt.Sprintf("%s [F%d]", t.tr(key), 9+i)
-		}
+		intake.Text = t.tr("win.tab.intake") + " [F9]"
+		cases.Text = t.tr("win.tab.cases") + " [F10]"
+		followUps.Text = t.tr("win.tab.followups") + " [F11]"
+		t.review.tab.Text = t.review.title(t.desk.View().Applications)
 		t.tabs.Refresh()
 	})
 	t.tabs.OnSelected = func(ti *container.TabItem) {
 		switch ti.Content {
+		case t.review.content:
+			t.review.show()
 		case t.cases.content:
 			t.cases.reload()
 		case t.followUps.content:
 			t.followUps.reload()
 		}
 	}
-	k.bind("F9", 0, func() { t.tabs.SelectIndex(0); t.intake.focusSearch() })
-	k.bind("F10", 0, func() { t.tabs.SelectIndex(1); t.cases.focus() })
-	k.bind("F11", 0, func() { t.tabs.SelectIndex(2) })
+	k.bind("F9", 0, func() { t.tabs.Select(intake); t.intake.focusSearch() })
+	k.bind("F10", 0, func() { t.tabs.Select(cases); t.cases.focus() })
+	k.bind("F11", 0, func() { t.tabs.Select(followUps) })
+	k.bind(fyne.KeyK, fyne.KeyModifierControl, func() {
+		if t.tabs.Selected() == t.review.tab {
+			t.review.show()
+		} else {
+			t.tabs.Select(t.review.tab)
+		}
+	})
 	lockKey := k.bind("F12", 0, func() { t.desk.Lock(); t.refresh() })
 	lock := t.button("win.lock", lockKey, func() { t.desk.Lock(); t.refresh() })
 	k.bind(fyne.KeyL, fyne.KeyModifierAlt, t.toggleLanguage)
@@ -438,6 +449,7 @@ func (t *Terminal) refresh() {
 	}
 	t.queue.draw(v)
 	t.intake.draw(v)
+	t.review.draw(v)
 	t.followUps.draw(v)
 }
 
@@ -517,7 +529,12 @@ func setText(tx *canvas.Text, s string) {
 
 // errorText is an error in words for the message bar.
 func (t *Terminal) errorText(err error) string {
+	var notReady *desk.NotReadyError
 	switch {
+	case errors.As(err, &notReady):
+		return t.notReadyText(notReady)
+	case errors.Is(err, app.ErrHubUnreachable):
+		return t.tr("win.err.hubrecords")
 	case errors.Is(err, desk.ErrLoggedOut):
 		return t.tr("win.err.loggedout")
 	case errors.Is(err, app.ErrNoneWaiting):
