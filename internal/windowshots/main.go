@@ -1,8 +1,11 @@
 // Command windowshots walks the real window terminal, on the real Fyne driver,
 // through a clerk's morning (login, call, intake, a printer out of paper,
-// a case's timeline, a broken chain, a bad rating, a pause) in front of a
-// rig of simulated devices, and saves what the screen shows at each step
-// as docs/screenshots/window-*.png; with -lang en, the same morning in
+// a case's timeline, a broken chain, a bad rating, a pause, the pre-review
+// of a kiosk's application, a hand-out refused while departments are still
+// to decide) and the manager's view of the whole hall, in front of a rig of
+// simulated devices and a hall hub holding the hall's records (a kiosk and
+// window 2 beside this window), and saves what the screen shows at each
+// step as docs/screenshots/window-*.png; with -lang en, the same morning in
 // English as window-*-en.png. It needs a display; on a machine without one:
 //
 //	xvfb-run -s '-screen 0 1280x800x24' go run ./internal/windowshots -out docs/screenshots
@@ -53,7 +56,8 @@ func main() {
 	defer r.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	d, err := desk.New(ctx, r.Services(), r.Config())
+	// The window as cmd/onewindow wires it: the hall's cases at the hub.
+	d, err := desk.New(ctx, r.HallServices(), r.Config())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -120,12 +124,54 @@ func walk(ctx context.Context, r *hallrig.Rig, t *window.Terminal, out, suffix s
 	if err := shot("login"); err != nil {
 		return err
 	}
-	typ(hallrig.Clerk)
-	press(fyne.KeyReturn)
-	typ(hallrig.Password)
-	press(fyne.KeyReturn)
-	if v := t.Desk().View(); v.Staff == nil {
-		return fmt.Errorf("login failed: %s", t.Message())
+	// The hall's other terminals: citizens apply at the kiosk, window 2
+	// has taken in a case four departments decide.
+	kiosk, err := r.Terminal(ctx, "330106K03")
+	if err != nil {
+		return err
+	}
+	window2, err := r.Terminal(ctx, "330106W02")
+	if err != nil {
+		return err
+	}
+	birth, err := window2.Store.TakeIn(ctx, app.Intake{ItemCode: "WJ-001", Applicant: app.Applicant{Name: "刘洋", IDNumber: "330106199003070014"},
+		Received: []int{0, 1, 2}, Window: 2, Actor: "S1002", Outcome: app.Accepted})
+	if err != nil {
+		return err
+	}
+	if err := window2.Push(ctx); err != nil {
+		return err
+	}
+	for _, a := range []struct {
+		item string
+		who  app.Applicant
+		held []int
+	}{
+		{"GA-007", app.Applicant{Name: "王堃", IDNumber: "330106198807150031"}, []int{0, 1}},
+		{"RS-004", app.Applicant{Name: "赵敏", IDNumber: "33010619851212002X"}, []int{0}},
+	} {
+		r.Clock.Advance(3 * time.Minute)
+		if _, err := kiosk.Apply(ctx, a.item, a.who, a.held...); err != nil {
+			return err
+		}
+	}
+	clearField := func() { // the focused field
+		ctrl(fyne.KeyA)
+		step(func() { t.Press(fyne.KeyBackspace, 0) })
+	}
+	login := func(id, password string) error {
+		clearField()
+		typ(id)
+		press(fyne.KeyReturn)
+		typ(password)
+		press(fyne.KeyReturn)
+		if v := t.Desk().View(); v.Staff == nil || v.Staff.ID != id {
+			return fmt.Errorf("login as %s failed: %s", id, t.Message())
+		}
+		return nil
+	}
+	if err := login(hallrig.Clerk, hallrig.Password); err != nil {
+		return err
 	}
 	for _, c := range []string{"A", "H", "A", "B"} {
 		if _, err := r.Issue(ctx, c); err != nil {
@@ -175,9 +221,13 @@ func walk(ctx context.Context, r *hallrig.Rig, t *window.Terminal, out, suffix s
 	r.PrinterSim.SetPaperOut(false)
 	ctrl(fyne.KeyP)
 
-	// Central has approved the first case: its detail, ready to hand out.
-	if _, err := r.Store.ApplyCentralDecision(ctx, app.CentralDecision{Case: accepted, State: app.Approved,
-		Department: "gongan", Note: "准予换领"}); err != nil {
+	// Central has approved the first case, through the hub: its detail,
+	// ready to hand out.
+	if err := r.Push(ctx); err != nil {
+		return err
+	}
+	if _, err := r.HubStore.ApplyCentralDecision(ctx, app.CentralDecision{Case: accepted, State: app.Approved,
+		Department: "gongan", Approve: true, Note: "准予换领"}); err != nil {
 		return err
 	}
 	press(fyne.KeyF10)
@@ -187,13 +237,13 @@ func walk(ctx context.Context, r *hallrig.Rig, t *window.Terminal, out, suffix s
 		return err
 	}
 
-	// Someone edited the second case's record behind the terminal's back.
+	// Someone edited the second case's record at the hub behind the
+	// hall's back.
 	second := t.Desk().View().CaseNumber
-	if _, err := r.Store.DB().Exec(`UPDATE cases SET head_hash = 'edited' WHERE number = ?`, second); err != nil {
+	if _, err := r.HubStore.DB().Exec(`UPDATE cases SET head_hash = 'edited' WHERE number = ?`, second); err != nil {
 		return err
 	}
-	ctrl(fyne.KeyA)
-	step(func() { t.Press(fyne.KeyBackspace, 0) })
+	clearField()
 	typ(second)
 	press(fyne.KeyReturn)
 	if err := shot("chain-broken"); err != nil {
@@ -217,5 +267,51 @@ func walk(ctx context.Context, r *hallrig.Rig, t *window.Terminal, out, suffix s
 		return err
 	}
 	press(fyne.KeyEscape)
-	return nil
+
+	// 预审: the oldest of the kiosk's applications, its materials checked.
+	ctrl(fyne.KeyK)
+	ctrl(fyne.Key1)
+	ctrl(fyne.Key2)
+	if err := shot("pre-review"); err != nil {
+		return err
+	}
+	ctrl(fyne.KeyS)
+
+	// 出证 of window 2's case, at this window: two departments have given
+	// their opinions, two have not.
+	for _, o := range []app.CentralDecision{
+		{Case: birth.Number, State: app.InReview, Department: "weijian", Approve: true, Note: "出生医学证明已核验"},
+		{Case: birth.Number, State: app.InReview, Department: "yibao", Approve: false, Note: "参保登记信息不全，请补充父母医保信息"},
+	} {
+		if _, err := r.HubStore.ApplyCentralDecision(ctx, o); err != nil {
+			return err
+		}
+	}
+	press(fyne.KeyF10)
+	clearField()
+	typ(birth.Number)
+	press(fyne.KeyReturn)
+	ctrl(fyne.KeyH)
+	if err := shot("handout-waiting"); err != nil {
+		return err
+	}
+
+	// Two days on, the manager's view of the whole hall: every window's
+	// open cases, late first, and the hall's follow-ups.
+	if _, _, err := window2.Store.Rate(ctx, app.Rating{Level: app.VeryDissatisfied, Ticket: "B002", Window: 2, Clerk: "S1002"}); err != nil {
+		return err
+	}
+	if err := window2.Push(ctx); err != nil {
+		return err
+	}
+	r.Clock.Advance(48 * time.Hour)
+	step(t.Desk().Logout) // the clerk's day ends; the login screen comes back
+	time.Sleep(300 * time.Millisecond)
+	if err := login("M2001", hallrig.Password); err != nil {
+		return err
+	}
+	press(fyne.KeyF10)
+	clearField()
+	ctrl(fyne.KeyW)
+	return shot("hall-view")
 }
