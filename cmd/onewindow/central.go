@@ -29,6 +29,7 @@ func init() {
 		name:    "central",
 		summary: "run the reference central platform, or administer it (enrol, revoke, publish, updates, decide, terminals' health)",
 		run:     runCentral,
+		subs:    []string{"serve", "enrol-code", "revoke", "publish", "publish-update", "updates", "decide", "terminals", "compact"},
 	})
 }
 

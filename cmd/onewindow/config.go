@@ -17,6 +17,7 @@ func init() {
 		name:    "config",
 		summary: "check a terminal's configuration file, or print a commented example",
 		run:     runConfig,
+		subs:    []string{"check", "example"},
 	})
 }
 

@@ -25,6 +25,7 @@ func init() {
 		name:    "logs",
 		summary: "bundle the logs, doctor's report and the configuration (secrets removed) for support",
 		run:     runLogs,
+		subs:    []string{"export"},
 	})
 }
 
@@ -75,9 +76,13 @@ func runLogs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
 		return code
 	}
-	if fs.NArg() != 1 || fs.Arg(0) != "export" {
+	if fs.NArg() == 0 || fs.Arg(0) != "export" {
 		fmt.Fprintf(stderr, "onewindow logs: say 'export'; run 'onewindow logs -h' for help\n")
 		return 2
+	}
+	// The flags may come after export too (logs export -o FILE, --help).
+	if code, done := parseFlagsNoArgs(fs, fs.Args()[1:], stdout, stderr); done {
+		return code
 	}
 	now := time.Now()
 	entries, terminal := supportEntries(ctx, *path, now)

@@ -263,6 +263,11 @@ func TestLogsExport(t *testing.T) {
 	if !strings.Contains(got["onewindow.toml"], `hall_key = "(redacted)"`) {
 		t.Errorf("want the hall key's line kept with its value redacted, got:\n%s", got["onewindow.toml"])
 	}
+	// As docs and the Windows README write it: the flags after export.
+	after := filepath.Join(t.TempDir(), "after.tar.gz")
+	if code, stdout, stderr := runArgs(t, "logs", "export", "-config", b.config, "-o", after); code != 0 || !strings.Contains(stdout, "wrote "+after) {
+		t.Errorf("logs export -config … -o …: want exit 0 and the file named, got %d %q %q", code, stdout, stderr)
+	}
 	if code, _, stderr := runArgs(t, "logs", "-config", b.config); code != 2 || !strings.Contains(stderr, "export") {
 		t.Errorf("logs without export: want exit 2 saying to use export, got %d %q", code, stderr)
 	}

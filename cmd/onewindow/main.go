@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"syscall"
 
@@ -25,6 +26,10 @@ import (
 type command struct {
 	name    string
 	summary string // one line for `onewindow help`
+	// subs are the command's own subcommands (`onewindow central serve`),
+	// each of which answers -h and --help with its usage as the command
+	// does; TestEveryCommandAnswersHelp walks them all.
+	subs []string
 	// run does the work and returns the exit code: 0 success, 1 failure,
 	// 2 bad usage (unknown flag, missing argument).
 	run func(ctx context.Context, args []string, stdout, stderr io.Writer) int
@@ -54,11 +59,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name := args[0]
-	switch name {
-	case "help", "-h", "-help", "--help":
-		if len(args) > 1 {
+	switch {
+	case name == "help" || isHelpFlag(name):
+		if len(args) > 1 && !isHelpFlag(args[1]) {
+			// help central serve is central serve -h.
 			if c, ok := commands[args[1]]; ok {
-				return c.run(ctx, []string{"-h"}, stdout, stderr)
+				return c.run(ctx, append(slices.Clone(args[2:]), "-h"), stdout, stderr)
 			}
 			fmt.Fprintf(stderr, "onewindow: there is no subcommand %q; run 'onewindow help' to list them\n", args[1])
 			return 2
@@ -72,6 +78,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return c.run(ctx, args[1:], stdout, stderr)
+}
+
+// isHelpFlag says whether arg asks for help as the flag package takes it.
+func isHelpFlag(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "--h"
 }
 
 func usage(w io.Writer) {
@@ -89,4 +100,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
 	fmt.Fprintln(w, "  help       show this list, or 'help <subcommand>' for its flags")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Every subcommand, and each of its own (onewindow central serve), answers -h")
+	fmt.Fprintln(w, "and --help with its usage.")
 }

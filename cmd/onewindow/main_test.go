@@ -5,6 +5,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -160,5 +162,55 @@ func write(t *testing.T, path, data string, mode os.FileMode) {
 	}
 	if err := os.Chmod(path, mode); err != nil { // past the umask
 		t.Fatal(err)
+	}
+}
+
+// TestEveryCommandAnswersHelp walks the registry: every subcommand and
+// each of its own answer -h and --help (and `help NAME [SUB]`) with their
+// usage on stdout, nothing on stderr, and exit 0. `logs export --help`
+// once answered "say 'export'".
+func TestEveryCommandAnswersHelp(t *testing.T) {
+	paths := [][]string{nil} // onewindow -h itself
+	for name, c := range commands {
+		paths = append(paths, []string{name})
+		for _, sub := range c.subs {
+			paths = append(paths, []string{name, sub})
+		}
+	}
+	for _, path := range paths {
+		calls := [][]string{append(slices.Clone(path), "-h"), append(slices.Clone(path), "--help"), append([]string{"help"}, path...)}
+		for _, args := range calls {
+			code, out, errOut := runArgs(t, args...)
+			want := strings.Join(append([]string{"onewindow"}, path...), " ")
+			if len(path) == 0 {
+				want = "onewindow <subcommand>"
+			}
+			if code != 0 || errOut != "" || !strings.Contains(out, "Usage") || !strings.Contains(out, want) {
+				t.Errorf("onewindow %s: wanted exit 0 and a usage naming %q on stdout, got exit %d, stdout %q, stderr %q",
+					strings.Join(args, " "), want, code, firstLine(out), errOut)
+			}
+		}
+	}
+}
+
+// TestRegistryNamesEverySubcommand: every `onewindow NAME SUB` line of a
+// command's usage is in its registered subs, which TestEveryCommandAnswersHelp
+// walks, and every registered sub is in its usage.
+func TestRegistryNamesEverySubcommand(t *testing.T) {
+	for name, c := range commands {
+		_, out, _ := runArgs(t, name, "-h")
+		re := regexp.MustCompile(`(?m)^(?:Usage:)?\s*onewindow ` + regexp.QuoteMeta(name) + ` ([a-z][a-z-]*)\b`)
+		inUsage := map[string]bool{}
+		for _, m := range re.FindAllStringSubmatch(out, -1) {
+			inUsage[m[1]] = true
+			if !slices.Contains(c.subs, m[1]) {
+				t.Errorf("onewindow %s -h names the subcommand %q, which its registration (subs) does not", name, m[1])
+			}
+		}
+		for _, sub := range c.subs {
+			if !inUsage[sub] {
+				t.Errorf("onewindow %s registers the subcommand %q, which its usage does not show", name, sub)
+			}
+		}
 	}
 }

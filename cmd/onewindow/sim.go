@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -29,10 +28,16 @@ func runSim(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return simMain(ctx, args, os.Stdin, stdout, stderr)
 }
 
+const simUsage = `Usage: onewindow sim [flags]
+
+Starts a simulator for every hall device, each on its own pseudo-terminal, prints
+the path of each, and reads commands from standard input to play the hardware's
+part: place an ID card, run out of paper, press a caller key, inject a fault.
+`
+
 // simMain is the sim subcommand with its input passed in.
 func simMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := commandFlags("sim", simUsage+"\n"+simctl.Help()+"\n")
 	dir := fs.String("dir", "", "folder for the device links; it is created if missing (default: a new temporary folder, removed on exit)")
 	pages := fs.String("pages", "", "folder for the printed pages as PNG (default: a folder 'pages' beside the device links)")
 	font := fs.String("font", "", fmt.Sprintf("CJK font for printed pages, a single-face .ttf or .otf (default: $%s, else the font of the Debian package %s)", printersim.FontEnv, printersim.FontPackage))
@@ -40,28 +45,8 @@ func simMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	ending := fs.String("ending", "cr", "the scanner's line ending: cr, lf or crlf")
 	slow := fs.Duration("slow", 1500*time.Millisecond, "how late a reply comes under the 'slow' fault")
 	quiet := fs.Bool("quiet", false, "log only warnings, not every page printed and every text shown")
-	fs.Usage = func() {
-		out := fs.Output()
-		fmt.Fprintln(out, "Usage: onewindow sim [flags]")
-		fmt.Fprintln(out)
-		fmt.Fprintln(out, "Starts a simulator for every hall device, each on its own pseudo-terminal, prints")
-		fmt.Fprintln(out, "the path of each, and reads commands from standard input to play the hardware's")
-		fmt.Fprintln(out, "part: place an ID card, run out of paper, press a caller key, inject a fault.")
-		fmt.Fprintln(out)
-		fmt.Fprintln(out, "Flags:")
-		fs.PrintDefaults()
-		fmt.Fprintln(out)
-		fmt.Fprintln(out, simctl.Help())
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "onewindow sim: unexpected argument %q; see onewindow sim -h\n", fs.Arg(0))
-		return 2
+	if code, done := parseFlagsNoArgs(fs, args, stdout, stderr); done {
+		return code
 	}
 	var dots int
 	switch *paper {

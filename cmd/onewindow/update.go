@@ -28,6 +28,7 @@ func init() {
 		name:    "update",
 		summary: "install a signed update (from a USB stick or central), migrate the database, make signing keys",
 		run:     runUpdate,
+		subs:    []string{"install", "fetch", "migrate", "keygen", "sign"},
 	})
 }
 
