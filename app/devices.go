@@ -181,7 +181,8 @@ type TicketPrint struct {
 	HallName      string
 	Number        string // A012
 	Category      string // the queue category's name
-	Ahead         int    // people waiting before this ticket
+	Priority      Priority
+	Ahead         int // people who will be called before this ticket
 	EstimatedWait time.Duration
 	Issued        time.Time
 	QRPayload     string // what the QR code on the ticket carries; empty for none
@@ -196,6 +197,9 @@ func (t TicketPrint) Validate() error {
 	}
 	if strings.TrimSpace(t.Number) == "" {
 		p.Add("ticket: number", "is empty")
+	}
+	if !t.Priority.Valid() {
+		p.Add("ticket: priority", fmt.Sprintf("%q is not a priority", t.Priority))
 	}
 	if t.Ahead < 0 {
 		p.Add("ticket: people ahead", "is negative")

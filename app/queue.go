@@ -41,6 +41,20 @@ func (p Priority) Valid() bool {
 	return false
 }
 
+// Mark is what a priority ticket says on paper, so the citizen and the
+// clerk see why it is called first; empty for an ordinary ticket.
+func (p Priority) Mark() string {
+	switch p {
+	case Elderly:
+		return "老年人优先"
+	case Disability:
+		return "残疾人优先"
+	case Appointment:
+		return "预约"
+	}
+	return ""
+}
+
 // TicketState is where a ticket stands.
 type TicketState string
 

@@ -91,3 +91,23 @@ func TestEstimateWait(t *testing.T) {
 		t.Error("TicketCode does not pad to three digits")
 	}
 }
+
+func TestLineAhead(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		l    LineAhead
+		p    Priority
+		want int
+	}{
+		{"ordinary waits for everyone before it", LineAhead{Before: 3, PriorityBefore: 1, Ordinary: 2, Headroom: 3, Cap: 3}, NoPriority, 3},
+		{"elderly behind one ordinary is next", LineAhead{Before: 1, Ordinary: 1, Headroom: 3, Cap: 3}, Elderly, 0},
+		{"behind priority ones within the cap", LineAhead{Before: 4, PriorityBefore: 2, Ordinary: 2, Headroom: 3, Cap: 3}, Appointment, 2},
+		{"the cap lets an ordinary one in", LineAhead{Before: 5, PriorityBefore: 3, Ordinary: 2, Headroom: 3, Cap: 3}, Elderly, 4},
+		{"a window at its cap calls an ordinary one first", LineAhead{Before: 1, Ordinary: 1, Headroom: 0, Cap: 3}, Elderly, 1},
+		{"no ordinary one to let in", LineAhead{Before: 5, PriorityBefore: 5, Headroom: 3, Cap: 3}, Disability, 5},
+	} {
+		if got := tc.l.Ahead(tc.p); got != tc.want {
+			t.Errorf("%s: %+v Ahead(%q) = %d, want %d", tc.name, tc.l, tc.p, got, tc.want)
+		}
+	}
+}

@@ -92,10 +92,10 @@ func (s Secret) GoString() string { return strconv.Quote(s.String()) }
 
 // Config is one terminal's configuration file.
 type Config struct {
-	Role     Role    `toml:"role"`
-	Hall     string  `toml:"hall"`     // the hall's code, shared by its terminals
-	Terminal string  `toml:"terminal"` // this terminal's code; part of every case number it issues
-	LogLevel string  `toml:"log_level"`
+	Role     Role   `toml:"role"`
+	Hall     string `toml:"hall"`     // the hall's code, shared by its terminals
+	Terminal string `toml:"terminal"` // this terminal's code; part of every case number it issues
+	LogLevel string `toml:"log_level"`
 	// TimeZone is the hall's time zone (an IANA name); every time the
 	// terminal prints or shows is in it, whatever the machine's own zone.
 	// Empty is app.DefaultTimeZone.

@@ -116,7 +116,7 @@ func (s *Service) Issue(ctx context.Context, req app.IssueRequest) (Issued, app.
 	cat, _ := s.catalog.Category(t.Category)
 	qr := app.TicketQR(t)
 	tp := &app.TicketPrint{
-		HallName: s.cfg.HallName.Zh, Number: t.Code, Category: cat.Name.Zh,
+		HallName: s.cfg.HallName.Zh, Number: t.Code, Category: cat.Name.Zh, Priority: t.Priority,
 		Ahead: t.Ahead, EstimatedWait: t.Wait, Issued: t.Issued.In(app.HallZone), // the hall's time on paper, whatever the zone the hub sent
 		QRPayload: qr, Footer: "请留意叫号，过号请到服务台重新排队",
 	}

@@ -195,3 +195,34 @@ func TestCardsTheKioskRefuses(t *testing.T) {
 		t.Errorf("a reader timing out: problem %q, want reader_fault", p)
 	}
 }
+
+// TestAPriorityTicketSaysSoOnPaper: an elderly citizen's ticket is marked
+// 老年人优先 on paper, an ordinary one carries no mark.
+func TestAPriorityTicketSaysSoOnPaper(t *testing.T) {
+	t.Parallel()
+	k := openKiosk(t, nil)
+	n := k.s.TakeNumber()
+	n.Card(card(1)) // 王秀英, 75
+	elderly, p := k.s.Issue(k.ctx, n.Request("A"))
+	if p != app.ProblemNone {
+		t.Fatal(p)
+	}
+	ordinary, p := k.s.Issue(k.ctx, k.s.TakeNumber().Request("A"))
+	if p != app.ProblemNone {
+		t.Fatal(p)
+	}
+	if elderly.Paper.Ticket.Priority != app.Elderly || ordinary.Paper.Ticket.Priority != app.NoPriority {
+		t.Fatalf("ticket papers' priorities: %q and %q; want elderly and none", elderly.Paper.Ticket.Priority, ordinary.Paper.Ticket.Priority)
+	}
+	for _, paper := range []selfservice.Paper{elderly.Paper, ordinary.Paper} {
+		if got := k.s.Print(k.ctx, k.Printer, paper); got != app.ProblemNone {
+			t.Fatalf("print: %q", got)
+		}
+	}
+	if page := k.page(1); !strings.Contains(page, "老年人优先") {
+		t.Errorf("the elderly ticket does not say 老年人优先:\n%s", page)
+	}
+	if page := k.page(2); strings.Contains(page, "优先") || strings.Contains(page, "预约") {
+		t.Errorf("an ordinary ticket is marked as a priority one:\n%s", page)
+	}
+}

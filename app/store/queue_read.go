@@ -230,15 +230,36 @@ func (s *Store) lineHeads(ctx context.Context, tx *sql.Tx, day app.Date, window 
 	return out, nil
 }
 
-// estimate fills in how many wait ahead of a ticket that joined the line at
-// queued, and for how long.
+// estimate fills in how many will be called before a ticket that joined
+// the line at queued (app.LineAhead: a priority ticket passes the ordinary
+// ones), and for how long it waits.
 func (s *Store) estimate(ctx context.Context, tx *sql.Tx, t *app.Ticket, queued time.Time) error {
-	err := s.rowTx(ctx, tx, `SELECT `+waitingCount(
-		`day = ?1 AND category = ?2 AND state = 'waiting' AND id <> ?3 AND queued_at <= ?4`),
-		t.Day, t.Category, t.ID, stamp(queued)).Scan(&t.Ahead)
+	st, err := s.settingsIn(ctx, tx)
 	if err != nil {
 		return err
 	}
+	l := app.LineAhead{Cap: st.Queue.PriorityCap}
+	before := `day = ?1 AND category = ?2 AND state = 'waiting' AND id <> ?3 AND queued_at <= ?4`
+	err = s.rowTx(ctx, tx, `SELECT `+waitingCount(before)+`, `+countLines(before, priorityLine, windowLine)+`, `+
+		countLines(`day = ?1 AND category = ?2 AND state = 'waiting' AND id <> ?3`, ordinaryLine),
+		t.Day, t.Category, t.ID, stamp(queued)).Scan(&l.Before, &l.PriorityBefore, &l.Ordinary)
+	if err != nil {
+		return err
+	}
+	// Each window serving the category may make cap priority calls in a
+	// row, less those it has just made; a category no window serves yet
+	// counts as one fresh window's.
+	var windows int
+	err = s.rowTx(ctx, tx, `SELECT count(*), COALESCE(SUM(MAX(0, ? - COALESCE(s.priority_streak, 0))), 0)
+		FROM window_categories c LEFT JOIN window_state s ON s.window = c.window WHERE c.category = ?`,
+		l.Cap, t.Category).Scan(&windows, &l.Headroom)
+	if err != nil {
+		return err
+	}
+	if windows == 0 {
+		l.Headroom = l.Cap
+	}
+	t.Ahead = l.Ahead(t.Priority)
 	per, open, err := s.serviceRate(ctx, tx, t.Category, t.Day)
 	if err != nil {
 		return err

@@ -166,7 +166,12 @@ func notice(kind app.NoticeKind) app.NoticePrint {
 // command cut off, and the text readable back.
 func TestLayoutsDecode(t *testing.T) {
 	jobs := map[string]func(Options) ([]byte, error){
-		"ticket":   func(o Options) ([]byte, error) { return Ticket(ticket(), o) },
+		"ticket": func(o Options) ([]byte, error) { return Ticket(ticket(), o) },
+		"elderly ticket": func(o Options) ([]byte, error) {
+			t := ticket()
+			t.Priority = app.Elderly
+			return Ticket(t, o)
+		},
 		"accepted": func(o Options) ([]byte, error) { return Notice(notice(app.NoticeAccepted), o) },
 		"missing":  func(o Options) ([]byte, error) { return Notice(notice(app.NoticeMissing), o) },
 		"rejected": func(o Options) ([]byte, error) { return Notice(notice(app.NoticeRejected), o) },
@@ -247,7 +252,58 @@ func TestTicketFitsTheBudget(t *testing.T) {
 	}
 }
 
+// TestPriorityAndTheHallsTimeOnTheTicket: a priority ticket says why it is
+// called first, and every time is the hall's whatever the clock's zone
+// (when is 09:32 UTC, 17:32 in the hall).
+func TestPriorityAndTheHallsTimeOnTheTicket(t *testing.T) {
+	for p, mark := range map[app.Priority]string{app.Elderly: "【老年人优先】", app.Appointment: "【预约】", app.Disability: "【残疾人优先】", app.NoPriority: ""} {
+		tk := ticket()
+		tk.Priority = p
+		data, err := Ticket(tk, DefaultOptions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := decodedText(t, data)
+		if mark != "" && !strings.Contains(text, mark) || mark == "" && strings.Contains(text, "【") {
+			t.Errorf("a ticket of priority %q: want mark %q, got\n%s", p, mark, text)
+		}
+		if !strings.Contains(text, "2026-11-23 17:32") {
+			t.Errorf("the ticket must show the hall's time 17:32:\n%s", text)
+		}
+	}
+	data, err := Notice(notice(app.NoticeAccepted), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := decodedText(t, data); !strings.Contains(text, "2026-11-23 17:32") {
+		t.Errorf("the notice must show the hall's time 17:32:\n%s", text)
+	}
+}
+
+func decodedText(t *testing.T, data []byte) string {
+	t.Helper()
+	ops, _, err := Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, op := range ops {
+		switch op.Kind {
+		case OpText:
+			text.WriteString(op.Text())
+		case OpLF:
+			text.WriteString("\n")
+		}
+	}
+	return text.String()
+}
+
 func TestLayoutsRefuseIncompleteInput(t *testing.T) {
+	t0 := ticket()
+	t0.Priority = "vip"
+	if _, err := Ticket(t0, DefaultOptions()); !errors.Is(err, app.ErrInvalidInput) || !strings.Contains(err.Error(), "priority") {
+		t.Errorf("ticket of an unknown priority: want ErrInvalidInput naming it, got %v", err)
+	}
 	t1 := ticket()
 	t1.Number = ""
 	if _, err := Ticket(t1, DefaultOptions()); !errors.Is(err, app.ErrInvalidInput) {

@@ -167,6 +167,14 @@ func Ticket(t app.TicketPrint, o Options) ([]byte, error) {
 			b.Line(l)
 		}
 	}
+	if mark := t.Priority.Mark(); mark != "" {
+		// Why this number is called before others, as large as the category.
+		b.Size(2, 2).Bold(true)
+		for _, l := range wrap("【"+mark+"】", o.Columns/2) {
+			b.Line(l)
+		}
+		b.Bold(false)
+	}
 	b.Size(1, 1)
 	b.Line(fmt.Sprintf("您前面还有 %d 人等候", t.Ahead))
 	b.Line(waitText(t.EstimatedWait))
