@@ -111,7 +111,7 @@ func ParseCatalog(data []byte) (*Catalog, error) {
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidCatalog, jsonErrorText(data, err))
 	}
-	if dec.More() {
+	if JSONEnd(dec) != nil {
 		return nil, fmt.Errorf("%w: line %d: something follows the end of the catalogue", ErrInvalidCatalog, lineOf(data, dec.InputOffset()))
 	}
 	if err := c.Validate(); err != nil {

@@ -145,3 +145,18 @@ func TestRatingValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONEnd: a stray bracket after a document is trailing data, which
+// json.Decoder.More does not see.
+func TestJSONEnd(t *testing.T) {
+	for _, doc := range []string{`{"a":1}}`, `{"a":1}]`, `{"a":1} {"a":2}`, `{"a":1} x`} {
+		var v map[string]int
+		if err := DecodeStrict([]byte(doc), &v); !errors.Is(err, ErrTrailingData) {
+			t.Errorf("%s: %v; want ErrTrailingData", doc, err)
+		}
+	}
+	var v map[string]int
+	if err := DecodeStrict([]byte(" {\"a\":1} \n"), &v); err != nil || v["a"] != 1 {
+		t.Errorf("a document with white space around it: %v, %v", v, err)
+	}
+}

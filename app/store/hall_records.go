@@ -1,10 +1,8 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -125,13 +123,8 @@ func (s *Store) relay(ctx context.Context, tx *sql.Tx, op app.Operation) error {
 }
 
 func strictJSON(data []byte, v any) string {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := app.DecodeStrict(data, v); err != nil {
 		return "the payload is malformed: " + err.Error()
-	}
-	if dec.More() {
-		return "the payload is malformed: something follows it"
 	}
 	return ""
 }

@@ -96,7 +96,7 @@ func decodeBatch(data []byte) (wire.PushBatch, []payload, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(&in)
-	if err == nil && dec.More() {
+	if err == nil && app.JSONEnd(dec) != nil {
 		return wire.PushBatch{}, nil, fmt.Errorf("%w: something follows the end of the body", app.ErrInvalidInput)
 	}
 	if err == nil {

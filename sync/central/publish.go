@@ -1,7 +1,6 @@
 package central
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -154,13 +153,8 @@ func (c *Central) publish(ctx context.Context, x q, name string, own int64, hall
 }
 
 func strictJSON(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := app.DecodeStrict(data, v); err != nil {
 		return fmt.Errorf("%w: %v", app.ErrInvalidInput, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%w: something follows the end of the file", app.ErrInvalidInput)
 	}
 	return nil
 }

@@ -132,6 +132,7 @@ func TestBadRequestsChangeNothing(t *testing.T) {
 		{"malformed JSON", "POST", "/v1/tickets", auth, `{"category":`, 400, "invalid_input", "not valid JSON"},
 		{"unknown field", "POST", "/v1/tickets", auth, `{"category":"A","id_number":"11010519491231002X"}`, 400, "invalid_input", `unknown field "id_number"`},
 		{"two objects", "POST", "/v1/tickets", auth, `{"category":"A"}{"category":"A"}`, 400, "invalid_input", "follows the JSON"},
+		{"a stray bracket", "POST", "/v1/tickets", auth, `{"category":"A"}}`, 400, "invalid_input", "follows the JSON"},
 		{"wrong type", "POST", "/v1/tickets", auth, `{"category":1}`, 400, "invalid_input", "not valid JSON"},
 		{"oversized", "POST", "/v1/tickets", auth, `{"category":"` + strings.Repeat("A", 20000) + `"}`, 413, "too_large", "larger than"},
 		{"unknown category", "POST", "/v1/tickets", auth, `{"category":"Q"}`, 404, "not_found", `"Q"`},

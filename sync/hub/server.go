@@ -415,7 +415,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	case err != nil:
 		writeError(w, fmt.Errorf("%w: the request is not valid JSON: %v", app.ErrInvalidInput, err))
 		return false
-	case dec.More():
+	case app.JSONEnd(dec) != nil:
 		writeError(w, fmt.Errorf("%w: something follows the JSON object", app.ErrInvalidInput))
 		return false
 	}

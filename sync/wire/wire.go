@@ -380,13 +380,8 @@ func ReadBody(r io.Reader, gzipped bool, limit int64) ([]byte, error) {
 // Decode decodes a JSON body strictly: unknown fields and trailing data are
 // refused, with the line of the problem.
 func Decode(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	if err := app.DecodeStrict(data, v); err != nil {
 		return fmt.Errorf("%w: %v", app.ErrInvalidInput, err)
-	}
-	if dec.More() {
-		return fmt.Errorf("%w: something follows the end of the body", app.ErrInvalidInput)
 	}
 	return nil
 }

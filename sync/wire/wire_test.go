@@ -90,6 +90,8 @@ func TestDecodeIsStrict(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
 		{`{"terminal":"K1","ops":[],"extra":1}`, `unknown field "extra"`},
 		{`{"terminal":"K1"} {"terminal":"K2"}`, "something follows"},
+		{`{"terminal":"K1"}}`, "something follows"},
+		{`{"terminal":"K1"}]`, "something follows"},
 		{`{"terminal":5}`, "cannot unmarshal number"},
 	} {
 		if err := Decode([]byte(tc.body), &b); !errors.Is(err, app.ErrInvalidInput) || !strings.Contains(err.Error(), tc.want) {
