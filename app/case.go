@@ -95,7 +95,33 @@ type Case struct {
 	Due       Date      // promised due date; empty until accepted
 	Statutory Date      // statutory due date; empty until accepted
 	Updated   time.Time
+	// Purged is when the applicant's personal data was erased here, the
+	// retention period after the case ended (Ended); zero while it is kept.
+	// A purged case keeps everything else, and moves no more.
+	Purged time.Time
 }
+
+// Ended reports whether a case in this state has ended for the purge of its
+// personal data (issue 16 §1): filed (已归档) or refused at intake (不予受理).
+// A result handed out (已出件) is not: the case is still to be filed, and
+// a purged case moves no more.
+func (s CaseState) Ended() bool { return s == Closed || s == Refused }
+
+// EndedAt is when a case's timeline first reached a state that ends it, and
+// whether it has.
+func EndedAt(events []CaseEvent) (time.Time, bool) {
+	for _, e := range events {
+		if e.State.Ended() {
+			return e.At, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// DefaultRetentionDays is how many days a case's personal data stays on a
+// terminal and the hub after the case ended and central (for a terminal
+// with a hub, the hub) holds all of it.
+const DefaultRetentionDays = 30
 
 // Light is the supervision light (电子监察) of a case.
 type Light string

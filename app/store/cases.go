@@ -92,7 +92,7 @@ func (s *Store) Decide(ctx context.Context, number string, d app.Decision) (app.
 		var count int
 		var head string
 		var err error
-		c, count, head, err = s.loadCase(ctx, tx, number)
+		c, count, head, err = s.loadLiveCase(ctx, tx, number)
 		if err != nil {
 			return err
 		}
@@ -187,14 +187,14 @@ func (s *Store) appendEvent(ctx context.Context, tx *sql.Tx, c *app.Case, count 
 
 const caseColumns = `number, item_code, item_name_zh, item_name_en, name_sealed, id_sealed, phone_sealed,
 	received, missing, reason, state, window, clerk, ticket, submitted_at, accepted_at, due_date, statutory_date,
-	updated_at, event_count, head_hash`
+	updated_at, event_count, head_hash, purged_at`
 
 func (s *Store) scanCase(r interface{ Scan(...any) error }) (c app.Case, count int, head string, err error) {
 	var name, id, phone []byte
-	var received, missing, submitted, accepted, updated string
+	var received, missing, submitted, accepted, updated, purged string
 	err = r.Scan(&c.Number, &c.ItemCode, &c.ItemName.Zh, &c.ItemName.En, &name, &id, &phone,
 		&received, &missing, &c.Reason, &c.State, &c.Window, &c.Clerk, &c.Ticket, &submitted, &accepted,
-		&c.Due, &c.Statutory, &updated, &count, &head)
+		&c.Due, &c.Statutory, &updated, &count, &head, &purged)
 	if err != nil {
 		return
 	}
@@ -222,6 +222,9 @@ func (s *Store) scanCase(r interface{ Scan(...any) error }) (c app.Case, count i
 	if c.Accepted, err = unstamp(accepted); err != nil {
 		return
 	}
+	if c.Purged, err = unstamp(purged); err != nil {
+		return
+	}
 	c.Updated, err = unstamp(updated)
 	return
 }
@@ -229,6 +232,16 @@ func (s *Store) scanCase(r interface{ Scan(...any) error }) (c app.Case, count i
 func (s *Store) loadCase(ctx context.Context, q querier, number string) (app.Case, int, string, error) {
 	c, count, head, err := s.scanCase(q.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE number = ?`, number))
 	return c, count, head, notFound(err, "case "+number)
+}
+
+// loadLiveCase is loadCase for a new step: a purged case takes none, since
+// its step would carry central a case without its applicant.
+func (s *Store) loadLiveCase(ctx context.Context, tx *sql.Tx, number string) (app.Case, int, string, error) {
+	c, count, head, err := s.loadCase(ctx, tx, number)
+	if err == nil && !c.Purged.IsZero() {
+		err = fmt.Errorf("%w: its applicant's personal data was erased after the retention period, and a purged case moves no more", app.ErrIllegalTransition)
+	}
+	return c, count, head, err
 }
 
 // Case returns a case with its applicant decrypted.

@@ -68,7 +68,7 @@ func (s *Store) NoteCase(ctx context.Context, number, actor, action, note string
 	}
 	var ev app.CaseEvent
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		c, count, head, err := s.loadCase(ctx, tx, number)
+		c, count, head, err := s.loadLiveCase(ctx, tx, number)
 		if err != nil {
 			return err
 		}

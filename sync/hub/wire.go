@@ -103,6 +103,7 @@ type caseBody struct {
 	Due       app.Date      `json:"due,omitempty"`
 	Statutory app.Date      `json:"statutory_due,omitempty"`
 	Updated   time.Time     `json:"updated_at"`
+	Purged    time.Time     `json:"purged_at,omitzero"` // the applicant was erased after retention
 }
 
 func caseOf(c app.Case) caseBody { return caseBody(c) }
