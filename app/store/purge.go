@@ -49,9 +49,6 @@ const purgeChunk = 200
 // nothing is erased on a guess.
 func (s *Store) PurgePersonalData(ctx context.Context, before time.Time, ended EndedFunc) (Purged, error) {
 	var p Purged
-	if ended == nil {
-		ended = s.endedHere
-	}
 	unsent, err := s.unsentEntities(ctx)
 	if err != nil {
 		return p, err
@@ -59,7 +56,19 @@ func (s *Store) PurgePersonalData(ctx context.Context, before time.Time, ended E
 	if p.Comments, err = s.purgeComments(ctx, before, unsent); err != nil {
 		return p, err
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT number FROM cases WHERE purged_at = '' AND submitted_at < ? ORDER BY submitted_at`, stamp(before))
+	query := `SELECT number FROM cases WHERE purged_at = '' AND submitted_at < ?`
+	if ended == nil {
+		// Here only a case in a state that ends it can have ended.
+		ended = s.endedHere
+		var ends []string
+		for _, st := range app.CaseStates {
+			if st.Ended() {
+				ends = append(ends, "'"+string(st)+"'")
+			}
+		}
+		query += ` AND state IN (` + strings.Join(ends, ", ") + `)`
+	}
+	rows, err := s.db.QueryContext(ctx, query+` ORDER BY submitted_at`, stamp(before))
 	if err != nil {
 		return p, err
 	}
