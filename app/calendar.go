@@ -88,6 +88,35 @@ func (c *Calendar) Days() []CalendarDay {
 // fall on a holiday that has not been announced yet.
 func (c *Calendar) Covers(t time.Time) bool { return c.years[t.In(HallZone).Year()] }
 
+// End is the last day the calendar's official notices cover: 31 December
+// of its last year. It is empty for a calendar with no official notice.
+func (c *Calendar) End() Date {
+	last := 0
+	for y := range c.years {
+		last = max(last, y)
+	}
+	if last == 0 {
+		return ""
+	}
+	return Date(fmt.Sprintf("%04d-12-31", last))
+}
+
+// CoversUntil reports whether every day from from's day to due lies in a
+// year the calendar has the official notice for: when it does not, a due
+// date counted over those days skipped weekends only.
+func (c *Calendar) CoversUntil(from time.Time, due Date) bool {
+	end, err := due.Time()
+	if err != nil {
+		return false
+	}
+	for y := from.In(HallZone).Year(); y <= end.Year(); y++ {
+		if !c.years[y] {
+			return false
+		}
+	}
+	return true
+}
+
 // IsWorkingDay reports whether the hall works on t's day.
 func (c *Calendar) IsWorkingDay(t time.Time) bool {
 	if d, ok := c.days[DateOf(t)]; ok {

@@ -124,3 +124,18 @@ func TestNewCalendarRefusesBadDays(t *testing.T) {
 		}
 	}
 }
+
+func TestCalendarEnd(t *testing.T) {
+	cal := calendar2026(t)
+	if got := cal.End(); got != "2026-12-31" {
+		t.Errorf("the 2026 calendar ends %q, want 2026-12-31", got)
+	}
+	if !cal.CoversUntil(day("2026-11-23"), "2026-12-31") || cal.CoversUntil(day("2026-12-28"), "2027-01-11") ||
+		cal.CoversUntil(day("2025-12-30"), "2026-01-09") || cal.CoversUntil(day("2026-11-23"), "not a date") {
+		t.Error("CoversUntil: want true only when every year from the day to the due date has its notice")
+	}
+	empty, _ := NewCalendar(nil)
+	if empty.End() != "" || empty.CoversUntil(day("2026-11-23"), "2026-11-24") {
+		t.Error("a calendar without notices ends nowhere and covers nothing")
+	}
+}

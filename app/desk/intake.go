@@ -118,6 +118,14 @@ type Outcome struct {
 	Case     app.Case
 	Notice   app.NoticePrint
 	PrintErr error
+	// PastCalendar says that the case's promised date runs past the
+	// holiday calendar, which ends on CalendarEnds (empty: the terminal
+	// has none): the days after it were counted skipping weekends only, so
+	// a holiday not yet announced may fall before the date. The clerk tells
+	// the applicant, and checks the date once central publishes next
+	// year's calendar.
+	PastCalendar bool
+	CalendarEnds app.Date
 }
 
 // Accept takes the case in (受理): it gets its number and promised due
@@ -175,7 +183,7 @@ func (d *Desk) takeIn(ctx context.Context, f IntakeForm, outcome app.CaseState, 
 	d.log.Info("case taken in", "window", d.cfg.Window, "case", c.Number, "item", c.ItemCode, "outcome", string(c.State), "staff", m.ID)
 	d.update(func(v *View) { v.CaseNumber = c.Number })
 	n, perr := d.print(ctx, m, c, f.Item, advice, "notice_printed")
-	return Outcome{Case: c, Notice: n, PrintErr: perr}, nil
+	return d.outcome(ctx, c, n, perr), nil
 }
 
 // Reprint prints a case's intake notice again, after the printer failed or
@@ -194,7 +202,29 @@ func (d *Desk) Reprint(ctx context.Context, number string) (Outcome, error) {
 		return Outcome{}, err
 	}
 	n, perr := d.print(ctx, m, c, item, app.SupplementAdvice[0].Text.Zh, "notice_reprinted")
-	return Outcome{Case: c, Notice: n, PrintErr: perr}, nil
+	return d.outcome(ctx, c, n, perr), nil
+}
+
+// outcome is a case taken in with its notice, saying whether its promised
+// date runs past the holiday calendar.
+func (d *Desk) outcome(ctx context.Context, c app.Case, n app.NoticePrint, perr error) Outcome {
+	out := Outcome{Case: c, Notice: n, PrintErr: perr}
+	if c.Due == "" {
+		return out
+	}
+	from := c.Accepted // the limit counts from acceptance
+	if from.IsZero() {
+		from = d.now()
+	}
+	cal, err := d.svc.Store.Calendar(ctx)
+	switch {
+	case err != nil:
+		d.log.Error("window terminal: reading the holiday calendar", "err", err)
+	case !cal.CoversUntil(from, c.Due):
+		out.PastCalendar, out.CalendarEnds = true, cal.End()
+		d.log.Warn("due date runs past the holiday calendar", "case", c.Number, "due", string(c.Due), "calendar_ends", string(cal.End()))
+	}
+	return out
 }
 
 // print prints the case's notice and records the step in its timeline,

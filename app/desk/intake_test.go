@@ -232,3 +232,32 @@ func TestPrinterOutOfPaperKeepsTheCase(t *testing.T) {
 		t.Fatalf("the timeline's chain after a failed print and a reprint: want it whole, got %v", err)
 	}
 }
+
+// TestIntakeWarnsPastTheCalendar: a case accepted so late in the year that
+// its promised date falls in a year the holiday calendar does not cover
+// (only 2026 is installed) tells the clerk so, with the calendar's end; one
+// whose date the calendar covers does not.
+func TestIntakeWarnsPastTheCalendar(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+		past bool
+	}{
+		{"within the calendar", hallrig.Start, false},
+		{"past its end", time.Date(2026, 12, 28, 9, 30, 0, 0, app.HallZone), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := loggedIn(t)
+			c.Clock.Set(tc.at)
+			out := c.accept(c.form("jmsfzhl", 0, 1))
+			if out.PastCalendar != tc.past {
+				t.Fatalf("accepted %s, due %s: PastCalendar %v, want %v", tc.at.Format(time.DateOnly), out.Case.Due, out.PastCalendar, tc.past)
+			}
+			if tc.past && (out.CalendarEnds != "2026-12-31" || out.Case.Due <= out.CalendarEnds) {
+				t.Errorf("due %s, calendar ends %q; want a due date after the calendar's end 2026-12-31", out.Case.Due, out.CalendarEnds)
+			}
+		})
+	}
+}

@@ -101,7 +101,7 @@ func (d *Desk) review(ctx context.Context, number string, dec app.Decision, advi
 		return Outcome{Case: c}, err
 	}
 	n, perr := d.print(ctx, m, c, item, advice, "notice_printed")
-	return Outcome{Case: c, Notice: n, PrintErr: perr}, nil
+	return d.outcome(ctx, c, n, perr), nil
 }
 
 // NotReadyError says why a case's result cannot be handed out yet, in the

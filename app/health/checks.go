@@ -115,6 +115,39 @@ func bytesWords(n uint64) string {
 	return fmt.Sprintf("%d KiB", n>>10)
 }
 
+// CalendarFailDays: the doctor fails when the holiday calendar ends within
+// this many days, so that central has time to publish the next year's
+// before a due date is counted past the end (weekends only).
+const CalendarFailDays = 60
+
+// Calendar judges the terminal's holiday calendar, which ends on end
+// (empty: the terminal has none), on the day now.
+func Calendar(end app.Date, now time.Time) Check {
+	c := Check{Name: "holiday calendar"}
+	publish := "central publishes the next year's official holidays: 'onewindow central publish calendar FILE' with the State Council's notice as the file (assets/calendar has the format), then 'onewindow sync now' here"
+	last, err := end.Time()
+	if err != nil {
+		c.Verdict, c.Detail = Fail, "this terminal has no holiday calendar: due dates count weekends only"
+		c.Next = "sync with central ('onewindow sync now'); if it has none either, " + publish
+		return c
+	}
+	today, _ := app.DateOf(now).Time()
+	left := int(last.Sub(today).Hours()/24 + 0.5) // whole days; +0.5 rounds over a zone's DST change
+	switch {
+	case left < 0:
+		c.Verdict = Fail
+		c.Detail = fmt.Sprintf("the calendar ended on %s: due dates after it count weekends only", end)
+	case left < CalendarFailDays:
+		c.Verdict = Fail
+		c.Detail = fmt.Sprintf("the calendar ends on %s, in %d days: a due date after it counts weekends only", end, left)
+	default:
+		c.Verdict, c.Detail = OK, fmt.Sprintf("covers until %s (%d days)", end, left)
+		return c
+	}
+	c.Next = publish
+	return c
+}
+
 // Outbox thresholds: the WAN is often down for hours (DESIGN.md §3), so a
 // backlog is a warning after an hour and a failure only after days.
 const (

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"onewindow/app"
 )
 
 func TestSkew(t *testing.T) {
@@ -67,5 +69,36 @@ func TestDisk(t *testing.T) {
 	c := Disk(filepath.Join(t.TempDir(), "not", "yet"))
 	if c.Verdict == Skip || !strings.Contains(c.Detail, "free of") {
 		t.Errorf("want the disk measured, got %+v", c)
+	}
+}
+
+// TestCalendar: the doctor fails when the holiday calendar ends within 60
+// days, has ended, or is missing, and says how to publish the next year.
+func TestCalendar(t *testing.T) {
+	t.Parallel()
+	at := func(s string) time.Time {
+		d, _ := time.Parse(time.DateOnly, s)
+		return d.Add(2 * time.Hour) // 02:00 UTC is 10:00 in the hall
+	}
+	for _, tt := range []struct {
+		end  string
+		now  string
+		want Verdict
+		say  string
+	}{
+		{"2026-12-31", "2026-09-01", OK, "covers until 2026-12-31 (121 days)"},
+		{"2026-12-31", "2026-11-01", OK, "(60 days)"},
+		{"2026-12-31", "2026-11-02", Fail, "in 59 days"},
+		{"2026-12-31", "2026-12-06", Fail, "in 25 days"},
+		{"2026-12-31", "2027-01-04", Fail, "ended on 2026-12-31"},
+		{"", "2026-12-06", Fail, "no holiday calendar"},
+	} {
+		c := Calendar(app.Date(tt.end), at(tt.now))
+		if c.Verdict != tt.want || !strings.Contains(c.Detail, tt.say) {
+			t.Errorf("calendar ending %q on %s: %s %q, want %s saying %q", tt.end, tt.now, c.Verdict, c.Detail, tt.want, tt.say)
+		}
+		if c.Verdict == Fail && !strings.Contains(c.Next, "central publish calendar") {
+			t.Errorf("calendar ending %q on %s: the next step %q does not say how to publish the next year", tt.end, tt.now, c.Next)
+		}
 	}
 }

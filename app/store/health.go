@@ -148,6 +148,27 @@ func CheckOutbox(ctx context.Context, file string, now time.Time) health.Check {
 	return c
 }
 
+// CheckCalendar judges the holiday calendar the terminal holds (health.Calendar),
+// read-only.
+func CheckCalendar(ctx context.Context, file string, now time.Time) health.Check {
+	skip := func(why string) health.Check {
+		return health.Check{Name: "holiday calendar", Verdict: health.Skip, Detail: why}
+	}
+	if _, err := os.Stat(file); err != nil {
+		return skip("no database yet")
+	}
+	db, err := OpenReadOnly(file)
+	if err != nil {
+		return skip("the database cannot be opened (see database integrity)")
+	}
+	defer db.Close()
+	cal, err := calendarOf(ctx, db)
+	if err != nil {
+		return skip("the calendar cannot be read (see database integrity)")
+	}
+	return health.Calendar(cal.End(), now)
+}
+
 // ReadEnrolment reads the enrolment from the database, read-only. ok is
 // false when the terminal has not been enrolled (or its database predates
 // enrolment).

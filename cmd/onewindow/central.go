@@ -335,7 +335,10 @@ const centralPublishUsage = `Usage: onewindow central publish [flags] catalog|ha
 Publishes to the halls, from a JSON file:
   catalog   the service catalogue (app.Catalog), with a version newer than the last
   hall      one hall's set-up: windows and staff (app.Hall), checked against the catalogue
-  calendar  the holiday calendar: the days that differ from Monday–Friday
+  calendar  the holiday calendar: the days that differ from Monday–Friday, for
+            one year or more (assets/calendar/cn-2026.json is the format);
+            the years in the file replace those years, the others stay, so
+            next year's notice is published on its own
 A file with any problem is refused with every problem named, and nothing is
 published. Halls get what is published on their next pull.
 `

@@ -82,7 +82,7 @@ func diagnose(ctx context.Context, path string, opt doctorOptions) health.Report
 	cfgCheck, cfg := health.Config(path)
 	r.Add(cfgCheck)
 	if cfg == nil {
-		for _, name := range []string{"database integrity", "disk space", "devices", "hall hub", "central platform", "outbox", "clock"} {
+		for _, name := range []string{"database integrity", "disk space", "devices", "hall hub", "central platform", "outbox", "holiday calendar", "clock"} {
 			r.Add(health.Check{Name: name, Verdict: health.Skip, Detail: "not checked: the configuration is not valid"})
 		}
 		return r
@@ -119,6 +119,9 @@ func diagnose(ctx context.Context, path string, opt doctorOptions) health.Report
 	}
 	r.Add(central[0])
 	r.Add(store.CheckOutbox(ctx, db, opt.now()))
+	if cfg.Role != config.RoleDisplay { // the hall screen counts no due dates
+		r.Add(store.CheckCalendar(ctx, db, opt.now()))
+	}
 	r.Add(central[1])
 	return r
 }

@@ -100,8 +100,37 @@ categories = ["A"]
 		t.Fatal(err)
 	}
 	scene.Enrol(t, c, b.central.URL, st, link.Options{})
+	// Its holiday calendar covers this year and the next, whenever the
+	// test runs (the doctor fails a calendar that ends within 60 days).
+	this := time.Now().Year()
+	if err := st.ReplaceCalendar(context.Background(), calendarOf(this, this+1)); err != nil {
+		t.Fatal(err)
+	}
 	st.Close()
 	return b
+}
+
+// calendarOf is a holiday calendar of the years given: New Year's Day off
+// in each, which is enough for the calendar to cover them.
+func calendarOf(years ...int) []app.CalendarDay {
+	var days []app.CalendarDay
+	for _, y := range years {
+		days = append(days, app.CalendarDay{Date: app.Date(fmt.Sprintf("%04d-01-01", y)), Kind: app.Holiday, Name: app.Text{Zh: "元旦", En: "New Year's Day"}})
+	}
+	return days
+}
+
+// oldCalendar leaves the terminal with last year's calendar only.
+func oldCalendar(t *testing.T, b *bench) {
+	t.Helper()
+	st, err := openTerminalStore(context.Background(), b.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.ReplaceCalendar(context.Background(), calendarOf(time.Now().Year()-1)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func (b *bench) doctor(t *testing.T) (health.Report, string) {
@@ -131,8 +160,8 @@ func TestDoctorOnAHealthyTerminal(t *testing.T) {
 	for _, want := range []string{
 		"[ok  ] configuration", "[ok  ] database integrity", "[ok  ] disk space",
 		"[ok  ] ID-card reader", "[ok  ] ticket printer", "[ok  ] queue bus", "[ok  ] QR scanner",
-		"[ok  ] hall hub", "[ok  ] central platform", "[ok  ] outbox", "[ok  ] clock",
-		"All 11 checks passed.",
+		"[ok  ] hall hub", "[ok  ] central platform", "[ok  ] outbox", "[ok  ] holiday calendar", "[ok  ] clock",
+		"All 12 checks passed.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("want %q in doctor's output, got:\n%s", want, out)
@@ -142,8 +171,8 @@ func TestDoctorOnAHealthyTerminal(t *testing.T) {
 	// -json says the same to a script.
 	code, out, _ = runArgs(t, "doctor", "-config", b.config, "-json")
 	var r health.Report
-	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 || len(r.Checks) != 11 || r.Worst() != health.OK {
-		t.Fatalf("doctor -json: want 11 ok checks and exit 0, got exit %d, %v, %s", code, err, out)
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 || len(r.Checks) != 12 || r.Worst() != health.OK {
+		t.Fatalf("doctor -json: want 12 ok checks and exit 0, got exit %d, %v, %s", code, err, out)
 	}
 }
 
@@ -165,6 +194,7 @@ func TestDoctorNamesEachFaultAndTheNextStep(t *testing.T) {
 		{"central down", func(t *testing.T, b *bench) { b.central.Close() }, "central platform", health.Warn, "WAN"},
 		{"database damaged", func(t *testing.T, b *bench) { damage(t, terminalDatabase(b.cfg)) }, "database integrity", health.Fail, "restore"},
 		{"outbox stuck for days", func(t *testing.T, b *bench) { oldOutbox(t, b.cfg, 4*24*time.Hour) }, "outbox", health.Fail, "days"},
+		{"calendar ended", oldCalendar, "holiday calendar", health.Fail, "central publish calendar"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"onewindow/app"
 	"onewindow/sync/wire"
@@ -104,30 +106,75 @@ func (c *Central) PublishHall(ctx context.Context, data []byte) (int64, error) {
 }
 
 // PublishCalendar publishes the holiday calendar from its JSON: a list of
-// days that differ from the plain Monday–Friday week.
+// days that differ from the plain Monday–Friday week, for one year or more
+// (the State Council's notice of a year). The years the file holds replace
+// those years' days in the calendar published before; other years stay, so
+// publishing next year's notice extends the calendar, and publishing a
+// year again corrects it. The halls get the whole calendar.
 func (c *Central) PublishCalendar(ctx context.Context, data []byte) (int64, error) {
 	var days []app.CalendarDay
 	if err := strictJSON(data, &days); err != nil {
 		return 0, fmt.Errorf("publish holiday calendar: %w", err)
 	}
-	if days == nil {
+	if len(days) == 0 {
 		return 0, fmt.Errorf("publish holiday calendar: %w: the file holds no list of days", app.ErrInvalidInput)
 	}
 	if _, err := app.NewCalendar(days); err != nil {
 		return 0, fmt.Errorf("publish holiday calendar: %w", err)
 	}
-	body, _ := json.Marshal(days)
 	var version int64
+	var merged []app.CalendarDay
 	err := c.tx(ctx, func(x q) error {
 		var err error
+		if merged, err = c.mergeCalendar(ctx, x, days); err != nil {
+			return err
+		}
+		body, _ := json.Marshal(merged)
 		version, err = c.publish(ctx, x, "calendar", 0, "", wire.ChangeCalendar, body)
 		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("publish holiday calendar: %w", err)
 	}
-	c.log.Info("holiday calendar published", "days", len(days), "change", version)
+	c.log.Info("holiday calendar published", "days", len(days), "calendar_days", len(merged), "change", version)
 	return version, nil
+}
+
+// mergeCalendar is the published calendar with the years of days replaced
+// by days, in date order.
+func (c *Central) mergeCalendar(ctx context.Context, x q, days []app.CalendarDay) ([]app.CalendarDay, error) {
+	lock := ""
+	if c.d.name == "postgres" {
+		lock = " FOR UPDATE" // two publications of different years must not lose one
+	}
+	var body string
+	var old []app.CalendarDay
+	err := x.row(ctx, `SELECT body FROM published WHERE name = 'calendar'`+lock).Scan(&body)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return nil, err
+	default:
+		if err := json.Unmarshal([]byte(body), &old); err != nil {
+			return nil, fmt.Errorf("the published calendar does not read back: %w", err)
+		}
+	}
+	year := func(d app.CalendarDay) string { return string(d.Date)[:4] }
+	given := map[string]bool{}
+	for _, d := range days {
+		given[year(d)] = true
+	}
+	merged := slices.Clone(days)
+	for _, d := range old {
+		if len(d.Date) >= 4 && !given[year(d)] {
+			merged = append(merged, d)
+		}
+	}
+	slices.SortFunc(merged, func(a, b app.CalendarDay) int { return strings.Compare(string(a.Date), string(b.Date)) })
+	if _, err := app.NewCalendar(merged); err != nil {
+		return nil, err
+	}
+	return merged, nil
 }
 
 // publish writes a publication and its change under one new version.

@@ -282,6 +282,18 @@ func (o *outcomes) showResult(out desk.Outcome) {
 		text += tr("win.outcome.printed", notice)
 		o.result.Importance = widget.SuccessImportance
 	}
+	// A due date past the holiday calendar counted weekends only: the
+	// clerk must say so to the applicant.
+	switch {
+	case !out.PastCalendar:
+	case out.CalendarEnds == "":
+		text += tr("win.outcome.due.nocalendar")
+	default:
+		text += tr("win.outcome.due.pastcalendar", string(out.CalendarEnds))
+	}
+	if out.PastCalendar && out.PrintErr == nil {
+		o.result.Importance = widget.WarningImportance
+	}
 	o.result.SetText(text)
 	o.relayout()
 }
