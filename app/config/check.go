@@ -102,6 +102,9 @@ func (c *Config) problems() app.Problems {
 	if c.Paths.KeyFile == "" {
 		p.Add("paths.key_file", "is empty; name the file for the personal-data key, or leave the line out for one inside the data folder")
 	}
+	if d := c.Paths.RetentionDays; d < 0 || d > maxRetentionDays {
+		retentionProblem(&p, d)
+	}
 	if c.Paths.KeyFile != "" && c.Paths.KeyFile == c.Hub.HallKeyFile {
 		p.Add("paths.key_file", "is the same file as hub.hall_key_file; the personal-data key and the hall key must be two different files")
 	}
@@ -327,4 +330,11 @@ func validSerialPort(s string) bool {
 		return true
 	}
 	return strings.HasPrefix(s, "/") && !strings.ContainsAny(s, " \t\n") && len(s) > 1
+}
+
+// retentionProblem names a retention that is not a number of days in range
+// (0 is one only when written: left out, it is the default).
+func retentionProblem(p *app.Problems, days int) {
+	p.Add("paths.retention_days", fmt.Sprintf("%d is not a number of days from 1 to %d; say how many days personal data stays after a case ends, or leave the line out for %d",
+		days, maxRetentionDays, app.DefaultRetentionDays))
 }

@@ -73,6 +73,9 @@ const (
 	maxFailedLogins = 20
 	maxLockMinutes  = 24 * 60
 	maxIdleMinutes  = 8 * 60
+	// Personal data is kept at least a day after a case ends (a clerk
+	// may still need it) and at most ten years.
+	maxRetentionDays = 3650
 )
 
 // Secret is a value that must never reach a log line or a screen. Printing it
@@ -128,6 +131,21 @@ type Paths struct {
 	// KeyFile holds the key that encrypts personal data at rest. The store
 	// creates it on first run; it never lives in the database.
 	KeyFile string `toml:"key_file"`
+	// RetentionDays is how many days a case's personal data stays in the
+	// records after the case ended (filed or refused) and its records left
+	// for the hub (the hub's for central); then it is erased. Central keeps
+	// its copy by its own rule. Zero, in a configuration made in Go, is
+	// app.DefaultRetentionDays (Retention).
+	RetentionDays int `toml:"retention_days"`
+}
+
+// Retention is how long personal data stays after a case ends.
+func (p Paths) Retention() time.Duration {
+	days := p.RetentionDays
+	if days <= 0 {
+		days = app.DefaultRetentionDays
+	}
+	return time.Duration(days) * 24 * time.Hour
 }
 
 // Devices are the serial devices attached to the terminal. A nil device is
@@ -232,6 +250,9 @@ func parse(data []byte, base string, checkFiles bool) (*Config, error) {
 	}
 	c.fillDefaults(md.IsDefined)
 	later := c.problems()
+	if c.Paths.RetentionDays == 0 && md.IsDefined("paths", "retention_days") {
+		retentionProblem(&later, 0)
+	}
 	if checkFiles {
 		later = append(later, c.fileProblems()...)
 	}
@@ -274,6 +295,9 @@ func (c *Config) fillDefaults(defined func(key ...string) bool) {
 	}
 	if c.Paths.KeyFile == "" && !defined("paths", "key_file") && c.Paths.DataDir != "" {
 		c.Paths.KeyFile = filepath.Join(c.Paths.DataDir, DefaultKeyFileName)
+	}
+	if c.Paths.RetentionDays == 0 && !defined("paths", "retention_days") {
+		c.Paths.RetentionDays = app.DefaultRetentionDays
 	}
 	baud := func(b *int, name string, def int) {
 		if *b == 0 && !defined("devices", name, "baud") {
@@ -404,6 +428,9 @@ func (c *Config) Summary() string {
 		line("central platform at %s", c.Central.URL)
 	}
 	line("records in %s, personal-data key in %s", c.Paths.DataDir, c.Paths.KeyFile)
+	if c.Role != RoleCentral {
+		line("personal data erased %d days after a case ends, once its records have left", c.Paths.RetentionDays)
+	}
 	d := c.Devices
 	if d.IDCard != nil {
 		line("ID-card reader on %s at %d baud", d.IDCard.Port, d.IDCard.Baud)
