@@ -189,6 +189,7 @@ func (t *terminal) startSync(devs *serialDevices, waits string) (app.Syncer, err
 	if opt.Relayed = relayed(t.cfg.Role); opt.Relayed {
 		p := hub.NewPusher(t.store, t.hubClient(10*time.Second), t.cfg.Terminal, t.cfg.Hall, t.log)
 		go p.Run(t.ctx, time.Second)
+		t.startPurge()
 	}
 	l, err := startSync(t.ctx, t.store, opt, waits)
 	if l == nil {

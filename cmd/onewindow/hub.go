@@ -68,6 +68,7 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// Requests are retried within seconds and listeners catch up on today:
 	// two days of both is plenty.
 	go srv.Tidy(t.ctx, time.Hour, 48*time.Hour)
+	t.startPurge() // the hall's personal data past its retention, once central has it
 	httpServer := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-t.ctx.Done()

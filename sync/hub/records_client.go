@@ -57,6 +57,22 @@ func (c *Client) Case(ctx context.Context, number string) (app.Case, []app.CaseE
 	return app.Case(b.Case), b.Events, err
 }
 
+// CaseEnded says whether one of the hall's cases has ended and when, by
+// its timeline at the hub (app.EndedAt), which alone chains a case's steps
+// after intake: a terminal whose hall has a hub purges its own copy of a
+// case by it (store.EndedFunc). A case the hub does not hold has not ended.
+func (c *Client) CaseEnded(ctx context.Context, number string) (time.Time, bool, error) {
+	_, events, err := c.Case(ctx, number)
+	if errors.Is(err, app.ErrNotFound) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	at, ok := app.EndedAt(events)
+	return at, ok, nil
+}
+
 // Verify checks a case's timeline on the hub against its hash chain.
 func (c *Client) Verify(ctx context.Context, number string) error {
 	var ok map[string]bool
