@@ -24,8 +24,10 @@ build: deps
 	go build -tags $(TAGS) -o bin/onewindow ./cmd/onewindow
 
 # The whole hall on this machine: central, hub, simulated devices, kiosk,
-# window terminal and hall screen. Needs a display; without one, the demo
-# says how to run it under xvfb-run. Flags: make demo DEMOFLAGS=-no-central
+# two clerks' window terminals and hall screen. Without a display the demo
+# starts itself under xvfb-run (Debian package xvfb; its prompt's 'shot
+# FILE' saves a screenshot). Quitting ends every process it started.
+# Flags: make demo DEMOFLAGS=-no-central
 demo: build
 	./bin/onewindow demo $(DEMOFLAGS)
 

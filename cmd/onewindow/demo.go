@@ -15,7 +15,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -45,19 +44,24 @@ func init() {
 	})
 }
 
-const demoUsage = `Usage: onewindow demo [-dir FOLDER] [-no-central]
+const demoUsage = `Usage: onewindow demo [-dir FOLDER] [-no-central] [-screen all|kiosk|display]
 
 Runs a whole service hall on one machine, wired together as in a real
 hall: an embedded central platform with the sample catalogue, the hall
-hub, a simulator for every device (on pseudo-terminals), a kiosk, a clerk's
-window terminal and the hall screen, each in its own window, and a control
-panel that plays the hardware's part: place an ID card, run the printer out
-of paper, press a window's caller key. The kiosk's simulators also read
-commands on standard input (type help).
+hub, a simulator for every device (on pseudo-terminals), a kiosk, two
+clerks' window terminals (windows 1 and 2) and the hall screen, each in its
+own window, and a control panel that plays the hardware's part, at the
+kiosk or at a window: place an ID card, run the printer out of paper, press
+a window's caller key, rate a clerk. Commands on standard input do the same
+(type help): "w1 place 2" is window 1's card reader, "rate 21 5" window
+1's rating pad, and the rest the kiosk's devices.
 
 Everything is kept in FOLDER (default: a new temporary folder, removed on
-exit); printed tickets and receipts are drawn there as PNG files under
-pages/. Needs a display: on a machine without one, run it under Xvfb.
+exit); printed tickets and receipts are drawn as PNG files in a folder for
+each terminal under FOLDER/pages (without -dir, in a temporary folder that
+is kept when something was printed). Quitting ends every terminal the demo
+started. On a machine without a display the demo runs itself under
+xvfb-run when it is installed (Debian package xvfb).
 `
 
 // demoHallCode is the sample hall's code (assets/hall/sample.json).
@@ -87,8 +91,14 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return 1
 	}
 	if err := needDisplay(); err != nil {
+		if xvfb, ok := demoUnderXvfb(args); ok {
+			// Never returns unless the exec fails.
+			fmt.Fprintln(stderr, "onewindow demo: there is no display here: the demo runs on a virtual one (xvfb-run); 'shot FILE' takes a screenshot of it")
+			err = execProgram(xvfb, append(os.Environ(), demoXvfbEnv+"=1"))
+		}
 		return fail(err)
 	}
+	pages := ""
 	if *dir == "" {
 		d, err := os.MkdirTemp("", "onewindow-demo-")
 		if err != nil {
@@ -96,12 +106,17 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		}
 		defer os.RemoveAll(d)
 		*dir = d
+		// The printed pages outlive the demo's temporary folder.
+		if pages, err = os.MkdirTemp("", "onewindow-demo-pages-"); err != nil {
+			return fail(err)
+		}
+		defer keepPages(pages, stdout)
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	h, err := startDemoHall(ctx, *dir, log)
+	h, err := startDemoHall(ctx, *dir, pages, log)
 	if err != nil {
 		return fail(err)
 	}
@@ -140,7 +155,7 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fail(err)
 	}
 	if *screen != "kiosk" {
-		if err := startDemoDisplay(ctx, h, stderr, *screen == "display"); err != nil {
+		if err := startDemoDisplay(h, stderr, *screen == "display"); err != nil {
 			log.Warn("the demo runs without the hall screen", "err", err)
 		}
 	}
@@ -154,8 +169,9 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	panel := a.NewWindow("onewindow demo · 模拟设备 simulators")
 	panel.SetContent(simpanel.New(simpanel.Config{
 		Kiosk: h.kioskSims.Exec, Cards: demoCards(), Call: h.callNext, Windows: demoWindows,
+		WindowDevices: h.windowExecs(),
 	}).Content())
-	panel.Resize(fyne.NewSize(640, 720))
+	panel.Resize(fyne.NewSize(720, 860))
 	// In the demo the kiosk and the panel may be closed; closing either
 	// ends the demo, and with it the other terminals.
 	for _, w := range []fyne.Window{kw, panel} {
@@ -163,20 +179,27 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 
 	fmt.Fprintf(stdout, "onewindow demo: the hall runs in %s\n", *dir)
-	fmt.Fprintf(stdout, "  hub %s, printed pages in %s\n", h.hubURL, filepath.Join(*dir, "kiosk-devices", "pages"))
+	fmt.Fprintf(stdout, "  hub %s\n", h.hubURL)
+	fmt.Fprint(stdout, h.describePages())
 	fmt.Fprint(stdout, indent(h.kioskSims.Describe()))
 	fmt.Fprintf(stdout, "  window 1's clerk logs in as S1001, window 2's as S1002, with the password %q\n", samplePassword)
 	fmt.Fprintln(stdout, "  departments decide at central with: decide CASE DEPT approve|deny [REASON]")
 	fmt.Fprintf(stdout, "  the kiosk's technician page: tap the hall's name five times, PIN %s\n", demoPIN)
-	fmt.Fprintln(stdout, "  the control panel window drives the devices; so do commands here (help lists them)")
+	fmt.Fprintln(stdout, "  the control panel window drives the devices, the kiosk's and each window's; so do commands here:")
+	fmt.Fprintln(stdout, "  'w1 place 2' places a card on window 1's reader, 'rate 21 5' rates at window 1 (help lists them)")
 	go func() {
 		if err := h.console(ctx, stdin, stdout); errors.Is(err, simctl.ErrQuit) {
 			fyne.Do(a.Quit)
 		}
 	}()
+	ran := make(chan struct{}) // closed when the app has quit
+	defer close(ran)
 	go func() {
-		<-ctx.Done()
-		fyne.Do(a.Quit)
+		select {
+		case <-ctx.Done():
+			fyne.Do(a.Quit)
+		case <-ran: // Fyne's loop is over: nothing to quit
+		}
 	}()
 	switch *screen {
 	case "kiosk":
@@ -228,7 +251,10 @@ func (h *demoHall) console(ctx context.Context, in io.Reader, out io.Writer) err
 				return simctl.ErrQuit
 			case f[0] == "help":
 				msg = simctl.Help() + "\n  issue CATEGORY                take a number in CATEGORY (A–H) as a kiosk would\n  call N                        press window N's caller key (the hub calls the next citizen)" +
-					"\n  decide CASE DEPT approve|deny [REASON]   a department's opinion at central (并联审批: each department of the item)"
+					"\n  decide CASE DEPT approve|deny [REASON]   a department's opinion at central (并联审批: each department of the item)" +
+					"\n" + demoRoutingHelp
+			case f[0] == "shot" && len(f) == 2:
+				msg, err = screenshot(f[1])
 			case f[0] == "decide" && len(f) >= 4:
 				msg, err = h.decideCase(ctx, f[1], f[2], f[3], strings.Join(f[4:], " "))
 			case f[0] == "issue" && len(f) == 2:
@@ -239,7 +265,10 @@ func (h *demoHall) console(ctx context.Context, in io.Reader, out io.Writer) err
 					msg, err = h.callNext(n)
 				}
 			default:
-				msg, err = h.kioskSims.Exec(line)
+				var sims *simctl.Set
+				if sims, line, err = h.route(line); err == nil {
+					msg, err = sims.Exec(line)
+				}
 			}
 			if err != nil {
 				fmt.Fprintln(out, "error:", err)
@@ -273,6 +302,7 @@ func (h *demoHall) decideCase(ctx context.Context, number, dept, verdict, reason
 // kiosk's store and the simulators.
 type demoHall struct {
 	dir        string
+	pages      string // the printed pages, in a folder for each terminal (pagesOf)
 	keys       *pii.Keys
 	hallKey    string
 	hubAddress string // as [hub] address names it
@@ -289,11 +319,18 @@ type demoHall struct {
 	// windowRunning holds the windows whose terminal's process started:
 	// their caller keypad is then on their simulators' bus.
 	windowRunning map[int]bool
+	procs         demoProcs // the terminals' processes, which end with the demo
 	log           *slog.Logger
 }
 
-func startDemoHall(ctx context.Context, dir string, log *slog.Logger) (*demoHall, error) {
-	h := &demoHall{dir: dir, log: log, windowSims: map[int]*simctl.Set{}, windowRunning: map[int]bool{}}
+// startDemoHall starts the demo's hub and simulators in dir; the printers
+// draw their pages in pages (default: dir/pages), in a folder for each
+// terminal.
+func startDemoHall(ctx context.Context, dir, pages string, log *slog.Logger) (*demoHall, error) {
+	if pages == "" {
+		pages = filepath.Join(dir, "pages")
+	}
+	h := &demoHall{dir: dir, pages: pages, log: log, windowSims: map[int]*simctl.Set{}, windowRunning: map[int]bool{}, procs: demoProcs{log: log}}
 	var err error
 	if h.keys, err = pii.LoadOrCreate(filepath.Join(dir, "personal-data.key")); err != nil {
 		return nil, err
@@ -337,15 +374,18 @@ func startDemoHall(ctx context.Context, dir string, log *slog.Logger) (*demoHall
 
 	quiet := log.With("role", "sim")
 	for _, s := range []struct {
-		name string
-		set  **simctl.Set
-	}{{"kiosk-devices", &h.kioskSims}, {windowName(1) + "-devices", new(*simctl.Set)}, {windowName(2) + "-devices", new(*simctl.Set)}} {
+		name, pages string
+		set         **simctl.Set
+	}{{"kiosk-devices", "kiosk", &h.kioskSims}, {windowName(1) + "-devices", "window1", new(*simctl.Set)}, {windowName(2) + "-devices", "window2", new(*simctl.Set)}} {
 		d := filepath.Join(dir, s.name)
-		if err := os.MkdirAll(filepath.Join(d, "pages"), 0o755); err != nil {
-			h.close()
-			return nil, err
+		pd := filepath.Join(h.pages, s.pages)
+		for _, f := range []string{d, pd} {
+			if err := os.MkdirAll(f, 0o755); err != nil {
+				h.close()
+				return nil, err
+			}
 		}
-		set, err := simctl.Start(simctl.Config{Dir: d, PagesDir: filepath.Join(d, "pages"), PaperDots: 576, Log: quiet})
+		set, err := simctl.Start(simctl.Config{Dir: d, PagesDir: pd, PaperDots: 576, Log: quiet})
 		if err != nil {
 			h.close()
 			return nil, fmt.Errorf("starting the device simulators: %w", err)
@@ -361,6 +401,8 @@ func startDemoHall(ctx context.Context, dir string, log *slog.Logger) (*demoHall
 }
 
 func (h *demoHall) close() {
+	// The terminals first, while the hub still answers them.
+	h.procs.stop(5 * time.Second)
 	if h.server != nil {
 		h.server.Close()
 	}
@@ -462,7 +504,7 @@ func startDemoWindow(ctx context.Context, h *demoHall, stderr io.Writer, n int) 
 	if err := h.enrolTerminal(ctx, cfg); err != nil {
 		h.log.Warn("the window terminal is not enrolled: its cases wait in its outbox", "err", err)
 	}
-	if err := h.spawn(ctx, "window", path, stderr, "-windowed", "-sample"); err != nil {
+	if err := h.spawn("window", path, stderr, "-windowed", "-sample"); err != nil {
 		return err
 	}
 	h.windowRunning[n] = true
@@ -484,7 +526,7 @@ func (h *demoHall) enrolTerminal(ctx context.Context, cfg *config.Config) error 
 }
 
 // startDemoDisplay starts the hall screen: `onewindow display`.
-func startDemoDisplay(ctx context.Context, h *demoHall, stderr io.Writer, fullScreen bool) error {
+func startDemoDisplay(h *demoHall, stderr io.Writer, fullScreen bool) error {
 	path, _, err := h.writeConfig(h.answers(config.RoleDisplay, "D01"))
 	if err != nil {
 		return err
@@ -493,7 +535,7 @@ func startDemoDisplay(ctx context.Context, h *demoHall, stderr io.Writer, fullSc
 	if !fullScreen {
 		args = append(args, "-windowed")
 	}
-	return h.spawn(ctx, "display", path, stderr, args...)
+	return h.spawn("display", path, stderr, args...)
 }
 
 // answers are what a technician answers at set-up for one of the demo's
@@ -559,23 +601,13 @@ func (h *demoHall) writeConfig(a setup.Answers) (path string, cfg *config.Config
 	return path, cfg, err
 }
 
-// spawn runs `onewindow ROLE -config FILE ARGS…` until ctx ends.
-func (h *demoHall) spawn(ctx context.Context, role, path string, stderr io.Writer, args ...string) error {
-	exe, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	cmd := exec.CommandContext(ctx, exe, append([]string{role, "-config", path}, args...)...)
-	cmd.Stdout, cmd.Stderr = stderr, stderr
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
-	cmd.WaitDelay = 5 * time.Second
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	go func() {
-		if err := cmd.Wait(); err != nil && ctx.Err() == nil {
-			h.log.Error("a demo terminal stopped", "role", role, "err", err)
-		}
-	}()
-	return nil
+// spawn runs `onewindow ROLE -config FILE ARGS…` until the demo ends
+// (h.close stops it). Each terminal keeps Fyne's preferences in a folder
+// of its own beside its configuration (window-fyne/, window2-fyne/), as on
+// its own machine: two window terminals sharing one file read each other's
+// half-written saves ("Fyne error: Preferences load error: EOF").
+func (h *demoHall) spawn(role, path string, stderr io.Writer, args ...string) error {
+	prefs := strings.TrimSuffix(path, ".toml") + "-fyne"
+	_, err := h.procs.start(append([]string{role, "-config", path}, args...), []string{"XDG_CONFIG_HOME=" + prefs}, stderr)
+	return err
 }

@@ -22,7 +22,7 @@ func TestDemoConfigurationsAreATechnicians(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	h, err := startDemoHall(ctx, t.TempDir(), slog.New(slog.DiscardHandler))
+	h, err := startDemoHall(ctx, t.TempDir(), "", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

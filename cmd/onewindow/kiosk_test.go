@@ -78,6 +78,9 @@ func TestNoPINFileMeansNoPIN(t *testing.T) {
 func TestScreensWithoutADisplaySayHowToRunUnderXvfb(t *testing.T) {
 	t.Setenv("DISPLAY", "")
 	t.Setenv("WAYLAND_DISPLAY", "")
+	// As if already started under xvfb-run, which the demo otherwise does
+	// itself (TestDemoStartsItselfUnderXvfb).
+	t.Setenv("ONEWINDOW_DEMO_XVFB", "1")
 	path, _ := kioskConfig(t)
 	for _, args := range [][]string{{"demo"}, {"kiosk", "-config", path, "-sample"}} {
 		code, _, errOut := runArgs(t, args...)

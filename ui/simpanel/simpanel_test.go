@@ -64,3 +64,45 @@ func TestButtonsRunTheSimulatorCommands(t *testing.T) {
 		t.Errorf("ran %q and called %v", ran, called)
 	}
 }
+
+// TestWindowDevices: the card and printer buttons act on the devices of the
+// terminal chosen (the kiosk's, or a clerk window's), and each window's
+// rating pad rates on that window's bus ("rate 21 5" once went to the
+// kiosk's, and the window waited for a rating for ever).
+func TestWindowDevices(t *testing.T) {
+	test.NewTempApp(t)
+	ran := map[string][]string{}
+	exec := func(who string) Exec {
+		return func(c string) (string, error) { ran[who] = append(ran[who], c); return "ok", nil }
+	}
+	p := New(Config{Kiosk: exec("kiosk"), Call: func(int) (string, error) { return "", nil },
+		WindowDevices: map[int]Exec{1: exec("w1"), 2: exec("w2")}})
+	w := test.NewTempWindow(t, p.Content())
+	all := map[string]*widget.Button{}
+	buttons(w.Content(), all)
+	tap := func(label string) {
+		t.Helper()
+		b, ok := all[label]
+		if !ok {
+			t.Fatalf("no button %q", label)
+		}
+		test.Tap(b)
+	}
+	tap("缺纸 Paper out")
+	p.Choose(2)
+	tap("缺纸 Paper out")
+	tap("取走卡 Remove card")
+	p.Choose(0)
+	tap("装纸 Paper in")
+	tap("1号 5 非常满意")
+	tap("2号 1 非常不满意")
+	want := map[string]string{"kiosk": "paper out,paper ok", "w1": "rate 21 5", "w2": "paper out,remove,rate 22 1"}
+	for who, cmds := range want {
+		if got := strings.Join(ran[who], ","); got != cmds {
+			t.Errorf("%s's devices ran %q, want %q", who, got, cmds)
+		}
+	}
+	if p.target.Selected != kioskLabel {
+		t.Errorf("the devices chosen are %q", p.target.Selected)
+	}
+}
