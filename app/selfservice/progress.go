@@ -18,11 +18,14 @@ type CaseView struct {
 	IDNumber  string // 1101**********1234
 	State     app.CaseState
 	Due       app.Date // empty until accepted
+	// Purged says the applicant was erased after the retention period:
+	// Applicant and IDNumber are empty.
+	Purged bool
 }
 
 func viewOf(c app.Case) CaseView {
 	return CaseView{Number: c.Number, Item: c.ItemName, Applicant: app.MaskName(c.Applicant.Name),
-		IDNumber: c.Applicant.IDNumber.Masked(), State: c.State, Due: c.Due}
+		IDNumber: c.Applicant.IDNumber.Masked(), State: c.State, Due: c.Due, Purged: !c.Purged.IsZero()}
 }
 
 // Actor says who took a step of a case without naming staff.

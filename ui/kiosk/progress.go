@@ -132,10 +132,14 @@ func (k *Kiosk) caseFound(r caseDetail, back func()) {
 // date and its light, whether the result is ready and at which windows,
 // each department's opinion and the steps so far.
 func (k *Kiosk) showCase(d selfservice.Detail, back func()) {
+	applicant := k.tr("progress.applicant", d.Applicant, d.IDNumber)
+	if d.Purged {
+		applicant = k.tr("progress.purged")
+	}
 	head := container.NewVBox(
 		bold(k.pick(d.Item)),
 		text(k.tr("progress.number", d.Number)),
-		text(k.tr("progress.applicant", d.Applicant, d.IDNumber)),
+		text(applicant),
 		bold(k.tr("progress.state", k.stateText(d.State))),
 	)
 	if d.Due != "" {

@@ -108,7 +108,8 @@ func newCasesView(t *Terminal) *casesView {
 			}
 			// The number last: the row is cut at the pane's edge, and the
 			// detail names the case in full.
-			label.SetText(fmt.Sprintf("%s %s %s%s %s %s", due, t.stateName(c.State), where, app.MaskName(c.Applicant.Name), t.pick(c.ItemName), c.Number))
+			name, _ := t.applicantShown(c.Case)
+			label.SetText(fmt.Sprintf("%s %s %s%s %s %s", due, t.stateName(c.State), where, name, t.pick(c.ItemName), c.Number))
 		})
 	cv.list.OnSelected = func(i widget.ListItemID) {
 		if i < len(cv.rows) {
@@ -253,8 +254,9 @@ func (cv *casesView) showDetail(d *desk.Detail) {
 	if due == "" {
 		due = "—"
 	}
+	name, id := cv.t.applicantShown(c)
 	cv.header.SetText(tr("win.cases.header",
-		c.Number, cv.t.pick(c.ItemName), cv.t.stateName(c.State), app.MaskName(c.Applicant.Name), c.Applicant.IDNumber.Masked(),
+		c.Number, cv.t.pick(c.ItemName), cv.t.stateName(c.State), name, id,
 		strings.TrimSpace(cv.t.where(c)+" "+strings.TrimPrefix(c.Clerk, "kiosk:")), due, tr(lightNames[d.Light])))
 	if d.ChainErr != nil {
 		// Loud: a white-on-red band the clerk cannot miss.
@@ -309,7 +311,7 @@ func (cv *casesView) showDetail(d *desk.Detail) {
 	} else {
 		cv.handOut.Disable()
 	}
-	if desk.CanClose(c.State) {
+	if desk.CanClose(c.State) && c.Purged.IsZero() { // a purged case moves no more
 		cv.close.Enable()
 	} else {
 		cv.close.Disable()
@@ -415,4 +417,13 @@ func (t *Terminal) openCase(whatKey, number string) (desk.Detail, bool) {
 		return d, false
 	}
 	return d, true
+}
+
+// applicantShown is a case's applicant as its row and header show it:
+// masked, or the word for one erased after the retention period (已清除).
+func (t *Terminal) applicantShown(c app.Case) (name, id string) {
+	if !c.Purged.IsZero() {
+		return t.tr("win.case.purged"), ""
+	}
+	return app.MaskName(c.Applicant.Name), c.Applicant.IDNumber.Masked()
 }
