@@ -4,8 +4,12 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"onewindow/app/config"
@@ -20,13 +24,7 @@ import (
 // and its own simulators, and boots as its role.
 func TestDemoConfigurationsAreATechnicians(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	h, err := startDemoHall(ctx, t.TempDir(), "", slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.close()
+	ctx, h := startTestDemoHall(t)
 	window, err := h.windowAnswers(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -73,5 +71,95 @@ func TestDemoConfigurationsAreATechnicians(t *testing.T) {
 		d.QueueBus == nil || d.QueueBus.Port != h.windowSims[1].Path(simctl.QueueBus) ||
 		d.Printer == nil || d.Printer.Port != h.windowSims[1].Path(simctl.Printer) || !d.Printer.NativeQR {
 		t.Errorf("window %d, categories %v, devices %+v; want window 1's with the window simulators", w.Number, w.Categories, d)
+	}
+}
+
+// startTestDemoHall starts the demo's hub and simulators in a temporary
+// folder, closed when the test ends.
+func startTestDemoHall(t *testing.T) (context.Context, *demoHall) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	h, err := startDemoHall(ctx, t.TempDir(), "", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.close)
+	return ctx, h
+}
+
+// TestDemoRoutesCommandsToTheirTerminal: the prompt drives the windows'
+// devices too. "rate 21 5" once went to the kiosk's bus, and window 1
+// waited for its rating for ever.
+func TestDemoRoutesCommandsToTheirTerminal(t *testing.T) {
+	t.Parallel()
+	ctx, h := startTestDemoHall(t)
+	tests := []struct {
+		line string
+		want *simctl.Set
+		cmd  string
+	}{
+		{"rate 21 5", h.windowSims[1], "rate 21 5"},
+		{"rate 22 1", h.windowSims[2], "rate 22 1"},
+		{"press 12 next", h.windowSims[2], "press 12 next"},
+		{"w1 place 2", h.windowSims[1], "place 2"},
+		{"W2 paper out", h.windowSims[2], "paper out"},
+		{"place 2", h.kioskSims, "place 2"},
+		{"rate 23 5", h.kioskSims, "rate 23 5"}, // window 3 has no terminal in the demo
+		{"paper out", h.kioskSims, "paper out"},
+	}
+	for _, tt := range tests {
+		got, cmd, err := h.route(tt.line)
+		if err != nil || got != tt.want || cmd != tt.cmd {
+			t.Errorf("%q went to %p as %q (%v); want %p as %q", tt.line, got, cmd, err, tt.want, tt.cmd)
+		}
+	}
+	if _, _, err := h.route("w7 place 1"); err == nil {
+		t.Error("a window without a terminal took a command")
+	}
+	// The rating reaches window 1's rating pad, not the kiosk's bus.
+	var out strings.Builder
+	in := strings.NewReader("w2 paper out\nrate 21 5\n")
+	if err := h.console(ctx, in, &out); !errors.Is(err, io.EOF) {
+		t.Fatalf("console: %v", err)
+	}
+	if shown, _ := h.windowSims[2].Exec("pages"); out.Len() == 0 || strings.Contains(out.String(), "error") {
+		t.Errorf("the console answered %q (window 2's pages: %q)", out.String(), shown)
+	}
+	folders := h.pageFolders()
+	for _, f := range folders {
+		if st, err := os.Stat(f); err != nil || !st.IsDir() {
+			t.Errorf("the pages folder %s: %v", f, err)
+		}
+	}
+	if d := h.describePages(); !strings.Contains(d, folders[1]) || !strings.Contains(d, folders[2]) {
+		t.Errorf("the demo names the windows' page folders as %q", d)
+	}
+}
+
+// TestDemoStartsItselfUnderXvfb: without a display, the demo runs itself
+// under xvfb-run when it is there, instead of telling the newcomer to.
+func TestDemoStartsItselfUnderXvfb(t *testing.T) {
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	t.Setenv(demoXvfbEnv, "")
+	defer func(l func(string) (string, error), e func([]string, []string) error) { lookPath, execProgram = l, e }(lookPath, execProgram)
+	lookPath = func(name string) (string, error) { return "/usr/bin/" + name, nil }
+	var argv, env []string
+	execProgram = func(a, e []string) error { argv, env = a, e; return errors.New("exec stopped by the test") }
+	code, _, errOut := runArgs(t, "demo", "-no-central")
+	exe, _ := os.Executable()
+	want := []string{"/usr/bin/xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", exe, "demo", "-no-central"}
+	if !slices.Equal(argv, want) || !slices.Contains(env, demoXvfbEnv+"=1") {
+		t.Errorf("the demo ran %q; want %q with %s=1", argv, want, demoXvfbEnv)
+	}
+	if code != 1 || !strings.Contains(errOut, "virtual") || !strings.Contains(errOut, "exec stopped by the test") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	// Started so already and still no display: the advice, not a loop.
+	t.Setenv(demoXvfbEnv, "1")
+	argv = nil
+	if code, _, errOut := runArgs(t, "demo"); code != 1 || argv != nil || !strings.Contains(errOut, "xvfb-run -a") {
+		t.Errorf("under xvfb-run without a display: exit %d, ran %q, stderr %q", code, argv, errOut)
 	}
 }
