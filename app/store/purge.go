@@ -60,13 +60,7 @@ func (s *Store) PurgePersonalData(ctx context.Context, before time.Time, ended E
 	if ended == nil {
 		// Here only a case in a state that ends it can have ended.
 		ended = s.endedHere
-		var ends []string
-		for _, st := range app.CaseStates {
-			if st.Ended() {
-				ends = append(ends, "'"+string(st)+"'")
-			}
-		}
-		query += ` AND state IN (` + strings.Join(ends, ", ") + `)`
+		query += ` AND state IN (` + endedStates() + `)`
 	}
 	rows, err := s.db.QueryContext(ctx, query+` ORDER BY submitted_at`, stamp(before))
 	if err != nil {
@@ -286,6 +280,18 @@ func (s *Store) checkpoint(ctx context.Context) error {
 		return fmt.Errorf("purge: checkpoint: readers held the write-ahead log; it is emptied at the next purge")
 	}
 	return nil
+}
+
+// endedStates are the states that end a case (app.CaseState.Ended), as an
+// SQL list.
+func endedStates() string {
+	var ends []string
+	for _, st := range app.CaseStates {
+		if st.Ended() {
+			ends = append(ends, "'"+string(st)+"'")
+		}
+	}
+	return strings.Join(ends, ", ")
 }
 
 func inList(xs []string) (string, []any) {

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/health"
 )
 
 // TestPurgeErasesTheBytes: the retention period after a case ended, once
@@ -211,5 +213,42 @@ func TestPurgeAsksWhenTheCaseEnded(t *testing.T) {
 	}
 	if got, _ := f.Case(ctx, c.Number); got.Applicant != (app.Applicant{}) {
 		t.Errorf("after the purge the case's applicant is %+v", got.Applicant)
+	}
+}
+
+// TestCheckRetention: the doctor warns of a case past its retention that
+// still holds its applicant, says which wait for their records to be
+// sent, and counts the purged.
+func TestCheckRetention(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := open(t)
+	for _, who := range []app.Applicant{zhang, wang} {
+		if _, err := f.TakeIn(ctx, app.Intake{ItemCode: "GA-001", Applicant: who, Window: 2, Actor: "S1002",
+			Outcome: app.Refused, Reason: "不属于本事项受理范围"}); err != nil {
+			t.Fatal(err)
+		}
+		if who == zhang {
+			if err := f.MarkSent(ctx, 1<<40); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	const keep = 30 * 24 * time.Hour
+	now := start.AddDate(0, 0, 40)
+	c := CheckRetention(ctx, f.path, now, keep)
+	if c.Verdict != health.Warn || !strings.Contains(c.Detail, "1 case(s) past it still hold") || !strings.Contains(c.Detail, "1 case(s) past it wait") {
+		t.Errorf("before the purge: %+v; want a warning for the one sent, and the one waiting said", c)
+	}
+	f.clock.Set(now)
+	if _, err := f.PurgePersonalData(ctx, now.Add(-keep), nil); err != nil {
+		t.Fatal(err)
+	}
+	c = CheckRetention(ctx, f.path, now, keep)
+	if c.Verdict != health.OK || !strings.HasPrefix(c.Detail, "1 case(s) purged") || c.Next != "" {
+		t.Errorf("after the purge: %+v; want ok with the purged counted", c)
+	}
+	if c := CheckRetention(ctx, f.path+".none", now, keep); c.Verdict != health.Skip {
+		t.Errorf("no database: %+v", c)
 	}
 }

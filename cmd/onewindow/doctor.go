@@ -119,8 +119,9 @@ func diagnose(ctx context.Context, path string, opt doctorOptions) health.Report
 	}
 	r.Add(central[0])
 	r.Add(store.CheckOutbox(ctx, db, opt.now()))
-	if cfg.Role != config.RoleDisplay { // the hall screen counts no due dates
+	if cfg.Role != config.RoleDisplay { // the hall screen counts no due dates and holds no cases
 		r.Add(store.CheckCalendar(ctx, db, opt.now()))
+		r.Add(store.CheckRetention(ctx, db, opt.now(), cfg.Paths.Retention()))
 	}
 	r.Add(central[1])
 	return r
