@@ -106,19 +106,14 @@ func checkDatabase(ctx context.Context, file string, pragmas ...string) health.C
 // is, read-only.
 func CheckOutbox(ctx context.Context, file string, now time.Time) health.Check {
 	c := health.Check{Name: "outbox"}
-	if _, err := os.Stat(file); err != nil {
-		c.Verdict, c.Detail = health.Skip, "no database yet"
-		return c
-	}
-	db, err := OpenReadOnly(file)
-	if err != nil {
-		c.Verdict, c.Detail = health.Skip, "the database cannot be opened (see database integrity)"
+	db := openForCheck(&c, file)
+	if db == nil {
 		return c
 	}
 	defer db.Close()
 	var pending, rejected int
 	var oldest sql.NullString
-	err = db.QueryRowContext(ctx, `SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'rejected'), 0),
+	err := db.QueryRowContext(ctx, `SELECT COALESCE(SUM(state = 'pending'), 0), COALESCE(SUM(state = 'rejected'), 0),
 		MIN(CASE WHEN state = 'pending' THEN created_at END) FROM outbox`).Scan(&pending, &rejected, &oldest)
 	if err != nil {
 		c.Verdict, c.Detail = health.Skip, "the outbox cannot be read (see database integrity)"
@@ -146,6 +141,21 @@ func CheckOutbox(ctx context.Context, file string, now time.Time) health.Check {
 		c.Verdict = health.OK
 	}
 	return c
+}
+
+// openForCheck opens the database read-only for the check c, or says in c
+// why it is skipped and returns nil.
+func openForCheck(c *health.Check, file string) *sql.DB {
+	if _, err := os.Stat(file); err != nil {
+		c.Verdict, c.Detail = health.Skip, "no database yet"
+		return nil
+	}
+	db, err := OpenReadOnly(file)
+	if err != nil {
+		c.Verdict, c.Detail = health.Skip, "the database cannot be opened (see database integrity)"
+		return nil
+	}
+	return db
 }
 
 // CheckCalendar judges the holiday calendar the terminal holds (health.Calendar),

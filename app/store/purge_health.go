@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"time"
 
 	"onewindow/app/health"
@@ -20,19 +19,14 @@ const purgeGrace = 48 * time.Hour
 // wait to be sent, and how many cases were purged, the last when.
 func CheckRetention(ctx context.Context, file string, now time.Time, keep time.Duration) health.Check {
 	c := health.Check{Name: "personal data retention"}
-	if _, err := os.Stat(file); err != nil {
-		c.Verdict, c.Detail = health.Skip, "no database yet"
-		return c
-	}
-	db, err := OpenReadOnly(file)
-	if err != nil {
-		c.Verdict, c.Detail = health.Skip, "the database cannot be opened (see database integrity)"
+	db := openForCheck(&c, file)
+	if db == nil {
 		return c
 	}
 	defer db.Close()
 	var purged, overdue, waiting int
 	var last sql.NullString
-	err = db.QueryRowContext(ctx, `SELECT count(*), max(purged_at) FROM cases WHERE purged_at <> ''`).Scan(&purged, &last)
+	err := db.QueryRowContext(ctx, `SELECT count(*), max(purged_at) FROM cases WHERE purged_at <> ''`).Scan(&purged, &last)
 	if err == nil {
 		err = db.QueryRowContext(ctx, `SELECT
 			COALESCE(SUM(NOT EXISTS (SELECT 1 FROM outbox o WHERE o.entity = c.number AND o.state <> 'sent')), 0),

@@ -229,15 +229,27 @@ func TestPrinterRunsOutOfPaperAfterAccept(t *testing.T) {
 	}
 }
 
-func TestHandOutThenClose(t *testing.T) {
-	b := newBench(t)
-	b.mustLogin()
+// acceptedCase takes in and accepts a case of 居民身份证换领 (jmsfzhl) from
+// the card, and returns its number.
+func (b *bench) acceptedCase() string {
+	b.t.Helper()
 	b.takeIn("jmsfzhl", 0, 1)
 	b.ctrl(fyne.KeyS)
-	number := b.term.desk.View().CaseNumber
+	return b.term.desk.View().CaseNumber
+}
+
+// openCase opens a case by its number from the case search (F10, Enter).
+func (b *bench) openCase(number string) {
 	b.key(fyne.KeyF10)
 	b.typeText(number)
 	b.key(fyne.KeyReturn)
+}
+
+func TestHandOutThenClose(t *testing.T) {
+	b := newBench(t)
+	b.mustLogin()
+	number := b.acceptedCase()
+	b.openCase(number)
 	cv := b.term.cases
 	var open *desk.Detail
 	b.term.onUI(func() { open = cv.open })
@@ -277,15 +289,11 @@ func TestHandOutThenClose(t *testing.T) {
 func TestBrokenChainIsShownLoudly(t *testing.T) {
 	b := newBench(t)
 	b.mustLogin()
-	b.takeIn("jmsfzhl", 0, 1)
-	b.ctrl(fyne.KeyS)
-	number := b.term.desk.View().CaseNumber
+	number := b.acceptedCase()
 	if _, err := b.Store.DB().Exec(`UPDATE cases SET event_count = 2 WHERE number = ?`, number); err != nil {
 		t.Fatal(err)
 	}
-	b.key(fyne.KeyF10)
-	b.typeText(number)
-	b.key(fyne.KeyReturn)
+	b.openCase(number)
 	if !b.is(func() bool { return b.term.cases.open != nil && b.term.cases.open.ChainErr != nil }) {
 		t.Fatal("a case whose chain fails must still open, with the failure")
 	}

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"onewindow/app"
 )
 
@@ -17,9 +15,7 @@ import (
 func TestAPurgedCaseShowsNoName(t *testing.T) {
 	b := newBench(t)
 	b.mustLogin()
-	b.takeIn("jmsfzhl", 0, 1)
-	b.ctrl(fyne.KeyS)
-	number := b.term.desk.View().CaseNumber
+	number := b.acceptedCase()
 	// Handed out, it could be filed (归档) but for the purge.
 	for _, to := range []app.CaseState{app.Approved, app.ResultIssued} {
 		if _, err := b.Store.Decide(b.ctx, number, app.Decision{To: to, Actor: "S1001"}); err != nil {
@@ -29,13 +25,13 @@ func TestAPurgedCaseShowsNoName(t *testing.T) {
 	if err := b.Store.MarkSent(b.ctx, 1<<40); err != nil {
 		t.Fatal(err)
 	}
-	ended := func(context.Context, string) (time.Time, bool, error) { return time.Now().AddDate(0, 0, -40), true, nil }
+	ended := func(context.Context, string) (time.Time, bool, error) {
+		return time.Now().AddDate(0, 0, -40), true, nil
+	}
 	if p, err := b.Store.PurgePersonalData(b.ctx, time.Now().AddDate(1, 0, 0), ended); err != nil || p.Cases != 1 {
 		t.Fatalf("purge: %+v, %v", p, err)
 	}
-	b.key(fyne.KeyF10)
-	b.typeText(number)
-	b.key(fyne.KeyReturn)
+	b.openCase(number)
 	cv := b.term.cases
 	if !b.is(func() bool { return cv.open != nil && cv.open.Case.Number == number }) {
 		t.Fatalf("Enter in the case search should open %s", number)
