@@ -192,8 +192,7 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			fyne.Do(a.Quit)
 		}
 	}()
-	ran := make(chan struct{}) // closed when the app has quit
-	defer close(ran)
+	ran := make(chan struct{}) // closed when the app has quit, or will not run
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -208,6 +207,7 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	case "display":
 		// The hall screen is its own process; this one keeps the hall
 		// running behind it with no window of its own.
+		close(ran)
 		<-ctx.Done()
 		return 0
 	default:
@@ -215,6 +215,10 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		panel.Show()
 	}
 	a.Run()
+	close(ran)
+	// The kiosk's loops end before its devices and the hall close under
+	// them (its scanner's loop warned that the port was gone).
+	cancel()
 	return 0
 }
 
