@@ -13,8 +13,9 @@
 // of a database file live here too (health.go), since they read its tables.
 //
 // The schema is a series of numbered .sql migrations embedded in the binary.
-// Personal data is sealed with app/pii before it reaches a table. This
-// package must not log personal data.
+// Personal data is sealed with app/pii before it reaches a table, and
+// erased the retention period after its case ended once its operations
+// have left the outbox (purge.go). This package must not log personal data.
 package store
 
 import (
