@@ -90,7 +90,7 @@ func keepPages(root string, stdout io.Writer) {
 		os.RemoveAll(root)
 		return
 	}
-	fmt.Fprintf(stdout, "onewindow demo: the %d pages printed are kept in %s\n", printed, root)
+	fmt.Fprintf(stdout, "onewindow demo: the printed pages (%d) are kept in %s\n", printed, root)
 }
 
 // demoXvfbEnv marks a demo started under xvfb-run by the demo itself, so

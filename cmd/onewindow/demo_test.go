@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -161,5 +162,28 @@ func TestDemoStartsItselfUnderXvfb(t *testing.T) {
 	argv = nil
 	if code, _, errOut := runArgs(t, "demo"); code != 1 || argv != nil || !strings.Contains(errOut, "xvfb-run -a") {
 		t.Errorf("under xvfb-run without a display: exit %d, ran %q, stderr %q", code, argv, errOut)
+	}
+}
+
+// TestDemoKeepsPrintedPages: a demo without -dir keeps its printed pages
+// past its temporary folder, and says where; with nothing printed it
+// leaves no folder behind.
+func TestDemoKeepsPrintedPages(t *testing.T) {
+	t.Parallel()
+	empty, printed := t.TempDir(), t.TempDir()
+	for _, d := range []string{empty, printed} {
+		if err := os.MkdirAll(filepath.Join(d, "window1"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(t, filepath.Join(printed, "window1", "page-001.png"), "png", 0o644)
+	var out strings.Builder
+	keepPages(empty, &out)
+	if _, err := os.Stat(empty); !errors.Is(err, os.ErrNotExist) || out.Len() != 0 {
+		t.Errorf("with nothing printed: %v, said %q", err, out.String())
+	}
+	keepPages(printed, &out)
+	if _, err := os.Stat(filepath.Join(printed, "window1", "page-001.png")); err != nil || !strings.Contains(out.String(), "printed pages (1) are kept in "+printed) {
+		t.Errorf("with a page printed: %v, said %q", err, out.String())
 	}
 }

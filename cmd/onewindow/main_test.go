@@ -179,6 +179,9 @@ func TestEveryCommandAnswersHelp(t *testing.T) {
 	}
 	for _, path := range paths {
 		calls := [][]string{append(slices.Clone(path), "-h"), append(slices.Clone(path), "--help"), append([]string{"help"}, path...)}
+		if len(path) == 0 {
+			calls = append(calls, []string{"help", "-h"}, []string{"help", "--help"})
+		}
 		for _, args := range calls {
 			code, out, errOut := runArgs(t, args...)
 			want := strings.Join(append([]string{"onewindow"}, path...), " ")
