@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -14,7 +16,7 @@ import (
 // user locale C" to every command, even help, from its package's
 // initialisation: only a process run from its start shows it, so the
 // test binary runs `onewindow help` as the binary does (TestMain's
-// ONEWINDOW_CHILD=run), with the locale variables replaced.
+// ONEWINDOW_CHILD=run, unix only), with the locale variables replaced.
 func TestNoNoiseUnderCLocale(t *testing.T) {
 	t.Parallel()
 	var env []string
