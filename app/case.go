@@ -72,7 +72,8 @@ func (s CaseState) Running() bool { return s == Accepted || s == InReview }
 // personal data: encrypted at rest, masked wherever the full value is not needed.
 type Applicant struct {
 	Name     string
-	IDNumber IDNumber
+	IDNumber IDNumber   // the number of Document
+	Document IDDocument // the identity document shown; empty: the resident ID card
 	Phone    string
 }
 

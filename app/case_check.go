@@ -33,8 +33,14 @@ func CheckApplicant(a Applicant, now time.Time) []string {
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
 		why = append(why, "the applicant's name holds control characters")
 	}
-	if _, err := ParseIDNumber(string(a.IDNumber), now); err != nil {
-		why = append(why, "the applicant's ID number is not valid: "+err.Error())
+	if !a.Document.Valid() {
+		why = append(why, fmt.Sprintf("the applicant's identity document %q is not one the hall takes", a.Document))
+	} else if _, err := ParseDocumentNumber(a.Document, string(a.IDNumber), now); err != nil {
+		what := "ID number"
+		if a.Document != ResidentID {
+			what = a.Document.Name().En + "'s number"
+		}
+		why = append(why, "the applicant's "+what+" is not valid: "+err.Error())
 	}
 	if a.Phone != "" && !validPhone(a.Phone) {
 		why = append(why, "the applicant's phone number is not a phone number (digits, and - or + only)")
@@ -66,8 +72,11 @@ func validPhone(p string) bool {
 // checks; the steps are checked among themselves, not against a timeline
 // held elsewhere.
 func (k CasePayload) Check(item Item, now time.Time) string {
-	if why := CheckApplicant(Applicant{Name: k.Name, IDNumber: IDNumber(k.IDNumber), Phone: k.Phone}, now); len(why) > 0 {
+	if why := CheckApplicant(Applicant{Name: k.Name, IDNumber: IDNumber(k.IDNumber), Document: k.Document, Phone: k.Phone}, now); len(why) > 0 {
 		return fmt.Sprintf("case %s: %s", k.Number, strings.Join(why, "; "))
+	}
+	if err := CheckDocumentFor(item, k.Document); err != nil {
+		return fmt.Sprintf("case %s: %v", k.Number, err)
 	}
 	switch {
 	case !k.State.Valid():

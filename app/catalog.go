@@ -71,6 +71,9 @@ type Item struct {
 	StatutoryDays int        `json:"statutory_days"` // 法定办结时限, working days
 	PromisedDays  int        `json:"promised_days"`  // 承诺办结时限, working days
 	Parallel      []string   `json:"parallel"`       // departments that decide in parallel (并联审批); empty when one decides
+	// Documents are the identity documents the item takes besides the
+	// resident ID card (AcceptsDocument); empty: that card only.
+	Documents []IDDocument `json:"documents,omitempty"`
 }
 
 // AllMaterials are the indexes of every material of the item: what a
@@ -227,6 +230,7 @@ func (c *Catalog) Validate() error {
 		if len(it.Parallel) == 1 {
 			p.Add(where+": parallel", "parallel approval needs at least two departments")
 		}
+		checkDocuments(&p, where, it.Documents)
 		seen := map[string]bool{}
 		for _, d := range it.Parallel {
 			if !depts[d] {

@@ -18,7 +18,7 @@ var (
 	ErrDeviceFault     = errors.New("the device reported a fault")
 	ErrDeviceOffline   = errors.New("the device is offline")
 	ErrNoCard          = errors.New("there is no card on the reader")
-	ErrUnsupportedCard = errors.New("this card is not a resident ID card")
+	ErrUnsupportedCard = errors.New("this card is not an identity document the reader knows")
 	ErrBadCardData     = errors.New("the data read from the ID card is not valid")
 	ErrPrintFailed     = errors.New("the print failed")
 )
@@ -56,9 +56,15 @@ type IDCard struct {
 	BirthDate  time.Time
 	Address    string
 	Number     IDNumber
-	Authority  string    // 签发机关
-	ValidFrom  time.Time // 有效期限 start
-	ValidTo    time.Time // zero when the card never expires (长期)
+	Document   IDDocument // which card it is: empty for a resident ID card
+	// Nationality (ISO 3166-1, three letters) and the name in Latin
+	// letters are on a foreigner's permanent residence card only; Name is
+	// its Chinese name when it has one, else the Latin one.
+	Nationality string
+	NameLatin   string
+	Authority   string    // 签发机关; a foreigner's card has its code
+	ValidFrom   time.Time // 有效期限 start
+	ValidTo     time.Time // zero when the card never expires (长期)
 	// Photo is the raw photo in the vendor's compressed WLT format. Only a
 	// licensed vendor library decodes it; see PhotoDecoder.
 	Photo []byte

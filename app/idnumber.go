@@ -42,7 +42,10 @@ func IDCheckDigit(first17 string) (byte, error) {
 	return idCheckChars[sum%11], nil
 }
 
-// IDNumber is a checked 18-character resident ID number (公民身份号码).
+// IDNumber is a checked identity document number: an 18-character resident
+// ID number (公民身份号码), which a residence permit for Hong Kong, Macao and
+// Taiwan residents also has, or the 15 characters of a foreigner's permanent
+// residence card (ParseDocumentNumber).
 type IDNumber string
 
 // ParseIDNumber checks an ID number typed or read from a card: 18
@@ -79,15 +82,33 @@ func ParseIDNumber(s string, today time.Time) (IDNumber, error) {
 	return IDNumber(s), nil
 }
 
-// BirthDate is the birth date encoded in the number.
+// BirthDate is the birth date encoded in an 18-character number; zero for
+// another document's number, which does not carry it where this looks.
 func (n IDNumber) BirthDate() time.Time {
+	if len(n) != 18 {
+		return time.Time{}
+	}
 	t, _ := time.ParseInLocation("20060102", string(n)[6:14], time.UTC)
 	return t
 }
 
-// AgeOn is the holder's age in whole years on the given day.
-func (n IDNumber) AgeOn(day time.Time) int {
-	b := n.BirthDate()
+// AgeOn is the holder's age in whole years on the given day; 0 when the
+// number carries no birth date (IDCard.AgeOn reads the card's).
+func (n IDNumber) AgeOn(day time.Time) int { return ageOn(n.BirthDate(), day) }
+
+// AgeOn is the card holder's age in whole years on day, from the card's
+// birth date, which every document carries.
+func (c IDCard) AgeOn(day time.Time) int {
+	if c.BirthDate.IsZero() {
+		return c.Number.AgeOn(day)
+	}
+	return ageOn(c.BirthDate, day)
+}
+
+func ageOn(b, day time.Time) int {
+	if b.IsZero() {
+		return 0
+	}
 	age := day.Year() - b.Year()
 	if day.Month() < b.Month() || day.Month() == b.Month() && day.Day() < b.Day() {
 		age--

@@ -140,7 +140,7 @@ const (
 	ProblemPrinterFault   KioskProblem = "printer_fault" // offline, jammed, unplugged
 	ProblemReaderFault    KioskProblem = "reader_fault"  // the card reader does not answer
 	ProblemNoCard         KioskProblem = "no_card"
-	ProblemCardNotID      KioskProblem = "card_not_id"  // not a resident ID card
+	ProblemCardNotID      KioskProblem = "card_not_id"  // not an identity document the reader knows
 	ProblemCardBad        KioskProblem = "card_bad"     // unreadable or invalid data
 	ProblemCardExpired    KioskProblem = "card_expired" // past its validity
 	ProblemNotFound       KioskProblem = "not_found"    // no such case or ticket
@@ -222,7 +222,7 @@ func RecordsProblem(err error) KioskProblem {
 // CheckCard decides whether a card read at the kiosk may be used today: a
 // valid number and not expired.
 func CheckCard(c IDCard, today time.Time) error {
-	if _, err := ParseIDNumber(string(c.Number), today); err != nil {
+	if _, err := ParseDocumentNumber(c.Document, string(c.Number), today); err != nil {
 		return err
 	}
 	if c.Expired(today) {

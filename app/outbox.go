@@ -92,6 +92,7 @@ type CasePayload struct {
 	Item      string      `json:"item"`
 	Name      string      `json:"applicant_name"`
 	IDNumber  string      `json:"applicant_id"`
+	Document  IDDocument  `json:"applicant_document,omitempty"` // empty: the resident ID card
 	Phone     string      `json:"applicant_phone,omitempty"`
 	Received  []int       `json:"received"`
 	Missing   []int       `json:"missing,omitempty"`
@@ -111,7 +112,7 @@ type CasePayload struct {
 func NewCasePayload(c Case, events []CaseEvent) CasePayload {
 	w := CasePayload{
 		Number: c.Number, Item: c.ItemCode, Name: c.Applicant.Name, IDNumber: string(c.Applicant.IDNumber),
-		Phone: c.Applicant.Phone, Received: c.Received, Missing: c.Missing, Reason: c.Reason, State: c.State,
+		Document: c.Applicant.Document, Phone: c.Applicant.Phone, Received: c.Received, Missing: c.Missing, Reason: c.Reason, State: c.State,
 		Window: c.Window, Clerk: c.Clerk, Ticket: c.Ticket, Submitted: c.Submitted.UTC(),
 		Due: c.Due, Statutory: c.Statutory, Events: events,
 	}

@@ -42,7 +42,7 @@ func (d *Desk) ApplicantFromCard(c app.IDCard) (app.Applicant, error) {
 	if err := app.CheckCard(c, d.now()); err != nil {
 		return app.Applicant{}, fmt.Errorf("%w: %w", app.ErrBadCardData, err)
 	}
-	return app.Applicant{Name: c.Name, IDNumber: c.Number}, nil
+	return app.Applicant{Name: c.Name, IDNumber: c.Number, Document: c.Document}, nil
 }
 
 // ReadCard reads the card on the window's reader now.

@@ -84,6 +84,8 @@ func (s *Service) Submit(ctx context.Context, a Application) (Receipt, app.Kiosk
 	switch {
 	case a.card == nil:
 		return Receipt{}, app.ProblemNoCard
+	case !a.Item.AcceptsDocument(a.card.Document):
+		return Receipt{}, ProblemDocument
 	case app.CheckSelfService(a.Item, form) == nil:
 	case !app.ValidMobile(a.Phone):
 		return Receipt{}, ProblemPhone
@@ -95,7 +97,7 @@ func (s *Service) Submit(ctx context.Context, a Application) (Receipt, app.Kiosk
 	}
 	c, err := s.svc.Intake.TakeIn(ctx, app.Intake{
 		ItemCode:  a.Item.Code,
-		Applicant: app.Applicant{Name: a.card.Name, IDNumber: a.card.Number, Phone: a.Phone},
+		Applicant: app.Applicant{Name: a.card.Name, IDNumber: a.card.Number, Document: a.card.Document, Phone: a.Phone},
 		Received:  a.held,
 		Actor:     "kiosk:" + s.cfg.Terminal,
 		Outcome:   app.Submitted,

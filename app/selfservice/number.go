@@ -14,6 +14,7 @@ const (
 	ProblemNeedReason   app.KioskProblem = "need_reason"   // a bad rating without a reason
 	ProblemPhone        app.KioskProblem = "phone"         // not a mainland mobile number
 	ProblemMaterials    app.KioskProblem = "materials"     // a required material not held
+	ProblemDocument     app.KioskProblem = "document"      // the item does not take the card read (app.Item.Documents)
 )
 
 // Visitor is what taking a number keeps of the ID card read, and all of it
@@ -29,7 +30,7 @@ type Visitor struct {
 
 // Visitor is the holder of card as taking a number sees them.
 func (s *Service) Visitor(c app.IDCard) Visitor {
-	age := c.Number.AgeOn(s.svc.Clock.Now())
+	age := c.AgeOn(s.svc.Clock.Now())
 	return Visitor{Name: app.MaskName(c.Name), Age: age, key: app.WhoKey(s.cfg.HallKey, c.Number),
 		Elderly: s.cfg.Rules.PriorityFor(app.NoPriority, age) == app.Elderly}
 }

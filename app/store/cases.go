@@ -27,6 +27,9 @@ func (s *Store) TakeIn(ctx context.Context, in app.Intake) (app.Case, error) {
 	if err := checkMaterials(item, in.Received); err != nil {
 		return app.Case{}, err
 	}
+	if err := app.CheckDocumentFor(item, in.Applicant.Document); err != nil {
+		return app.Case{}, err
+	}
 	var c app.Case
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		seq, err := next(ctx, tx, "case")
@@ -49,14 +52,15 @@ func (s *Store) TakeIn(ctx context.Context, in app.Intake) (app.Case, error) {
 		}
 		k := s.keys
 		_, err = tx.ExecContext(ctx, `INSERT INTO cases (number, item_code, item_name_zh, item_name_en,
-			name_sealed, id_sealed, phone_sealed, id_index, received, state, window, clerk, ticket, submitted_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			name_sealed, id_sealed, phone_sealed, id_index, received, state, window, clerk, ticket, submitted_at, updated_at,
+			applicant_document)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.Number, c.ItemCode, c.ItemName.Zh, c.ItemName.En,
 			k.Seal(c.Applicant.Name, "case/"+c.Number+"/name"),
 			k.Seal(string(c.Applicant.IDNumber), "case/"+c.Number+"/id"),
 			k.Seal(c.Applicant.Phone, "case/"+c.Number+"/phone"),
 			s.idIndex(c.Applicant.IDNumber), jsonInts(c.Received), c.State, c.Window, c.Clerk, c.Ticket,
-			stamp(now), stamp(now))
+			stamp(now), stamp(now), c.Applicant.Document)
 		if err != nil {
 			return err
 		}
@@ -187,14 +191,14 @@ func (s *Store) appendEvent(ctx context.Context, tx *sql.Tx, c *app.Case, count 
 
 const caseColumns = `number, item_code, item_name_zh, item_name_en, name_sealed, id_sealed, phone_sealed,
 	received, missing, reason, state, window, clerk, ticket, submitted_at, accepted_at, due_date, statutory_date,
-	updated_at, event_count, head_hash, purged_at`
+	updated_at, event_count, head_hash, purged_at, applicant_document`
 
 func (s *Store) scanCase(r interface{ Scan(...any) error }) (c app.Case, count int, head string, err error) {
 	var name, id, phone []byte
 	var received, missing, submitted, accepted, updated, purged string
 	err = r.Scan(&c.Number, &c.ItemCode, &c.ItemName.Zh, &c.ItemName.En, &name, &id, &phone,
 		&received, &missing, &c.Reason, &c.State, &c.Window, &c.Clerk, &c.Ticket, &submitted, &accepted,
-		&c.Due, &c.Statutory, &updated, &count, &head, &purged)
+		&c.Due, &c.Statutory, &updated, &count, &head, &purged, &c.Applicant.Document)
 	if err != nil {
 		return
 	}

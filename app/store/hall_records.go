@@ -166,8 +166,8 @@ func (s *Store) applyHallCase(ctx context.Context, tx *sql.Tx, terminal, entity 
 	keys := s.keys
 	if _, err := tx.ExecContext(ctx, `INSERT INTO cases (number, item_code, item_name_zh, item_name_en,
 		name_sealed, id_sealed, phone_sealed, id_index, received, missing, reason, state, window, clerk, ticket,
-		submitted_at, accepted_at, due_date, statutory_date, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		submitted_at, accepted_at, due_date, statutory_date, updated_at, applicant_document)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (number) DO UPDATE SET received = excluded.received, missing = excluded.missing,
 		reason = excluded.reason, state = excluded.state, accepted_at = excluded.accepted_at,
 		due_date = excluded.due_date, statutory_date = excluded.statutory_date, updated_at = excluded.updated_at`,
@@ -176,7 +176,7 @@ func (s *Store) applyHallCase(ctx context.Context, tx *sql.Tx, terminal, entity 
 		keys.Seal(k.IDNumber, "case/"+k.Number+"/id"),
 		keys.Seal(k.Phone, "case/"+k.Number+"/phone"),
 		s.idIndex(app.IDNumber(k.IDNumber)), jsonInts(k.Received), jsonInts(k.Missing), k.Reason, k.State,
-		k.Window, k.Clerk, k.Ticket, stamp(k.Submitted), accepted, k.Due, k.Statutory, stamp(s.now())); err != nil {
+		k.Window, k.Clerk, k.Ticket, stamp(k.Submitted), accepted, k.Due, k.Statutory, stamp(s.now()), k.Document); err != nil {
 		return "", err
 	}
 	for _, e := range k.Events {

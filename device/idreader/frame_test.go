@@ -162,6 +162,38 @@ func TestTextRoundTrip(t *testing.T) {
 	}
 }
 
+// TestParseOtherDocuments: a foreigner's permanent residence card (flag I,
+// its own layout) and a residence permit for Hong Kong, Macao and Taiwan
+// residents (flag J) are read with their document type; a foreigner's
+// card whose number does not start with its nationality is refused.
+func TestParseOtherDocuments(t *testing.T) {
+	foreign := app.IDCard{Name: "史密斯", NameLatin: "SMITH JOHN", Sex: app.SexMale, Nationality: "USA",
+		BirthDate: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC), Number: "USA110080010101", Document: app.ForeignPermanent,
+		Authority: "1100", ValidFrom: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), ValidTo: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
+	got, err := ParseText(EncodeText(foreign, 'I'), today)
+	if err != nil || got.Document != app.ForeignPermanent || got.Name != "史密斯" || got.NameLatin != "SMITH JOHN" ||
+		got.Number != foreign.Number || got.Nationality != "USA" || !got.BirthDate.Equal(foreign.BirthDate) || got.AgeOn(today) < 40 {
+		t.Fatalf("a foreigner's card: want %+v, got %+v, %v", foreign, got, err)
+	}
+	foreign.Name = "" // no Chinese name: the Latin one is the name
+	if got, err := ParseText(EncodeText(foreign, 'I'), today); err != nil || got.Name != "SMITH JOHN" {
+		t.Fatalf("a foreigner's card without a Chinese name: got %q, %v", got.Name, err)
+	}
+	foreign.Nationality = "CAN"
+	if _, err := ParseText(EncodeText(foreign, 'I'), today); !errors.Is(err, app.ErrBadCardData) || !strings.Contains(err.Error(), "nationality") {
+		t.Fatalf("a foreigner's card whose number is not of its nationality: want ErrBadCardData naming it, got %v", err)
+	}
+	hk := sampleCard()
+	hk.NationCode, hk.Nation = "", ""
+	first17 := "810000" + hk.BirthDate.Format("20060102") + "123"
+	check, _ := app.IDCheckDigit(first17)
+	hk.Number = app.IDNumber(first17 + string(check))
+	got, err = ParseText(EncodeText(hk, 'J'), today)
+	if err != nil || got.Document != app.HMTResidence || got.Number != hk.Number || got.Name != hk.Name {
+		t.Fatalf("a Hong Kong resident's permit: want %+v, got %+v, %v", hk, got, err)
+	}
+}
+
 func TestParseTextRefuses(t *testing.T) {
 	good := sampleCard()
 	tests := []struct {
@@ -171,8 +203,7 @@ func TestParseTextRefuses(t *testing.T) {
 		want error
 		says string
 	}{
-		{"foreigner's card", nil, 'I', app.ErrUnsupportedCard, "外国人永久居留身份证"},
-		{"HK/Macao/Taiwan permit", nil, 'J', app.ErrUnsupportedCard, "港澳台居民居住证"},
+		{"a resident card's number on a residence permit", nil, 'J', app.ErrInvalidIDNumber, "ID number"},
 		{"unknown flag", nil, 'Z', app.ErrUnsupportedCard, "0x005A"},
 		{"bad check digit", func(c *app.IDCard) { c.Number = c.Number[:17] + "0" }, 0, app.ErrInvalidIDNumber, "GB 11643"},
 		{"birth date disagrees with number", func(c *app.IDCard) { c.BirthDate = c.BirthDate.AddDate(0, 0, 1) }, 0, app.ErrBadCardData, "does not match"},

@@ -195,13 +195,14 @@ func (c *Central) push(ctx context.Context, terminal string, b wire.PushBatch, d
 			}
 		}
 		if err := x.bulk(ctx, `cases (number, terminal, hall, item_code, name_sealed, id_sealed, phone_sealed, id_index,
-			received, missing, reason, state, window_no, clerk, ticket, submitted_at, accepted_at, due_date, statutory_date, updated_at)`,
-			20, caseRows, `ON CONFLICT (number) DO UPDATE SET item_code = excluded.item_code, name_sealed = excluded.name_sealed,
+			received, missing, reason, state, window_no, clerk, ticket, submitted_at, accepted_at, due_date, statutory_date, updated_at,
+			applicant_document)`,
+			21, caseRows, `ON CONFLICT (number) DO UPDATE SET item_code = excluded.item_code, name_sealed = excluded.name_sealed,
 			id_sealed = excluded.id_sealed, phone_sealed = excluded.phone_sealed, id_index = excluded.id_index,
 			received = excluded.received, missing = excluded.missing, reason = excluded.reason, state = excluded.state,
 			window_no = excluded.window_no, clerk = excluded.clerk, ticket = excluded.ticket, submitted_at = excluded.submitted_at,
 			accepted_at = excluded.accepted_at, due_date = excluded.due_date, statutory_date = excluded.statutory_date,
-			updated_at = excluded.updated_at`); err != nil {
+			updated_at = excluded.updated_at, applicant_document = excluded.applicant_document`); err != nil {
 			return err
 		}
 		if err := x.bulk(ctx, `case_events (case_number, seq, actor, action, state, at, note, prev_hash, hash)`, 9, eventRows,
@@ -531,7 +532,7 @@ func caseRow(p *prepared, hall string, now time.Time) []any {
 	}
 	return []any{k.Number, p.issuer, hall, k.Item, p.sealed[0], p.sealed[1], p.sealed[2], p.sealed[3],
 		jsonInts(k.Received), jsonInts(k.Missing), k.Reason, string(k.State), k.Window, k.Clerk, k.Ticket,
-		stamp(k.Submitted), accepted, string(k.Due), string(k.Statutory), stamp(now)}
+		stamp(k.Submitted), accepted, string(k.Due), string(k.Statutory), stamp(now), string(k.Document)}
 }
 
 func jsonInts(xs []int) string {

@@ -93,7 +93,7 @@ func (h *Server) findCases(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &b) {
 		return
 	}
-	id, err := app.ParseIDNumber(b.IDNumber, h.now())
+	id, err := app.ParseAnyDocumentNumber(b.IDNumber, h.now())
 	if err != nil {
 		writeError(w, fmt.Errorf("%w: %v", app.ErrInvalidIDNumber, err))
 		return

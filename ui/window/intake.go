@@ -172,6 +172,10 @@ func (iv *intakeView) cardRead(a app.Applicant, err error) {
 
 // showApplicant shows the applicant read off a card, masked.
 func (iv *intakeView) showApplicant(a app.Applicant) {
+	if a.Document != app.ResidentID {
+		iv.applicant.SetText(iv.t.tr("win.card.applicant.doc", app.MaskName(a.Name), a.IDNumber.Masked(), iv.t.pick(a.Document.Name())))
+		return
+	}
 	iv.applicant.SetText(iv.t.tr("win.card.applicant", app.MaskName(a.Name), a.IDNumber.Masked()))
 }
 

@@ -545,6 +545,8 @@ func (t *Terminal) errorText(err error) string {
 		return t.tr("win.err.paused")
 	case errors.Is(err, app.ErrNoTicket):
 		return t.tr("win.err.noticket")
+	case errors.Is(err, app.ErrDocumentNotAccepted):
+		return t.tr("win.err.document")
 	}
 	return err.Error()
 }

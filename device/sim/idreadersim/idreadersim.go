@@ -59,8 +59,9 @@ func photo(seed byte) []byte {
 // SampleCards is the simulator's deck. Every person is invented; the ID
 // numbers have valid check digits. Card 2 is over 65; cards 3–5 have the
 // rare characters that break poor fonts and encodings; card 7 is a
-// foreigner's permanent residence card and card 8 a damaged card whose
-// number fails its check, for the refusal paths.
+// foreigner's permanent residence card, taken for the items that allow it;
+// card 8 a damaged card whose number fails its check, for the refusal
+// paths; card 9 a residence permit of a Hong Kong resident.
 func SampleCards() []Card {
 	return []Card{
 		{Label: "张伟, 男, 1985", Card: app.IDCard{
@@ -87,14 +88,18 @@ func SampleCards() []Card {
 			Name: "欧阳娜仁", Sex: app.SexFemale, NationCode: "02", Nation: "蒙古", BirthDate: date("19660301"),
 			Address: "内蒙古自治区呼和浩特市新城区新华大街63号", Number: number("15010219660301402"),
 			Authority: "呼和浩特市公安局新城区分局", ValidFrom: date("20120808"), ValidTo: date("20320808"), Photo: photo(6)}},
-		{Label: "foreigner's permanent residence card (refused)", Flag: 'I', Card: app.IDCard{
-			Name: "SMITH JOHN", Sex: app.SexMale, NationCode: "01", BirthDate: date("19800101"),
-			Address: "-", Number: number("11010519800101001"),
-			Authority: "公安部", ValidFrom: date("20200101"), ValidTo: date("20300101"), Photo: photo(7)}},
+		{Label: "史密斯 SMITH JOHN, foreigner's permanent residence card, 1980", Flag: 'I', Card: app.IDCard{
+			Name: "史密斯", NameLatin: "SMITH JOHN", Sex: app.SexMale, Nationality: "USA", BirthDate: date("19800101"),
+			Number: "USA110080010101", Document: app.ForeignPermanent,
+			Authority: "1100", ValidFrom: date("20200101"), ValidTo: date("20300101"), Photo: photo(7)}},
 		{Label: "damaged card: check digit wrong (refused)", Card: app.IDCard{
 			Name: "刘洋", Sex: app.SexMale, NationCode: "01", BirthDate: date("19900505"),
 			Address: "浙江省杭州市西湖区文三路90号", Number: app.IDNumber("330106199005050010"),
 			Authority: "杭州市公安局西湖区分局", ValidFrom: date("20100505"), ValidTo: date("20200505"), Photo: photo(8)}},
+		{Label: "陈嘉欣, 女, Hong Kong residence permit, 1975", Flag: 'J', Card: app.IDCard{
+			Name: "陈嘉欣", Sex: app.SexFemale, BirthDate: date("19750715"), Document: app.HMTResidence,
+			Address: "广东省深圳市福田区福华三路100号", Number: number("81000019750715122"),
+			Authority: "深圳市公安局福田分局", ValidFrom: date("20210301"), ValidTo: date("20260301").AddDate(5, 0, 0), Photo: photo(9)}},
 	}
 }
 
