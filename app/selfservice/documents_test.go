@@ -22,27 +22,15 @@ func TestOtherIdentityDocuments(t *testing.T) {
 	if v := k.s.Visitor(foreign); v.Age != 46 || v.Elderly || v.Name != "史*斯" {
 		t.Errorf("the holder taking a number: %+v; want 史*斯, 46, not elderly", v)
 	}
-	household, _ := k.s.Item("GA-008") // 户籍证明开具: the resident ID card only
-	a := k.s.Apply(household)
-	a.Card(foreign)
-	a.Phone = "13800138000"
-	for i, m := range household.Materials {
-		a.Hold(i, m.Required)
-	}
-	if _, p := k.s.Submit(k.ctx, *a); p != selfservice.ProblemDocument {
+	// 户籍证明开具 takes the resident ID card only.
+	if _, p := k.s.Submit(k.ctx, k.application("GA-008", foreign)); p != selfservice.ProblemDocument {
 		t.Errorf("GA-008 with a foreigner's card: problem %q, want %q", p, selfservice.ProblemDocument)
 	}
 	if cases, _ := k.Store.CasesByIDNumber(k.ctx, foreign.Number); len(cases) != 0 {
 		t.Fatalf("a refused application stored %d cases", len(cases))
 	}
-	record, _ := k.s.Item("RS-005") // 社会保险个人权益记录查询打印: takes it
-	a = k.s.Apply(record)
-	a.Card(foreign)
-	a.Phone = "13800138000"
-	for i, m := range record.Materials {
-		a.Hold(i, m.Required)
-	}
-	r, p := k.s.Submit(k.ctx, *a)
+	// 社会保险个人权益记录查询打印 takes it.
+	r, p := k.s.Submit(k.ctx, k.application("RS-005", foreign))
 	if p != app.ProblemNone {
 		t.Fatalf("RS-005 with a foreigner's card: problem %q", p)
 	}

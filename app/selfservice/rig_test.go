@@ -90,23 +90,30 @@ func (q failing) Queue(context.Context, int) (app.QueueStatus, error) {
 // (1951, elderly), 2 李堃, 3 马喆, 7 a damaged one.
 func card(i int) app.IDCard { return idreadersim.SampleCards()[i].Card }
 
-// submit takes in a self-service application of GA-008 (户籍证明开具) for
-// card i with every required material, failing on any problem.
-func (k *kiosk) submit(i int) selfservice.Receipt {
+// application is a self-service application of item code for card c, with
+// a mobile number and every required material held.
+func (k *kiosk) application(code string, c app.IDCard) selfservice.Application {
 	k.t.Helper()
-	it, ok := k.s.Item("GA-008")
+	it, ok := k.s.Item(code)
 	if !ok {
-		k.t.Fatal("the sample catalogue has no GA-008")
+		k.t.Fatalf("the sample catalogue has no %s", code)
 	}
 	a := k.s.Apply(it)
-	a.Card(card(i))
+	a.Card(c)
 	a.Phone = "13800138000"
 	for j, m := range it.Materials {
 		if m.Required {
 			a.Hold(j, true)
 		}
 	}
-	r, p := k.s.Submit(k.ctx, *a)
+	return *a
+}
+
+// submit takes in a self-service application of GA-008 (户籍证明开具) for
+// card i with every required material, failing on any problem.
+func (k *kiosk) submit(i int) selfservice.Receipt {
+	k.t.Helper()
+	r, p := k.s.Submit(k.ctx, k.application("GA-008", card(i)))
 	if p != app.ProblemNone {
 		k.t.Fatalf("submit GA-008: want a case, got problem %q", p)
 	}

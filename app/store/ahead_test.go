@@ -7,6 +7,19 @@ import (
 	"onewindow/app"
 )
 
+// openWithCap is a store whose hall lets a window make cap priority calls
+// in a row.
+func openWithCap(t *testing.T, cap int) *fixture {
+	t.Helper()
+	f := open(t)
+	st := app.DefaultSettings
+	st.Queue.PriorityCap = cap
+	if err := f.SetSettings(context.Background(), st); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // TestAheadIsWhoIsCalledFirst: the number of people a ticket is told are
 // ahead of it is how many the window really calls before it. An elderly
 // ticket behind one ordinary ticket is called next, so 0 are ahead, not 1;
@@ -15,12 +28,7 @@ import (
 func TestAheadIsWhoIsCalledFirst(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := open(t)
-	st := app.DefaultSettings
-	st.Queue.PriorityCap = 2
-	if err := f.SetSettings(ctx, st); err != nil {
-		t.Fatal(err)
-	}
+	f := openWithCap(t, 2)
 	// Category E is served by window 7 alone. The ordinary tickets cannot
 	// know of the priority ones that come after them; those can.
 	told := map[string]int{}

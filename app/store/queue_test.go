@@ -177,10 +177,7 @@ func TestCallOrder(t *testing.T) {
 func TestFairnessCap(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	f := open(t)
-	st := app.DefaultSettings
-	st.Queue.PriorityCap = 2
-	f.SetSettings(ctx, st)
+	f := openWithCap(t, 2)
 	var want []string
 	for i := 0; i < 2; i++ {
 		want = append(want, issue(t, f, "B").Code) // ordinary, earlier

@@ -438,13 +438,7 @@ func TestSelfServiceApplicationPrintsAMaskedReceipt(t *testing.T) {
 	r.tap(t, "提交申请")
 	r.mustShow(t, "请输入11位手机号码")
 	r.keys(r.k.phonePad, "0")
-	item, _ := r.k.svc.Item("GA-008")
-	for _, m := range item.Materials {
-		if m.Required {
-			r.tap(t, app.MaterialLine(m, "zh"))
-		}
-	}
-	r.tap(t, "提交申请")
+	r.submitRequired(t, "GA-008")
 	if r.k.Page() != "receipt" {
 		t.Fatalf("after submitting the page is %q (%q), want receipt", r.k.Page(), r.texts())
 	}
