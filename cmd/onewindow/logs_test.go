@@ -17,7 +17,6 @@ import (
 	"onewindow/app"
 	"onewindow/app/logs"
 	"onewindow/app/store"
-	"onewindow/assets"
 	"onewindow/device/escpos"
 	"onewindow/device/idreader"
 	"onewindow/device/serialport"
@@ -74,15 +73,7 @@ func TestBusyDayLogsNoPersonalData(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	if _, err := c.PublishCatalog(ctx, assets.SampleCatalog); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.PublishHall(ctx, assets.SampleHall); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.PublishCalendar(ctx, assets.Calendar2026); err != nil {
-		t.Fatal(err)
-	}
+	scene.PublishSample(t, c)
 	centralHTTP := scene.Serve(t, c, central.ServerOptions{})
 
 	// The window terminal: its store, enrolled; its devices.

@@ -29,9 +29,9 @@ import (
 	"onewindow/app/config"
 	"onewindow/app/pii"
 	"onewindow/app/setup"
-	"onewindow/assets"
 	"onewindow/device/sim/simctl"
 	"onewindow/sync/central"
+	"onewindow/sync/scene"
 	"onewindow/sync/wire"
 )
 
@@ -88,15 +88,7 @@ func newWholeHall(t *testing.T, via func(centralAt string) string) *wholeHall {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.PublishCatalog(ctx, assets.SampleCatalog); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.PublishHall(ctx, assets.SampleHall); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.PublishCalendar(ctx, assets.Calendar2026); err != nil {
-		t.Fatal(err)
-	}
+	scene.PublishSample(t, c)
 	bundles := map[string]string{}
 	for _, term := range []string{"H01", "W01", "W02", "K01"} {
 		code, expires, err := c.CreateEnrolCode(ctx, oneHallCode, term, time.Hour)

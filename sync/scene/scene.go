@@ -75,6 +75,14 @@ func Central(t testing.TB, dsn string, clock app.Clock) *central.Central {
 		t.Fatalf("open central on %s: %v", dsn, err)
 	}
 	t.Cleanup(func() { c.Close() })
+	PublishSample(t, c)
+	return c
+}
+
+// PublishSample publishes the sample catalogue, hall and 2026 calendar at c.
+func PublishSample(t testing.TB, c *central.Central) {
+	t.Helper()
+	ctx := context.Background()
 	if _, err := c.PublishCatalog(ctx, assets.SampleCatalog); err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +92,6 @@ func Central(t testing.TB, dsn string, clock app.Clock) *central.Central {
 	if _, err := c.PublishCalendar(ctx, assets.Calendar2026); err != nil {
 		t.Fatal(err)
 	}
-	return c
 }
 
 // Serve serves central's API on loopback until the test ends.
