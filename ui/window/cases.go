@@ -25,7 +25,7 @@ type casesView struct {
 	query  *entry
 	hall   *check
 	lights *check
-	list   *widget.List
+	list *rows
 	rows   []app.CaseWithLight
 	count  *widget.Label
 	left   *fyne.Container // the search, the filters and the count above the list
@@ -86,7 +86,7 @@ func newCasesView(t *Terminal) *casesView {
 	})
 	cv.count = widget.NewLabel("")
 	cv.count.Wrapping = fyne.TextWrapWord // the hall view's count is long
-	cv.list = widget.NewList(func() int { return len(cv.rows) },
+	cv.list = newRows(k, func() int { return len(cv.rows) },
 		func() fyne.CanvasObject {
 			dot := canvas.NewCircle(color.Gray{0xBB})
 			return container.NewBorder(nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSize(14, 14), dot)), nil, rowLabel())

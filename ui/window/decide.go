@@ -153,8 +153,8 @@ func (cl *checklist) received() []int {
 type outcomes struct {
 	t          *Terminal
 	content    fyne.CanvasObject
-	advice     *widget.Select
-	reason     *widget.Select
+	advice     *dropDown
+	reason     *dropDown
 	reasonText *entry
 	result     *widget.Label
 	// relayout lays the tab out again after the result changed size;
@@ -168,8 +168,8 @@ type outcomes struct {
 // newOutcomes makes the outcomes of tab d; more sits beside the reprint.
 func newOutcomes(t *Terminal, keys outcomeKeys, d deciding, more fyne.CanvasObject) *outcomes {
 	o := &outcomes{t: t, relayout: func() {}}
-	o.advice = widget.NewSelect(nil, nil)
-	o.reason = widget.NewSelect(nil, nil)
+	o.advice = newDropDown(t.keys)
+	o.reason = newDropDown(t.keys)
 	t.static(func() {
 		choices(t, o.advice, app.SupplementAdvice)
 		choices(t, o.reason, app.RefusalReasons)
@@ -206,7 +206,7 @@ func newOutcomes(t *Terminal, keys outcomeKeys, d deciding, more fyne.CanvasObje
 
 // choices puts a list's texts in the clerk's language into a select,
 // keeping what was chosen.
-func choices(t *Terminal, s *widget.Select, list []app.Choice) {
+func choices(t *Terminal, s *dropDown, list []app.Choice) {
 	i := s.SelectedIndex()
 	opts := make([]string, len(list))
 	for j, c := range list {

@@ -16,10 +16,10 @@ import (
 type followUpView struct {
 	t        *Terminal
 	content  fyne.CanvasObject
-	list     *widget.List
+	list *rows
 	rows     []app.OpenFollowUp
 	selected int
-	action   *widget.Select
+	action   *dropDown
 	seen     string // the last rating whose follow-up the list was reloaded for
 	summary  *widget.Label
 	loaded   bool // the list has been read: the summary has something to say
@@ -29,7 +29,7 @@ func newFollowUpView(t *Terminal) *followUpView {
 	fv := &followUpView{t: t, selected: -1}
 	k := t.keys
 	fv.summary = widget.NewLabel("")
-	fv.list = widget.NewList(func() int { return len(fv.rows) },
+	fv.list = newRows(k, func() int { return len(fv.rows) },
 		func() fyne.CanvasObject { return rowLabel() },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			f := fv.rows[i]
@@ -41,7 +41,7 @@ func newFollowUpView(t *Terminal) *followUpView {
 				t.pick(f.Level.Name()), t.tr("win.window", f.Window)+" "+f.Clerk, f.Opened.In(app.HallZone).Format("01-02 15:04"), string(f.Due), late))
 		})
 	fv.list.OnSelected = func(i widget.ListItemID) { fv.selected = i }
-	fv.action = widget.NewSelect(nil, nil)
+	fv.action = newDropDown(t.keys)
 	t.static(func() {
 		choices(t, fv.action, app.FollowUpActions)
 		fv.action.PlaceHolder = t.tr("win.followup.action")

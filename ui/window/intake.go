@@ -20,7 +20,7 @@ type intakeView struct {
 	content fyne.CanvasObject
 
 	search  *entry
-	results *widget.List
+	results *rows
 	found   []app.Item
 	guide   *widget.Label
 
@@ -48,7 +48,7 @@ func newIntakeView(t *Terminal, keys outcomeKeys) *intakeView {
 			iv.choose(iv.found[0])
 		}
 	}
-	iv.results = widget.NewList(func() int { return len(iv.found) },
+	iv.results = newRows(k, func() int { return len(iv.found) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			it := iv.found[i]

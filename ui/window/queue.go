@@ -42,13 +42,19 @@ func newQueuePanel(t *Terminal) *queuePanel {
 	q.number.TextSize = 56
 	q.number.TextStyle.Bold = true
 	q.number.Alignment = fyne.TextAlignCenter
+	// The panel keeps its width (panelWidth) whatever its words say: a
+	// long state or pause reason wraps.
 	q.state = widget.NewLabel("")
 	q.state.Alignment = fyne.TextAlignCenter
+	q.state.Wrapping = fyne.TextWrapWord
 	q.waiting = widget.NewLabel("")
+	q.waiting.Wrapping = fyne.TextWrapWord
 	q.paused = widget.NewLabel("")
 	q.paused.Importance = widget.DangerImportance
+	q.paused.Wrapping = fyne.TextWrapWord
 	q.caseNo = widget.NewLabel("")
 	q.caseNo.Alignment = fyne.TextAlignCenter
+	q.caseNo.Wrapping = fyne.TextWrapBreak
 	q.rating = widget.NewLabel("")
 	q.rating.Wrapping = fyne.TextWrapWord
 	q.keypad = widget.NewLabel("")
@@ -98,9 +104,32 @@ func newQueuePanel(t *Terminal) *queuePanel {
 	title.Alignment = fyne.TextAlignCenter
 	caseTitle := t.heading("win.queue.case")
 	caseTitle.Alignment = fyne.TextAlignCenter
-	q.content = container.NewVBox(title, q.number, q.state, caseTitle, q.caseNo, widget.NewSeparator(),
-		q.waiting, q.paused, grid, widget.NewSeparator(), q.rating, q.keypad)
+	q.content = container.New(panelWidth, container.NewVBox(title, q.number, q.state, caseTitle, q.caseNo, widget.NewSeparator(),
+		q.waiting, q.paused, grid, widget.NewSeparator(), q.rating, q.keypad))
 	return q
+}
+
+// panelWidth is the left panel's width, room for its buttons in either
+// language; the panel never changes width as its text changes.
+const panelWidth = fixedWidth(240)
+
+// fixedWidth lays its objects out at its own width, whatever their text
+// asks; only their height follows them.
+type fixedWidth float32
+
+func (w fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(float32(w), h)
+}
+
+func (w fixedWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
 }
 
 func (q *queuePanel) draw(v desk.View) {

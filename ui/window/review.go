@@ -24,7 +24,7 @@ type reviewView struct {
 
 	left  *fyne.Container // the count above the list
 	count *widget.Label
-	list  *widget.List
+	list *rows
 	rows  []app.Case
 
 	header    *widget.Label
@@ -39,7 +39,7 @@ func newReviewView(t *Terminal, keys outcomeKeys) *reviewView {
 	r := &reviewView{t: t}
 	r.count = widget.NewLabel("")
 	r.count.Wrapping = fyne.TextWrapWord
-	r.list = widget.NewList(func() int { return len(r.rows) },
+	r.list = newRows(t.keys, func() int { return len(r.rows) },
 		func() fyne.CanvasObject { return rowLabel() },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			c := r.rows[i]

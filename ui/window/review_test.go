@@ -280,7 +280,7 @@ func TestTheManagersHallView(t *testing.T) {
 	if got := b.get(func() string { return cv.count.Text }); got != "全大厅在办 2 件，其中红灯 1、黄灯 0\n差评待整改 1 件，其中逾期 1 件 [F11]" {
 		t.Errorf("the hall view's count: %q", got)
 	}
-	b.mustShow("hall view", "已受理 2号窗口 王* 户籍证明开具 330106W0", "已受理 1号窗口 张* 居民身份证换领")
+	b.mustShow("hall view", "已受理 2号窗口 王* 户籍证明开具 3301", "已受理 1号窗口 张* 居民身份证换领")
 	b.key(fyne.KeyF11)
 	if n := b.get(func() string { return b.term.followUps.summary.Text }); !strings.HasPrefix(n, "待整改 1 件") {
 		t.Errorf("the manager's follow-ups should be the hall's: %q", n)
