@@ -123,10 +123,13 @@ func (r QueueRules) PriorityFor(claim Priority, age int) Priority {
 }
 
 // WhoKey is how the queue recognises a citizen again (a missed ticket
-// re-queued by reading the same card) without the ID number leaving the
-// terminal that read it: a keyed hash under the hall's shared key.
-func WhoKey(hallKey []byte, id IDNumber) string {
-	m := hmac.New(sha256.New, hallKey)
+// re-queued by reading the same card at a kiosk) without the ID number
+// leaving the kiosk that read it: a hash keyed with the kiosk key, which
+// only the hall's kiosks hold. The hub keeps it but never holds the key, so
+// it cannot try the few million numbers of a region and birth year against
+// it (issue 16 §4; the hall key, which the hub holds, must never key it).
+func WhoKey(kioskKey []byte, id IDNumber) string {
+	m := hmac.New(sha256.New, kioskKey)
 	m.Write([]byte("onewindow queue identity\x00"))
 	m.Write([]byte(id))
 	return hex.EncodeToString(m.Sum(nil))

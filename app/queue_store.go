@@ -12,14 +12,26 @@ import (
 const OpTicket = "ticket"
 
 // IssueRequest asks for a new queue number. It carries no personal data:
-// the kiosk sends the age, the masked name and a keyed hash of the ID number.
+// the kiosk sends whether the holder is elderly by the hall's rule (decided
+// at the kiosk, QueueRules.PriorityFor: not the age, which would give the
+// birth year), the masked name, and a hash of the ID number keyed with the
+// kiosk key, which the hub never holds (WhoKey).
 type IssueRequest struct {
 	RequestID string // the same id again returns the ticket first issued for it
 	Category  string
 	Claim     Priority // disability or appointment, as the kiosk confirmed
-	Age       int      // from the ID card; 0 when none was read
+	Elderly   bool     // the card read is of someone of the hall's elderly age or more
 	Who       string   // the masked name, 张*
-	WhoKey    string   // WhoKey of the ID number
+	WhoKey    string   // WhoKey of the ID number under the kiosk key
+}
+
+// Priority is the new ticket's: what the citizen claims, else elderly when
+// the kiosk found the holder elderly.
+func (r IssueRequest) Priority() Priority {
+	if r.Claim == NoPriority && r.Elderly {
+		return Elderly
+	}
+	return r.Claim
 }
 
 // Validate checks a request before anything is issued.
@@ -27,9 +39,6 @@ func (r IssueRequest) Validate() error {
 	var p Problems
 	if r.Claim != NoPriority && r.Claim != Disability && r.Claim != Appointment {
 		p.Add("priority", fmt.Sprintf("%q is not a priority a citizen can claim", r.Claim))
-	}
-	if r.Age < 0 || r.Age > 150 {
-		p.Add("age", fmt.Sprintf("%d is not an age", r.Age))
 	}
 	if r.Who != "" && !IsMaskedName(r.Who) {
 		p.Add("who", "send the masked name only, as MaskName makes it (张*, 欧*锋): no digits, every character but the first and last starred")

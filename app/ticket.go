@@ -211,11 +211,11 @@ func NextStreak(streak int, p Priority) int {
 }
 
 // NewTicket is the waiting ticket a request gets as the category's number
-// seq of day, its priority decided by the hall's rules.
-func NewTicket(r IssueRequest, rules QueueRules, day Date, seq int, now time.Time) Ticket {
+// seq of day, its priority the request's (the kiosk applied the hall's rules).
+func NewTicket(r IssueRequest, day Date, seq int, now time.Time) Ticket {
 	t := Ticket{
 		Day: day, Category: r.Category, Seq: seq, Code: TicketCode(r.Category, seq),
-		Priority: rules.PriorityFor(r.Claim, r.Age), WhoMasked: r.Who,
+		Priority: r.Priority(), WhoMasked: r.Who,
 		Issued: now, State: Waiting,
 	}
 	t.ID = string(day) + "/" + t.Code

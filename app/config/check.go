@@ -152,6 +152,20 @@ func (c *Config) hubProblems(p *app.Problems, n needs, what string) {
 			p.Add("hub.hall_key", fmt.Sprintf("is %d characters long; a hall key needs at least %d (make one with: openssl rand -hex 32)", k, minKeyLen))
 		}
 	}
+	switch {
+	case h.KioskKey == "" && h.KioskKeyFile == "":
+	case c.Role != RoleKiosk:
+		p.Add("hub.kiosk_key", fmt.Sprintf("is given to %s; only kiosks hold the kiosk key, and the hub never may (with it, the hashes of ID numbers it keeps could be reversed): remove it", what))
+	case h.KioskKey != "" && h.KioskKeyFile != "":
+		p.Add("hub", "gives the kiosk key twice; keep either kiosk_key or kiosk_key_file, not both")
+	case h.KioskKey != "":
+		if k := len(strings.TrimSpace(string(h.KioskKey))); k < minKeyLen {
+			p.Add("hub.kiosk_key", fmt.Sprintf("is %d characters long; a kiosk key needs at least %d (make one with: openssl rand -hex 32)", k, minKeyLen))
+		}
+	}
+	if h.KioskKeyFile != "" && h.KioskKeyFile == h.HallKeyFile {
+		p.Add("hub.kiosk_key_file", "is the same file as hub.hall_key_file; the kiosk key must differ from the hall key, which the hub holds")
+	}
 }
 
 func (c *Config) centralProblems(p *app.Problems, n needs, what string) {
@@ -285,12 +299,16 @@ func (w *Window) problems(p *app.Problems) {
 // resolve, so every path it sees is absolute.
 func (c *Config) fileProblems() app.Problems {
 	var p app.Problems
-	if f := c.Hub.HallKeyFile; f != "" {
-		switch data, err := readPrivate(f, true); {
+	for _, k := range []struct{ file, key, what string }{
+		{c.Hub.HallKeyFile, "hub.hall_key_file", "a hall key"}, {c.Hub.KioskKeyFile, "hub.kiosk_key_file", "a kiosk key"}} {
+		if k.file == "" {
+			continue
+		}
+		switch data, err := readPrivate(k.file, true); {
 		case err != nil:
-			p.Add("hub.hall_key_file", err.Error())
+			p.Add(k.key, err.Error())
 		case len(bytes.TrimSpace(data)) < minKeyLen:
-			p.Add("hub.hall_key_file", fmt.Sprintf("%s holds %d characters; a hall key needs at least %d (make one with: openssl rand -hex 32 > %s)", f, len(bytes.TrimSpace(data)), minKeyLen, f))
+			p.Add(k.key, fmt.Sprintf("%s holds %d characters; %s needs at least %d (make one with: openssl rand -hex 32 > %s)", k.file, len(bytes.TrimSpace(data)), k.what, minKeyLen, k.file))
 		}
 	}
 	if f := c.Paths.KeyFile; f != "" {

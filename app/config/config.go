@@ -118,6 +118,12 @@ type Hub struct {
 	// either inline or as a file; there is no default.
 	HallKey     Secret `toml:"hall_key"`
 	HallKeyFile string `toml:"hall_key_file"`
+	// The kiosk key keys the hash by which the hub knows a returning
+	// citizen's ticket (app.WhoKey). Only the hall's kiosks hold it, the
+	// same on each; the hub and every other terminal never do, so that
+	// the hashes the hub keeps cannot be reversed with what it holds.
+	KioskKey     Secret `toml:"kiosk_key"`
+	KioskKeyFile string `toml:"kiosk_key_file"`
 }
 
 // Central says where the central platform is.
@@ -277,7 +283,7 @@ func under(prob, key string) bool {
 
 // resolve makes the paths in c absolute, taking relative ones from base.
 func (c *Config) resolve(base string) {
-	for _, p := range []*string{&c.Hub.HallKeyFile, &c.Paths.DataDir, &c.Paths.KeyFile} {
+	for _, p := range []*string{&c.Hub.HallKeyFile, &c.Hub.KioskKeyFile, &c.Paths.DataDir, &c.Paths.KeyFile} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(base, *p)
 		}
@@ -364,15 +370,27 @@ func readPrivate(path string, mustExist bool) ([]byte, error) {
 
 // HallKey returns the hall key, from the file or inline.
 func (c *Config) HallKey() (Secret, error) {
-	if c.Hub.HallKeyFile == "" {
-		if c.Hub.HallKey == "" {
-			return "", fmt.Errorf("%w: hub: no hall key is configured", app.ErrInvalidConfig)
-		}
-		return Secret(strings.TrimSpace(string(c.Hub.HallKey))), nil
+	if c.Hub.HallKeyFile == "" && c.Hub.HallKey == "" {
+		return "", fmt.Errorf("%w: hub: no hall key is configured", app.ErrInvalidConfig)
 	}
-	data, err := readPrivate(c.Hub.HallKeyFile, true)
+	return secretOf(c.Hub.HallKey, c.Hub.HallKeyFile, "hub.hall_key_file")
+}
+
+// KioskKey returns the kiosk key, from the file or inline; empty when none
+// is configured (a kiosk set up before there was one: it then sends the hub
+// no hash, and a missed ticket is re-queued by its paper only).
+func (c *Config) KioskKey() (Secret, error) {
+	return secretOf(c.Hub.KioskKey, c.Hub.KioskKeyFile, "hub.kiosk_key_file")
+}
+
+// secretOf is a key given inline or in file, whose key is named.
+func secretOf(inline Secret, file, key string) (Secret, error) {
+	if file == "" {
+		return Secret(strings.TrimSpace(string(inline))), nil
+	}
+	data, err := readPrivate(file, true)
 	if err != nil {
-		return "", fmt.Errorf("%w: hub.hall_key_file: %v", app.ErrInvalidConfig, err)
+		return "", fmt.Errorf("%w: %s: %v", app.ErrInvalidConfig, key, err)
 	}
 	return Secret(bytes.TrimSpace(data)), nil
 }

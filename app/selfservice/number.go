@@ -2,6 +2,7 @@ package selfservice
 
 import (
 	"context"
+	"errors"
 
 	"onewindow/app"
 )
@@ -15,24 +16,57 @@ const (
 	ProblemPhone        app.KioskProblem = "phone"         // not a mainland mobile number
 	ProblemMaterials    app.KioskProblem = "materials"     // a required material not held
 	ProblemDocument     app.KioskProblem = "document"      // the item does not take the card read (app.Item.Documents)
+	ProblemScanTicket   app.KioskProblem = "scan_ticket"   // re-queue by card without a kiosk key: scan the ticket
 )
 
-// Visitor is what taking a number keeps of the ID card read, and all of it
-// that leaves the kiosk: the masked name (王*英), the age, and the keyed
-// hash by which the hub knows a returning citizen. The full name and the
-// ID number stay behind.
+// Visitor is what taking a number keeps of the ID card read. What of it
+// leaves the kiosk is the masked name (王*英), whether the hall's rules
+// make the holder elderly, and the hash keyed with the kiosk key by which
+// the hub knows a returning citizen; the full name, the ID number and the
+// age stay behind (the age would give the hub the birth year).
 type Visitor struct {
 	Name    string // masked
-	Age     int
-	Elderly bool // the hall's rules give the holder priority by age
-	key     string
+	Age     int    // shown at the kiosk only
+	Elderly bool   // the hall's rules give the holder priority by age
+	key     string // empty without a kiosk key
 }
 
 // Visitor is the holder of card as taking a number sees them.
 func (s *Service) Visitor(c app.IDCard) Visitor {
 	age := c.AgeOn(s.svc.Clock.Now())
-	return Visitor{Name: app.MaskName(c.Name), Age: age, key: app.WhoKey(s.cfg.HallKey, c.Number),
+	return Visitor{Name: app.MaskName(c.Name), Age: age, key: s.whoKey(c.Number),
 		Elderly: s.cfg.Rules.PriorityFor(app.NoPriority, age) == app.Elderly}
+}
+
+// whoKey is the kiosk-keyed hash of id; empty without a kiosk key.
+func (s *Service) whoKey(id app.IDNumber) string {
+	if len(s.cfg.KioskKey) == 0 {
+		return ""
+	}
+	return app.WhoKey(s.cfg.KioskKey, id)
+}
+
+// RequeueByCard puts the missed ticket of today taken with the same ID card
+// back in the queue (app.QueueStore.Requeue): the hub finds it by the
+// kiosk-keyed hash. Without a kiosk key the ticket is scanned instead
+// (ProblemScanTicket).
+func (s *Service) RequeueByCard(ctx context.Context, c app.IDCard) (app.Ticket, app.KioskProblem) {
+	if s.svc.Queue == nil {
+		return app.Ticket{}, app.ProblemNotSetUp
+	}
+	key := s.whoKey(c.Number)
+	if key == "" {
+		return app.Ticket{}, ProblemScanTicket
+	}
+	t, err := s.svc.Queue.Requeue(ctx, s.svc.NewRequestID(), "", key)
+	switch {
+	case errors.Is(err, app.ErrNotFound):
+		return app.Ticket{}, app.ProblemNotFound // no missed ticket of today for this card
+	case err != nil:
+		s.log.Warn("requeue by card failed", "err", err)
+		return app.Ticket{}, app.QueueProblem(err)
+	}
+	return t, app.ProblemNone
 }
 
 // Number is one citizen taking a number: the card they showed, if any,
@@ -76,8 +110,9 @@ func (n *Number) ToggleAppointment() app.KioskProblem {
 	return app.ProblemNone
 }
 
-// Request is what goes to the hub for a number in category: the visitor's
-// age, masked name and key when a card was read, and the appointment claim.
+// Request is what goes to the hub for a number in category: whether the
+// visitor is elderly, their masked name and key when a card was read, and
+// the appointment claim.
 // The id stays while the category does: the request before may have been
 // issued with only its answer lost.
 func (n *Number) Request(category string) app.IssueRequest {
@@ -86,7 +121,7 @@ func (n *Number) Request(category string) app.IssueRequest {
 	}
 	r := app.IssueRequest{RequestID: n.requestID, Category: category}
 	if v := n.visitor; v != nil {
-		r.Age, r.Who, r.WhoKey = v.Age, v.Name, v.key
+		r.Elderly, r.Who, r.WhoKey = v.Elderly, v.Name, v.key
 		if n.appointment {
 			r.Claim = app.Appointment
 		}

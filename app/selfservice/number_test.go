@@ -12,10 +12,11 @@ import (
 	"onewindow/internal/hallrig"
 )
 
-// TestTakeANumberSendsOnlyTheMaskedNameTheAgeAndTheKey: of the card read,
-// the hub gets the masked name, the age and the hall-keyed hash, never the
-// ID number or the full name; the hub then gives a 75-year-old priority.
-func TestTakeANumberSendsOnlyTheMaskedNameTheAgeAndTheKey(t *testing.T) {
+// TestTakeANumberSendsOnlyTheMaskedNameElderlyAndTheKey: of the card read,
+// the hub gets the masked name, whether the holder is elderly (not the
+// age) and the kiosk-keyed hash, never the ID number or the full name; the
+// hub then gives a 75-year-old priority.
+func TestTakeANumberSendsOnlyTheMaskedNameElderlyAndTheKey(t *testing.T) {
 	t.Parallel()
 	k := openKiosk(t, nil)
 	c := card(1) // 王秀英, born 1951
@@ -33,11 +34,11 @@ func TestTakeANumberSendsOnlyTheMaskedNameTheAgeAndTheKey(t *testing.T) {
 		t.Fatalf("the hub got %d requests, want 1", len(sent))
 	}
 	req := sent[0]
-	if req.Age != 75 || req.Who != "王*英" || req.WhoKey != app.WhoKey([]byte(hallrig.HallKey), c.Number) || req.Category != "A" || req.Claim != app.NoPriority {
-		t.Errorf("request = %+v; want age 75, who 王*英, the keyed hash, category A, no claim", req)
+	if !req.Elderly || req.Who != "王*英" || req.WhoKey != app.WhoKey([]byte(kioskKey), c.Number) || req.Category != "A" || req.Claim != app.NoPriority {
+		t.Errorf("request = %+v; want elderly, who 王*英, the kiosk-keyed hash, category A, no claim", req)
 	}
 	wire, _ := json.Marshal(req)
-	if strings.Contains(string(wire), string(c.Number)) || strings.Contains(string(wire), c.Name) {
+	if strings.Contains(string(wire), string(c.Number)) || strings.Contains(string(wire), c.Name) || strings.Contains(string(wire), `"Age"`) {
 		t.Errorf("the request to the hub carries the ID number or name: %s", wire)
 	}
 	if issued.Ticket.Priority != app.Elderly || issued.Ticket.WhoMasked != "王*英" {
@@ -128,7 +129,7 @@ func TestAppointmentCheckInNeedsTheCard(t *testing.T) {
 	if n.Visitor() != nil || n.Appointment() {
 		t.Errorf("after a failed read: visitor %+v, appointment %v; want both forgotten", n.Visitor(), n.Appointment())
 	}
-	if r := n.Request("B"); r.Who != "" || r.WhoKey != "" || r.Age != 0 || r.Claim != app.NoPriority {
+	if r := n.Request("B"); r.Who != "" || r.WhoKey != "" || r.Elderly || r.Claim != app.NoPriority {
 		t.Errorf("a request without the card carries %+v", r)
 	}
 }

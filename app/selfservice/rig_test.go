@@ -41,7 +41,7 @@ func openKiosk(t *testing.T, set func(*hallrig.Rig, *selfservice.Services, *self
 	q := &recorder{hub: r.Hub}
 	svc := selfservice.Services{Queue: q, Catalogue: r.Store, Intake: r.Store, Progress: r.Store, Ratings: r.Store,
 		Clock: r.Clock}
-	cfg := selfservice.Config{HallName: hallName, HallKey: []byte(hallrig.HallKey), Terminal: "K01"}
+	cfg := selfservice.Config{HallName: hallName, KioskKey: []byte(kioskKey), Terminal: "K01"}
 	if set != nil {
 		set(r, &svc, &cfg)
 	}
@@ -51,6 +51,9 @@ func openKiosk(t *testing.T, set func(*hallrig.Rig, *selfservice.Services, *self
 	}
 	return &kiosk{Rig: r, t: t, s: s, queue: q, ctx: t.Context()}
 }
+
+// kioskKey is the hall's kiosk key: the kiosks', never the hub's.
+const kioskKey = "kiosk key: 0123456789abcdef0123456789abcdef"
 
 // recorder is a queue that keeps every request it passes on.
 type recorder struct {
@@ -70,6 +73,10 @@ func (q *recorder) Queue(ctx context.Context, calls int) (app.QueueStatus, error
 	return q.hub.Queue(ctx, calls)
 }
 
+func (q *recorder) Requeue(ctx context.Context, requestID, ticketID, whoKey string) (app.Ticket, error) {
+	return q.hub.Requeue(ctx, requestID, ticketID, whoKey)
+}
+
 func (q *recorder) requests() []app.IssueRequest {
 	q.mu.Lock()
 	defer q.mu.Unlock()
@@ -84,6 +91,9 @@ func (q failing) Issue(context.Context, app.IssueRequest) (app.Ticket, error) {
 }
 func (q failing) Queue(context.Context, int) (app.QueueStatus, error) {
 	return app.QueueStatus{}, q.err
+}
+func (q failing) Requeue(context.Context, string, string, string) (app.Ticket, error) {
+	return app.Ticket{}, q.err
 }
 
 // card is the i-th of the simulator's sample cards: 0 张伟 (1985), 1 王秀英

@@ -33,6 +33,7 @@ import (
 type Queue interface {
 	Issue(ctx context.Context, r app.IssueRequest) (app.Ticket, error)
 	Queue(ctx context.Context, calls int) (app.QueueStatus, error)
+	Requeue(ctx context.Context, requestID, ticketID, whoKey string) (app.Ticket, error)
 }
 
 // Catalogue gives the service catalogue; the terminal's store is one.
@@ -88,9 +89,11 @@ type Services struct {
 // Config is the kiosk's own set-up.
 type Config struct {
 	HallName app.Text
-	// HallKey keys app.WhoKey, the hash by which the hub knows a returning
-	// citizen: the ID number never leaves the kiosk.
-	HallKey  []byte
+	// KioskKey keys app.WhoKey, the hash by which the hub knows a
+	// returning citizen: the ID number never leaves the kiosk. Only the
+	// hall's kiosks hold it, never the hub. Without it the kiosk sends no
+	// hash, and a missed ticket is re-queued by its paper only.
+	KioskKey []byte
 	Terminal string         // this kiosk's code; its intakes are by "kiosk:<code>"
 	Rules    app.QueueRules // zero: app.DefaultQueueRules
 }

@@ -35,6 +35,7 @@ type Answers struct {
 	Terminal   string
 	HubAddress string
 	HallKey    config.Secret // written to HallKeyFile
+	KioskKey   config.Secret // kiosks only: written to KioskKeyFile
 	CentralURL string
 	DataDir    string // empty for the default
 	IDCard     *Device
@@ -48,6 +49,9 @@ type Answers struct {
 
 // HallKeyFileName is the hall key's file, beside the configuration.
 const HallKeyFileName = "hall.key"
+
+// KioskKeyFileName is the kiosk key's file, beside a kiosk's configuration.
+const KioskKeyFileName = "kiosk.key"
 
 // Render writes the answers as a configuration file with a comment on each
 // part, and checks it as app/config will read it. The hall key is named by
@@ -73,9 +77,12 @@ func (a Answers) Config() (*config.Config, error) {
 // in place of its file: config.Parse checks everything but the files a
 // configuration names, and the key file is not written yet.
 func (a Answers) parse(text string) (*config.Config, error) {
+	q := strconv.Quote
 	if a.HallKey != "" {
-		q := strconv.Quote
 		text = strings.Replace(text, "hall_key_file = "+q(HallKeyFileName), "hall_key = "+q(string(a.HallKey)), 1)
+	}
+	if a.KioskKey != "" {
+		text = strings.Replace(text, "kiosk_key_file = "+q(KioskKeyFileName), "kiosk_key = "+q(string(a.KioskKey)), 1)
 	}
 	return config.Parse([]byte(text))
 }
@@ -92,7 +99,7 @@ func (a Answers) render() string {
 	if a.Terminal != "" {
 		fmt.Fprintf(&b, "terminal = %s\n", q(a.Terminal))
 	}
-	if a.HubAddress != "" || a.HallKey != "" {
+	if a.HubAddress != "" || a.HallKey != "" || a.KioskKey != "" {
 		fmt.Fprintf(&b, "\n[hub]\n")
 		if a.HubAddress != "" {
 			fmt.Fprintf(&b, "address = %s\n", q(a.HubAddress))
@@ -100,6 +107,10 @@ func (a Answers) render() string {
 		if a.HallKey != "" {
 			fmt.Fprintf(&b, "# The hall key is in this file, readable only by its owner; the same on every terminal of the hall.\n")
 			fmt.Fprintf(&b, "hall_key_file = %s\n", q(HallKeyFileName))
+		}
+		if a.KioskKey != "" {
+			fmt.Fprintf(&b, "# The kiosk key keys the hash of an ID number sent to the hub; the same on every kiosk, never on the hub.\n")
+			fmt.Fprintf(&b, "kiosk_key_file = %s\n", q(KioskKeyFileName))
 		}
 	}
 	if a.CentralURL != "" {
@@ -152,9 +163,15 @@ func Write(path string, a Answers, replace bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("configuration folder: %w", err)
 	}
-	if a.HallKey != "" {
-		if err := WriteFileAtomic(filepath.Join(dir, HallKeyFileName), []byte(strings.TrimSpace(string(a.HallKey))+"\n"), 0o600); err != nil {
-			return fmt.Errorf("hall key file: %w", err)
+	for _, k := range []struct {
+		key        config.Secret
+		file, what string
+	}{{a.HallKey, HallKeyFileName, "hall key file"}, {a.KioskKey, KioskKeyFileName, "kiosk key file"}} {
+		if k.key == "" {
+			continue
+		}
+		if err := WriteFileAtomic(filepath.Join(dir, k.file), []byte(strings.TrimSpace(string(k.key))+"\n"), 0o600); err != nil {
+			return fmt.Errorf("%s: %w", k.what, err)
 		}
 	}
 	if old, err := os.ReadFile(path); err == nil {

@@ -136,3 +136,34 @@ func TestWriteFileAtomicLeavesNoTemporaryFile(t *testing.T) {
 		t.Errorf("want only the file, got %v", entries)
 	}
 }
+
+// TestKioskKeyOnKiosksOnly: a kiosk's kiosk key goes into kiosk.key beside
+// its configuration, not into the configuration; the hub may not be given
+// one, and nothing is written when it is.
+func TestKioskKeyOnKiosksOnly(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "onewindow.toml")
+	kk := config.Secret("kiosk key: 0123456789abcdef0123456789abcdef")
+	a := kiosk(dir)
+	a.KioskKey = kk
+	if err := Write(path, a, false); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(path)
+	if got, err := cfg.KioskKey(); got != kk || err != nil || strings.Contains(string(raw), string(kk)) {
+		t.Errorf("the kiosk key read back is %q (%v); the configuration must name its file only:\n%s", got, err, raw)
+	}
+	hubDir := t.TempDir()
+	h := Answers{Role: config.RoleHub, Hall: "330106", Terminal: "H01", HubAddress: ":7100", HallKey: key, KioskKey: kk}
+	if err := Write(filepath.Join(hubDir, "onewindow.toml"), h, false); !errors.Is(err, app.ErrInvalidConfig) || !strings.Contains(err.Error(), "kiosk_key") {
+		t.Errorf("a hub given the kiosk key: %v; want it refused", err)
+	}
+	if left, _ := os.ReadDir(hubDir); len(left) != 0 {
+		t.Errorf("a refused set-up wrote %d files", len(left))
+	}
+}

@@ -34,11 +34,7 @@ func (s *Store) Issue(ctx context.Context, r app.IssueRequest) (app.Ticket, erro
 		if err := app.CheckIssue(r.Category, now, closes, last, limit); err != nil {
 			return nil, err
 		}
-		st, err := s.settingsIn(ctx, tx)
-		if err != nil {
-			return nil, err
-		}
-		t = app.NewTicket(r, st.Queue, day, last+1, now)
+		t = app.NewTicket(r, day, last+1, now)
 		var who any // NULL when no card was read
 		if r.WhoKey != "" {
 			who = r.WhoKey

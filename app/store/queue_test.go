@@ -16,11 +16,13 @@ import (
 // elder is 70 on the test day; zhang (born 1949) is 76.
 var elder = app.Applicant{Name: "李秀英", IDNumber: "110105195605120028"}
 
-var hallKey = []byte("the hall key of the test hall, 32+ bytes")
+// kioskKey is the test hall's kiosk key, which keys the hash a kiosk sends.
+var kioskKey = []byte("the kiosk key of the test hall, 32+ bytes")
 
 // fromCard is the issue request a kiosk sends after reading a's ID card.
 func fromCard(cat string, a app.Applicant) app.IssueRequest {
-	return app.IssueRequest{Category: cat, Age: a.IDNumber.AgeOn(start), Who: app.MaskName(a.Name), WhoKey: app.WhoKey(hallKey, a.IDNumber)}
+	elderly := app.DefaultQueueRules.PriorityFor(app.NoPriority, a.IDNumber.AgeOn(start)) == app.Elderly
+	return app.IssueRequest{Category: cat, Elderly: elderly, Who: app.MaskName(a.Name), WhoKey: app.WhoKey(kioskKey, a.IDNumber)}
 }
 
 func issue(t *testing.T, f *fixture, cat string) app.Ticket {
@@ -93,7 +95,6 @@ func TestIssueRefusals(t *testing.T) {
 	for _, r := range []app.IssueRequest{
 		{Category: "B", Who: "李秀英"},
 		{Category: "B", WhoKey: string(elder.IDNumber)},
-		{Category: "B", Age: -3},
 	} {
 		if _, err := f.Issue(ctx, r); !errors.Is(err, app.ErrInvalidInput) {
 			t.Errorf("issue %+v: %v; want ErrInvalidInput", r, err)
@@ -220,7 +221,7 @@ func TestRecallSkipAndRequeue(t *testing.T) {
 		t.Errorf("recall with no ticket: %v; want ErrNoTicket", err)
 	}
 	// Re-queued at a kiosk by reading the same card.
-	re, err := f.Requeue(ctx, "", "", app.WhoKey(hallKey, zhang.IDNumber))
+	re, err := f.Requeue(ctx, "", "", app.WhoKey(kioskKey, zhang.IDNumber))
 	if err != nil || re.Code != tk.Code || re.State != app.Waiting || !re.Requeued {
 		t.Fatalf("requeue by ID card: %+v, %v", re, err)
 	}
@@ -238,7 +239,7 @@ func TestRecallSkipAndRequeue(t *testing.T) {
 	if _, err := f.Requeue(ctx, "", "", "nonsense"); !errors.Is(err, app.ErrInvalidInput) {
 		t.Errorf("requeue with neither ticket nor card: %v; want ErrInvalidInput", err)
 	}
-	if _, err := f.Requeue(ctx, "", "", app.WhoKey(hallKey, wang.IDNumber)); !errors.Is(err, app.ErrNotFound) {
+	if _, err := f.Requeue(ctx, "", "", app.WhoKey(kioskKey, wang.IDNumber)); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("requeue of someone with no missed ticket: %v; want ErrNotFound", err)
 	}
 }

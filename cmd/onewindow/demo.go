@@ -142,7 +142,7 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fail(err)
 	}
 	kioskDB := filepath.Join(*dir, "kiosk.db")
-	kw, err := startKiosk(ctx, a, kioskParts{store: h.kioskStore, hubURL: h.hubURL, hallKey: h.hallKey,
+	kw, err := startKiosk(ctx, a, kioskParts{store: h.kioskStore, hubURL: h.hubURL, hallKey: h.hallKey, kioskKey: h.kioskKey,
 		terminal: "K01", log: log.With("role", "kiosk"), reader: devs.reader, printer: devs.printer,
 		scanner: devs.scanner, syncer: h.syncer, pin: pin,
 		health: func(ctx context.Context) health.Report {
@@ -309,6 +309,7 @@ type demoHall struct {
 	pages      string // the printed pages, in a folder for each terminal (pagesOf)
 	keys       *pii.Keys
 	hallKey    string
+	kioskKey   string // the kiosk's, never the hub's
 	hubAddress string // as [hub] address names it
 	hubURL     string // hub.URL(hubAddress)
 	hubStore   *store.Store
@@ -344,6 +345,8 @@ func startDemoHall(ctx context.Context, dir, pages string, log *slog.Logger) (*d
 	// Written to hall.key beside each terminal's configuration, as setup
 	// writes it.
 	h.hallKey = hex.EncodeToString(b)
+	rand.Read(b)
+	h.kioskKey = hex.EncodeToString(b) // kiosk.key, beside the kiosk's only
 
 	if h.hubStore, err = store.Open(ctx, filepath.Join(dir, "hub.db"), store.Options{Terminal: "HUB", Keys: h.keys}); err != nil {
 		return nil, err
@@ -559,7 +562,7 @@ func (h *demoHall) answers(role config.Role, terminal string) setup.Answers {
 // configuration it takes the devices.
 func (h *demoHall) kioskAnswers() setup.Answers {
 	a := h.answers(config.RoleKiosk, "K01")
-	a.DataDir = h.dir
+	a.DataDir, a.KioskKey = h.dir, config.Secret(h.kioskKey)
 	a.IDCard = &setup.Device{Port: h.kioskSims.Path(simctl.IDReader)}
 	a.Printer, a.NativeQR = &setup.Device{Port: h.kioskSims.Path(simctl.Printer)}, true
 	a.Scanner = &setup.Device{Port: h.kioskSims.Path(simctl.Scanner)}

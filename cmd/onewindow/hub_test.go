@@ -59,7 +59,7 @@ func TestHubSendsTicketEventsToCentral(t *testing.T) {
 	var issued []app.Ticket
 	deadline := time.Now().Add(10 * time.Second)
 	for len(issued) < 2 {
-		tk, err := client.Issue(ctx, app.IssueRequest{RequestID: app.NewID(), Category: "A", Age: 80, Who: "张*"})
+		tk, err := client.Issue(ctx, app.IssueRequest{RequestID: app.NewID(), Category: "A", Elderly: true, Who: "张*"})
 		if err != nil {
 			if time.Now().After(deadline) {
 				t.Fatalf("the hub does not issue: %v\n%s", err, hubErr.String())

@@ -95,10 +95,17 @@ func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if pin == "" {
 		t.log.Warn("no technician PIN set: the status page stays shut; set one with onewindow kiosk -set-pin", "file", pinAt)
 	}
+	kioskKey, err := t.cfg.KioskKey()
+	if err != nil {
+		return fail(err)
+	}
+	if kioskKey == "" {
+		t.log.Warn("no kiosk key configured: a missed ticket is re-queued by scanning it, not by the ID card; set hub.kiosk_key_file")
+	}
 	devs := openKioskDevices(t.cfg, t.log)
 	defer devs.close()
 	parts := kioskParts{
-		store: t.store, hubURL: t.hubURL, hallKey: string(t.hallKey), terminal: t.cfg.Terminal,
+		store: t.store, hubURL: t.hubURL, hallKey: string(t.hallKey), kioskKey: string(kioskKey), terminal: t.cfg.Terminal,
 		pin: pin, log: t.log, reader: devs.reader, printer: devs.printer, scanner: devs.scanner,
 		health: technicianReport(t.path, &devs.serialDevices),
 	}
@@ -123,6 +130,7 @@ type kioskParts struct {
 	store    *store.Store
 	hubURL   string
 	hallKey  string
+	kioskKey string // keys app.WhoKey; never the hub's
 	terminal string
 	pin      app.TechnicianPIN
 	log      *slog.Logger
@@ -146,7 +154,7 @@ func kioskSelfService(ctx context.Context, p kioskParts, hall app.Hall, settings
 		Queue: hubClient, Catalogue: p.store, Intake: p.store, Hall: p.store,
 		Progress: hub.Progress{Hub: hubClient}, Ratings: hub.Ratings{Hub: hubClient},
 		Clock: app.SystemClock{}, Log: p.log, NewRequestID: app.NewID,
-	}, selfservice.Config{HallName: hall.Name, HallKey: []byte(p.hallKey), Terminal: p.terminal, Rules: settings.Queue})
+	}, selfservice.Config{HallName: hall.Name, KioskKey: []byte(p.kioskKey), Terminal: p.terminal, Rules: settings.Queue})
 }
 
 // startKiosk makes the kiosk's window in a and starts it watching its

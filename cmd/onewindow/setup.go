@@ -47,7 +47,11 @@ const setupUsage = `Usage:
 Everything the set-up wizard does, for a scripted roll-out. Writing the
 configuration checks every answer first and writes nothing when one is
 wrong; it writes the hall key into hall.key beside the configuration (mode
-600) and never replaces an existing configuration without -force.
+600), and on a kiosk the kiosk key into kiosk.key, and never replaces an
+existing configuration without -force. The kiosk key is made once for the
+hall (openssl rand -hex 32 > kiosk.key) and goes on every kiosk and on no
+other machine: it keys the hash of an ID number the hub keeps, which the
+hub must not be able to reverse.
 
 -auto fills in the devices not given by flags from a discovery of the
 ports. DEVICE for -test is idcard (place a card), printer (prints a test
@@ -57,7 +61,8 @@ page), display (shows a number), caller or rating (press a key within
 
 Examples:
   onewindow setup -role kiosk -hall 330106 -terminal K01 -hub 192.168.10.2:7100 \
-      -hall-key-file /media/usb/hall.key -central https://central.example:8443 -auto
+      -hall-key-file /media/usb/hall.key -kiosk-key-file /media/usb/kiosk.key \
+      -central https://central.example:8443 -auto
   onewindow setup -test printer
   onewindow setup -enrol /media/usb/K01.json
 `
@@ -65,6 +70,7 @@ Examples:
 type setupFlags struct {
 	config, role, hall, terminal, hub, hallKey, hallKeyFile, central, data string
 	idcard, printer, queuebus, scanner, ports, test, enrol, categories     string
+	kioskKeyFile                                                           string
 	window                                                                 int
 	nativeQR, discover, auto, force, ui, windowed                          bool
 	wait, timeout, probeTimeout                                            time.Duration
@@ -80,6 +86,7 @@ func runSetup(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&f.hub, "hub", "", "the hub's `address` host:port (on the hub: the address it listens on, like :7100)")
 	fs.StringVar(&f.hallKeyFile, "hall-key-file", "", "a `file` holding the hall key, copied to hall.key (safer than -hall-key, which other users can see in the process list)")
 	fs.StringVar(&f.hallKey, "hall-key", "", "the hall `key` itself")
+	fs.StringVar(&f.kioskKeyFile, "kiosk-key-file", "", "kiosks only: a `file` holding the hall's kiosk key, copied to kiosk.key")
 	fs.StringVar(&f.central, "central", "", "the central platform's `URL`")
 	fs.StringVar(&f.data, "data", "", "the data `folder` (default "+config.DefaultDataDir+")")
 	fs.StringVar(&f.idcard, "idcard", "", "the ID-card reader's `port`, as PORT or PORT@BAUD")
@@ -165,6 +172,14 @@ func setupWrite(ctx context.Context, fs *flag.FlagSet, f setupFlags, stdout, std
 	case f.hallKey != "":
 		a.HallKey = config.Secret(f.hallKey)
 	}
+	if f.kioskKeyFile != "" {
+		b, err := os.ReadFile(f.kioskKeyFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "onewindow setup: reading the kiosk key: %v\n", err)
+			return 1
+		}
+		a.KioskKey = config.Secret(strings.TrimSpace(string(b)))
+	}
 	var err error
 	for _, d := range []struct {
 		flag string
@@ -212,7 +227,7 @@ func setupWrite(ctx context.Context, fs *flag.FlagSet, f setupFlags, stdout, std
 func setupWords(problem string) string {
 	for key, flag := range map[string]string{
 		"role": "-role", "hall": "-hall", "terminal": "-terminal", "hub.address": "-hub", "hub.hall_key": "-hall-key",
-		"hub.hall_key_file": "-hall-key-file", "central.url": "-central", "paths.data_dir": "-data",
+		"hub.hall_key_file": "-hall-key-file", "hub.kiosk_key": "-kiosk-key-file", "central.url": "-central", "paths.data_dir": "-data",
 		"devices.idcard": "-idcard", "devices.printer": "-printer", "devices.queuebus": "-queuebus", "devices.scanner": "-scanner",
 		"window.number": "-window", "window.categories": "-categories", "window": "-window",
 	} {
@@ -471,6 +486,11 @@ func saveConfig(path string, a setup.Answers, replace bool) error {
 	gid, _ := strconv.Atoi(u.Gid)
 	if err := os.Chown(filepath.Join(filepath.Dir(path), setup.HallKeyFileName), uid, gid); err != nil {
 		return fmt.Errorf("giving the hall key to the %s user: %w", serviceUser, err)
+	}
+	if a.KioskKey != "" {
+		if err := os.Chown(filepath.Join(filepath.Dir(path), setup.KioskKeyFileName), uid, gid); err != nil {
+			return fmt.Errorf("giving the kiosk key to the %s user: %w", serviceUser, err)
+		}
 	}
 	return nil
 }

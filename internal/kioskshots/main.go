@@ -118,7 +118,7 @@ func kioskService(ctx context.Context, r *hallrig.Rig) (*selfservice.Service, er
 	}()
 	return selfservice.New(ctx, selfservice.Services{Queue: r.Hub, Catalogue: t.Store, Intake: t.Store, Hall: t.Store,
 		Progress: hub.Progress{Hub: r.Hub}, Ratings: hub.Ratings{Hub: r.Hub}, Clock: r.Clock},
-		selfservice.Config{HallName: hall.Name, HallKey: []byte(hallrig.HallKey), Terminal: kioskCode})
+		selfservice.Config{HallName: hall.Name, KioskKey: []byte("kioskshots: a kiosk key, not the hub's"), Terminal: kioskCode})
 }
 
 // walk is a citizen's morning at the kiosk, one screenshot per step.

@@ -506,7 +506,7 @@ func TestPushTicketEvents(t *testing.T) {
 		ctx := context.Background()
 		s := newScene(t, dsn)
 		for range 2 {
-			if _, err := s.st.Issue(ctx, app.IssueRequest{Category: "A", Age: 80, Who: "张*"}); err != nil {
+			if _, err := s.st.Issue(ctx, app.IssueRequest{Category: "A", Elderly: true, Who: "张*"}); err != nil {
 				t.Fatal(err)
 			}
 		}

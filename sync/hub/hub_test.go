@@ -78,7 +78,7 @@ func TestIssueAndCallOverHTTP(t *testing.T) {
 	ctx := context.Background()
 	h := newHall(t)
 	id := app.NewID()
-	a, err := h.client.Issue(ctx, app.IssueRequest{RequestID: id, Category: "A", Age: 70, Who: "李*英"})
+	a, err := h.client.Issue(ctx, app.IssueRequest{RequestID: id, Category: "A", Elderly: true, Who: "李*英"})
 	if err != nil || a.Code != "A001" || a.Priority != app.Elderly {
 		t.Fatalf("issue: %+v, %v; want A001, elderly", a, err)
 	}

@@ -18,7 +18,7 @@ type issueBody struct {
 	RequestID string       `json:"request_id"`
 	Category  string       `json:"category"`
 	Claim     app.Priority `json:"priority,omitempty"`
-	Age       int          `json:"age,omitempty"`
+	Elderly   bool         `json:"elderly,omitempty"`
 	Who       string       `json:"who,omitempty"`
 	WhoKey    string       `json:"who_key,omitempty"`
 }

@@ -25,7 +25,8 @@ import (
 	"onewindow/ui/touch"
 )
 
-var hallKey = []byte("0123456789abcdef0123456789abcdef")
+// kioskKey keys the hash of an ID number the kiosk sends the hub.
+var kioskKey = []byte("0123456789abcdef0123456789abcdef")
 
 // fakeQueue stands in for the hub: it numbers tickets per category and
 // remembers every request, to check what left the kiosk.
@@ -48,9 +49,13 @@ func (q *fakeQueue) Issue(_ context.Context, r app.IssueRequest) (app.Ticket, er
 	}
 	q.seq[r.Category]++
 	code := app.TicketCode(r.Category, q.seq[r.Category])
-	pr := app.DefaultQueueRules.PriorityFor(r.Claim, r.Age)
+	pr := r.Priority()
 	return app.Ticket{ID: "2026-11-24/" + code, Code: code, Category: r.Category, Seq: q.seq[r.Category],
 		Priority: pr, WhoMasked: r.Who, Issued: testNow, State: app.Waiting, Ahead: 3, Wait: 14 * time.Minute}, nil
+}
+
+func (q *fakeQueue) Requeue(context.Context, string, string, string) (app.Ticket, error) {
+	return app.Ticket{}, app.ErrNoTicket
 }
 
 func (q *fakeQueue) Queue(context.Context, int) (app.QueueStatus, error) {
@@ -166,7 +171,7 @@ func newRigWith(t testing.TB, set func(*selfservice.Services, *selfservice.Confi
 	svc := selfservice.Services{Queue: r.queue, Catalogue: s, Intake: s, Progress: s, Ratings: s, Clock: clock}
 	self := selfservice.Config{
 		HallName: app.Text{Zh: "西溪区政务服务中心", En: "Xixi District Government Service Center"},
-		HallKey:  hallKey, Terminal: "K01",
+		KioskKey: kioskKey, Terminal: "K01",
 	}
 	if set != nil {
 		set(&svc, &self)

@@ -150,7 +150,7 @@ func TestBuiltKeysAreTranslated(t *testing.T) {
 		app.ProblemCardNotID, app.ProblemCardBad, app.ProblemCardExpired, app.ProblemNotFound, app.ProblemUnknownCode,
 		app.ProblemRecords, app.ProblemNotSetUp, app.ProblemHallOffline, app.ProblemNotRateable,
 		selfservice.ProblemNeedCard, selfservice.ProblemTicketNumber, selfservice.ProblemNeedReason,
-		selfservice.ProblemPhone, selfservice.ProblemMaterials, selfservice.ProblemDocument} {
+		selfservice.ProblemPhone, selfservice.ProblemMaterials, selfservice.ProblemDocument, selfservice.ProblemScanTicket} {
 		keys = append(keys, "problem."+string(p))
 	}
 	for _, p := range []app.Priority{app.Elderly, app.Disability, app.Appointment} {

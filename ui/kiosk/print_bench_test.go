@@ -70,7 +70,7 @@ func BenchmarkTapToPrinter(b *testing.B) {
 	r := newRigWith(b, func(svc *selfservice.Services, cfg *selfservice.Config) {
 		svc.Queue = hub.NewClient(h.URL, key, 3*time.Second)
 		svc.Clock = app.SystemClock{}
-		cfg.HallKey = []byte(key)
+		cfg.KioskKey = kioskKey
 	}, func(c *Config) { c.Printer = tp })
 	link := sims.Printer.Link()
 	var lat, callLat []time.Duration
