@@ -39,7 +39,7 @@ func (k *Kiosk) applyCard(a *selfservice.Application, msg string, problem bool) 
 		m = k.message(msg, problem)
 	}
 	k.show("apply-card", k.tr("apply.title"), body, m)
-	k.onCard = func(c app.IDCard, err error) { k.applyCardRead(a, c, err) }
+	k.takeCards(func(c app.IDCard, err error) { k.applyCardRead(a, c, err) })
 	k.prompt(PromptCard)
 }
 

@@ -95,7 +95,7 @@ type Kiosk struct {
 	session int // grows each time the kiosk goes home; stale results are dropped
 
 	page     string // name of the page shown, for tests and the log
-	onCard   func(app.IDCard, error)
+	cardWatch // the card reader, watched by the page that takes a card
 	onScan   func(string)
 	secret   int // taps on the hall name, for the hidden technician entry
 	secretAt time.Time
@@ -159,13 +159,7 @@ func (k *Kiosk) Run(ctx context.Context) {
 		k.pollQueue()
 		k.every(ctx, 10*time.Second, k.pollQueue)
 	}()
-	if k.cfg.Reader != nil {
-		go func() {
-			for ev := range k.cfg.Reader.Watch(ctx) {
-				fyne.Do(func() { k.cardEvent(ev) })
-			}
-		}()
-	}
+	k.watchCards(ctx) // while a page that takes a card is shown (cards.go)
 	if k.cfg.Scanner != nil {
 		go func() {
 			for ctx.Err() == nil {
@@ -266,7 +260,8 @@ func (k *Kiosk) Elderly() bool { return k.theme.Mode() == theme.Large }
 // elderly mode stays until the kiosk is left idle (Reset).
 func (k *Kiosk) Home() {
 	k.session++
-	k.onCard, k.onScan = nil, nil
+	k.leaveCards("home")
+	k.onScan = nil
 	k.idle.Touch()
 	k.showHome()
 }
@@ -329,8 +324,8 @@ func (k *Kiosk) prompt(name string) {
 // show puts a page on screen under a header with its title and the home
 // button, and an optional message line at the bottom.
 func (k *Kiosk) show(name, title string, body fyne.CanvasObject, message fyne.CanvasObject) {
-	k.page = name
-	k.onCard, k.onScan = nil, nil
+	k.leaveCards(name)
+	k.page, k.onScan = name, nil
 	heading := canvas.NewText(title, k.theme.Color(theme.ColorNameOnBand, 0))
 	heading.TextSize = k.theme.Size("subHeadingText")
 	heading.TextStyle = fyne.TextStyle{Bold: true}
@@ -485,8 +480,8 @@ func (k *Kiosk) tile(title, sub string, primary bool, tapped func()) fyne.Canvas
 
 // showHome draws the home screen.
 func (k *Kiosk) showHome() {
-	k.page = "home"
-	k.onCard, k.onScan = nil, nil
+	k.leaveCards("home")
+	k.page, k.onScan = "home", nil
 
 	hall := canvas.NewText(k.pick(k.svc.HallName()), k.theme.Color(theme.ColorNameOnBand, 0))
 	hall.TextSize = k.theme.Size("headingText")

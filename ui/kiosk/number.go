@@ -93,7 +93,7 @@ func (k *Kiosk) drawNumber(st *numberState) {
 		nil, nil, nil,
 		container.NewVScroll(container.NewGridWithColumns(2, cats...)))
 	k.show("number", k.tr("number.title"), body, msg)
-	k.onCard = func(c app.IDCard, err error) { k.numberCard(st, c, err) }
+	k.takeCards(func(c app.IDCard, err error) { k.numberCard(st, c, err) })
 }
 
 func (k *Kiosk) numberCard(st *numberState, c app.IDCard, err error) {

@@ -36,7 +36,7 @@ func (k *Kiosk) drawProgress(msg string, problem bool) {
 		read,
 	)
 	k.show("progress", k.tr("progress.title"), body, k.notice(msg, problem))
-	k.onCard = k.progressCard
+	k.takeCards(k.progressCard)
 	k.onScan = k.progressScan
 }
 
