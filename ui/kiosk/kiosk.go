@@ -94,11 +94,11 @@ type Kiosk struct {
 	hubErr  error
 	session int // grows each time the kiosk goes home; stale results are dropped
 
-	page     string // name of the page shown, for tests and the log
-	cardWatch // the card reader, watched by the page that takes a card
-	onScan   func(string)
-	secret   int // taps on the hall name, for the hidden technician entry
-	secretAt time.Time
+	page      string // name of the page shown, for tests and the log
+	cardWatch        // the card reader, watched by the page that takes a card
+	onScan    func(string)
+	secret    int // taps on the hall name, for the hidden technician entry
+	secretAt  time.Time
 
 	content *fyne.Container
 	// root holds content under the kiosk's own theme, so the kiosk keeps

@@ -25,7 +25,7 @@ type casesView struct {
 	query  *entry
 	hall   *check
 	lights *check
-	list *rows
+	list   *rows
 	rows   []app.CaseWithLight
 	count  *widget.Label
 	left   *fyne.Container // the search, the filters and the count above the list

@@ -16,7 +16,7 @@ import (
 type followUpView struct {
 	t        *Terminal
 	content  fyne.CanvasObject
-	list *rows
+	list     *rows
 	rows     []app.OpenFollowUp
 	selected int
 	action   *dropDown

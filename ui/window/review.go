@@ -24,7 +24,7 @@ type reviewView struct {
 
 	left  *fyne.Container // the count above the list
 	count *widget.Label
-	list *rows
+	list  *rows
 	rows  []app.Case
 
 	header    *widget.Label
