@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -266,25 +267,34 @@ func serveCentral(ctx context.Context, c *central.Central, opt central.ServerOpt
 	return nil
 }
 
-const centralEnrolUsage = `Usage: onewindow central enrol-code -hall HALL -terminal TERMINAL -url URL [-ca FILE] [flags]
+const centralEnrolUsage = `Usage: onewindow central enrol-code -hall HALL -terminal TERMINAL -role ROLE -url URL [-ca FILE] [flags]
 
 Makes a one-time code for one terminal and prints its enrolment bundle as
 JSON: central's address, the code, and the CA the terminal will pin. The
 code works once, before it expires; central keeps only its hash.
+
+ROLE is what the terminal is: kiosk, window, display or hub. Central keeps
+it with the terminal when it enrols, and takes the hall's queue events from
+its hub only. A hub enrolled before codes had a role keeps its role if its
+health reports said it is the hub; otherwise enrol it again with -role hub.
 `
 
 func runCentralEnrolCode(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	a := newAdminCall("enrol-code", centralEnrolUsage, stdout, stderr)
 	hall := a.fs.String("hall", "", "the `code` of the terminal's hall")
 	terminal := a.fs.String("terminal", "", "the terminal's `code`")
+	role := a.fs.String("role", "", "what the terminal is: "+strings.Join(central.Roles, ", "))
 	url := a.fs.String("url", "", "central's address as the terminal reaches it, e.g. https://central.example:8443")
 	ca := a.fs.String("ca", "", "the CA certificate `file` (PEM) that signed central's certificate; needed for an https URL")
 	valid := a.fs.Duration("valid", 72*time.Hour, "how long the code stays valid")
 	if code, done := a.parse(args, 0, 0, ""); done {
 		return code
 	}
-	if *hall == "" || *terminal == "" || *url == "" {
-		return a.usage("give -hall, -terminal and -url")
+	if *hall == "" || *terminal == "" || *role == "" || *url == "" {
+		return a.usage("give -hall, -terminal, -role and -url")
+	}
+	if !slices.Contains(central.Roles, *role) {
+		return a.usage("-role %q is not a terminal's role; give one of %s", *role, strings.Join(central.Roles, ", "))
 	}
 	b := wire.Bundle{Central: *url, Terminal: *terminal, Hall: *hall}
 	if *ca != "" {
@@ -301,7 +311,7 @@ func runCentralEnrolCode(ctx context.Context, args []string, stdout, stderr io.W
 	}
 	return a.with(ctx, nil, func(c *central.Central) error {
 		var err error
-		if b.Code, b.Expires, err = c.CreateEnrolCode(ctx, *hall, *terminal, *valid); err != nil {
+		if b.Code, b.Expires, err = c.CreateEnrolCode(ctx, *hall, *terminal, *role, *valid); err != nil {
 			return err
 		}
 		out, _ := json.MarshalIndent(b, "", "  ")
@@ -474,7 +484,9 @@ func runCentralDecide(ctx context.Context, args []string, stdout, stderr io.Writ
 const centralTerminalsUsage = `Usage: onewindow central terminals [-hall CODE] [flags]
 
 Lists the terminals ever enrolled, of one hall with -hall: each one's
-hall, role, whether it is revoked, when central last heard from it (LAST
+hall, the role it was enrolled as (ROLE; "-" for one enrolled before codes
+had a role, and said when it reports itself as another), whether it is
+revoked, when central last heard from it (LAST
 SEEN), when it last completed a sync (LAST SYNC), the last operation
 central holds from it, and the health it last reported. Under a terminal
 whose health is not ok, each check that warns or fails is listed with the
@@ -527,11 +539,14 @@ func writeTerminals(w io.Writer, ts []central.Terminal) {
 		if !t.Revoked.IsZero() {
 			state = "revoked"
 		}
-		role := t.Role
+		role := t.EnrolledAs
 		if role == "" {
 			role = "-"
 		}
 		summary := t.Summary()
+		if t.Role != "" && t.Role != t.EnrolledAs {
+			summary = fmt.Sprintf("reports itself as %s; %s", t.Role, summary)
+		}
 		if quiet := time.Since(t.LastSeen); !t.LastSeen.IsZero() && t.Revoked.IsZero() && quiet >= silentAfter {
 			// The WAN is often down for hours: not a failure, but the
 			// first thing to ask the hall about.

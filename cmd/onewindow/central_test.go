@@ -39,7 +39,7 @@ func TestCentralUsage(t *testing.T) {
 		}
 	}
 	code, out, _ = runArgs(t, "central", "enrol-code", "-h")
-	for _, f := range []string{"-hall", "-terminal", "-url", "-ca", "-valid"} {
+	for _, f := range []string{"-hall", "-terminal", "-role", "-url", "-ca", "-valid"} {
 		if code != 0 || !strings.Contains(out, f) {
 			t.Errorf("central enrol-code -h does not document %s", f)
 		}
@@ -54,8 +54,9 @@ func TestCentralUsage(t *testing.T) {
 		{[]string{"central", "serve", "-nosuch"}, "-nosuch"},
 		{[]string{"central", "serve", "-cert", "a.pem"}, "-cert and -key go together"},
 		{[]string{"central", "serve", "-log-level", "loud"}, "-log-level"},
-		{[]string{"central", "enrol-code", "-db", db, "-hall", "330106"}, "give -hall, -terminal and -url"},
-		{[]string{"central", "enrol-code", "-db", db, "-hall", "330106", "-terminal", "K1", "-url", "https://c:8443"}, "needs -ca"},
+		{[]string{"central", "enrol-code", "-db", db, "-hall", "330106"}, "give -hall, -terminal, -role and -url"},
+		{[]string{"central", "enrol-code", "-db", db, "-hall", "330106", "-terminal", "K1", "-role", "kiosk", "-url", "https://c:8443"}, "needs -ca"},
+		{[]string{"central", "enrol-code", "-db", db, "-hall", "330106", "-terminal", "K1", "-role", "boss", "-url", "http://c:8443"}, "not a terminal's role"},
 		{[]string{"central", "revoke", "-db", db}, "wanted one TERMINAL"},
 		{[]string{"central", "publish", "-db", db, "staff", "x.json"}, `"staff"`},
 		{[]string{"central", "publish", "-db", db, "catalog"}, "got 1 arguments"},
@@ -98,7 +99,7 @@ func TestCentralAdmin(t *testing.T) {
 		{[]string{"publish", "catalog", cat}, 1, "not newer"},
 		{[]string{"publish", "hall", hall}, 0, "hall published"},
 		{[]string{"publish", "calendar", cal}, 0, "calendar published"},
-		{[]string{"enrol-code", "-hall", "330106", "-terminal", "330106K01", "-url", "https://central.example:8443", "-ca", ca}, 0, `"code"`},
+		{[]string{"enrol-code", "-hall", "330106", "-terminal", "330106K01", "-role", "kiosk", "-url", "https://central.example:8443", "-ca", ca}, 0, `"code"`},
 		{[]string{"terminals"}, 0, "no terminal was ever enrolled"},
 		{[]string{"revoke", "330106K01"}, 1, "not found"},
 		{[]string{"decide", "330106K01-20261123-000001", "gongan", "deny"}, 1, "a denial must give its reason"},

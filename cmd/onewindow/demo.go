@@ -529,7 +529,7 @@ func (h *demoHall) enrolTerminal(ctx context.Context, cfg *config.Config) error 
 		return err
 	}
 	defer s.Close()
-	return h.enrol(ctx, s, cfg.Terminal)
+	return h.enrol(ctx, s, cfg.Terminal, string(cfg.Role))
 }
 
 // startDemoDisplay starts the hall screen: `onewindow display`.

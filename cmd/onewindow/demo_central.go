@@ -22,7 +22,7 @@ import (
 )
 
 // enrolFunc enrols one more terminal's store with the demo's central.
-type enrolFunc func(ctx context.Context, s *store.Store, terminal string) error
+type enrolFunc func(ctx context.Context, s *store.Store, terminal, role string) error
 
 // decideFunc records a department's opinion at the demo's central, as a
 // department's back office would.
@@ -64,18 +64,18 @@ func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, 
 	go srv.Serve(l)
 	go func() { <-ctx.Done(); srv.Close() }()
 	url = "http://" + l.Addr().String()
-	enrol = func(ctx context.Context, s *store.Store, terminal string) error {
+	enrol = func(ctx context.Context, s *store.Store, terminal, role string) error {
 		if _, err := s.SyncCredentials(ctx); err == nil {
 			return nil // enrolled on an earlier run of the demo in this folder
 		}
-		code, expires, err := c.CreateEnrolCode(ctx, demoHallCode, terminal, time.Hour)
+		code, expires, err := c.CreateEnrolCode(ctx, demoHallCode, terminal, role, time.Hour)
 		if err != nil {
 			return fmt.Errorf("central: %w", err)
 		}
 		return link.Enrol(ctx, s, wire.Bundle{Central: url, Terminal: terminal, Hall: demoHallCode, Code: code, Expires: expires},
 			link.Options{Logger: log})
 	}
-	if err := enrol(ctx, kiosk, "K01"); err != nil {
+	if err := enrol(ctx, kiosk, "K01", central.RoleKiosk); err != nil {
 		return nil, "", nil, nil, err
 	}
 	// The kiosk's applications go to the hub, which relays them.
@@ -86,7 +86,7 @@ func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, 
 		return nil, "", nil, nil, err
 	}
 	go lk.Run(ctx)
-	if err := enrol(ctx, hub, "HUB"); err != nil {
+	if err := enrol(ctx, hub, "HUB", central.RoleHub); err != nil {
 		return nil, "", nil, nil, err
 	}
 	hl, err := link.New(ctx, hub, link.Options{Logger: log.With("role", "hub-link"), Interval: 10 * time.Second, Role: "hub",

@@ -94,12 +94,12 @@ categories = ["A"]
 	if b.cfg, err = config.Load(b.config); err != nil {
 		t.Fatal(err)
 	}
-	// The terminal has run once and been enrolled.
+	// The terminal, a window, has run once and been enrolled.
 	st, err := openTerminalStore(context.Background(), b.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	scene.Enrol(t, c, b.central.URL, st, link.Options{})
+	scene.EnrolAs(t, c, b.central.URL, st, link.Options{}, central.RoleWindow)
 	// Its holiday calendar covers this year and the next, whenever the
 	// test runs (the doctor fails a calendar that ends within 60 days).
 	this := time.Now().Year()

@@ -40,7 +40,7 @@ func TestHubSendsTicketEventsToCentral(t *testing.T) {
 		"-hub", address, "-hall-key", benchHallKey, "-central", srv.URL, "-data", filepath.Join(dir, "data")); code != 0 {
 		t.Fatalf("setup -role hub: %d %s %s", code, out, errOut)
 	}
-	otc, _, err := c.CreateEnrolCode(ctx, scene.Hall, "330106H01", time.Hour)
+	otc, _, err := c.CreateEnrolCode(ctx, scene.Hall, "330106H01", central.RoleHub, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

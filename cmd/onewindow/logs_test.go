@@ -82,7 +82,7 @@ func TestBusyDayLogsNoPersonalData(t *testing.T) {
 	if err := store.LoadSample(ctx, st); err != nil {
 		t.Fatal(err)
 	}
-	code, _, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour)
+	code, _, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, scene.Role, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

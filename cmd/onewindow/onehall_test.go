@@ -91,7 +91,8 @@ func newWholeHall(t *testing.T, via func(centralAt string) string) *wholeHall {
 	scene.PublishSample(t, c)
 	bundles := map[string]string{}
 	for _, term := range []string{"H01", "W01", "W02", "K01"} {
-		code, expires, err := c.CreateEnrolCode(ctx, oneHallCode, term, time.Hour)
+		role := map[byte]string{'H': central.RoleHub, 'W': central.RoleWindow, 'K': central.RoleKiosk}[term[0]]
+		code, expires, err := c.CreateEnrolCode(ctx, oneHallCode, term, role, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}

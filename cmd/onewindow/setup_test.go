@@ -146,7 +146,7 @@ func TestSetupEnrol(t *testing.T) {
 	}
 	c := scene.Central(t, filepath.Join(dir, "central.db"), app.SystemClock{})
 	srv := scene.Serve(t, c, central.ServerOptions{})
-	code, _, err := c.CreateEnrolCode(context.Background(), scene.Hall, "330106D01", time.Hour)
+	code, _, err := c.CreateEnrolCode(context.Background(), scene.Hall, "330106D01", central.RoleDisplay, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,9 +102,13 @@ func TestTerminalListSaysWhoIsSilent(t *testing.T) {
 		{ID: "330106K01", Hall: "330106", LastSeen: time.Now().Add(-3 * time.Hour)},
 		{ID: "330106K02", Hall: "330106", LastSeen: time.Now().Add(-time.Minute)},
 		{ID: "330106K03", Hall: "330106"},
+		{ID: "330106H01", Hall: "330106", EnrolledAs: central.RoleKiosk, Role: "hub"},
 	})
 	lines := strings.Split(out.String(), "\n")
 	if !strings.Contains(lines[1], "silent for 3 hours; last: not reported") || strings.Contains(lines[2], "silent") || strings.Contains(lines[3], "silent") {
 		t.Errorf("want only the terminal quiet for 3 hours marked silent:\n%s", out.String())
+	}
+	if !strings.Contains(lines[4], " kiosk ") || !strings.Contains(lines[4], "reports itself as hub") {
+		t.Errorf("want a terminal enrolled as a kiosk that says it is the hub shown so:\n%s", out.String())
 	}
 }

@@ -86,7 +86,7 @@ func TestUpdateFromUSBAndFromCentral(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	otc, _, _ := c.CreateEnrolCode(context.Background(), scene.Hall, "330106D01", time.Hour)
+	otc, _, _ := c.CreateEnrolCode(context.Background(), scene.Hall, "330106D01", central.RoleDisplay, time.Hour)
 	if err := link.Enrol(context.Background(), st, wire.Bundle{Central: srv.URL, Terminal: "330106D01", Code: otc}, link.Options{}); err != nil {
 		t.Fatal(err)
 	}

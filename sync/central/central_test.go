@@ -46,7 +46,7 @@ func newScene(t *testing.T, dsn string) *stage {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	code, _, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour)
+	code, _, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, scene.Role, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,11 +104,11 @@ func TestEnrolment(t *testing.T) {
 		ctx := context.Background()
 		clock := app.NewManualClock(scene.Start)
 		c := scene.Central(t, dsn, clock)
-		code, _, err := c.CreateEnrolCode(ctx, "330106", "330106K09", time.Hour)
+		code, _, err := c.CreateEnrolCode(ctx, "330106", "330106K09", central.RoleKiosk, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
-		expiring, _, _ := c.CreateEnrolCode(ctx, "330106", "330106K09", time.Minute)
+		expiring, _, _ := c.CreateEnrolCode(ctx, "330106", "330106K09", central.RoleKiosk, time.Minute)
 		if _, err := c.Enrol(ctx, code, "330106K08"); !errors.Is(err, central.ErrUnauthorized) || !strings.Contains(err.Error(), "330106K09") {
 			t.Errorf("a code used by the wrong terminal: %v; want ErrUnauthorized naming the terminal it is for", err)
 		}
@@ -143,9 +143,10 @@ func TestEnrolment(t *testing.T) {
 		if err != nil || len(terms) != 1 || terms[0].Revoked.IsZero() {
 			t.Errorf("terminals after revocation: %+v, %v; want one, revoked", terms, err)
 		}
-		for _, bad := range []struct{ hall, terminal string }{{"", "K1"}, {"330106", "a b"}, {"330106", strings.Repeat("k", 41)}} {
-			if _, _, err := c.CreateEnrolCode(ctx, bad.hall, bad.terminal, time.Hour); !errors.Is(err, app.ErrInvalidInput) {
-				t.Errorf("enrolment code for hall %q terminal %q: %v; want ErrInvalidInput", bad.hall, bad.terminal, err)
+		for _, bad := range []struct{ hall, terminal, role string }{{"", "K1", central.RoleKiosk}, {"330106", "a b", central.RoleKiosk},
+			{"330106", strings.Repeat("k", 41), central.RoleKiosk}, {"330106", "K1", ""}, {"330106", "K1", "central"}} {
+			if _, _, err := c.CreateEnrolCode(ctx, bad.hall, bad.terminal, bad.role, time.Hour); !errors.Is(err, app.ErrInvalidInput) {
+				t.Errorf("enrolment code for hall %q terminal %q role %q: %v; want ErrInvalidInput", bad.hall, bad.terminal, bad.role, err)
 			}
 		}
 	})

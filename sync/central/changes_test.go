@@ -174,8 +174,8 @@ func TestOpenUpgradesAnOlderSchema(t *testing.T) {
 	}
 	var v int
 	c.DB().QueryRow(`SELECT value FROM meta WHERE name = 'schema'`).Scan(&v)
-	if v != 7 {
-		t.Errorf("schema %d after the upgrade; want 7", v)
+	if v != 8 {
+		t.Errorf("schema %d after the upgrade; want 8", v)
 	}
 	// Opened again, nothing is run twice.
 	c.Close()

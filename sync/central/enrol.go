@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,10 +28,25 @@ func normaliseCode(s string) string {
 	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(strings.TrimSpace(s)))
 }
 
+// The roles a terminal is enrolled as; only RoleHub reports queue events.
+const (
+	RoleKiosk   = "kiosk"
+	RoleWindow  = "window"
+	RoleDisplay = "display"
+	RoleHub     = "hub"
+)
+
+// Roles are the roles an enrolment code is made for.
+var Roles = []string{RoleKiosk, RoleWindow, RoleDisplay, RoleHub}
+
 // CreateEnrolCode makes a one-time code that enrols the terminal with the
-// given code in the given hall, valid for valid. Only its hash is kept.
-func (c *Central) CreateEnrolCode(ctx context.Context, hall, terminal string, valid time.Duration) (string, time.Time, error) {
+// given code in the given hall as role (one of Roles), valid for valid.
+// Only its hash is kept.
+func (c *Central) CreateEnrolCode(ctx context.Context, hall, terminal, role string, valid time.Duration) (string, time.Time, error) {
 	var p app.Problems
+	if !slices.Contains(Roles, role) {
+		p.Add("role", fmt.Sprintf("%q is not a terminal's role; give one of %s", role, strings.Join(Roles, ", ")))
+	}
 	if !codeRe.MatchString(hall) {
 		p.Add("hall", "must be 1–40 letters, digits, '-' or '_'")
 	}
@@ -46,25 +62,26 @@ func (c *Central) CreateEnrolCode(ctx context.Context, hall, terminal string, va
 	code := codeEncoding.EncodeToString(randomBytes(10)) // 80 bits, 16 characters
 	now := c.now()
 	expires := now.Add(valid)
-	_, err := c.q().exec(ctx, `INSERT INTO enrol_codes (code_hash, terminal, hall, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
-		hashSecret(code), terminal, hall, stamp(now), stamp(expires))
+	_, err := c.q().exec(ctx, `INSERT INTO enrol_codes (code_hash, terminal, hall, role, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		hashSecret(code), terminal, hall, role, stamp(now), stamp(expires))
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("enrolment code: %w", err)
 	}
-	c.log.Info("enrolment code created", "terminal", terminal, "hall", hall, "expires", expires)
+	c.log.Info("enrolment code created", "terminal", terminal, "hall", hall, "role", role, "expires", expires)
 	return code[:4] + "-" + code[4:8] + "-" + code[8:12] + "-" + code[12:], expires, nil
 }
 
 // Enrol exchanges a one-time code for the terminal's own secret. A code
 // works once, before it expires, and only for the terminal it was made for.
-// Enrolling again replaces the terminal's secret and lifts a revocation.
+// Enrolling again replaces the terminal's secret and its role, and lifts a
+// revocation.
 func (c *Central) Enrol(ctx context.Context, code, terminal string) (wire.EnrolAnswer, error) {
 	var ans wire.EnrolAnswer
 	secret := randomToken(32)
 	err := c.tx(ctx, func(x q) error {
-		var forTerminal, hall, expires, used string
-		err := x.row(ctx, `SELECT terminal, hall, expires_at, used_at FROM enrol_codes WHERE code_hash = ?`,
-			hashSecret(normaliseCode(code))).Scan(&forTerminal, &hall, &expires, &used)
+		var forTerminal, hall, role, expires, used string
+		err := x.row(ctx, `SELECT terminal, hall, role, expires_at, used_at FROM enrol_codes WHERE code_hash = ?`,
+			hashSecret(normaliseCode(code))).Scan(&forTerminal, &hall, &role, &expires, &used)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: the enrolment code is not known", ErrUnauthorized)
 		}
@@ -84,9 +101,9 @@ func (c *Central) Enrol(ctx context.Context, code, terminal string) (wire.EnrolA
 		if _, err := x.exec(ctx, `UPDATE enrol_codes SET used_at = ? WHERE code_hash = ?`, now, hashSecret(normaliseCode(code))); err != nil {
 			return err
 		}
-		if _, err := x.exec(ctx, `INSERT INTO terminals (id, hall, secret_hash, enrolled_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET hall = excluded.hall, secret_hash = excluded.secret_hash,
-			enrolled_at = excluded.enrolled_at, revoked_at = ''`, forTerminal, hall, hashSecret(secret), now); err != nil {
+		if _, err := x.exec(ctx, `INSERT INTO terminals (id, hall, enrolled_as, secret_hash, enrolled_at) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET hall = excluded.hall, enrolled_as = excluded.enrolled_as, secret_hash = excluded.secret_hash,
+			enrolled_at = excluded.enrolled_at, revoked_at = ''`, forTerminal, hall, role, hashSecret(secret), now); err != nil {
 			return err
 		}
 		ans = wire.EnrolAnswer{Terminal: forTerminal, Hall: hall, Secret: secret}

@@ -118,12 +118,17 @@ func HoldUpdateSlots(c *Central) (release func()) {
 	}
 }
 
-// PrepareForTest checks one operation as a push does and returns why it
-// is refused ("" when it is not).
+// PrepareForTest checks one operation as a push from the scene's terminal
+// (330106K01, enrolled as its role) does and returns why it is refused (""
+// when it is not).
 func (c *Central) PrepareForTest(op wire.Op) string {
 	cat, err := c.catalogNow(context.Background())
 	if err != nil {
 		panic(err)
 	}
-	return c.prepare(op, nil, sender{terminal: "330106K01"}, cat, c.now()).reject
+	from, err := c.senderOf(context.Background(), "330106K01")
+	if err != nil {
+		panic(err)
+	}
+	return c.prepare(op, nil, from, cat, c.now()).reject
 }

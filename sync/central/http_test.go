@@ -35,13 +35,13 @@ func TestAPIRefusesBadInput(t *testing.T) {
 	clock := app.NewManualClock(scene.Start)
 	c := scene.Central(t, t.TempDir()+"/central.db", clock)
 	srv := scene.Serve(t, c, central.ServerOptions{AdminToken: "back-office-token"})
-	code, _, _ := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour)
+	code, _, _ := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, scene.Role, time.Hour)
 	ans, err := c.Enrol(ctx, code, scene.Terminal)
 	if err != nil {
 		t.Fatal(err)
 	}
 	good := "Bearer " + scene.Terminal + ":" + ans.Secret
-	code2, _, _ := c.CreateEnrolCode(ctx, scene.Hall, "330106K02", time.Hour)
+	code2, _, _ := c.CreateEnrolCode(ctx, scene.Hall, "330106K02", central.RoleKiosk, time.Hour)
 	revoked, _ := c.Enrol(ctx, code2, "330106K02")
 	c.Revoke(ctx, "330106K02")
 	op := `{"seq":1,"id":"a1","kind":"case","entity":"330106K01-20261123-000001","created":"2026-11-23T01:00:00Z","payload":{}}`
@@ -119,7 +119,7 @@ func TestPushOverHTTPRefusesOnePayloadOnly(t *testing.T) {
 		clock := app.NewManualClock(scene.Start)
 		c := scene.Central(t, dsn, clock)
 		srv := scene.Serve(t, c, central.ServerOptions{})
-		code, _, _ := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour)
+		code, _, _ := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, scene.Role, time.Hour)
 		ans, err := c.Enrol(ctx, code, scene.Terminal)
 		if err != nil {
 			t.Fatal(err)
@@ -167,7 +167,7 @@ func TestUpdateDownloadsAreBounded(t *testing.T) {
 	clock := app.NewManualClock(scene.Start)
 	c := scene.Central(t, t.TempDir()+"/central.db", clock)
 	srv := scene.Serve(t, c, central.ServerOptions{})
-	code, _, _ := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour)
+	code, _, _ := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, scene.Role, time.Hour)
 	ans, err := c.Enrol(ctx, code, scene.Terminal)
 	if err != nil {
 		t.Fatal(err)

@@ -337,6 +337,9 @@ func (c *Central) prepare(op wire.Op, decoded *payload, from sender, cat *app.Ca
 			return reject("follow-up of rating %s: who, what and when must all be given", f.Rating)
 		}
 	case app.OpTicket:
+		if why := from.notTheHub(); why != "" {
+			return reject("%s", why)
+		}
 		e := *pl.ticket
 		p.ticket = &e
 		t := e.Ticket

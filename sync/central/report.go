@@ -59,23 +59,26 @@ func (c *Central) synced(ctx context.Context, terminal string) error {
 
 // Terminal is an enrolled terminal as an administrator sees it.
 type Terminal struct {
-	ID       string
-	Hall     string
-	Role     string // from its last health report; "" before the first
-	Enrolled time.Time
-	Revoked  time.Time // zero unless revoked
-	LastSeq  int64
-	LastSeen time.Time // its last request of any kind
-	LastSync time.Time // its last completed sync
-	Version  string    // the onewindow it runs, from its last report
-	Health   *health.Report
-	Received time.Time // when central received Health
+	ID   string
+	Hall string
+	Role string // from its last health report; "" before the first
+	// EnrolledAs is the role its enrolment code was made for (Roles),
+	// which central trusts; "" for one enrolled before codes had a role.
+	EnrolledAs string
+	Enrolled   time.Time
+	Revoked    time.Time // zero unless revoked
+	LastSeq    int64
+	LastSeen   time.Time // its last request of any kind
+	LastSync   time.Time // its last completed sync
+	Version    string    // the onewindow it runs, from its last report
+	Health     *health.Report
+	Received   time.Time // when central received Health
 }
 
 // Terminals lists the terminals ever enrolled, of one hall or (hall "")
 // of every hall, with the last health each reported.
 func (c *Central) Terminals(ctx context.Context, hall string) ([]Terminal, error) {
-	query := `SELECT t.id, t.hall, t.role, t.enrolled_at, t.revoked_at, t.last_seq, t.last_seen, t.last_sync,
+	query := `SELECT t.id, t.hall, t.role, t.enrolled_as, t.enrolled_at, t.revoked_at, t.last_seq, t.last_seen, t.last_sync,
 		COALESCE(h.version, ''), COALESCE(h.report, ''), COALESCE(h.received_at, '')
 		FROM terminals t LEFT JOIN terminal_health h ON h.terminal = t.id`
 	var args []any
@@ -92,7 +95,7 @@ func (c *Central) Terminals(ctx context.Context, hall string) ([]Terminal, error
 	for rows.Next() {
 		var t Terminal
 		var enrolled, revoked, seen, synced, report, received string
-		if err := rows.Scan(&t.ID, &t.Hall, &t.Role, &enrolled, &revoked, &t.LastSeq, &seen, &synced,
+		if err := rows.Scan(&t.ID, &t.Hall, &t.Role, &t.EnrolledAs, &enrolled, &revoked, &t.LastSeq, &seen, &synced,
 			&t.Version, &report, &received); err != nil {
 			return nil, err
 		}

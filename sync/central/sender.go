@@ -2,6 +2,7 @@ package central
 
 import (
 	"context"
+	"fmt"
 	"strings"
 )
 
@@ -9,25 +10,41 @@ import (
 // hall: a hall's hub relays their records (DESIGN.md §4a).
 type sender struct {
 	terminal string
+	role     string // what it was enrolled as; "" before codes had a role
 	peers    map[string]bool
 }
 
 // senderOf reads the terminals of a pushing terminal's hall.
 func (c *Central) senderOf(ctx context.Context, terminal string) (sender, error) {
 	s := sender{terminal: terminal, peers: map[string]bool{}}
-	rows, err := c.q().query(ctx, `SELECT id FROM terminals WHERE hall = (SELECT hall FROM terminals WHERE id = ?)`, terminal)
+	rows, err := c.q().query(ctx, `SELECT id, enrolled_as FROM terminals WHERE hall = (SELECT hall FROM terminals WHERE id = ?)`, terminal)
 	if err != nil {
 		return s, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var id, role string
+		if err := rows.Scan(&id, &role); err != nil {
 			return s, err
 		}
 		s.peers[id] = true
+		if id == terminal {
+			s.role = role
+		}
 	}
 	return s, rows.Err()
+}
+
+// notTheHub says why the sender may not report queue events, which only
+// its hall's hub keeps; "" when it is the hub.
+func (s sender) notTheHub() string {
+	switch s.role {
+	case RoleHub:
+		return ""
+	case "":
+		return fmt.Sprintf("only the hall's hub reports queue events; terminal %s was enrolled before terminals had roles and never reported itself as the hub: if it is, enrol it again with a code made with -role hub", s.terminal)
+	}
+	return fmt.Sprintf("only the hall's hub reports queue events; terminal %s was enrolled as %s", s.terminal, s.role)
 }
 
 // issuerOf is the terminal that numbered a case (terminal-date-sequence),

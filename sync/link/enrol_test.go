@@ -25,7 +25,7 @@ func TestEnrolFailuresEachTheirOwn(t *testing.T) {
 	st := scene.OpenStore(t, dir, app.SystemClock{})
 	defer st.Close()
 	ctx := context.Background()
-	code, _, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour)
+	code, _, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, scene.Role, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -187,7 +187,7 @@ func TestTLSPinning(t *testing.T) {
 	defer srv.Close()
 	opt := link.Options{Clock: clock, Sleep: (&scene.NoSleep{Clock: clock}).Sleep}
 	bundle := func() wire.Bundle {
-		code, exp, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, time.Hour)
+		code, exp, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, scene.Role, time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -32,10 +32,14 @@ import (
 // Start is a Monday morning in the hall.
 var Start = time.Date(2026, 11, 23, 9, 30, 0, 0, app.HallZone)
 
-// Hall and Terminal are the sample hall and a terminal in it.
+// Hall and Terminal are the sample hall and a terminal in it. Role is
+// what the terminal is enrolled as: its hall's hub, since the scene's
+// terminal pushes queue events as well as cases, and central takes queue
+// events from the hub only.
 const (
 	Hall     = "330106"
 	Terminal = "330106K01"
+	Role     = central.RoleHub
 )
 
 // Backends runs fn once on a central stored in SQLite and once in
@@ -113,11 +117,18 @@ func OpenStore(t testing.TB, dir string, clock app.Clock) *store.Store {
 	return st
 }
 
-// Enrol makes an enrolment code at central and enrols the store with it.
+// Enrol makes an enrolment code at central for the scene's terminal as
+// Role and enrols the store with it.
 func Enrol(t testing.TB, c *central.Central, url string, st *store.Store, opt link.Options) {
 	t.Helper()
+	EnrolAs(t, c, url, st, opt, Role)
+}
+
+// EnrolAs is Enrol with the terminal enrolled as role.
+func EnrolAs(t testing.TB, c *central.Central, url string, st *store.Store, opt link.Options, role string) {
+	t.Helper()
 	ctx := context.Background()
-	code, exp, err := c.CreateEnrolCode(ctx, Hall, Terminal, time.Hour)
+	code, exp, err := c.CreateEnrolCode(ctx, Hall, Terminal, role, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
