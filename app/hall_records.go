@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -38,6 +39,11 @@ type HallAnswer struct {
 	Skipped  int
 	Rejected []Rejection
 }
+
+// ErrOutboxReplaced refuses a batch whose operations reuse the numbers of
+// others the hub holds from that terminal: its database was replaced or
+// restored from a backup, and skipping them as held would lose them.
+var ErrOutboxReplaced = errors.New("the terminal's outbox does not match what the hub holds")
 
 // SequenceGap refuses a batch that starts after operations not yet
 // received: the sender must send from Expected on.

@@ -43,17 +43,26 @@ func (s *Store) ApplyHallBatch(ctx context.Context, terminal string, ops []app.O
 		ans.Held = last
 		for _, op := range ops {
 			if known && op.Seq <= last {
-				var why string
-				err := tx.QueryRowContext(ctx, `SELECT rejected FROM hall_ops WHERE terminal = ? AND seq = ?`, terminal, op.Seq).Scan(&why)
-				if err == nil && why != "" {
+				var id, why string
+				err := tx.QueryRowContext(ctx, `SELECT op_id, rejected FROM hall_ops WHERE terminal = ? AND seq = ?`, terminal, op.Seq).Scan(&id, &why)
+				switch {
+				case err == nil && id != op.ID:
+					// Skipping it would lose it: the number now names
+					// another operation.
+					return fmt.Errorf("%w: operation %d is %s at the hub but the terminal now sends %s under that number; "+
+						"its database was replaced or restored from a backup: its new records wait until a technician sees to it",
+						app.ErrOutboxReplaced, op.Seq, id, op.ID)
+				case err == nil && why != "":
 					ans.Rejected = append(ans.Rejected, app.Rejection{Seq: op.Seq, Reason: why})
+				case err != nil && !errors.Is(err, sql.ErrNoRows):
+					return err
 				}
 				ans.Skipped++
 				continue
 			}
 			ans.Held = max(ans.Held, op.Seq)
 			var seen int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM hall_ops WHERE op_id = ?`, op.ID).Scan(&seen); err != nil {
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM hall_ops WHERE terminal = ? AND op_id = ?`, terminal, op.ID).Scan(&seen); err != nil {
 				return err
 			}
 			if seen > 0 {

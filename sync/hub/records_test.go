@@ -322,6 +322,14 @@ func TestBadRecordsChangeNothing(t *testing.T) {
 	if _, _, err := h.client.Case(ctx, later.Number); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("the case of the refused batch is on the hub: %v", err)
 	}
+	// A terminal whose database was replaced numbers its operations anew:
+	// one under a number the hub holds for another is refused, not skipped
+	// as held (which would lose it).
+	ops[0].Seq, ops[0].ID = 1, app.NewID()
+	reused, _, _, _ := wire.BatchBody("330106K01", ops[:1])
+	if _, err := h.client.PushRecords(ctx, "330106", reused); !errors.Is(err, app.ErrOutboxReplaced) {
+		t.Errorf("operation 1 again under another id: %v; want it refused as a replaced outbox", err)
+	}
 }
 
 func decodeCase(data []byte) (app.CasePayload, error) {
