@@ -1,6 +1,9 @@
 package app
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors. Callers decide with errors.Is; the wrapped text says what
 // exactly was wrong in words a clerk or technician understands.
@@ -20,4 +23,12 @@ var (
 	// ErrUnreachable is this): the LAN, the hub machine or its process is
 	// down.
 	ErrHubUnreachable = errors.New("the hall hub cannot be reached")
+)
+
+// A decision refused for what the clerk did or did not tick: each is an
+// ErrInvalidInput, named so the window says it in the clerk's language.
+var (
+	ErrMaterialsMissing = fmt.Errorf("%w: required materials are missing", ErrInvalidInput)
+	ErrNothingMissing   = fmt.Errorf("%w: every required material was received; there is nothing to ask for", ErrInvalidInput)
+	ErrNoReason         = fmt.Errorf("%w: a refusal must give its reason", ErrInvalidInput)
 )

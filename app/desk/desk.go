@@ -163,6 +163,7 @@ type RatingResult struct {
 	Rating   app.Rating
 	FollowUp *app.FollowUp
 	Err      string // when it could not be stored
+	Cause    error  // the same, for the clerk's words
 }
 
 // New makes a desk. It loads the catalogue and the hall's name from the store.

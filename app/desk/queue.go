@@ -305,7 +305,7 @@ func (d *Desk) rated(ctx context.Context, level app.RatingLevel) {
 	r, fu, err := d.svc.Store.Rate(ctx, app.Rating{Level: level, Ticket: req.Ticket, Case: req.Case, Window: d.cfg.Window, Clerk: req.Clerk})
 	res := &RatingResult{Rating: r, FollowUp: fu}
 	if err != nil {
-		res.Err = err.Error()
+		res.Err, res.Cause = err.Error(), err
 		d.log.Error("rating not stored", "window", d.cfg.Window, "err", err)
 	}
 	d.update(func(v *View) { v.Rating, v.LastRate = nil, res })

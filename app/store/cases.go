@@ -132,7 +132,7 @@ func (s *Store) decide(ctx context.Context, tx *sql.Tx, c *app.Case, item app.It
 	switch d.To {
 	case app.Accepted:
 		if len(missing) > 0 {
-			return nil, fmt.Errorf("%w: required materials are missing: %s", app.ErrInvalidInput, materialNames(item, missing))
+			return nil, fmt.Errorf("%w: %s", app.ErrMaterialsMissing, materialNames(item, missing))
 		}
 		cal, err := calendarOf(ctx, tx)
 		if err != nil {
@@ -144,13 +144,13 @@ func (s *Store) decide(ctx context.Context, tx *sql.Tx, c *app.Case, item app.It
 		c.Missing = nil
 	case app.SupplementRequested:
 		if len(missing) == 0 {
-			return nil, fmt.Errorf("%w: every required material was received; there is nothing to ask for", app.ErrInvalidInput)
+			return nil, app.ErrNothingMissing
 		}
 		c.Missing = missing
 		d.Note = strings.TrimSpace(d.Note + " " + materialNames(item, missing))
 	case app.Refused, app.Denied:
 		if strings.TrimSpace(d.Note) == "" {
-			return nil, fmt.Errorf("%w: a refusal must give its reason", app.ErrInvalidInput)
+			return nil, app.ErrNoReason
 		}
 		c.Reason = d.Note
 	}

@@ -122,7 +122,7 @@ func (k *Kiosk) showStatus() {
 
 // reportView draws a doctor's report for a technician standing at the
 // kiosk: a line that sums it up, then each check with its verdict in a
-// coloured box (the words doctor prints: ok, warn, FAIL, skip), what was
+// coloured box (in the kiosk's language: 正常, 警告, 失败, 跳过; in English the words doctor prints), what was
 // found, and the next step under each that is not well.
 func (k *Kiosk) reportView(r health.Report) fyne.CanvasObject {
 	head := "onewindow doctor"
@@ -152,7 +152,7 @@ func (k *Kiosk) checkRow(c health.Check) fyne.CanvasObject {
 	case health.Skip:
 		fill, ink = color.Gray{0xDD}, k.theme.Color(fynetheme.ColorNameForeground, 0)
 	}
-	word := canvas.NewText(c.Verdict.String(), ink)
+	word := canvas.NewText(k.verdictWord(c.Verdict), ink)
 	word.TextStyle = fyne.TextStyle{Bold: true}
 	word.Alignment = fyne.TextAlignCenter
 	badge := container.NewStack(canvas.NewRectangle(fill), container.NewCenter(word))
@@ -164,7 +164,7 @@ func (k *Kiosk) checkRow(c health.Check) fyne.CanvasObject {
 		return &widget.TextSegment{Text: s, Style: widget.RichTextStyle{
 			TextStyle: fyne.TextStyle{Bold: bold}, ColorName: colour, SizeName: fynetheme.SizeNameText}}
 	}
-	segs := []widget.RichTextSegment{block(c.Name, true, fynetheme.ColorNameForeground), block(c.Detail, false, fynetheme.ColorNameForeground)}
+	segs := []widget.RichTextSegment{block(k.checkName(c.Name), true, fynetheme.ColorNameForeground), block(c.Detail, false, fynetheme.ColorNameForeground)}
 	if c.Next != "" && c.Verdict != health.OK {
 		colour := fynetheme.ColorNameForeground
 		if c.Verdict == health.Fail {

@@ -75,10 +75,12 @@ func TestTechnicianPageShowsTheDoctorsReport(t *testing.T) {
 	r.mustShow(t,
 		"onewindow doctor — K01 in hall 330106 — 2026-",
 		"失败 1 项，警告 1 项，正常 2 项，跳过 1 项",
-		"FAIL", "ticket printer", "/dev/ttyUSB1 vanished (unplugged or powered off)",
+		// The checks' names and verdicts in Chinese; what they found as
+		// the check wrote it.
+		"失败", "号票打印机", "/dev/ttyUSB1 vanished (unplugged or powered off)",
 		"下一步：plug the device in again and switch it on",
-		"warn", "outbox", "下一步：check central platform above",
-		"ok", "database integrity", "skip", "not checked: central cannot be reached",
+		"警告", "待上传队列", "下一步：check central platform above",
+		"正常", "数据库完整性", "跳过", "not checked: central cannot be reached",
 		"此刻各设备自报状态", "打印机: ready")
 	// A check that is well has no next step to show.
 	for _, s := range r.texts() {

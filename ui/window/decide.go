@@ -276,7 +276,7 @@ func (o *outcomes) showResult(out desk.Outcome) {
 		text += tr("win.outcome.due", string(c.Due))
 	}
 	if out.PrintErr != nil {
-		text += tr("win.outcome.unprinted", notice, out.PrintErr)
+		text += tr("win.outcome.unprinted", notice, o.t.errorText(out.PrintErr))
 		o.result.Importance = widget.DangerImportance
 	} else {
 		text += tr("win.outcome.printed", notice)
@@ -337,7 +337,7 @@ func (o *outcomes) reprintCase(number string) {
 			return
 		}
 		if out.PrintErr != nil {
-			o.t.say(o.t.tr("win.reprint.failed", out.PrintErr.Error()), true)
+			o.t.say(o.t.tr("win.reprint.failed", o.t.errorText(out.PrintErr)), true)
 			return
 		}
 		if number == o.last {

@@ -25,12 +25,7 @@ func newDropDown(r *router) *dropDown {
 	return d
 }
 
-func (d *dropDown) TypedKey(ev *fyne.KeyEvent) {
-	if d.r.key(ev) {
-		return
-	}
-	d.Select.TypedKey(ev)
-}
+func (d *dropDown) TypedKey(ev *fyne.KeyEvent) { d.r.pass(ev, d.Select.TypedKey) }
 
 // rows is a list that lets the window's keys through.
 type rows struct {
@@ -45,9 +40,4 @@ func newRows(r *router, length func() int, create func() fyne.CanvasObject, upda
 	return l
 }
 
-func (l *rows) TypedKey(ev *fyne.KeyEvent) {
-	if l.r.key(ev) {
-		return
-	}
-	l.List.TypedKey(ev)
-}
+func (l *rows) TypedKey(ev *fyne.KeyEvent) { l.r.pass(ev, l.List.TypedKey) }

@@ -3,7 +3,6 @@ package window
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -159,7 +158,7 @@ func (iv *intakeView) cardRead(a app.Applicant, err error) {
 		if errors.Is(err, app.ErrNoCard) {
 			iv.t.say(iv.t.tr("win.card.none"), true)
 		} else {
-			iv.t.say(iv.t.tr("win.card.failed", err.Error()), true)
+			iv.t.say(iv.t.tr("win.card.failed", iv.t.errorText(err)), true)
 		}
 		return
 	}
@@ -190,7 +189,13 @@ func (iv *intakeView) form() (desk.IntakeForm, error) {
 	} else {
 		var err error
 		if a, err = iv.t.desk.Applicant(iv.name.Text, iv.idNumber.Text, ""); err != nil {
-			return desk.IntakeForm{}, fmt.Errorf("%s%w", iv.t.tr("win.intake.badapplicant"), err)
+			// The words are the clerk's: the form's errors are shown as
+			// they are.
+			fields, ok := iv.t.problemFields(err)
+			if !ok {
+				fields = iv.t.errorText(err)
+			}
+			return desk.IntakeForm{}, errors.New(iv.t.tr("win.intake.badapplicant") + fields)
 		}
 	}
 	return desk.IntakeForm{Item: *iv.list.item, Applicant: a, Received: iv.list.received()}, nil

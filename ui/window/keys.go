@@ -60,6 +60,14 @@ func (r *router) key(ev *fyne.KeyEvent) bool {
 	return false
 }
 
+// pass gives a key to the window first and, when it is not the window's,
+// to the focused widget's own handling (typed).
+func (r *router) pass(ev *fyne.KeyEvent, typed func(*fyne.KeyEvent)) {
+	if !r.key(ev) {
+		typed(ev)
+	}
+}
+
 // shortcut handles a key typed with Ctrl or Alt.
 func (r *router) shortcut(s fyne.Shortcut) bool {
 	if r.touched != nil {
@@ -168,12 +176,7 @@ func (b *button) face(text string) string {
 // setText changes the words on the button, keeping its key.
 func (b *button) setText(text string) { b.SetText(b.face(text)) }
 
-func (b *button) TypedKey(ev *fyne.KeyEvent) {
-	if b.r.key(ev) {
-		return
-	}
-	b.Button.TypedKey(ev)
-}
+func (b *button) TypedKey(ev *fyne.KeyEvent) { b.r.pass(ev, b.Button.TypedKey) }
 
 // check is a checkbox that lets the window's keys through.
 type check struct {
@@ -189,12 +192,7 @@ func newCheck(r *router, text string, changed func(bool)) *check {
 	return c
 }
 
-func (c *check) TypedKey(ev *fyne.KeyEvent) {
-	if c.r.key(ev) {
-		return
-	}
-	c.Check.TypedKey(ev)
-}
+func (c *check) TypedKey(ev *fyne.KeyEvent) { c.r.pass(ev, c.Check.TypedKey) }
 
 // Press delivers a key as the desktop driver would: with Ctrl or Alt as a
 // shortcut to the focused widget that takes shortcuts, else to the canvas;

@@ -167,7 +167,7 @@ func (q *queuePanel) draw(v desk.View) {
 	case v.Rating != nil:
 		q.rating.SetText(tr("win.rating.lit", v.Rating.Ticket))
 	case v.LastRate != nil && v.LastRate.Err != "":
-		q.rating.SetText(tr("win.rating.unsaved", v.LastRate.Err))
+		q.rating.SetText(tr("win.rating.unsaved", q.t.errorText(v.LastRate.Cause)))
 	case v.LastRate != nil:
 		text := tr("win.rating.last", q.t.pick(v.LastRate.Rating.Level.Name()), v.LastRate.Rating.Ticket)
 		if v.LastRate.FollowUp != nil {

@@ -13,7 +13,6 @@ package window
 
 import (
 	"context"
-	"errors"
 	"image/color"
 	"sync"
 	"sync/atomic"
@@ -63,7 +62,7 @@ type Terminal struct {
 	devLabel    *canvas.Text
 	header      *fyne.Container // relaid out when a text in it changes length
 	corner      *fyne.Container
-	message     *canvas.Text
+	message     *messageText
 	messageBack *canvas.Rectangle
 
 	queue     *queuePanel
@@ -278,7 +277,7 @@ func (t *Terminal) toggleLanguage() {
 		next = theme.Chinese
 	}
 	if err := t.SetLanguage(next); err != nil {
-		t.say(err.Error(), true)
+		t.say(t.errorText(err), true)
 	}
 }
 
@@ -330,7 +329,11 @@ func (t *Terminal) say(text string, isErr bool) {
 		t.message.Color = look.Color(fynetheme.ColorNameForeground)
 	}
 	t.messageBack.Refresh()
+	h := t.message.MinSize().Height
 	t.message.Refresh()
+	if t.message.MinSize().Height != h {
+		t.root.Refresh() // a message of more or fewer lines: the footer's height
+	}
 }
 
 // Message is the text of the message bar, for tests and scripts; call it
@@ -370,8 +373,7 @@ func (t *Terminal) build() {
 	t.header = container.NewBorder(nil, nil, nil, t.corner, container.New(t.headLine, t.hallLabel, t.staffLabel))
 	header := container.NewStack(band, container.NewPadded(t.header))
 
-	t.message = canvas.NewText("", look.Color(fynetheme.ColorNameForeground))
-	t.message.TextSize = 16
+	t.message = newMessageText(look.Color(fynetheme.ColorNameForeground), 16)
 	t.messageBack = canvas.NewRectangle(color.Transparent)
 	footer := container.NewStack(t.messageBack, container.NewPadded(t.message))
 
@@ -525,38 +527,4 @@ func setText(tx *canvas.Text, s string) {
 		tx.Text = s
 		tx.Refresh()
 	}
-}
-
-// errorText is an error in words for the message bar.
-func (t *Terminal) errorText(err error) string {
-	var notReady *desk.NotReadyError
-	switch {
-	case errors.As(err, &notReady):
-		return t.notReadyText(notReady)
-	case errors.Is(err, app.ErrHubUnreachable):
-		return t.tr("win.err.hubrecords")
-	case errors.Is(err, desk.ErrLoggedOut):
-		return t.tr("win.err.loggedout")
-	case errors.Is(err, app.ErrNoneWaiting):
-		return t.tr("win.err.nonewaiting")
-	case errors.Is(err, app.ErrWindowBusy):
-		return t.tr("win.err.windowbusy")
-	case errors.Is(err, app.ErrWindowPaused):
-		return t.tr("win.err.paused")
-	case errors.Is(err, app.ErrNoTicket):
-		return t.tr("win.err.noticket")
-	case errors.Is(err, app.ErrDocumentNotAccepted):
-		return t.tr("win.err.document")
-	}
-	return err.Error()
-}
-
-// queueErrorText explains a failed queue action; when the hub did not
-// answer, pressing the key again retries the same action, which the hub
-// carries out at most once.
-func (t *Terminal) queueErrorText(err error) string {
-	if desk.HubDown(err) {
-		return t.tr("win.err.hubdown") + err.Error()
-	}
-	return t.errorText(err)
 }
