@@ -163,6 +163,12 @@ func (c *Config) hubProblems(p *app.Problems, n needs, what string) {
 			p.Add("hub.kiosk_key", fmt.Sprintf("is %d characters long; a kiosk key needs at least %d (make one with: openssl rand -hex 32)", k, minKeyLen))
 		}
 	}
+	switch {
+	case h.KeyFile != "" && c.Role != RoleHub:
+		p.Add("hub.key_file", fmt.Sprintf("is given to %s; only the hub holds its private key: remove it (terminals need only hub.certificate_file)", what))
+	case h.KeyFile != "" && h.CertificateFile == "":
+		p.Add("hub.certificate_file", "is missing: the hub serves its key's certificate, which set-up writes as "+"hub.pem")
+	}
 	if h.KioskKeyFile != "" && h.KioskKeyFile == h.HallKeyFile {
 		p.Add("hub.kiosk_key_file", "is the same file as hub.hall_key_file; the kiosk key must differ from the hall key, which the hub holds")
 	}
@@ -309,6 +315,16 @@ func (c *Config) fileProblems() app.Problems {
 			p.Add(k.key, err.Error())
 		case len(bytes.TrimSpace(data)) < minKeyLen:
 			p.Add(k.key, fmt.Sprintf("%s holds %d characters; %s needs at least %d (make one with: openssl rand -hex 32 > %s)", k.file, len(bytes.TrimSpace(data)), k.what, minKeyLen, k.file))
+		}
+	}
+	if c.Hub.CertificateFile != "" {
+		if _, err := c.HubCertificate(); err != nil {
+			p.Add("hub.certificate_file", strings.TrimPrefix(err.Error(), app.ErrInvalidConfig.Error()+": hub.certificate_file: "))
+		}
+	}
+	if f := c.Hub.KeyFile; f != "" {
+		if _, err := readPrivate(f, true); err != nil {
+			p.Add("hub.key_file", err.Error())
 		}
 	}
 	if f := c.Paths.KeyFile; f != "" {

@@ -11,6 +11,7 @@ package config
 
 import (
 	"bytes"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -124,6 +125,12 @@ type Hub struct {
 	// the hashes the hub keeps cannot be reversed with what it holds.
 	KioskKey     Secret `toml:"kiosk_key"`
 	KioskKeyFile string `toml:"kiosk_key_file"`
+	// The hall's hub certificate (PEM), made at set-up: every terminal
+	// pins it and speaks TLS to the hub; the hub serves with it and its
+	// private key (key_file, the hub only). Without it the hub is plain
+	// HTTP, and the hall key crosses the LAN in clear.
+	CertificateFile string `toml:"certificate_file"`
+	KeyFile         string `toml:"key_file"`
 }
 
 // Central says where the central platform is.
@@ -283,7 +290,7 @@ func under(prob, key string) bool {
 
 // resolve makes the paths in c absolute, taking relative ones from base.
 func (c *Config) resolve(base string) {
-	for _, p := range []*string{&c.Hub.HallKeyFile, &c.Hub.KioskKeyFile, &c.Paths.DataDir, &c.Paths.KeyFile} {
+	for _, p := range []*string{&c.Hub.HallKeyFile, &c.Hub.KioskKeyFile, &c.Hub.CertificateFile, &c.Hub.KeyFile, &c.Paths.DataDir, &c.Paths.KeyFile} {
 		if *p != "" && !filepath.IsAbs(*p) {
 			*p = filepath.Join(base, *p)
 		}
@@ -374,6 +381,22 @@ func (c *Config) HallKey() (Secret, error) {
 		return "", fmt.Errorf("%w: hub: no hall key is configured", app.ErrInvalidConfig)
 	}
 	return secretOf(c.Hub.HallKey, c.Hub.HallKeyFile, "hub.hall_key_file")
+}
+
+// HubCertificate returns the hall's hub certificate (PEM), or nothing when
+// none is configured (a hub on plain HTTP).
+func (c *Config) HubCertificate() ([]byte, error) {
+	if c.Hub.CertificateFile == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(c.Hub.CertificateFile)
+	if err != nil {
+		return nil, fmt.Errorf("%w: hub.certificate_file: %v", app.ErrInvalidConfig, err)
+	}
+	if b, _ := pem.Decode(data); b == nil || b.Type != "CERTIFICATE" {
+		return nil, fmt.Errorf("%w: hub.certificate_file: %s holds no PEM certificate", app.ErrInvalidConfig, c.Hub.CertificateFile)
+	}
+	return data, nil
 }
 
 // KioskKey returns the kiosk key, from the file or inline; empty when none

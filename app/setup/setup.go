@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"onewindow/app"
 	"onewindow/app/config"
@@ -45,6 +46,10 @@ type Answers struct {
 	Scanner    *Device
 	Window     int      // window terminals only
 	Categories []string // window terminals only
+	// HubCert is the hall's hub certificate (PEM), written beside the
+	// configuration for every role; HubKey its private key, the hub's
+	// only. Write makes both for a hub that has none.
+	HubCert, HubKey []byte
 }
 
 // HallKeyFileName is the hall key's file, beside the configuration.
@@ -99,7 +104,7 @@ func (a Answers) render() string {
 	if a.Terminal != "" {
 		fmt.Fprintf(&b, "terminal = %s\n", q(a.Terminal))
 	}
-	if a.HubAddress != "" || a.HallKey != "" || a.KioskKey != "" {
+	if a.HubAddress != "" || a.HallKey != "" || a.KioskKey != "" || len(a.HubCert) > 0 {
 		fmt.Fprintf(&b, "\n[hub]\n")
 		if a.HubAddress != "" {
 			fmt.Fprintf(&b, "address = %s\n", q(a.HubAddress))
@@ -111,6 +116,13 @@ func (a Answers) render() string {
 		if a.KioskKey != "" {
 			fmt.Fprintf(&b, "# The kiosk key keys the hash of an ID number sent to the hub; the same on every kiosk, never on the hub.\n")
 			fmt.Fprintf(&b, "kiosk_key_file = %s\n", q(KioskKeyFileName))
+		}
+		if len(a.HubCert) > 0 {
+			fmt.Fprintf(&b, "# The hall's hub certificate: the terminals speak TLS to the hub and pin it.\n")
+			fmt.Fprintf(&b, "certificate_file = %s\n", q(HubCertFileName))
+		}
+		if len(a.HubKey) > 0 {
+			fmt.Fprintf(&b, "key_file = %s\n", q(HubKeyFileName))
 		}
 	}
 	if a.CentralURL != "" {
@@ -152,6 +164,12 @@ var ErrExists = errors.New("a configuration file is there already")
 // replace. The key file goes first, so a configuration never names a key
 // file that is not there.
 func Write(path string, a Answers, replace bool) error {
+	if a.Role == config.RoleHub && len(a.HubKey) == 0 {
+		var err error
+		if a.HubCert, a.HubKey, err = MakeHubCertificate(a.Hall, time.Now()); err != nil {
+			return err
+		}
+	}
 	text, err := a.Render()
 	if err != nil {
 		return err
@@ -166,11 +184,13 @@ func Write(path string, a Answers, replace bool) error {
 	for _, k := range []struct {
 		key        config.Secret
 		file, what string
-	}{{a.HallKey, HallKeyFileName, "hall key file"}, {a.KioskKey, KioskKeyFileName, "kiosk key file"}} {
+		mode       os.FileMode
+	}{{a.HallKey, HallKeyFileName, "hall key file", 0o600}, {a.KioskKey, KioskKeyFileName, "kiosk key file", 0o600},
+		{config.Secret(a.HubKey), HubKeyFileName, "hub key file", 0o600}, {config.Secret(a.HubCert), HubCertFileName, "hub certificate", 0o644}} {
 		if k.key == "" {
 			continue
 		}
-		if err := WriteFileAtomic(filepath.Join(dir, k.file), []byte(strings.TrimSpace(string(k.key))+"\n"), 0o600); err != nil {
+		if err := WriteFileAtomic(filepath.Join(dir, k.file), []byte(strings.TrimSpace(string(k.key))+"\n"), k.mode); err != nil {
 			return fmt.Errorf("%s: %w", k.what, err)
 		}
 	}

@@ -167,3 +167,49 @@ func TestKioskKeyOnKiosksOnly(t *testing.T) {
 		t.Errorf("a refused set-up wrote %d files", len(left))
 	}
 }
+
+// TestTheHubsCertificate: a hub's set-up makes the hall's hub certificate
+// and its private key (private to its owner); a terminal given the
+// certificate names it, and neither the key nor a terminal's copy of it
+// travels anywhere else. A hub set up again keeps a key it was given.
+func TestTheHubsCertificate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	hubPath := filepath.Join(dir, "hub", "onewindow.toml")
+	if err := Write(hubPath, Answers{Role: config.RoleHub, Hall: "330106", Terminal: "H01", HubAddress: ":7100", HallKey: key}, false); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(hubPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := cfg.HubCertificate()
+	if err != nil || cert == nil || cfg.Hub.KeyFile == "" {
+		t.Fatalf("the hub's configuration: certificate %d bytes, %v, key file %q; want both", len(cert), err, cfg.Hub.KeyFile)
+	}
+	if fi, err := os.Stat(cfg.Hub.KeyFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the hub's private key: %v, %v; want mode 600", fi, err)
+	}
+	a := kiosk(dir)
+	a.HubCert = cert
+	path := filepath.Join(dir, "kiosk", "onewindow.toml")
+	if err := Write(path, a, false); err != nil {
+		t.Fatal(err)
+	}
+	kc, err := config.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := kc.HubCertificate(); string(got) != string(cert) || kc.Hub.KeyFile != "" {
+		t.Errorf("the kiosk pins %d bytes (key file %q); want the hub's certificate and no key", len(got), kc.Hub.KeyFile)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "kiosk", HubKeyFileName)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the hub's private key is beside the kiosk's configuration: %v", err)
+	}
+	// A kiosk's configuration naming a key file is refused.
+	raw, _ := os.ReadFile(path)
+	bad := strings.Replace(string(raw), "certificate_file", "key_file = \"hub-key.pem\"\ncertificate_file", 1)
+	if _, err := config.Parse([]byte(bad)); err == nil || !strings.Contains(err.Error(), "only the hub holds its private key") {
+		t.Errorf("a kiosk holding the hub's key: %v; want it refused", err)
+	}
+}

@@ -88,7 +88,7 @@ func agentMain(args []string, in io.Reader, out, stderr io.Writer) int {
 	default:
 		devs := openKioskDevices(t.cfg, t.log)
 		defer devs.close()
-		p := kioskParts{store: t.store, hubURL: t.hubURL, hallKey: string(t.hallKey), terminal: t.cfg.Terminal, log: t.log}
+		p := kioskParts{store: t.store, hubURL: t.hubURL, hubCert: t.hubCert, hallKey: string(t.hallKey), terminal: t.cfg.Terminal, log: t.log}
 		if _, err := t.startSync(&devs.serialDevices, "applications"); err != nil {
 			fmt.Fprintln(stderr, "agent:", err)
 			return 1

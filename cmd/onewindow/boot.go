@@ -86,6 +86,7 @@ type terminal struct {
 	log     *slog.Logger
 	hallKey config.Secret
 	hubURL  string       // where the hall's hub is reached: hub.URL of [hub] address
+	hubCert []byte       // the hall's hub certificate, pinned; nil for a hub on plain HTTP
 	store   *store.Store // nil only with bootSpec.storeOptional
 
 	cancel, closeLog func()
@@ -113,7 +114,11 @@ func bootTerminal(ctx context.Context, spec bootSpec, stderr io.Writer) (_ *term
 			return nil, err
 		}
 	}
-	t := &terminal{path: spec.path, cfg: cfg, hallKey: key, hubURL: hub.URL(cfg.Hub.Address)}
+	cert, err := cfg.HubCertificate()
+	if err != nil {
+		return nil, err
+	}
+	t := &terminal{path: spec.path, cfg: cfg, hallKey: key, hubURL: hub.URL(cfg.Hub.Address, cert != nil), hubCert: cert}
 	defer func() {
 		if err != nil {
 			t.close()
@@ -161,7 +166,7 @@ func (spec bootSpec) fill(ctx context.Context, s *store.Store) error {
 
 // hubClient talks to the hall's hub with the hall key.
 func (t *terminal) hubClient(timeout time.Duration) *hub.Client {
-	return hub.NewClient(t.hubURL, string(t.hallKey), timeout)
+	return hub.NewClient(t.hubURL, string(t.hallKey), timeout, hub.Pinned(t.hubCert))
 }
 
 // close ends the terminal's context, so that what runs on it stops before

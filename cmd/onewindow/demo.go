@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -142,7 +143,7 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		return fail(err)
 	}
 	kioskDB := filepath.Join(*dir, "kiosk.db")
-	kw, err := startKiosk(ctx, a, kioskParts{store: h.kioskStore, hubURL: h.hubURL, hallKey: h.hallKey, kioskKey: h.kioskKey,
+	kw, err := startKiosk(ctx, a, kioskParts{store: h.kioskStore, hubURL: h.hubURL, hubCert: h.hubCert, hallKey: h.hallKey, kioskKey: h.kioskKey,
 		terminal: "K01", log: log.With("role", "kiosk"), reader: devs.reader, printer: devs.printer,
 		scanner: devs.scanner, syncer: h.syncer, pin: pin,
 		health: func(ctx context.Context) health.Report {
@@ -311,7 +312,8 @@ type demoHall struct {
 	hallKey    string
 	kioskKey   string // the kiosk's, never the hub's
 	hubAddress string // as [hub] address names it
-	hubURL     string // hub.URL(hubAddress)
+	hubURL     string // hub.URL(hubAddress, true)
+	hubCert    []byte // the hall's hub certificate, which every terminal pins
 	hubStore   *store.Store
 	kioskStore *store.Store
 	kioskSims  *simctl.Set
@@ -371,12 +373,27 @@ func startDemoHall(ctx context.Context, dir, pages string, log *slog.Logger) (*d
 		h.close()
 		return nil, err
 	}
+	// The hall's hub certificate, made as set-up makes it: the hub speaks
+	// TLS and every terminal pins it.
+	certPEM, keyPEM, err := setup.MakeHubCertificate(demoHallCode, time.Now())
+	if err != nil {
+		l.Close()
+		h.close()
+		return nil, err
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		l.Close()
+		h.close()
+		return nil, err
+	}
+	h.hubCert = certPEM
 	h.hubAddress = l.Addr().String()
-	h.hubURL = hub.URL(h.hubAddress)
+	h.hubURL = hub.URL(h.hubAddress, true)
 	h.server = &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go h.server.Serve(l)
+	go h.server.Serve(tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}))
 	// The kiosk's applications reach the hall's records at the hub.
-	go hub.NewPusher(h.kioskStore, hub.NewClient(h.hubURL, h.hallKey, 10*time.Second), "K01", demoHallCode, log.With("role", "kiosk")).
+	go hub.NewPusher(h.kioskStore, h.hubClient(10*time.Second), "K01", demoHallCode, log.With("role", "kiosk")).
 		Run(ctx, time.Second)
 
 	quiet := log.With("role", "sim")
@@ -432,7 +449,7 @@ func (h *demoHall) callNext(window int) (string, error) {
 	if h.windowRunning[window] {
 		return h.windowSims[window].Exec(fmt.Sprintf("press %d next", 10+window))
 	}
-	c := hub.NewClient(h.hubURL, h.hallKey, 3*time.Second)
+	c := h.hubClient(3 * time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	// A window still serving its last ticket finishes it first, as a
@@ -454,7 +471,7 @@ func (h *demoHall) callNext(window int) (string, error) {
 
 // issue takes a number in a category, as a kiosk without a card does.
 func (h *demoHall) issue(category string) (string, error) {
-	c := hub.NewClient(h.hubURL, h.hallKey, 3*time.Second)
+	c := h.hubClient(3 * time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	t, err := c.Issue(ctx, app.IssueRequest{RequestID: app.NewID(), Category: strings.ToUpper(category)})
@@ -554,7 +571,7 @@ func (h *demoHall) answers(role config.Role, terminal string) setup.Answers {
 		central = "http://127.0.0.1:9" // no central: the terminal finds it offline
 	}
 	return setup.Answers{Role: role, Hall: demoHallCode, Terminal: terminal, HubAddress: h.hubAddress,
-		HallKey: config.Secret(h.hallKey), CentralURL: central, DataDir: string(role) + "-data"}
+		HallKey: config.Secret(h.hallKey), CentralURL: central, DataDir: string(role) + "-data", HubCert: h.hubCert}
 }
 
 // kioskAnswers are the kiosk's, on the kiosk simulators. The kiosk runs in
@@ -617,4 +634,9 @@ func (h *demoHall) spawn(role, path string, stderr io.Writer, args ...string) er
 	prefs := strings.TrimSuffix(path, ".toml") + "-fyne"
 	_, err := h.procs.start(append([]string{role, "-config", path}, args...), []string{"XDG_CONFIG_HOME=" + prefs}, stderr)
 	return err
+}
+
+// hubClient talks to the demo's hub as its terminals do.
+func (h *demoHall) hubClient(timeout time.Duration) *hub.Client {
+	return hub.NewClient(h.hubURL, h.hallKey, timeout, hub.Pinned(h.hubCert))
 }

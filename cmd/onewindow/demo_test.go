@@ -41,7 +41,7 @@ func TestDemoConfigurationsAreATechnicians(t *testing.T) {
 			t.Errorf("%s: config check %s: exit %d\n%s%s", a.Role, path, code, out, errOut)
 		}
 		key, err := cfg.HallKey()
-		if cfg.Role != a.Role || cfg.Hall != demoHallCode || hub.URL(cfg.Hub.Address) != h.hubURL || err != nil || string(key) != h.hallKey {
+		if cfg.Role != a.Role || cfg.Hall != demoHallCode || hub.URL(cfg.Hub.Address, true) != h.hubURL || err != nil || string(key) != h.hallKey {
 			t.Errorf("%s: role %s, hall %s, hub %s, hall key %v; want the demo's", a.Role, cfg.Role, cfg.Hall, cfg.Hub.Address, err)
 		}
 		if a.Role == config.RoleKiosk {

@@ -72,7 +72,7 @@ func runDisplay(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return fail(err)
 	}
 	err = t.runScreen(f.windowed, func(a fyne.App) (fyne.Window, error) {
-		w := startDisplay(t.ctx, a, displayParts{name: name, hubURL: t.hubURL, hallKey: string(t.hallKey),
+		w := startDisplay(t.ctx, a, displayParts{name: name, hubURL: t.hubURL, hubCert: t.hubCert, hallKey: string(t.hallKey),
 			pack: pack, calls: *calls, log: t.log})
 		t.log.Info("hall screen started", "hub", t.cfg.Hub.Address)
 		return w, nil
@@ -87,6 +87,7 @@ func runDisplay(ctx context.Context, args []string, stdout, stderr io.Writer) in
 type displayParts struct {
 	name    app.Text
 	hubURL  string
+	hubCert []byte
 	hallKey string
 	pack    voice.Pack
 	calls   int
@@ -98,7 +99,7 @@ type displayParts struct {
 func startDisplay(ctx context.Context, a fyne.App, p displayParts) fyne.Window {
 	w := a.NewWindow("onewindow · " + p.name.Zh)
 	w.Resize(fyne.NewSize(1920, 1080))
-	cfg := display.Config{HallName: p.name, Queue: hub.NewClient(p.hubURL, p.hallKey, 5*time.Second),
+	cfg := display.Config{HallName: p.name, Queue: hub.NewClient(p.hubURL, p.hallKey, 5*time.Second, hub.Pinned(p.hubCert)),
 		Log: p.log, Calls: p.calls}
 	if sp := voice.Open(p.log); sp.Available() {
 		if len(p.pack) == 0 {

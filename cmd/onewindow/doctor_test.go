@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -16,6 +17,7 @@ import (
 	"onewindow/app/config"
 	"onewindow/app/health"
 	"onewindow/app/pii"
+	"onewindow/app/setup"
 	"onewindow/app/store"
 	"onewindow/device/probe"
 	"onewindow/device/sim/simctl"
@@ -60,8 +62,20 @@ func newBench(t *testing.T) *bench {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.hub = httptest.NewServer(h.Handler())
+	// The hub speaks TLS with the hall's certificate, as set-up makes it.
+	certPEM, keyPEM, err := setup.MakeHubCertificate(scene.Hall, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.hub = httptest.NewUnstartedServer(h.Handler())
+	b.hub.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	b.hub.StartTLS()
 	t.Cleanup(b.hub.Close)
+	write(t, filepath.Join(b.dir, setup.HubCertFileName), string(certPEM), 0o644)
 
 	c := scene.Central(t, filepath.Join(b.dir, "central.db"), app.SystemClock{})
 	b.central = scene.Serve(t, c, central.ServerOptions{})
@@ -74,6 +88,7 @@ terminal = %q
 [hub]
 address = %q
 hall_key_file = "hall.key"
+certificate_file = "hub.pem"
 [central]
 url = %q
 [paths]
@@ -89,7 +104,7 @@ port = %q
 [window]
 number = 1
 categories = ["A"]
-`, scene.Hall, scene.Terminal, strings.TrimPrefix(b.hub.URL, "http://"), b.central.URL,
+`, scene.Hall, scene.Terminal, strings.TrimPrefix(b.hub.URL, "https://"), b.central.URL,
 		sims.Path(simctl.IDReader), sims.Path(simctl.Printer), sims.Path(simctl.QueueBus), sims.Path(simctl.Scanner)), 0o644)
 	if b.cfg, err = config.Load(b.config); err != nil {
 		t.Fatal(err)

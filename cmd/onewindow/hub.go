@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -64,6 +65,18 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	l, err := net.Listen("tcp", t.cfg.Hub.Address)
 	if err != nil {
 		return fail(fmt.Errorf("cannot listen on %s: %v", t.cfg.Hub.Address, err))
+	}
+	if t.cfg.Hub.KeyFile != "" {
+		// The hall's certificate, which every terminal pins: the hall key
+		// and the hall's records cross the LAN encrypted.
+		cert, err := tls.LoadX509KeyPair(t.cfg.Hub.CertificateFile, t.cfg.Hub.KeyFile)
+		if err != nil {
+			l.Close()
+			return fail(fmt.Errorf("the hub's certificate and key (hub.certificate_file, hub.key_file): %v", err))
+		}
+		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	} else {
+		t.log.Warn("the hub serves plain HTTP: the hall key and the hall's records cross the LAN in clear; 'onewindow setup -role hub' makes the hall's certificate")
 	}
 	// Requests are retried within seconds and listeners catch up on today:
 	// two days of both is plenty.

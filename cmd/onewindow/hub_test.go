@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"encoding/json"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/setup"
 	"onewindow/sync/central"
 	"onewindow/sync/hub"
 	"onewindow/sync/scene"
@@ -55,7 +57,13 @@ func TestHubSendsTicketEventsToCentral(t *testing.T) {
 	go func() {
 		done <- runHub(ctx, []string{"-config", cfg, "-sample", "-sync-interval", "100ms"}, &hubOut, &hubErr)
 	}()
-	client := hub.NewClient(hub.URL(address), benchHallKey, 2*time.Second)
+	// Set-up made the hall's hub certificate: the hub speaks TLS, and a
+	// terminal pins the certificate.
+	cert, err := os.ReadFile(filepath.Join(dir, setup.HubCertFileName))
+	if err != nil {
+		t.Fatalf("set-up of the hub made no certificate: %v", err)
+	}
+	client := hub.NewClient(hub.URL(address, true), benchHallKey, 2*time.Second, hub.Pinned(cert))
 	var issued []app.Ticket
 	deadline := time.Now().Add(10 * time.Second)
 	for len(issued) < 2 {

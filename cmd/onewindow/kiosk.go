@@ -105,7 +105,7 @@ func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	devs := openKioskDevices(t.cfg, t.log)
 	defer devs.close()
 	parts := kioskParts{
-		store: t.store, hubURL: t.hubURL, hallKey: string(t.hallKey), kioskKey: string(kioskKey), terminal: t.cfg.Terminal,
+		store: t.store, hubURL: t.hubURL, hubCert: t.hubCert, hallKey: string(t.hallKey), kioskKey: string(kioskKey), terminal: t.cfg.Terminal,
 		pin: pin, log: t.log, reader: devs.reader, printer: devs.printer, scanner: devs.scanner,
 		health: technicianReport(t.path, &devs.serialDevices),
 	}
@@ -129,6 +129,7 @@ func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 type kioskParts struct {
 	store    *store.Store
 	hubURL   string
+	hubCert  []byte // the hall's hub certificate, pinned; nil for plain HTTP
 	hallKey  string
 	kioskKey string // keys app.WhoKey; never the hub's
 	terminal string
@@ -149,7 +150,7 @@ type kioskParts struct {
 // the kiosk's own copy, and it takes in applications itself (its outbox
 // carries them to the hub).
 func kioskSelfService(ctx context.Context, p kioskParts, hall app.Hall, settings app.Settings) (*selfservice.Service, error) {
-	hubClient := hub.NewClient(p.hubURL, p.hallKey, 3*time.Second)
+	hubClient := hub.NewClient(p.hubURL, p.hallKey, 3*time.Second, hub.Pinned(p.hubCert))
 	return selfservice.New(ctx, selfservice.Services{
 		Queue: hubClient, Catalogue: p.store, Intake: p.store, Hall: p.store,
 		Progress: hub.Progress{Hub: hubClient}, Ratings: hub.Ratings{Hub: hubClient},

@@ -119,7 +119,18 @@ func newWholeHall(t *testing.T, via func(centralAt string) string) *wholeHall {
 		return setup.Answers{Role: role, Hall: oneHallCode, Terminal: term, HubAddress: h.hubAt,
 			HallKey: config.Secret(h.hallKey), CentralURL: h.centralURL, DataDir: filepath.Join(dir, term+"-data")}
 	}
-	configs := map[string]setup.Answers{"H01": answers(config.RoleHub, "H01")}
+	// The hub's set-up makes the hall's certificate; every terminal pins it.
+	if err := setup.Write(h.config("H01"), answers(config.RoleHub, "H01"), true); err != nil {
+		t.Fatalf("the hub's configuration: %v", err)
+	}
+	hubCert, err := os.ReadFile(filepath.Join(dir, setup.HubCertFileName))
+	if err != nil {
+		t.Fatalf("the hub's set-up made no certificate: %v", err)
+	}
+	if code, out, errOut := runArgs(t, "setup", "-config", h.config("H01"), "-enrol", bundles["H01"]); code != 0 {
+		t.Fatalf("setup -enrol H01: %d %s %s", code, out, errOut)
+	}
+	configs := map[string]setup.Answers{}
 	for _, w := range []struct {
 		term   string
 		window int
@@ -139,6 +150,7 @@ func newWholeHall(t *testing.T, via func(centralAt string) string) *wholeHall {
 	configs["K01"] = a
 	for term, a := range configs {
 		path := h.config(term)
+		a.HubCert = hubCert
 		if err := setup.Write(path, a, true); err != nil {
 			t.Fatalf("%s's configuration: %v", term, err)
 		}

@@ -51,7 +51,11 @@ wrong; it writes the hall key into hall.key beside the configuration (mode
 existing configuration without -force. The kiosk key is made once for the
 hall (openssl rand -hex 32 > kiosk.key) and goes on every kiosk and on no
 other machine: it keys the hash of an ID number the hub keeps, which the
-hub must not be able to reverse.
+hub must not be able to reverse. The hub's set-up makes the hall's hub
+certificate (hub.pem, and its private key hub-key.pem, mode 600, which
+stays on the hub); copy hub.pem to every terminal with the hall key and
+give it with -hub-cert: the terminal then speaks TLS to the hub and trusts
+only that certificate.
 
 -auto fills in the devices not given by flags from a discovery of the
 ports. DEVICE for -test is idcard (place a card), printer (prints a test
@@ -62,7 +66,7 @@ page), display (shows a number), caller or rating (press a key within
 Examples:
   onewindow setup -role kiosk -hall 330106 -terminal K01 -hub 192.168.10.2:7100 \
       -hall-key-file /media/usb/hall.key -kiosk-key-file /media/usb/kiosk.key \
-      -central https://central.example:8443 -auto
+      -hub-cert /media/usb/hub.pem -central https://central.example:8443 -auto
   onewindow setup -test printer
   onewindow setup -enrol /media/usb/K01.json
 `
@@ -70,7 +74,7 @@ Examples:
 type setupFlags struct {
 	config, role, hall, terminal, hub, hallKey, hallKeyFile, central, data string
 	idcard, printer, queuebus, scanner, ports, test, enrol, categories     string
-	kioskKeyFile                                                           string
+	kioskKeyFile, hubCert                                                  string
 	window                                                                 int
 	nativeQR, discover, auto, force, ui, windowed                          bool
 	wait, timeout, probeTimeout                                            time.Duration
@@ -87,6 +91,7 @@ func runSetup(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&f.hallKeyFile, "hall-key-file", "", "a `file` holding the hall key, copied to hall.key (safer than -hall-key, which other users can see in the process list)")
 	fs.StringVar(&f.hallKey, "hall-key", "", "the hall `key` itself")
 	fs.StringVar(&f.kioskKeyFile, "kiosk-key-file", "", "kiosks only: a `file` holding the hall's kiosk key, copied to kiosk.key")
+	fs.StringVar(&f.hubCert, "hub-cert", "", "the hall's hub certificate `file` (hub.pem, made by the hub's set-up), copied beside the configuration: the terminal then speaks TLS to the hub and trusts only it")
 	fs.StringVar(&f.central, "central", "", "the central platform's `URL`")
 	fs.StringVar(&f.data, "data", "", "the data `folder` (default "+config.DefaultDataDir+")")
 	fs.StringVar(&f.idcard, "idcard", "", "the ID-card reader's `port`, as PORT or PORT@BAUD")
@@ -171,6 +176,14 @@ func setupWrite(ctx context.Context, fs *flag.FlagSet, f setupFlags, stdout, std
 		a.HallKey = config.Secret(strings.TrimSpace(string(b)))
 	case f.hallKey != "":
 		a.HallKey = config.Secret(f.hallKey)
+	}
+	if f.hubCert != "" {
+		b, err := os.ReadFile(f.hubCert)
+		if err != nil {
+			fmt.Fprintf(stderr, "onewindow setup: reading the hub's certificate: %v\n", err)
+			return 1
+		}
+		a.HubCert = b
 	}
 	if f.kioskKeyFile != "" {
 		b, err := os.ReadFile(f.kioskKeyFile)
@@ -490,6 +503,11 @@ func saveConfig(path string, a setup.Answers, replace bool) error {
 	if a.KioskKey != "" {
 		if err := os.Chown(filepath.Join(filepath.Dir(path), setup.KioskKeyFileName), uid, gid); err != nil {
 			return fmt.Errorf("giving the kiosk key to the %s user: %w", serviceUser, err)
+		}
+	}
+	if a.Role == config.RoleHub {
+		if err := os.Chown(filepath.Join(filepath.Dir(path), setup.HubKeyFileName), uid, gid); err != nil {
+			return fmt.Errorf("giving the hub's private key to the %s user: %w", serviceUser, err)
 		}
 	}
 	return nil

@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -41,24 +44,68 @@ type Client struct {
 	timeout time.Duration
 }
 
-// NewClient talks to the hub at base (http://host:port) with the hall key.
-// Every request gives up after timeout.
-func NewClient(base, hallKey string, timeout time.Duration) *Client {
-	return &Client{base: strings.TrimRight(base, "/"), key: hallKey, timeout: timeout,
-		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: time.Minute}}}
+// NewClient talks to the hub at base (http://host:port, or https:// with
+// Pinned) with the hall key. Every request gives up after timeout.
+func NewClient(base, hallKey string, timeout time.Duration, opts ...Option) *Client {
+	t := &http.Transport{MaxIdleConnsPerHost: 8, IdleConnTimeout: time.Minute}
+	for _, o := range opts {
+		o(t)
+	}
+	return &Client{base: strings.TrimRight(base, "/"), key: hallKey, timeout: timeout, http: &http.Client{Transport: t}}
 }
 
-// URL is the base URL a terminal reaches the hub at. On the hub itself
+// Option sets how a client reaches the hub.
+type Option func(*http.Transport)
+
+// Pinned makes the client trust only the hall's hub certificate (PEM), as
+// set-up made it: the hub must present exactly this certificate, whatever
+// address it is reached at. A hub presenting another is not the hall's.
+// Without a certificate (a hall whose hub is plain HTTP) it changes nothing.
+func Pinned(certPEM []byte) Option {
+	return func(t *http.Transport) {
+		if certPEM == nil {
+			return
+		}
+		var pinned []byte
+		if b, _ := pem.Decode(certPEM); b != nil {
+			pinned = b.Bytes
+		}
+		t.TLSClientConfig = &tls.Config{
+			MinVersion: tls.VersionTLS12,
+			// The certificate is checked below, byte for byte, in place of
+			// a chain and a name: the hub's address is the hall's LAN's.
+			InsecureSkipVerify: true,
+			VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
+				if len(pinned) == 0 || len(raw) == 0 || !bytes.Equal(raw[0], pinned) {
+					return ErrNotTheHallsHub
+				}
+				return nil
+			},
+		}
+	}
+}
+
+// ErrNotTheHallsHub means the hub presented a certificate other than the
+// one this terminal pins: another machine answers at the hub's address,
+// or the hub was set up again with a new certificate.
+var ErrNotTheHallsHub = errors.New("the hub's certificate is not the hall's (the one in hub.certificate_file)")
+
+// URL is the base URL a terminal reaches the hub at: https when the hall's
+// hub has a certificate (secure), plain http otherwise. On the hub itself
 // an address without a host (":7100") is reached on loopback.
-func URL(address string) string {
+func URL(address string, secure ...bool) string {
+	scheme := "http://"
+	if len(secure) > 0 && secure[0] {
+		scheme = "https://"
+	}
 	host, port, err := net.SplitHostPort(address)
 	if err != nil {
-		return "http://" + address
+		return scheme + address
 	}
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		host = "127.0.0.1"
 	}
-	return "http://" + net.JoinHostPort(host, port)
+	return scheme + net.JoinHostPort(host, port)
 }
 
 // Issue takes a new queue number.
@@ -182,7 +229,7 @@ func (c *Client) send(ctx context.Context, method, path string, in, out any) err
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w at %s: %v", ErrUnreachable, c.base, err)
+		return c.unreachable(err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
@@ -266,7 +313,7 @@ func (c *Client) stream(ctx context.Context, after *int64, fn func(app.QueueEven
 	req.Header.Set("Accept", "text/event-stream")
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w at %s: %v", ErrUnreachable, c.base, err)
+		return c.unreachable(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -298,4 +345,13 @@ func (c *Client) stream(ctx context.Context, after *int64, fn func(app.QueueEven
 		return fmt.Errorf("%w at %s: the event stream broke: %v", ErrUnreachable, c.base, err)
 	}
 	return fmt.Errorf("%w at %s: the event stream ended", ErrUnreachable, c.base)
+}
+
+// unreachable is the error of a request that got no answer; a hub that
+// is not the hall's says so.
+func (c *Client) unreachable(err error) error {
+	if errors.Is(err, ErrNotTheHallsHub) {
+		return fmt.Errorf("hub at %s: %w", c.base, ErrNotTheHallsHub)
+	}
+	return fmt.Errorf("%w at %s: %v", ErrUnreachable, c.base, err)
 }

@@ -55,11 +55,23 @@ func Hub(ctx context.Context, cfg *config.Config, opt Options) health.Check {
 		c.Verdict, c.Detail = health.Skip, "this terminal uses no hub"
 		return c
 	}
-	base := hub.URL(cfg.Hub.Address)
+	cert, err := cfg.HubCertificate()
+	if err != nil {
+		c.Verdict, c.Detail = health.Fail, err.Error()
+		c.Next = "copy hub.pem from the hub machine again (it is beside the hub's configuration) and name it in hub.certificate_file"
+		return c
+	}
+	base := hub.URL(cfg.Hub.Address, cert != nil)
 	ctx, cancel := context.WithTimeout(ctx, opt.Timeout)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/v1/health", nil)
-	resp, err := hubClient(opt).Do(req)
+	resp, err := hubClient(opt, cert).Do(req)
+	if errors.Is(err, hub.ErrNotTheHallsHub) {
+		c.Verdict = health.Fail
+		c.Detail = fmt.Sprintf("%s answers with a certificate other than the hall's (hub.certificate_file)", base)
+		c.Next = "another machine answers at the hub's address, or the hub was set up again: copy its hub.pem to this terminal again, then restart the service"
+		return c
+	}
 	if err != nil {
 		c.Verdict = health.Fail
 		c.Detail = fmt.Sprintf("no answer from %s: %s", base, link.Unreachable(err))
@@ -85,7 +97,7 @@ func Hub(ctx context.Context, cfg *config.Config, opt Options) health.Check {
 		return c
 	}
 	// The queue's counts are the least a key opens; they carry no names.
-	hc := hub.NewClient(base, string(key), opt.Timeout)
+	hc := hub.NewClient(base, string(key), opt.Timeout, hub.Pinned(cert))
 	if _, err := hc.Queue(ctx, 0); err != nil {
 		c.Verdict = health.Fail
 		c.Detail = "the hub answers but refuses this terminal: " + err.Error()
@@ -93,15 +105,23 @@ func Hub(ctx context.Context, cfg *config.Config, opt Options) health.Check {
 		return c
 	}
 	c.Verdict, c.Detail = health.OK, base+" answers and accepts the hall key"
+	if cert == nil {
+		c.Verdict = health.Warn
+		c.Detail += ", over plain HTTP: the hall key and the hall's records cross the LAN in clear"
+		c.Next = "set up the hall's hub certificate: 'onewindow setup -role hub' makes hub.pem; copy it to each terminal with the hall key (setup -hub-cert hub.pem)"
+	}
 	return c
 }
 
-// hubClient is a plain HTTP client for the hub on the LAN: no proxy, no
-// redirect followed (what answers there must be the hub).
-func hubClient(opt Options) *http.Client {
+// hubClient is a client for the hub on the LAN: no proxy, no redirect
+// followed (what answers there must be the hub), and the hall's hub
+// certificate pinned when there is one.
+func hubClient(opt Options, cert []byte) *http.Client {
 	tr := opt.Transport
 	if tr == nil {
-		tr = &http.Transport{}
+		t := &http.Transport{}
+		hub.Pinned(cert)(t)
+		tr = t
 	}
 	return &http.Client{Transport: tr, Timeout: opt.Timeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -2,10 +2,12 @@ package netcheck_test
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/config"
 	"onewindow/app/health"
+	"onewindow/app/setup"
 	"onewindow/app/store"
 	"onewindow/sync/central"
 	"onewindow/sync/hub"
@@ -90,18 +93,50 @@ func TestHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h.Handler())
+	// The hall's hub certificate, as the hub's set-up makes it, pinned by
+	// the terminal.
+	certPEM, keyPEM, err := setup.MakeHubCertificate("330106", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(h.Handler())
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	srv.StartTLS()
 	defer srv.Close()
-	addr := strings.TrimPrefix(srv.URL, "http://")
+	addr := strings.TrimPrefix(srv.URL, "https://")
+	certFile := filepath.Join(dir, "hub.pem")
+	if err := os.WriteFile(certFile, certPEM, 0o644); err != nil {
+		t.Fatal(err)
+	}
 
-	cfg := &config.Config{Role: config.RoleKiosk, Hub: config.Hub{Address: addr, HallKey: config.Secret(key)}}
-	if c := netcheck.Hub(context.Background(), cfg, netcheck.Options{}); c.Verdict != health.OK {
-		t.Errorf("hub up, right key: want ok, got %+v", c)
+	cfg := &config.Config{Role: config.RoleKiosk, Hub: config.Hub{Address: addr, HallKey: config.Secret(key), CertificateFile: certFile}}
+	if c := netcheck.Hub(context.Background(), cfg, netcheck.Options{}); c.Verdict != health.OK || !strings.HasPrefix(c.Detail, "https://") {
+		t.Errorf("hub up over TLS, right key: want ok, got %+v", c)
 	}
 	cfg.Hub.HallKey = config.Secret(strings.Repeat("cd", 32))
 	if c := netcheck.Hub(context.Background(), cfg, netcheck.Options{}); c.Verdict != health.Fail || !strings.Contains(c.Next, "hall key") {
 		t.Errorf("hub up, wrong key: want FAIL about the hall key, got %+v", c)
 	}
+	cfg.Hub.HallKey = config.Secret(key)
+	other, _, _ := setup.MakeHubCertificate("330106", time.Now())
+	otherFile := filepath.Join(dir, "other.pem")
+	os.WriteFile(otherFile, other, 0o644)
+	cfg.Hub.CertificateFile = otherFile
+	if c := netcheck.Hub(context.Background(), cfg, netcheck.Options{}); c.Verdict != health.Fail || !strings.Contains(c.Detail, "other than the hall's") {
+		t.Errorf("a hub with another certificate: want FAIL naming it, got %+v", c)
+	}
+	cfg.Hub.CertificateFile = certFile
+	// A hub on plain HTTP works, and the doctor warns.
+	plain := httptest.NewServer(h.Handler())
+	plainCfg := &config.Config{Role: config.RoleKiosk, Hub: config.Hub{Address: strings.TrimPrefix(plain.URL, "http://"), HallKey: config.Secret(key)}}
+	if c := netcheck.Hub(context.Background(), plainCfg, netcheck.Options{}); c.Verdict != health.Warn || !strings.Contains(c.Detail, "plain HTTP") {
+		t.Errorf("a hub on plain HTTP: want a warning saying so, got %+v", c)
+	}
+	plain.Close()
 	srv.Close()
 	cfg.Hub.HallKey = config.Secret(key)
 	if c := netcheck.Hub(context.Background(), cfg, netcheck.Options{Timeout: 2 * time.Second}); c.Verdict != health.Fail || !strings.Contains(c.Detail, "refused") {
