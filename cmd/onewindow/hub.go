@@ -28,7 +28,9 @@ Runs the hall hub: kiosks issue numbers through it, windows call through it
 and the hall screen listens to it. The configuration's role must be hub;
 it listens on [hub] address of the configuration, requires the hall key
 from it (there is no default key), and keeps the queue in the data folder's
-database, so a restart loses nothing.
+database, so a restart loses nothing. With [hub] certificate_file and
+key_file (made by 'onewindow setup -role hub') it serves TLS, and the
+terminals pin that certificate; without them it serves plain HTTP and warns.
 A hall has exactly one hub.
 
 Once the hub is enrolled with central ('onewindow setup -enrol BUNDLE', as

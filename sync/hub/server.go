@@ -1,8 +1,10 @@
 // Package hub is the hall's authority on the LAN: its queue and its shared
 // records (DESIGN.md §4, §4a). Kiosks issue numbers through it, windows call
 // through it, and the hall screen listens to it; it serves HTTP+JSON with
-// the hall's shared key, streams every queue change as server-sent events
-// (or long-poll) that a listener resumes after a reconnect, and keeps all
+// the hall's shared key, over TLS with the hall's hub certificate that
+// every terminal pins (Pinned; made by the hub's set-up), streams every
+// queue change as server-sent events (or long-poll) that a listener
+// resumes after a reconnect, and keeps all
 // its state in the hall's SQLite store, so a restart or kill -9 loses no
 // issued ticket, call or record. It needs no wide-area network.
 //
