@@ -67,12 +67,10 @@ func (k *Kiosk) applyForm(a *selfservice.Application, problem string) {
 	var mats []fyne.CanvasObject
 	for i, line := range a.Materials(k.lang()) {
 		i := i
-		c := widget.NewCheck(line, func(on bool) {
+		mats = append(mats, newTick(line, a.Holds(i), func(on bool) {
 			k.touched()
 			a.Hold(i, on)
-		})
-		c.SetChecked(a.Holds(i))
-		mats = append(mats, c)
+		}))
 	}
 	submit := k.button(k.tr("apply.submit"), func() { k.submit(a) })
 	submit.Importance = widget.HighImportance

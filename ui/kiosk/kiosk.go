@@ -326,9 +326,7 @@ func (k *Kiosk) prompt(name string) {
 func (k *Kiosk) show(name, title string, body fyne.CanvasObject, message fyne.CanvasObject) {
 	k.leaveCards(name)
 	k.page, k.onScan = name, nil
-	heading := canvas.NewText(title, k.theme.Color(theme.ColorNameOnBand, 0))
-	heading.TextSize = k.theme.Size("subHeadingText")
-	heading.TextStyle = fyne.TextStyle{Bold: true}
+	heading := newTitle(title, k.theme.Color(theme.ColorNameOnBand, 0), k.theme.Size("subHeadingText"), fyne.TextStyle{Bold: true})
 	// Light on the dark band, so the way home is the plainest thing on
 	// every page.
 	home := touch.NewButton(k.tr("common.home"), func() { k.touched(); k.Home() })

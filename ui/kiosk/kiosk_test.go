@@ -241,6 +241,8 @@ func (r *rig) texts() []string {
 			out = append(out, x.Text)
 		case *widget.Check:
 			out = append(out, x.Text)
+		case *tick:
+			out = append(out, x.Text)
 		}
 		return false
 	})
@@ -278,6 +280,11 @@ func (r *rig) tap(t testing.TB, s string) {
 				return true
 			}
 		case *widget.Check:
+			if x.Text == s {
+				target = x
+				return true
+			}
+		case *tick:
 			if x.Text == s {
 				target = x
 				return true

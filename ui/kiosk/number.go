@@ -175,7 +175,9 @@ func (k *Kiosk) printFailed(status *widget.Label, p app.KioskProblem) {
 func (k *Kiosk) drawTicket(issued selfservice.Issued, status *widget.Label) {
 	t := issued.Ticket
 	centred := func(s string, bold bool) *widget.Label {
-		return widget.NewLabelWithStyle(s, fyne.TextAlignCenter, fyne.TextStyle{Bold: bold})
+		l := widget.NewLabelWithStyle(s, fyne.TextAlignCenter, fyne.TextStyle{Bold: bold})
+		l.Wrapping = fyne.TextWrapWord
+		return l
 	}
 	info := container.NewVBox(
 		container.NewCenter(k.hero(t.Code, k.theme.Size(theme.SizeNameHero))),

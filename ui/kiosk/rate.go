@@ -70,12 +70,10 @@ func (k *Kiosk) showReasons(r *selfservice.Rating, problem string) {
 	var rows []fyne.CanvasObject
 	for _, x := range app.BadRatingReasons {
 		code := x.Code
-		c := widget.NewCheck(k.pick(x.Text), func(on bool) {
+		rows = append(rows, newTick(k.pick(x.Text), r.Gives(code), func(on bool) {
 			k.touched()
 			r.Reason(code, on)
-		})
-		c.SetChecked(r.Gives(code))
-		rows = append(rows, c)
+		}))
 	}
 	send := k.button(k.tr("rate.send"), func() { k.saveRating(r) })
 	send.Importance = widget.HighImportance
