@@ -22,33 +22,8 @@ fi
 
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$tmp/hall.key"
-chmod 600 "$tmp/hall.key"
-"$bin" sim -dir "$tmp/sim" -quiet </dev/null >/dev/null 2>&1 &
-sleep 1
-terminal() { # role code data-dir [extra toml]
-	cat <<EOT
-role = "$1"
-hall = "330106"
-terminal = "$2"
-[hub]
-address = "127.0.0.1:17101"
-hall_key_file = "hall.key"
-[central]
-url = "http://127.0.0.1:9"
-[paths]
-data_dir = "$3"
-[devices.idcard]
-port = "$tmp/sim/idreader"
-[devices.printer]
-port = "$tmp/sim/printer"
-EOT
-}
-printf 'role = "hub"\nhall = "330106"\nterminal = "HUB"\n[hub]\naddress = "127.0.0.1:17101"\nhall_key_file = "hall.key"\n[paths]\ndata_dir = "hub-data"\n' >"$tmp/hub.toml"
-{ terminal kiosk K01 kiosk-data; printf '[devices.scanner]\nport = "%s"\n' "$tmp/sim/scanner"; } >"$tmp/kiosk.toml"
-{ terminal window W01 window-data; printf '[devices.queuebus]\nport = "%s"\n[window]\nnumber = 1\ncategories = ["H", "A", "B"]\n' "$tmp/sim/queuebus"; } >"$tmp/window.toml"
-"$bin" hub -config "$tmp/hub.toml" -sample >/dev/null 2>&1 &
-sleep 1
+source "$root/packaging/bench-hall.sh"
+hall_up "$tmp" 17101
 
 kib() { awk -v k="$1" '$1 == k":" { print $2 }' "/proc/$2/status"; }
 mapped() { # pid pattern: resident KiB of the mappings whose path matches

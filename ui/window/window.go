@@ -102,10 +102,12 @@ func (l *lookTheme) Color(name fyne.ThemeColorName) color.Color {
 // Open makes the window terminal of an already-made desk in a new window of
 // a, and starts following the desk's devices until ctx ends. The caller
 // shows the window (full screen on a real terminal). Open sets the app's
-// theme to the terminal's, which dialogs and menus take too.
+// theme to the terminal's, which dialogs and menus take too, and switches
+// the app's animations off (steady.go: a steady cursor).
 func Open(ctx context.Context, a fyne.App, d *desk.Desk) *Terminal {
 	cfg := d.Config()
 	a.Settings().SetTheme(look.Theme)
+	holdStill(a)
 	w := a.NewWindow("onewindow")
 	t := newTerminal(ctx, d, w)
 	t.static(func() { w.SetTitle(t.tr("win.title", cfg.Window)) })
