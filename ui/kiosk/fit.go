@@ -2,6 +2,7 @@ package kiosk
 
 import (
 	"image/color"
+	"regexp"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -143,4 +144,19 @@ func (t *tick) Tapped(*fyne.PointEvent) { t.check.SetChecked(!t.check.Checked) }
 
 func (t *tick) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, t.check, nil, t.label))
+}
+
+// numberedLine is a guide's numbered line ("1. 居民身份证…"): the number
+// hangs beside its words, so a long line wraps under the words and the
+// number is never left alone on a line.
+var numberedLine = regexp.MustCompile(`^(\d+[.、．])\s*(\S.*)$`)
+
+// guideLine is one line of an item's guide, wrapped; a numbered one keeps
+// its number beside its words.
+func guideLine(line string) fyne.CanvasObject {
+	m := numberedLine.FindStringSubmatch(line)
+	if m == nil {
+		return text(line)
+	}
+	return container.NewBorder(nil, nil, widget.NewLabel(m[1]), nil, text(m[2]))
 }

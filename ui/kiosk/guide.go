@@ -92,7 +92,7 @@ func (k *Kiosk) showItem(it app.Item, back func()) {
 		if line == "" {
 			continue
 		}
-		lines = append(lines, text(line))
+		lines = append(lines, guideLine(line))
 	}
 	status := widget.NewLabel("")
 	status.Wrapping = fyne.TextWrapWord

@@ -96,7 +96,7 @@ var palette = map[fyne.ThemeColorName]color.Color{
 	fynetheme.ColorNameForegroundOnWarning: color.NRGBA{0xFF, 0xFF, 0xFF, 0xFF},
 	fynetheme.ColorNameInputBackground:     color.NRGBA{0xF7, 0xF7, 0xF7, 0xFF},
 	fynetheme.ColorNameInputBorder:         color.NRGBA{0x44, 0x44, 0x44, 0xFF},
-	fynetheme.ColorNamePlaceHolder:         color.NRGBA{0x59, 0x59, 0x59, 0xFF},
+	fynetheme.ColorNamePlaceHolder:         color.NRGBA{0x45, 0x45, 0x45, 0xFF},
 	fynetheme.ColorNameFocus:               color.NRGBA{0x0A, 0x47, 0x8C, 0x66},
 	fynetheme.ColorNameHover:               color.NRGBA{0x0A, 0x47, 0x8C, 0x22},
 	fynetheme.ColorNamePressed:             color.NRGBA{0x0A, 0x47, 0x8C, 0x44},
@@ -118,7 +118,10 @@ var palette = map[fyne.ThemeColorName]color.Color{
 }
 
 // sizes per mode. Compact is close to Fyne's defaults with a CJK-friendly
-// text size; Touch and Large are for fingers and for eyes at a kiosk.
+// text size; Touch and Large are for fingers and for eyes at a kiosk: in
+// Touch no text a citizen reads is under 24 px, in Large (适老化) none
+// under 32 px and the headings 40 px and more (ui/kiosk's tests measure
+// them on the rendered pages).
 var sizes = map[Mode]map[fyne.ThemeSizeName]float32{
 	Compact: {
 		fynetheme.SizeNameText:               15,
@@ -138,7 +141,7 @@ var sizes = map[Mode]map[fyne.ThemeSizeName]float32{
 	},
 	Touch: {
 		fynetheme.SizeNameText:               24,
-		fynetheme.SizeNameCaptionText:        18,
+		fynetheme.SizeNameCaptionText:        24,
 		fynetheme.SizeNameHeadingText:        40,
 		fynetheme.SizeNameSubHeadingText:     30,
 		fynetheme.SizeNamePadding:            8,
@@ -154,7 +157,7 @@ var sizes = map[Mode]map[fyne.ThemeSizeName]float32{
 	},
 	Large: {
 		fynetheme.SizeNameText:               32,
-		fynetheme.SizeNameCaptionText:        24,
+		fynetheme.SizeNameCaptionText:        32,
 		fynetheme.SizeNameHeadingText:        52,
 		fynetheme.SizeNameSubHeadingText:     40,
 		fynetheme.SizeNamePadding:            10,

@@ -261,6 +261,12 @@ func TestTextColoursHaveHighContrast(t *testing.T) {
 		{ColorNameOnBand, ColorNameBand},
 		{ColorNameOnHighlight, ColorNameHighlight},
 		{ColorNameHighlight, fynetheme.ColorNameBackground},
+		// A field's typed text and its placeholder (the window terminal's
+		// placeholders were 0x595959, 6.5:1 on the field, drawn in
+		// strokes so thin they read as 3.3:1).
+		{fynetheme.ColorNameForeground, fynetheme.ColorNameInputBackground},
+		{fynetheme.ColorNamePlaceHolder, fynetheme.ColorNameInputBackground},
+		{fynetheme.ColorNamePlaceHolder, fynetheme.ColorNameBackground},
 	} {
 		if c := contrast(rgb(pair[0]), rgb(pair[1])); c < 7 {
 			t.Errorf("%s on %s has contrast %.1f:1, want at least 7:1", pair[0], pair[1], c)
