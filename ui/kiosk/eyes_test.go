@@ -179,24 +179,18 @@ var numberOnly = regexp.MustCompile(`^\d+[.、．]$`)
 // and every text has a contrast of at least 4.5:1, measured on the
 // rendered page.
 func TestEveryPageIsLegible(t *testing.T) {
-	for _, lang := range []theme.Language{theme.Chinese, theme.English} {
-		for _, elderly := range []bool{false, true} {
-			r := newRig(t)
-			r.k.setWords(lang)
-			r.k.setElderly(elderly)
-			least, largest := float32(24), float32(0)
-			if elderly {
-				least, largest = 32, 40
-			}
-			texts, pairs := 0, 0
-			eachPage(t, r, func(where string) {
-				n, p := checkLegible(t, r.w, fmt.Sprintf("%s, elderly %v, %s", lang, elderly, where), least, largest)
-				texts, pairs = texts+n, pairs+p
-			})
-			if texts < 1000 || pairs < 10 {
-				t.Errorf("%s, elderly %v: measured only %d texts and %d pairs of lines", lang, elderly, texts, pairs)
-			}
-			t.Logf("%s, elderly %v: %d texts, %d pairs of lines", lang, elderly, texts, pairs)
+	eachLook(t, func(r *rig, lang theme.Language, elderly bool) {
+		least, largest := float32(24), float32(0)
+		if elderly {
+			least, largest = 32, 40
 		}
-	}
+		texts, pairs := 0, 0
+		eachPage(t, r, func(where string) {
+			n, p := checkLegible(t, r.w, fmt.Sprintf("%s, elderly %v, %s", lang, elderly, where), least, largest)
+			texts, pairs = texts+n, pairs+p
+		})
+		if texts < 1000 || pairs < 10 {
+			t.Errorf("%s, elderly %v: measured only %d texts and %d pairs of lines", lang, elderly, texts, pairs)
+		}
+	})
 }

@@ -84,22 +84,30 @@ func eachPage(t *testing.T, r *rig, fn func(where string)) {
 // TestNoPageGrowsPastTheScreen walks every page in both languages and
 // both modes: the window's minimum size stays within 1280×1024.
 func TestNoPageGrowsPastTheScreen(t *testing.T) {
+	eachLook(t, func(r *rig, lang theme.Language, elderly bool) {
+		pages := 0
+		eachPage(t, r, func(where string) {
+			pages++
+			if min := windowMinSize(r.w); min.Width > kioskScreen.Width || min.Height > kioskScreen.Height {
+				t.Errorf("%s, elderly %v, %s: the window needs %v, more than the kiosk's %v",
+					lang, elderly, where, min, kioskScreen)
+			}
+		})
+		if pages < 20 {
+			t.Fatalf("walked only %d pages", pages)
+		}
+	})
+}
+
+// eachLook calls fn with a kiosk in each language and each mode.
+func eachLook(t *testing.T, fn func(r *rig, lang theme.Language, elderly bool)) {
+	t.Helper()
 	for _, lang := range []theme.Language{theme.Chinese, theme.English} {
 		for _, elderly := range []bool{false, true} {
 			r := newRig(t)
 			r.k.setWords(lang)
 			r.k.setElderly(elderly)
-			pages := 0
-			eachPage(t, r, func(where string) {
-				pages++
-				if min := windowMinSize(r.w); min.Width > kioskScreen.Width || min.Height > kioskScreen.Height {
-					t.Errorf("%s, elderly %v, %s: the window needs %v, more than the kiosk's %v",
-						lang, elderly, where, min, kioskScreen)
-				}
-			})
-			if pages < 20 {
-				t.Fatalf("walked only %d pages", pages)
-			}
+			fn(r, lang, elderly)
 		}
 	}
 }
