@@ -30,7 +30,8 @@ func windowMinSize(w fyne.Window) fyne.Size {
 }
 
 // eachPage shows every page of the kiosk in turn, every department and
-// every item of the guide among them, and calls fn on each.
+// every item of the guide among them, a case with every department's
+// opinion and every step, and calls fn on each.
 func eachPage(t *testing.T, r *rig, fn func(where string)) {
 	t.Helper()
 	k := r.k
@@ -65,6 +66,22 @@ func eachPage(t *testing.T, r *rig, fn func(where string)) {
 		}
 	}
 	visit("progress", k.showProgress)
+	long, _ := k.svc.Item("CRJ-002") // among the longest names in English
+	view := selfservice.CaseView{Number: "330106W01-20261124-000007", Item: long.Name, Applicant: "王*",
+		IDNumber: "3301**********0031", State: app.Denied, Due: "2026-12-18"}
+	detail := selfservice.Detail{CaseView: view, Light: app.Yellow, Ready: true, PickUp: []int{1, 3, 4}}
+	for _, d := range k.svc.Departments() {
+		detail.Departments = append(detail.Departments, selfservice.Opinion{Department: d.Name, Given: true,
+			Reason: "缺少医保缴费证明，请补齐后到任一综合窗口重新提交申请材料"})
+	}
+	for _, st := range app.CaseStates {
+		detail.Steps = append(detail.Steps, selfservice.Step{At: testNow, State: st, By: selfservice.ByCentral})
+	}
+	visit("case", func() { k.showCase(detail, k.showProgress) })
+	visit("cases", func() { k.showCases([]selfservice.CaseView{view, view, view}) })
+	visit("receipt", func() {
+		k.showReceipt(selfservice.Receipt{Case: view, QR: "onewindow:case:x", Paper: selfservice.Paper{Document: &app.DocumentPrint{}}})
+	})
 	visit("apply", k.showApply)
 	for _, it := range k.svc.SelfServiceItems() {
 		visit("apply card "+it.Code, func() { k.applyCard(k.svc.Apply(it), k.tr("number.card.reading"), false) })
