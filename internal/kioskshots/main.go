@@ -276,6 +276,14 @@ func (s *screen) tap(label string) {
 				if x.Text == label {
 					target = x
 				}
+			case interface {
+				fyne.Tappable
+				Words() string
+			}:
+				// the kiosk's check boxes whose words wrap
+				if x.Words() == label {
+					target = x
+				}
 			case *canvas.Text:
 				// a tile: its button is the one without a label in the
 				// stack that holds its title

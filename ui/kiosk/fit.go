@@ -142,6 +142,10 @@ func newTick(text string, checked bool, changed func(bool)) *tick {
 // Tapped toggles the box: the words are as much a target as the box.
 func (t *tick) Tapped(*fyne.PointEvent) { t.check.SetChecked(!t.check.Checked) }
 
+// Words are the box's words, for a program that drives the kiosk by them
+// (internal/kioskshots).
+func (t *tick) Words() string { return t.Text }
+
 func (t *tick) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, t.check, nil, t.label))
 }
