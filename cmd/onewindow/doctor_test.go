@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -63,18 +62,8 @@ func newBench(t *testing.T) *bench {
 		t.Fatal(err)
 	}
 	// The hub speaks TLS with the hall's certificate, as set-up makes it.
-	certPEM, keyPEM, err := setup.MakeHubCertificate(scene.Hall, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := tls.X509KeyPair(certPEM, keyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.hub = httptest.NewUnstartedServer(h.Handler())
-	b.hub.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	b.hub.StartTLS()
-	t.Cleanup(b.hub.Close)
+	var certPEM []byte
+	b.hub, certPEM = scene.ServeHubTLS(t, h.Handler())
 	write(t, filepath.Join(b.dir, setup.HubCertFileName), string(certPEM), 0o644)
 
 	c := scene.Central(t, filepath.Join(b.dir, "central.db"), app.SystemClock{})

@@ -2,7 +2,6 @@ package netcheck_test
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -95,18 +94,7 @@ func TestHub(t *testing.T) {
 	}
 	// The hall's hub certificate, as the hub's set-up makes it, pinned by
 	// the terminal.
-	certPEM, keyPEM, err := setup.MakeHubCertificate("330106", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, err := tls.X509KeyPair(certPEM, keyPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(h.Handler())
-	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-	srv.StartTLS()
-	defer srv.Close()
+	srv, certPEM := scene.ServeHubTLS(t, h.Handler())
 	addr := strings.TrimPrefix(srv.URL, "https://")
 	certFile := filepath.Join(dir, "hub.pem")
 	if err := os.WriteFile(certFile, certPEM, 0o644); err != nil {

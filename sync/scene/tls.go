@@ -10,10 +10,12 @@ import (
 	"encoding/pem"
 	"math/big"
 	"net"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
+	"onewindow/app/setup"
 	"onewindow/sync/central"
 )
 
@@ -79,4 +81,24 @@ func ServeTLS(t testing.TB, c *central.Central, pki PKI) *httptest.Server {
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// ServeHubTLS serves h over TLS on loopback with a hall's hub certificate
+// made as the hub's set-up makes it, until the test ends, and returns the
+// server and the certificate a terminal pins.
+func ServeHubTLS(t testing.TB, h http.Handler) (*httptest.Server, []byte) {
+	t.Helper()
+	certPEM, keyPEM, err := setup.MakeHubCertificate(Hall, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(h)
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv, certPEM
 }
