@@ -467,10 +467,10 @@ func (d *Desk) Refresh(ctx context.Context) {
 		}
 		v.Current, v.Paused, v.PauseReason, v.Waiting = st.Current, st.Paused, st.PauseReason, st.Waiting
 	})
-	if m, err := d.staff(); err == nil && st.Clerk != m.ID {
-		d.tellClerk(m.ID)
-	}
-	if _, err := d.staff(); err == nil {
+	if m, err := d.staff(); err == nil {
+		if st.Clerk != m.ID {
+			d.tellClerk(m.ID)
+		}
 		if _, err := d.PreReview(ctx); err != nil {
 			d.log.Warn("window terminal: counting the applications for pre-review", "err", err)
 		}
