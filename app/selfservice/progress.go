@@ -70,7 +70,7 @@ func (s *Service) CaseByCode(ctx context.Context, code string) (CaseView, app.Ki
 	if s.svc.Progress == nil {
 		return CaseView{}, app.ProblemNotSetUp
 	}
-	c, err := s.svc.Progress.Case(ctx, sc.Case)
+	c, _, err := s.svc.Progress.CaseWithEvents(ctx, sc.Case)
 	if err != nil {
 		s.log.Info("case look-up by code failed", "err", err)
 		return CaseView{}, app.RecordsProblem(err)
@@ -101,7 +101,7 @@ func (s *Service) Timeline(ctx context.Context, number string) ([]Step, app.Kios
 	if s.svc.Progress == nil {
 		return nil, app.ProblemNotSetUp
 	}
-	evs, err := s.svc.Progress.Events(ctx, number)
+	_, evs, err := s.svc.Progress.CaseWithEvents(ctx, number)
 	if err != nil {
 		s.log.Warn("case timeline look-up failed", "err", err)
 		return nil, app.RecordsProblem(err)
@@ -141,14 +141,9 @@ func (s *Service) CaseDetail(ctx context.Context, number string) (Detail, app.Ki
 	if s.svc.Progress == nil {
 		return Detail{}, app.ProblemNotSetUp
 	}
-	c, err := s.svc.Progress.Case(ctx, number)
+	c, evs, err := s.svc.Progress.CaseWithEvents(ctx, number)
 	if err != nil {
 		s.log.Info("case look-up failed", "err", err)
-		return Detail{}, app.RecordsProblem(err)
-	}
-	evs, err := s.svc.Progress.Events(ctx, number)
-	if err != nil {
-		s.log.Warn("case timeline look-up failed", "err", err)
 		return Detail{}, app.RecordsProblem(err)
 	}
 	d := Detail{CaseView: viewOf(c), Ready: c.State == app.Approved || c.State == app.Denied}

@@ -49,9 +49,10 @@ type Intake interface {
 // Progress answers "where is my case?" for every case of the hall,
 // wherever it was taken in: the hall hub answers (sync/hub's Progress).
 type Progress interface {
-	Case(ctx context.Context, number string) (app.Case, error)
+	// CaseWithEvents is one case of the hall with its timeline, read
+	// together (one request to the hub).
+	CaseWithEvents(ctx context.Context, number string) (app.Case, []app.CaseEvent, error)
 	CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Case, error)
-	Events(ctx context.Context, number string) ([]app.CaseEvent, error)
 }
 
 // Ratings keep a citizen's rating; a bad one opens a follow-up. The hall

@@ -254,6 +254,16 @@ func (s *Store) Case(ctx context.Context, number string) (app.Case, error) {
 	return c, err
 }
 
+// CaseWithEvents returns a case with its timeline.
+func (s *Store) CaseWithEvents(ctx context.Context, number string) (app.Case, []app.CaseEvent, error) {
+	c, err := s.Case(ctx, number)
+	if err != nil {
+		return c, nil, err
+	}
+	evs, err := s.Events(ctx, number)
+	return c, evs, err
+}
+
 // CasesByIDNumber finds every case of the holder of an ID number, newest
 // first, by its keyed hash: the number itself is never searched in clear.
 func (s *Store) CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Case, error) {

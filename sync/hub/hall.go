@@ -223,21 +223,15 @@ func (r Records) Submitted(ctx context.Context) ([]app.Case, error) {
 // cannot look up now rather than show a case as it stood.
 type Progress struct{ Hub *Client }
 
-// Case returns one of the hall's cases.
-func (p Progress) Case(ctx context.Context, number string) (app.Case, error) {
-	c, _, err := p.Hub.Case(ctx, number)
-	return c, err
+// CaseWithEvents returns one of the hall's cases with its timeline, in one
+// request.
+func (p Progress) CaseWithEvents(ctx context.Context, number string) (app.Case, []app.CaseEvent, error) {
+	return p.Hub.Case(ctx, number)
 }
 
 // CasesByIDNumber finds the hall's cases of an applicant.
 func (p Progress) CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Case, error) {
 	return p.Hub.FindCases(ctx, id)
-}
-
-// Events returns a case's timeline.
-func (p Progress) Events(ctx context.Context, number string) ([]app.CaseEvent, error) {
-	_, evs, err := p.Hub.Case(ctx, number)
-	return evs, err
 }
 
 // Ratings takes a kiosk's ratings at the hub, which checks them against

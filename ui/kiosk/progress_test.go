@@ -52,11 +52,12 @@ func (h *hallRecords) CasesByIDNumber(_ context.Context, id app.IDNumber) ([]app
 	return out, nil
 }
 
-func (h *hallRecords) Events(_ context.Context, number string) ([]app.CaseEvent, error) {
-	if h.err != nil {
-		return nil, h.err
+func (h *hallRecords) CaseWithEvents(ctx context.Context, number string) (app.Case, []app.CaseEvent, error) {
+	c, err := h.Case(ctx, number)
+	if err != nil {
+		return c, nil, err
 	}
-	return h.events[number], nil
+	return c, h.events[number], nil
 }
 
 func (h *hallRecords) Rate(_ context.Context, r app.Rating) (app.Rating, *app.FollowUp, error) {
