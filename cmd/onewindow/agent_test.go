@@ -38,6 +38,8 @@ func TestMain(m *testing.M) {
 		os.Exit(code)
 	case "agent":
 		os.Exit(agentMain(args, os.Stdin, os.Stdout, os.Stderr))
+	case "xim":
+		os.Exit(ximChild())
 	}
 	os.Exit(m.Run())
 }

@@ -221,6 +221,17 @@ func (t *Terminal) Press(key fyne.KeyName, mod fyne.KeyModifier) {
 	}
 }
 
+// FocusedText is the text of the field that has the keyboard, and whether a
+// text field has it: what a clerk's typing (or an input method's) made.
+// Call it on the UI goroutine.
+func (t *Terminal) FocusedText() (string, bool) {
+	e, ok := t.win.Canvas().Focused().(*entry)
+	if !ok {
+		return "", false
+	}
+	return e.Text, true
+}
+
 // Type types text into the focused field, as the driver would.
 func (t *Terminal) Type(text string) {
 	if f := t.win.Canvas().Focused(); f != nil {
