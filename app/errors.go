@@ -19,6 +19,9 @@ var (
 	ErrChainBroken       = errors.New("the case's timeline has been altered")
 	ErrSequenceGap       = errors.New("operations are missing before this batch")
 	ErrNotRateable       = errors.New("this cannot be rated")
+	// ErrConflict: the request contradicts what is held (a case decided
+	// already, a login taken); nothing was changed.
+	ErrConflict = errors.New("conflict")
 	// ErrHubUnreachable means the hall's hub did not answer (sync/hub's
 	// ErrUnreachable is this): the LAN, the hub machine or its process is
 	// down.

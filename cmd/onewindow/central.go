@@ -19,10 +19,12 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/console"
 	"onewindow/app/pii"
 	"onewindow/app/update"
 	"onewindow/sync/central"
 	"onewindow/sync/wire"
+	webconsole "onewindow/web/console"
 )
 
 func init() {
@@ -30,7 +32,7 @@ func init() {
 		name:    "central",
 		summary: "run the reference central platform, or administer it (enrol, revoke, publish, updates, decide, terminals' health)",
 		run:     runCentral,
-		subs:    []string{"serve", "enrol-code", "revoke", "publish", "publish-update", "updates", "decide", "terminals", "compact"},
+		subs:    []string{"serve", "enrol-code", "revoke", "publish", "publish-update", "updates", "decide", "terminals", "compact", "admin"},
 	})
 }
 
@@ -46,6 +48,7 @@ const centralUsage = `Usage:
   onewindow central updates [flags]                        list the update packages published
   onewindow central terminals [-hall CODE] [flags]         list a hall's terminals with their last health
   onewindow central compact [flags] VERSION                forget the changes up to VERSION
+  onewindow central admin create|list|reset [flags]        the web console's accounts (the first administrator)
 
 Every subcommand takes -db (a SQLite file, or a PostgreSQL URL
 postgres://…) and -keys (the file with the key that seals applicants'
@@ -58,7 +61,7 @@ func runCentral(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintf(stderr, "onewindow central: say what to do: serve, enrol-code, revoke, publish, publish-update, updates, decide, terminals or compact; run 'onewindow central -h' for help\n")
+		fmt.Fprintf(stderr, "onewindow central: say what to do: serve, enrol-code, revoke, publish, publish-update, updates, decide, terminals, compact or admin; run 'onewindow central -h' for help\n")
 		return 2
 	}
 	sub, rest := fs.Arg(0), fs.Args()[1:]
@@ -72,6 +75,7 @@ func runCentral(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		"decide":         runCentralDecide,
 		"terminals":      runCentralTerminals,
 		"compact":        runCentralCompact,
+		"admin":          runCentralAdmin,
 	}[sub]
 	if !ok {
 		fmt.Fprintf(stderr, "onewindow central: unknown subcommand %q; run 'onewindow central -h' for help\n", sub)
@@ -177,7 +181,9 @@ func (a *adminCall) with(ctx context.Context, logger *slog.Logger, fn func(*cent
 const centralServeUsage = `Usage: onewindow central serve [flags]
 
 Serves central's API: enrolment, pushes and pulls from the halls' terminals
-and, with -admin-token-file, the back offices' opinions. With -cert and -key
+and, with -admin-token-file, the back offices' opinions; and the web
+console at / for departments' reviewers, supervisors, hall managers and
+administrators (make the first administrator with 'central admin create'). With -cert and -key
 it serves HTTPS; give terminals the CA that signed the certificate in their
 enrolment bundle (enrol-code -ca) and they pin it. Stops cleanly on SIGINT or
 SIGTERM. Log lines never carry personal data.
@@ -220,6 +226,12 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
 	}
 	return a.with(ctx, logger, func(c *central.Central) error {
+		web, err := webconsole.New(console.NewService(c, app.SystemClock{}),
+			webconsole.Options{Where: app.Text{Zh: "省级平台", En: "province"}, Logger: logger})
+		if err != nil {
+			return err
+		}
+		opt.Console = web
 		return serveCentral(ctx, c, opt, *listen, tlsConfig, logger, stdout)
 	})
 }

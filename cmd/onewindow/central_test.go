@@ -175,7 +175,7 @@ func TestShippedBinaryLeavesOutTestLibraries(t *testing.T) {
 		t.Fatalf("go list -deps ./cmd/onewindow listed %d packages; the check would prove nothing", len(deps))
 	}
 	for _, d := range deps {
-		for _, bad := range []string{"github.com/Shopify/toxiproxy", "github.com/prometheus/", "github.com/rs/zerolog", "onewindow/sync/internal/pgtest", "onewindow/sync/scene"} {
+		for _, bad := range []string{"github.com/Shopify/toxiproxy", "github.com/prometheus/", "github.com/rs/zerolog", "onewindow/internal/pgtest", "onewindow/sync/scene"} {
 			if strings.HasPrefix(d, bad) {
 				t.Errorf("the shipped binary depends on %s; it is for tests only", d)
 			}

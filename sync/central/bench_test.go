@@ -14,7 +14,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/sync/central"
-	"onewindow/sync/internal/pgtest"
+	"onewindow/internal/pgtest"
 	"onewindow/sync/link"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"

@@ -35,7 +35,7 @@ var (
 	ErrGap          = errors.New("the batch does not follow the last operation central holds")
 	ErrCursorGone   = errors.New("the changes after this cursor are no longer kept; resync in full")
 	ErrNotReady     = errors.New("central is not ready: no catalogue has been published")
-	ErrConflict     = errors.New("conflict with what central holds")
+	ErrConflict     = fmt.Errorf("%w with what central holds", app.ErrConflict)
 )
 
 // GapError is ErrGap with the sequence central waits for.

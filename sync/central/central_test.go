@@ -14,7 +14,7 @@ import (
 	"onewindow/app/store"
 	"onewindow/assets"
 	"onewindow/sync/central"
-	"onewindow/sync/internal/pgtest"
+	"onewindow/internal/pgtest"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"
 )

@@ -19,6 +19,8 @@ type ServerOptions struct {
 	// AdminToken lets a department's back office record opinions over the
 	// API. Empty turns that API off.
 	AdminToken string
+	// Console serves every path outside the API (/v1/): the web console.
+	Console http.Handler
 }
 
 // Handler is central's HTTP API (wire.Path*).
@@ -32,9 +34,15 @@ func (c *Central) Handler(opt ServerOptions) http.Handler {
 	mux.HandleFunc("POST "+wire.PathOpinions, c.admin(opt.AdminToken, c.handleOpinion))
 	mux.HandleFunc("POST "+wire.PathReport, c.authenticated(c.handleReport))
 	mux.HandleFunc("GET "+wire.PathUpdates+"{file}", c.authenticated(c.handleUpdate))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	noAPI := func(w http.ResponseWriter, r *http.Request) {
 		c.problem(w, r, http.StatusNotFound, fmt.Errorf("%w: no such API: %s %s", app.ErrNotFound, r.Method, r.URL.Path))
-	})
+	}
+	mux.HandleFunc("/v1/", noAPI)
+	if opt.Console != nil {
+		mux.Handle("/", opt.Console)
+	} else {
+		mux.HandleFunc("/", noAPI)
+	}
 	return mux
 }
 

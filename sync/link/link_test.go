@@ -16,7 +16,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/store"
 	"onewindow/sync/central"
-	"onewindow/sync/internal/pgtest"
+	"onewindow/internal/pgtest"
 	"onewindow/sync/link"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"

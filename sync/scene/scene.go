@@ -24,7 +24,7 @@ import (
 	"onewindow/app/store"
 	"onewindow/assets"
 	"onewindow/sync/central"
-	"onewindow/sync/internal/pgtest"
+	"onewindow/internal/pgtest"
 	"onewindow/sync/link"
 	"onewindow/sync/wire"
 )

@@ -1,0 +1,525 @@
+package central
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"onewindow/app"
+	"onewindow/app/console"
+	"onewindow/sync/wire"
+)
+
+// Central is the web console's store (app/console.Store): its accounts,
+// sessions and audit log live in central's database, so that every central
+// server behind a load balancer shares them.
+var _ console.Store = (*Central)(nil)
+
+const accountCols = `login, name, role, department, halls, scope, password_hash, must_change, disabled, failures,
+	locked_until, created_at, created_by`
+
+func scanAccount(s interface{ Scan(...any) error }) (console.Account, error) {
+	var a console.Account
+	var role, halls, locked, created string
+	var must, disabled int
+	err := s.Scan(&a.Login, &a.Name, &role, &a.Department, &halls, &a.Scope, &a.PasswordHash, &must, &disabled,
+		&a.Failures, &locked, &created, &a.CreatedBy)
+	if err != nil {
+		return a, err
+	}
+	a.Role, a.MustChange, a.Disabled = console.Role(role), must == 1, disabled == 1
+	if halls != "" {
+		a.Halls = strings.Split(halls, ",")
+	}
+	a.LockedUntil, _ = parseStamp(locked)
+	a.Created, _ = parseStamp(created)
+	return a, nil
+}
+
+func accountArgs(a console.Account) []any {
+	return []any{a.Login, a.Name, string(a.Role), a.Department, strings.Join(a.Halls, ","), a.Scope, a.PasswordHash,
+		flag(a.MustChange), flag(a.Disabled), a.Failures, stamp(a.LockedUntil), stamp(a.Created), a.CreatedBy}
+}
+
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// Account is one console account.
+func (c *Central) Account(ctx context.Context, login string) (console.Account, error) {
+	a, err := scanAccount(c.q().row(ctx, `SELECT `+accountCols+` FROM console_accounts WHERE login = ?`, login))
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, fmt.Errorf("account %q: %w", login, app.ErrNotFound)
+	}
+	return a, err
+}
+
+// Accounts lists the console's accounts by login.
+func (c *Central) Accounts(ctx context.Context) ([]console.Account, error) {
+	rows, err := c.q().query(ctx, `SELECT `+accountCols+` FROM console_accounts ORDER BY login`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []console.Account
+	for rows.Next() {
+		a, err := scanAccount(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// CreateAccount adds an account; a login already taken is ErrConflict.
+func (c *Central) CreateAccount(ctx context.Context, a console.Account) error {
+	res, err := c.q().exec(ctx, `INSERT INTO console_accounts (`+accountCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (login) DO NOTHING`, accountArgs(a)...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("account %q: %w: the login is taken", a.Login, ErrConflict)
+	}
+	return nil
+}
+
+// UpdateAccount writes an account's fields but its login and creation.
+func (c *Central) UpdateAccount(ctx context.Context, a console.Account) error {
+	args := accountArgs(a)
+	res, err := c.q().exec(ctx, `UPDATE console_accounts SET name = ?, role = ?, department = ?, halls = ?, scope = ?,
+		password_hash = ?, must_change = ?, disabled = ?, failures = ?, locked_until = ? WHERE login = ?`,
+		append(args[1:11], a.Login)...)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("account %q: %w", a.Login, app.ErrNotFound)
+	}
+	return nil
+}
+
+// CreateSession stores a session (its token's hash).
+func (c *Central) CreateSession(ctx context.Context, s console.Session) error {
+	_, err := c.q().exec(ctx, `INSERT INTO console_sessions (token_hash, login, csrf, created_at, expires_at, remote)
+		VALUES (?, ?, ?, ?, ?, ?)`, s.TokenHash, s.Login, s.CSRF, stamp(s.Created), stamp(s.Expires), s.Remote)
+	return err
+}
+
+// Session is the session of a token's hash.
+func (c *Central) Session(ctx context.Context, tokenHash string) (console.Session, error) {
+	s := console.Session{TokenHash: tokenHash}
+	var created, expires string
+	err := c.q().row(ctx, `SELECT login, csrf, created_at, expires_at, remote FROM console_sessions WHERE token_hash = ?`,
+		tokenHash).Scan(&s.Login, &s.CSRF, &created, &expires, &s.Remote)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("session: %w", app.ErrNotFound)
+	}
+	s.Created, _ = parseStamp(created)
+	s.Expires, _ = parseStamp(expires)
+	return s, err
+}
+
+// ExtendSession moves a session's expiry.
+func (c *Central) ExtendSession(ctx context.Context, tokenHash string, expires time.Time) error {
+	_, err := c.q().exec(ctx, `UPDATE console_sessions SET expires_at = ? WHERE token_hash = ?`, stamp(expires), tokenHash)
+	return err
+}
+
+// EndSession removes a session, and every session that expired.
+func (c *Central) EndSession(ctx context.Context, tokenHash string) error {
+	_, err := c.q().exec(ctx, `DELETE FROM console_sessions WHERE token_hash = ? OR expires_at < ?`, tokenHash, stamp(c.now()))
+	return err
+}
+
+// EndSessionsOf removes every session of an account.
+func (c *Central) EndSessionsOf(ctx context.Context, login string) error {
+	_, err := c.q().exec(ctx, `DELETE FROM console_sessions WHERE login = ?`, login)
+	return err
+}
+
+// Audit writes a line of the audit log.
+func (c *Central) Audit(ctx context.Context, e console.AuditEntry) error {
+	_, err := c.q().exec(ctx, `INSERT INTO console_audit (id, at, login, action, target, remote, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		randomToken(12), stamp(e.At), e.Login, e.Action, e.Target, e.Remote, e.Detail)
+	return err
+}
+
+// AuditLog is the newest lines of the audit log first.
+func (c *Central) AuditLog(ctx context.Context, f console.AuditFilter) ([]console.AuditEntry, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if f.Login != "" {
+		where, args = append(where, "login = ?"), append(args, f.Login)
+	}
+	if f.Target != "" {
+		where, args = append(where, "target = ?"), append(args, f.Target)
+	}
+	rows, err := c.q().query(ctx, `SELECT at, login, action, target, remote, detail FROM console_audit WHERE `+
+		strings.Join(where, " AND ")+` ORDER BY at DESC, id LIMIT ?`, append(args, f.Limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []console.AuditEntry
+	for rows.Next() {
+		var e console.AuditEntry
+		var at string
+		if err := rows.Scan(&at, &e.Login, &e.Action, &e.Target, &e.Remote, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.At, _ = parseStamp(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Catalog is the published catalogue.
+func (c *Central) Catalog(ctx context.Context) (*app.Catalog, error) { return c.catalogNow(ctx) }
+
+// Calendar is the published working-day calendar (the plain week when none
+// was published).
+func (c *Central) Calendar(ctx context.Context) (*app.Calendar, error) {
+	var body string
+	var days []app.CalendarDay
+	err := c.q().row(ctx, `SELECT body FROM published WHERE name = 'calendar'`).Scan(&body)
+	if err == nil {
+		err = json.Unmarshal([]byte(body), &days)
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	return app.NewCalendar(days)
+}
+
+// Halls are the halls whose set-up central published, by code.
+func (c *Central) Halls(ctx context.Context) ([]console.HallInfo, error) {
+	rows, err := c.q().query(ctx, `SELECT body FROM published WHERE name LIKE 'hall/%' ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []console.HallInfo
+	for rows.Next() {
+		var body string
+		var h app.Hall
+		if err := rows.Scan(&body); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(body), &h); err != nil {
+			return nil, fmt.Errorf("a published hall does not read back: %w", err)
+		}
+		out = append(out, console.HallInfo{Code: h.Code, Name: h.Name})
+	}
+	return out, rows.Err()
+}
+
+// caseFilter is the WHERE of the running cases of f.
+func caseFilter(f console.CaseFilter) (string, []any) {
+	where := []string{`decision = ''`, `state IN ('accepted', 'in_review')`}
+	var args []any
+	if f.HallPrefix != "" {
+		where, args = append(where, "hall LIKE ?"), append(args, likePrefix(f.HallPrefix))
+	}
+	if len(f.Halls) > 0 {
+		where = append(where, "hall IN ("+marks(len(f.Halls))+")")
+		for _, h := range f.Halls {
+			args = append(args, h)
+		}
+	}
+	if len(f.Items) > 0 {
+		where = append(where, "item_code IN ("+marks(len(f.Items))+")")
+		for _, it := range f.Items {
+			args = append(args, it)
+		}
+	}
+	if f.Undecided != "" {
+		where = append(where, "NOT EXISTS (SELECT 1 FROM opinions o WHERE o.case_number = cases.number AND o.department = ?)")
+		args = append(args, f.Undecided)
+	}
+	return strings.Join(where, " AND "), args
+}
+
+func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// likePrefix is a LIKE pattern for the values starting with p; hall codes
+// hold no wildcard but '_', which is escaped.
+func likePrefix(p string) string { return strings.ReplaceAll(p, "_", `\_`) + "%" }
+
+// Running lists the running cases of f, due first.
+func (c *Central) Running(ctx context.Context, f console.CaseFilter) ([]console.CaseRow, error) {
+	where, args := caseFilter(f)
+	if f.HallPrefix != "" {
+		where = strings.Replace(where, "hall LIKE ?", `hall LIKE ? ESCAPE '\'`, 1)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 500
+	}
+	rows, err := c.q().query(ctx, `SELECT number, hall, item_code, state, accepted_at, due_date, name_sealed FROM cases
+		WHERE `+where+` ORDER BY due_date, number LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []console.CaseRow
+	for rows.Next() {
+		var r console.CaseRow
+		var state, accepted, due string
+		var name []byte
+		if err := rows.Scan(&r.Number, &r.Hall, &r.ItemCode, &state, &accepted, &due, &name); err != nil {
+			return nil, err
+		}
+		r.State, r.Due = app.CaseState(state), app.Date(due)
+		r.Accepted, _ = parseStamp(accepted)
+		full, _ := c.keys.Open(name, "case/"+r.Number+"/name")
+		r.Applicant = app.MaskName(full)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// CaseFile is one case with its opinions and timeline; the applicant in
+// full (app/console masks it).
+func (c *Central) CaseFile(ctx context.Context, number string) (console.CaseFile, error) {
+	var f console.CaseFile
+	var state, accepted, due, received, missing, decision, doc string
+	var name, id, phone []byte
+	err := c.q().row(ctx, `SELECT number, hall, item_code, state, accepted_at, due_date, name_sealed, id_sealed, phone_sealed,
+		received, missing, window_no, clerk, decision, applicant_document FROM cases WHERE number = ?`, number).
+		Scan(&f.Number, &f.Hall, &f.ItemCode, &state, &accepted, &due, &name, &id, &phone, &received, &missing,
+			&f.Window, &f.Clerk, &decision, &doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, fmt.Errorf("case %s: %w", number, app.ErrNotFound)
+	}
+	if err != nil {
+		return f, err
+	}
+	f.State, f.Due, f.Decision = app.CaseState(state), app.Date(due), app.CaseState(decision)
+	f.Accepted, _ = parseStamp(accepted)
+	for i, v := range []*string{&f.Applicant.Name, (*string)(&f.Applicant.IDNumber), &f.Applicant.Phone} {
+		sealed, what := [][]byte{name, id, phone}[i], []string{"name", "id", "phone"}[i]
+		if *v, err = c.keys.Open(sealed, "case/"+number+"/"+what); err != nil {
+			return f, fmt.Errorf("case %s: the applicant's %s does not open: %w", number, what, err)
+		}
+	}
+	f.Applicant.Document = app.IDDocument(doc)
+	f.CaseRow.Applicant = app.MaskName(f.Applicant.Name)
+	if err := json.Unmarshal([]byte(received), &f.Received); err != nil {
+		return f, fmt.Errorf("case %s: its materials do not read back: %w", number, err)
+	}
+	if err := json.Unmarshal([]byte(missing), &f.Missing); err != nil {
+		return f, fmt.Errorf("case %s: its missing materials do not read back: %w", number, err)
+	}
+	rows, err := c.q().query(ctx, `SELECT department, approve, reason, at FROM opinions WHERE case_number = ? ORDER BY at, department`, number)
+	if err != nil {
+		return f, err
+	}
+	for rows.Next() {
+		var o console.Opinion
+		var approve int
+		var at string
+		if err := rows.Scan(&o.Department, &approve, &o.Reason, &at); err != nil {
+			rows.Close()
+			return f, err
+		}
+		o.Approve = approve == 1
+		o.At, _ = parseStamp(at)
+		f.Opinions = append(f.Opinions, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return f, err
+	}
+	rows, err = c.q().query(ctx, `SELECT seq, actor, action, state, at, note, prev_hash, hash FROM case_events
+		WHERE case_number = ? ORDER BY seq`, number)
+	if err != nil {
+		return f, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e := app.CaseEvent{Case: number}
+		var state, at string
+		if err := rows.Scan(&e.Seq, &e.Actor, &e.Action, &state, &at, &e.Note, &e.PrevHash, &e.Hash); err != nil {
+			return f, err
+		}
+		e.State = app.CaseState(state)
+		e.At, _ = parseStamp(at)
+		f.Events = append(f.Events, e)
+	}
+	return f, rows.Err()
+}
+
+// Decide records a department's opinion (RecordOpinion), for the console.
+func (c *Central) Decide(ctx context.Context, number, dept string, approve bool, reason string) error {
+	_, err := c.RecordOpinion(ctx, wire.Opinion{Case: number, Department: dept, Approve: approve, Reason: reason})
+	return err
+}
+
+// Trend counts the cases of f accepted and decided on each day from..to
+// (hall days). It reads one indexed column per case of the period and
+// counts in the hall's zone.
+func (c *Central) Trend(ctx context.Context, f console.CaseFilter, from, to app.Date) ([]console.DayCount, error) {
+	start, err := from.Time()
+	if err != nil {
+		return nil, err
+	}
+	end, err := to.Time()
+	if err != nil {
+		return nil, err
+	}
+	end = end.AddDate(0, 0, 1)
+	days := map[app.Date]*console.DayCount{}
+	var out []console.DayCount
+	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
+		out = append(out, console.DayCount{Day: app.DateOf(d)})
+	}
+	for i := range out {
+		days[out[i].Day] = &out[i]
+	}
+	f.Undecided = ""
+	where, args := []string{"1 = 1"}, []any{}
+	if f.HallPrefix != "" {
+		where, args = append(where, `hall LIKE ? ESCAPE '\'`), append(args, likePrefix(f.HallPrefix))
+	}
+	if len(f.Halls) > 0 {
+		where = append(where, "hall IN ("+marks(len(f.Halls))+")")
+		for _, h := range f.Halls {
+			args = append(args, h)
+		}
+	}
+	if len(f.Items) > 0 {
+		where = append(where, "item_code IN ("+marks(len(f.Items))+")")
+		for _, it := range f.Items {
+			args = append(args, it)
+		}
+	}
+	for _, col := range []string{"accepted_at", "decided_at"} {
+		extra := ""
+		if col == "decided_at" {
+			extra = " AND decision <> ''"
+		}
+		rows, err := c.q().query(ctx, `SELECT `+col+` FROM cases WHERE `+col+` >= ? AND `+col+` < ?`+extra+` AND `+
+			strings.Join(where, " AND "), append([]any{stamp(start), stamp(end)}, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var at string
+			if err := rows.Scan(&at); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			t, err := parseStamp(at)
+			if d := days[app.DateOf(t)]; err == nil && d != nil {
+				if col == "accepted_at" {
+					d.Accepted++
+				} else {
+					d.Decided++
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// HallDay is a hall's tickets, ratings and cases of a day, and its bad
+// ratings still waiting for a follow-up.
+func (c *Central) HallDay(ctx context.Context, hall string, day app.Date) (console.HallDay, error) {
+	d := console.HallDay{Hall: console.HallInfo{Code: hall}, Day: day}
+	halls, err := c.Halls(ctx)
+	if err != nil {
+		return d, err
+	}
+	for _, h := range halls {
+		if h.Code == hall {
+			d.Hall = h
+		}
+	}
+	start, err := day.Time()
+	if err != nil {
+		return d, fmt.Errorf("%w: %q is not a day (YYYY-MM-DD)", app.ErrInvalidInput, day)
+	}
+	end := start.AddDate(0, 0, 1)
+	// Each event row holds the ticket's state after it: the last row of a
+	// ticket is where it stands.
+	rows, err := c.q().query(ctx, `SELECT ticket, category, priority, state, window_no, issued_at, called_at, finished_at
+		FROM ticket_events WHERE hall = ? AND day = ? ORDER BY at, kind`, hall, string(day))
+	if err != nil {
+		return d, err
+	}
+	last := map[string]int{}
+	for rows.Next() {
+		var t console.TicketRow
+		var issued, called, finished string
+		if err := rows.Scan(&t.Ticket, &t.Category, &t.Priority, &t.State, &t.Window, &issued, &called, &finished); err != nil {
+			rows.Close()
+			return d, err
+		}
+		t.Issued, _ = parseStamp(issued)
+		t.Called, _ = parseStamp(called)
+		t.Finished, _ = parseStamp(finished)
+		if i, ok := last[t.Ticket]; ok {
+			d.Tickets[i] = t
+		} else {
+			last[t.Ticket] = len(d.Tickets)
+			d.Tickets = append(d.Tickets, t)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return d, err
+	}
+	ratings := func(where string, args ...any) ([]console.RatingRow, error) {
+		rows, err := c.q().query(ctx, `SELECT r.id, r.level, r.window_no, r.clerk, r.ticket, r.case_number, r.at, r.follow_up_due, r.resolved_at
+			FROM ratings r JOIN terminals t ON t.id = r.terminal WHERE t.hall = ? AND `+where+` ORDER BY r.at`, append([]any{hall}, args...)...)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []console.RatingRow
+		for rows.Next() {
+			var r console.RatingRow
+			var at, due, resolved string
+			if err := rows.Scan(&r.ID, &r.Level, &r.Window, &r.Clerk, &r.Ticket, &r.Case, &at, &due, &resolved); err != nil {
+				return nil, err
+			}
+			r.At, _ = parseStamp(at)
+			r.Due, _ = parseStamp(due)
+			r.Resolved, _ = parseStamp(resolved)
+			out = append(out, r)
+		}
+		return out, rows.Err()
+	}
+	if d.Ratings, err = ratings(`r.at >= ? AND r.at < ?`, stamp(start), stamp(end)); err != nil {
+		return d, err
+	}
+	if d.FollowUps, err = ratings(`r.level <= 2 AND r.resolved_at = ''`); err != nil {
+		return d, err
+	}
+	rows, err = c.q().query(ctx, `SELECT window_no, clerk, count(*) FROM cases WHERE accepted_at >= ? AND accepted_at < ? AND hall = ?
+		GROUP BY window_no, clerk ORDER BY window_no, clerk`, stamp(start), stamp(end), hall)
+	if err != nil {
+		return d, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n console.ClerkCount
+		if err := rows.Scan(&n.Window, &n.Clerk, &n.Cases); err != nil {
+			return d, err
+		}
+		d.Cases = append(d.Cases, n)
+	}
+	return d, rows.Err()
+}
