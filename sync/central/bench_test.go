@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"onewindow/app"
-	"onewindow/sync/central"
 	"onewindow/internal/pgtest"
+	"onewindow/sync/central"
 	"onewindow/sync/link"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"

@@ -13,8 +13,8 @@ import (
 	"onewindow/app"
 	"onewindow/app/store"
 	"onewindow/assets"
-	"onewindow/sync/central"
 	"onewindow/internal/pgtest"
+	"onewindow/sync/central"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"
 )

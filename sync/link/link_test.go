@@ -15,8 +15,8 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/store"
-	"onewindow/sync/central"
 	"onewindow/internal/pgtest"
+	"onewindow/sync/central"
 	"onewindow/sync/link"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"

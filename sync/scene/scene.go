@@ -23,8 +23,8 @@ import (
 	"onewindow/app/pii"
 	"onewindow/app/store"
 	"onewindow/assets"
-	"onewindow/sync/central"
 	"onewindow/internal/pgtest"
+	"onewindow/sync/central"
 	"onewindow/sync/link"
 	"onewindow/sync/wire"
 )

@@ -255,11 +255,11 @@ func (c caseList) ItemName(code string) app.Text {
 // casePage is the case with what the reader may do to it.
 type casePage struct {
 	console.CaseFile
-	Cat      *app.Catalog
-	Item     app.Item
-	Revealed bool
+	Cat                *app.Catalog
+	Item               app.Item
+	Revealed           bool
 	MayDecide, Decided bool
-	Waiting  []string // departments still to give their opinion
+	Waiting            []string // departments still to give their opinion
 }
 
 // DeptName is a department's name.

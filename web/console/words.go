@@ -161,7 +161,9 @@ func lang(r *http.Request) string {
 	return "zh"
 }
 
-func (s *Server) tr(r *http.Request, key string, args ...any) string { return tr(lang(r), key, args...) }
+func (s *Server) tr(r *http.Request, key string, args ...any) string {
+	return tr(lang(r), key, args...)
+}
 
 func tr(l, key string, args ...any) string {
 	w, ok := words[key]
