@@ -93,8 +93,13 @@ type RatingRow struct {
 	Ticket   string
 	Case     string
 	At       time.Time
-	Due      time.Time // the follow-up's due time, for a bad one
+	Due      app.Date // the follow-up's last day, for a bad one
 	Resolved time.Time
+}
+
+// Overdue reports whether a bad rating's follow-up is late at now.
+func (r RatingRow) Overdue(now time.Time) bool {
+	return r.Due != "" && r.Resolved.IsZero() && app.DateOf(now) > r.Due
 }
 
 // ClerkCount is how many cases a clerk took in at a window.

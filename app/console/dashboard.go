@@ -149,9 +149,9 @@ func Summarise(d HallDay, now time.Time) Dashboard {
 	}
 	slices.SortFunc(out.Clerks, func(a, b ClerkFigures) int { return cmp.Compare(a.Clerk, b.Clerk) })
 	out.FollowUps = slices.Clone(d.FollowUps)
-	slices.SortFunc(out.FollowUps, func(a, b RatingRow) int { return a.Due.Compare(b.Due) })
+	slices.SortFunc(out.FollowUps, func(a, b RatingRow) int { return cmp.Compare(a.Due, b.Due) })
 	for _, f := range out.FollowUps {
-		if now.After(f.Due) {
+		if f.Overdue(now) {
 			out.Overdue++
 		}
 	}

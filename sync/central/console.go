@@ -495,8 +495,8 @@ func (c *Central) HallDay(ctx context.Context, hall string, day app.Date) (conso
 			if err := rows.Scan(&r.ID, &r.Level, &r.Window, &r.Clerk, &r.Ticket, &r.Case, &at, &due, &resolved); err != nil {
 				return nil, err
 			}
+			r.Due = app.Date(due)
 			r.At, _ = parseStamp(at)
-			r.Due, _ = parseStamp(due)
 			r.Resolved, _ = parseStamp(resolved)
 			out = append(out, r)
 		}

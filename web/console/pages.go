@@ -47,6 +47,9 @@ func (p *page) With(data any) *page {
 	return &q
 }
 
+// Step is a case's state or a timeline's action in words.
+func (p *page) Step(what any) string { return step(p.lang, fmt.Sprint(what)) }
+
 // Where is who serves the console.
 func (p *page) Where() string { return p.where.In(p.lang) }
 
@@ -373,7 +376,7 @@ func (s *Server) supervise(w http.ResponseWriter, r *http.Request, u who) {
 	}
 	chart := map[string]any{
 		"tooltip": map[string]any{"trigger": "axis"},
-		"legend":  map[string]any{"data": []string{tr(l, "sup.accepted"), tr(l, "sup.decided")}},
+		"legend":  map[string]any{"top": 0, "data": []string{tr(l, "sup.accepted"), tr(l, "sup.decided")}},
 		"grid":    map[string]any{"left": 40, "right": 16, "top": 32, "bottom": 24},
 		"xAxis":   map[string]any{"type": "category", "data": days},
 		"yAxis":   map[string]any{"type": "value", "minInterval": 1},
@@ -404,6 +407,17 @@ type dashboard struct {
 	console.Dashboard
 	Waits, Windows map[string]any
 	Now            time.Time
+	Cat            *app.Catalog
+}
+
+// CategoryName is a queue category's name.
+func (d dashboard) CategoryName(prefix string) app.Text {
+	if d.Cat != nil {
+		if c, ok := d.Cat.Category(prefix); ok {
+			return c.Name
+		}
+	}
+	return app.Text{}
 }
 
 func (s *Server) hallDashboard(w http.ResponseWriter, r *http.Request, u who) {
@@ -415,6 +429,11 @@ func (s *Server) hallDashboard(w http.ResponseWriter, r *http.Request, u who) {
 		}
 	}
 	d, err := s.svc.HallDashboard(r.Context(), u.Actor, r.PathValue("code"), day)
+	if err != nil {
+		s.failWith(w, r, err, &u)
+		return
+	}
+	cat, err := s.svc.Store.Catalog(r.Context())
 	if err != nil {
 		s.failWith(w, r, err, &u)
 		return
@@ -441,19 +460,19 @@ func (s *Server) hallDashboard(w http.ResponseWriter, r *http.Request, u who) {
 		}
 	}
 	waits := axes(hours)
-	waits["legend"] = map[string]any{"data": []string{tr(l, "col.p50"), tr(l, "col.p90")}}
+	waits["legend"] = map[string]any{"top": 0, "data": []string{tr(l, "col.p50"), tr(l, "col.p90")}}
 	waits["series"] = []map[string]any{
 		{"name": tr(l, "col.p50"), "type": "bar", "data": p50, "itemStyle": map[string]any{"color": "#1d4e89"}},
 		{"name": tr(l, "col.p90"), "type": "bar", "data": p90, "itemStyle": map[string]any{"color": "#c77700"}},
 	}
 	win := axes(windows)
-	win["legend"] = map[string]any{"data": []string{tr(l, "col.busy"), tr(l, "col.idle")}}
+	win["legend"] = map[string]any{"top": 0, "data": []string{tr(l, "col.busy"), tr(l, "col.idle")}}
 	win["series"] = []map[string]any{
 		{"name": tr(l, "col.busy"), "type": "bar", "stack": "t", "data": busy, "itemStyle": map[string]any{"color": "#1d4e89"}},
 		{"name": tr(l, "col.idle"), "type": "bar", "stack": "t", "data": idle, "itemStyle": map[string]any{"color": "#9fb3c8"}},
 	}
 	s.render(w, r, http.StatusOK, "hall", &page{who: &u, Title: s.tr(r, "dash.title", d.Hall.Name.In(l), d.Day),
-		Data: dashboard{Dashboard: d, Waits: waits, Windows: win, Now: s.svc.Clock.Now()}})
+		Data: dashboard{Dashboard: d, Waits: waits, Windows: win, Now: s.svc.Clock.Now(), Cat: cat}})
 }
 
 func (s *Server) accounts(w http.ResponseWriter, r *http.Request, u who) {

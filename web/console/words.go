@@ -151,6 +151,30 @@ var words = map[string]app.Text{
 	"err.oldwrong":     {Zh: "当前密码不正确。", En: "The present password is wrong."},
 	"err.reason":       {Zh: "不同意时须填写理由。", En: "A denial must give its reason."},
 	"err.back":         {Zh: "返回", En: "Back"},
+
+	"state.submitted":            {Zh: "已收件", En: "received"},
+	"state.accepted":             {Zh: "已受理", En: "accepted"},
+	"state.supplement_requested": {Zh: "一次性告知", En: "materials asked for"},
+	"state.refused":              {Zh: "不予受理", En: "refused"},
+	"state.in_review":            {Zh: "审查中", En: "in review"},
+	"state.approved":             {Zh: "准予许可", En: "approved"},
+	"state.denied":               {Zh: "不予许可", En: "denied"},
+	"state.result_issued":        {Zh: "已出件", En: "result handed out"},
+	"state.closed":               {Zh: "已归档", En: "filed"},
+	"action.approve":             {Zh: "同意", En: "approved"},
+	"action.deny":                {Zh: "不同意", En: "denied"},
+	"action.note":                {Zh: "备注", En: "note"},
+}
+
+// step is a timeline step's action or a case's state in words, or as it is
+// when it has none.
+func step(l, what string) string {
+	for _, key := range []string{"state." + what, "action." + what} {
+		if w, ok := words[key]; ok {
+			return w.In(l)
+		}
+	}
+	return what
 }
 
 // lang is the request's language: the cookie's, else Chinese.
