@@ -184,7 +184,15 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fmt.Fprint(stdout, h.describePages())
 	fmt.Fprint(stdout, indent(h.kioskSims.Describe()))
 	fmt.Fprintf(stdout, "  window 1's clerk logs in as S1001, window 2's as S1002, with the password %q\n", samplePassword)
-	fmt.Fprintln(stdout, "  departments decide at central with: decide CASE DEPT approve|deny [REASON]")
+	if h.centralURL != "" {
+		var logins []string
+		for _, a := range demoConsoleLogins {
+			logins = append(logins, a.Login)
+		}
+		fmt.Fprintf(stdout, "  web console %s: departments decide there; log in as %s, password %q\n",
+			h.centralURL, strings.Join(logins, ", "), demoConsolePassword)
+		fmt.Fprintln(stdout, "  (or here: decide CASE DEPT approve|deny [REASON])")
+	}
 	fmt.Fprintf(stdout, "  the kiosk's technician page: tap the hall's name five times, PIN %s\n", demoPIN)
 	fmt.Fprintln(stdout, "  the control panel window drives the devices, the kiosk's and each window's; so do commands here:")
 	fmt.Fprintln(stdout, "  'w1 place 2' places a card on window 1's reader, 'rate 21 5' rates at window 1 (help lists them)")

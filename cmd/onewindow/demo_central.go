@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/console"
 	"onewindow/app/health"
 	"onewindow/app/pii"
 	"onewindow/app/store"
@@ -19,6 +20,7 @@ import (
 	"onewindow/sync/central"
 	"onewindow/sync/link"
 	"onewindow/sync/wire"
+	webconsole "onewindow/web/console"
 )
 
 // enrolFunc enrols one more terminal's store with the demo's central.
@@ -56,11 +58,22 @@ func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, 
 	if _, err := c.PublishCalendar(ctx, assets.Calendar2026); err != nil {
 		return nil, "", nil, nil, fmt.Errorf("central: publishing the calendar: %w", err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	svc := console.NewService(c, app.SystemClock{})
+	if err := demoConsoleAccounts(ctx, svc); err != nil {
+		return nil, "", nil, nil, fmt.Errorf("central: the console's demo accounts: %w", err)
+	}
+	web, err := webconsole.New(svc, webconsole.Options{Where: app.Text{Zh: "演示", En: "demo"}, Logger: log})
 	if err != nil {
 		return nil, "", nil, nil, err
 	}
-	srv := &http.Server{Handler: c.Handler(central.ServerOptions{}), ReadHeaderTimeout: 10 * time.Second}
+	// A port a newcomer can type, unless it is taken.
+	l, err := net.Listen("tcp", demoCentralAddr)
+	if err != nil {
+		if l, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return nil, "", nil, nil, err
+		}
+	}
+	srv := &http.Server{Handler: c.Handler(central.ServerOptions{Console: web}), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(l)
 	go func() { <-ctx.Done(); srv.Close() }()
 	url = "http://" + l.Addr().String()
@@ -100,6 +113,37 @@ func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, 
 	}
 	log.Info("central running; the kiosk and the hub are enrolled", "url", url)
 	return lk, url, enrol, decide, nil
+}
+
+// demoCentralAddr is where the demo's central (and its web console) listens.
+const demoCentralAddr = "127.0.0.1:8480"
+
+// demoConsolePassword is the password of the demo's console accounts. The
+// demo makes them; nothing shipped has an account or a password.
+const demoConsolePassword = "onewindow-demo"
+
+// demoConsoleLogins are the console's demo accounts, as the demo tells them.
+var demoConsoleLogins = []console.Account{
+	{Login: "admin", Name: "系统管理员", Role: console.Admin},
+	{Login: "gongan", Name: "区公安分局审批", Role: console.Reviewer, Department: "gongan"},
+	{Login: "weijian", Name: "区卫健委审批", Role: console.Reviewer, Department: "weijian"},
+	{Login: "yibao", Name: "区医保局审批", Role: console.Reviewer, Department: "yibao"},
+	{Login: "renshe", Name: "区人社局审批", Role: console.Reviewer, Department: "renshe"},
+	{Login: "xixi", Name: "西溪大厅管理员", Role: console.Manager, Halls: []string{demoHallCode}},
+	{Login: "jiancha", Name: "区电子监察", Role: console.Supervisor},
+}
+
+// demoConsoleAccounts makes the demo's console accounts, once per folder.
+func demoConsoleAccounts(ctx context.Context, svc *console.Service) error {
+	for _, a := range demoConsoleLogins {
+		if _, err := svc.Store.Account(ctx, a.Login); err == nil {
+			continue
+		}
+		if err := svc.CreateAccount(ctx, console.CommandLine, a, demoConsolePassword); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // demoHealth is the health a demo terminal reports with its syncs: the

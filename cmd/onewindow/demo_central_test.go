@@ -5,8 +5,14 @@ package main
 import (
 	"context"
 	"database/sql"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	neturl "net/url"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,4 +65,54 @@ func TestDemoCentralTakesTheHubsTickets(t *testing.T) {
 		}
 	}
 	t.Errorf("central holds %d issued tickets from the demo's hub and %d health reports; want 1 and 2 (hub and kiosk)", tickets, reports)
+}
+
+// TestDemoConsoleHasItsAccounts: the demo's central serves the web console
+// with the accounts the demo prints, and makes them once per folder.
+func TestDemoConsoleHasItsAccounts(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := t.TempDir()
+	keys, err := pii.LoadOrCreate(filepath.Join(dir, "personal-data.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stores []*store.Store
+	for _, name := range []string{"kiosk.db", "hub.db"} {
+		s, err := store.Open(ctx, filepath.Join(dir, name), store.Options{Terminal: strings.TrimSuffix(name, ".db"), Keys: keys})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := store.LoadSample(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		stores = append(stores, s)
+	}
+	_, url, _, _, err := startDemoCentral(ctx, dir, stores[0], stores[1], slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	res, err := client.Get(url + "/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("the demo's console has no login form:\n%s", page)
+	}
+	res, err = client.PostForm(url+"/login", neturl.Values{"csrf": {string(m[1])}, "login": {"gongan"}, "password": {demoConsolePassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(page), "待本部门审批的办件") {
+		t.Fatalf("logging in as the demo's gongan: %d\n%s", res.StatusCode, page)
+	}
 }
