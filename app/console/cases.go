@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/health"
 )
 
 // CaseFilter narrows the running cases. Items is the set of items a
@@ -70,6 +71,27 @@ type HallDay struct {
 	// whatever their day.
 	FollowUps []RatingRow
 	Cases     []ClerkCount // cases taken in that day, per window and clerk
+	Terminals []TerminalRow
+}
+
+// TerminalRow is one of a hall's terminals as central last heard of it.
+type TerminalRow struct {
+	ID, Role, Version  string
+	LastSeen, LastSync time.Time
+	Revoked            bool
+	Health             *health.Report // nil before its first report
+}
+
+// Silent reports whether the terminal has not been heard from for five
+// minutes or more at now (the WAN, or the terminal, is down).
+func (t TerminalRow) Silent(now time.Time) bool { return now.Sub(t.LastSeen) >= 5*time.Minute }
+
+// NotWell are the checks of its last report that warn or fail.
+func (t TerminalRow) NotWell() []health.Check {
+	if t.Health == nil {
+		return nil
+	}
+	return t.Health.NotWell()
 }
 
 // TicketRow is a ticket's last known state: no name, no number of person.
@@ -87,6 +109,7 @@ type TicketRow struct {
 // RatingRow is one rating (好差评), comment left out.
 type RatingRow struct {
 	ID       string
+	Hall     string
 	Level    app.RatingLevel
 	Window   int
 	Clerk    string

@@ -162,6 +162,7 @@ const (
 	AuditOpinion        = "opinion"
 	AuditReveal         = "reveal_applicant"
 	AuditAccountCreated = "account_created"
+	AuditPublished      = "published"
 	AuditPasswordReset  = "password_reset"
 	AuditDisabled       = "account_disabled"
 	AuditEnabled        = "account_enabled"
@@ -195,6 +196,22 @@ type Store interface {
 	Trend(ctx context.Context, f CaseFilter, from, to app.Date) ([]DayCount, error)
 
 	HallDay(ctx context.Context, hall string, day app.Date) (HallDay, error)
+	// BadRatings are the bad ratings (差评) given since, of the halls whose
+	// codes start with hallPrefix, newest first.
+	BadRatings(ctx context.Context, hallPrefix string, since time.Time) ([]RatingRow, error)
+
+	// Publish publishes a catalogue ("catalog"), a hall's set-up ("hall")
+	// or the holiday calendar ("calendar") from its JSON, as the publish
+	// commands do, and returns the change's version.
+	Publish(ctx context.Context, kind string, data []byte) (int64, error)
+	Publications(ctx context.Context) ([]Publication, error)
+}
+
+// Publication is something central publishes to the halls.
+type Publication struct {
+	Name    string // catalog, calendar, hall/CODE
+	Version int64
+	At      time.Time
 }
 
 // AuditFilter narrows the audit log.

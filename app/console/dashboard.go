@@ -18,6 +18,7 @@ type Dashboard struct {
 	Clerks    []ClerkFigures
 	FollowUps []RatingRow // bad ratings without a follow-up, due first
 	Overdue   int         // of FollowUps, past their due time
+	Terminals []TerminalRow
 	Tickets   int
 	Served    int
 	Ratings   int
@@ -67,7 +68,7 @@ func satisfied(l app.RatingLevel) bool { return l >= app.FairlySatisfied }
 
 // Summarise turns a hall's day into its figures at now.
 func Summarise(d HallDay, now time.Time) Dashboard {
-	out := Dashboard{Hall: d.Hall, Day: d.Day, Tickets: len(d.Tickets)}
+	out := Dashboard{Hall: d.Hall, Day: d.Day, Tickets: len(d.Tickets), Terminals: d.Terminals}
 	waiting := map[string]int{}
 	hours := map[int][]float64{}
 	windows := map[int]*WindowFigures{}

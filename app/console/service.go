@@ -64,7 +64,8 @@ func (s *Service) Login(ctx context.Context, login, password, remote string) (st
 	if errors.Is(err, app.ErrNotFound) {
 		app.CheckPassword(dummyHash, password)
 		s.audit(ctx, Actor{Remote: remote}, AuditLoginFailed, login, "unknown login")
-		return "", Session{}, &app.BadCredentialsError{Left: s.Policy.MaxFailures}
+		// As a known account's first wrong password says.
+		return "", Session{}, &app.BadCredentialsError{Left: s.Policy.MaxFailures - 1}
 	}
 	if err != nil {
 		return "", Session{}, err
@@ -421,6 +422,10 @@ type Supervision struct {
 	Counts map[app.Light]int
 	Trend  []DayCount
 	Halls  []HallInfo
+	// BadRatings of the last 30 days, those still without a follow-up
+	// first; Overdue counts those whose follow-up is late.
+	BadRatings []RatingRow
+	Overdue    int
 }
 
 // SupervisionFilter narrows a supervisor's view.
@@ -485,16 +490,61 @@ func (s *Service) Supervise(ctx context.Context, by Actor, f SupervisionFilter) 
 	if sup.Trend, err = s.Store.Trend(ctx, cf, app.DateOf(now.AddDate(0, 0, -(days-1))), app.DateOf(now)); err != nil {
 		return Supervision{}, err
 	}
-	halls, err := s.Store.Halls(ctx)
+	if sup.Halls, err = s.HallsOf(ctx, by); err != nil {
+		return Supervision{}, err
+	}
+	bad, err := s.Store.BadRatings(ctx, by.Scope, now.AddDate(0, 0, -30))
 	if err != nil {
 		return Supervision{}, err
 	}
-	for _, h := range halls {
-		if by.SeesHall(h.Code) {
-			sup.Halls = append(sup.Halls, h)
+	for _, r := range bad {
+		if f.Hall != "" && r.Hall != f.Hall {
+			continue
 		}
+		if r.Overdue(now) {
+			sup.Overdue++
+		}
+		sup.BadRatings = append(sup.BadRatings, r)
 	}
+	slices.SortStableFunc(sup.BadRatings, func(a, b RatingRow) int {
+		return cmpBool(a.Resolved.IsZero(), b.Resolved.IsZero())
+	})
 	return sup, nil
+}
+
+// cmpBool orders true before false.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
+	}
+	return 1
+}
+
+// Publish publishes a catalogue, a hall's set-up or the holiday calendar
+// from its JSON, for an administrator; a file with errors changes nothing.
+func (s *Service) Publish(ctx context.Context, by Actor, kind string, data []byte) (int64, error) {
+	if by.Role != Admin {
+		return 0, ErrForbidden
+	}
+	if kind != "catalog" && kind != "hall" && kind != "calendar" {
+		return 0, fmt.Errorf("%w: %q is not catalog, hall or calendar", app.ErrInvalidInput, kind)
+	}
+	v, err := s.Store.Publish(ctx, kind, data)
+	if err != nil {
+		return 0, err
+	}
+	return v, s.audit(ctx, by, AuditPublished, kind, fmt.Sprintf("change %d", v))
+}
+
+// Publications lists what central publishes, for an administrator.
+func (s *Service) Publications(ctx context.Context, by Actor) ([]Publication, error) {
+	if by.Role != Admin {
+		return nil, ErrForbidden
+	}
+	return s.Store.Publications(ctx)
 }
 
 // HallsOf are the halls an actor may open the dashboard of.

@@ -1,6 +1,7 @@
 package central
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -434,6 +435,69 @@ func (c *Central) Trend(ctx context.Context, f console.CaseFilter, from, to app.
 	return out, nil
 }
 
+// ratings are the ratings (r) of the terminals (t) of a hall matching where.
+func (c *Central) ratings(ctx context.Context, where string, args ...any) ([]console.RatingRow, error) {
+	rows, err := c.q().query(ctx, `SELECT r.id, t.hall, r.level, r.window_no, r.clerk, r.ticket, r.case_number, r.at, r.follow_up_due, r.resolved_at
+		FROM ratings r JOIN terminals t ON t.id = r.terminal WHERE `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []console.RatingRow
+	for rows.Next() {
+		var r console.RatingRow
+		var at, due, resolved string
+		if err := rows.Scan(&r.ID, &r.Hall, &r.Level, &r.Window, &r.Clerk, &r.Ticket, &r.Case, &at, &due, &resolved); err != nil {
+			return nil, err
+		}
+		r.Due = app.Date(due)
+		r.At, _ = parseStamp(at)
+		r.Resolved, _ = parseStamp(resolved)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// BadRatings are the bad ratings given since, of the halls whose codes
+// start with hallPrefix, newest first.
+func (c *Central) BadRatings(ctx context.Context, hallPrefix string, since time.Time) ([]console.RatingRow, error) {
+	return c.ratings(ctx, `r.level <= 2 AND r.at >= ? AND t.hall LIKE ? ESCAPE '\' ORDER BY r.at DESC LIMIT 1000`,
+		stamp(since), likePrefix(hallPrefix))
+}
+
+// Publish publishes a catalogue, a hall's set-up or the calendar.
+func (c *Central) Publish(ctx context.Context, kind string, data []byte) (int64, error) {
+	switch kind {
+	case "catalog":
+		return c.PublishCatalog(ctx, data)
+	case "hall":
+		return c.PublishHall(ctx, data)
+	case "calendar":
+		return c.PublishCalendar(ctx, data)
+	}
+	return 0, fmt.Errorf("%w: %q is not catalog, hall or calendar", app.ErrInvalidInput, kind)
+}
+
+// Publications lists what central publishes, by name.
+func (c *Central) Publications(ctx context.Context) ([]console.Publication, error) {
+	rows, err := c.q().query(ctx, `SELECT name, version, at FROM published ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []console.Publication
+	for rows.Next() {
+		var p console.Publication
+		var at string
+		if err := rows.Scan(&p.Name, &p.Version, &at); err != nil {
+			return nil, err
+		}
+		p.At, _ = parseStamp(at)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // HallDay is a hall's tickets, ratings and cases of a day, and its bad
 // ratings still waiting for a follow-up.
 func (c *Central) HallDay(ctx context.Context, hall string, day app.Date) (console.HallDay, error) {
@@ -481,32 +545,19 @@ func (c *Central) HallDay(ctx context.Context, hall string, day app.Date) (conso
 	if err := rows.Err(); err != nil {
 		return d, err
 	}
-	ratings := func(where string, args ...any) ([]console.RatingRow, error) {
-		rows, err := c.q().query(ctx, `SELECT r.id, r.level, r.window_no, r.clerk, r.ticket, r.case_number, r.at, r.follow_up_due, r.resolved_at
-			FROM ratings r JOIN terminals t ON t.id = r.terminal WHERE t.hall = ? AND `+where+` ORDER BY r.at`, append([]any{hall}, args...)...)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []console.RatingRow
-		for rows.Next() {
-			var r console.RatingRow
-			var at, due, resolved string
-			if err := rows.Scan(&r.ID, &r.Level, &r.Window, &r.Clerk, &r.Ticket, &r.Case, &at, &due, &resolved); err != nil {
-				return nil, err
-			}
-			r.Due = app.Date(due)
-			r.At, _ = parseStamp(at)
-			r.Resolved, _ = parseStamp(resolved)
-			out = append(out, r)
-		}
-		return out, rows.Err()
-	}
-	if d.Ratings, err = ratings(`r.at >= ? AND r.at < ?`, stamp(start), stamp(end)); err != nil {
+	if d.Ratings, err = c.ratings(ctx, `t.hall = ? AND r.at >= ? AND r.at < ? ORDER BY r.at`, hall, stamp(start), stamp(end)); err != nil {
 		return d, err
 	}
-	if d.FollowUps, err = ratings(`r.level <= 2 AND r.resolved_at = ''`); err != nil {
+	if d.FollowUps, err = c.ratings(ctx, `t.hall = ? AND r.level <= 2 AND r.resolved_at = '' ORDER BY r.at`, hall); err != nil {
 		return d, err
+	}
+	ts, err := c.Terminals(ctx, hall)
+	if err != nil && !errors.Is(err, app.ErrNotFound) {
+		return d, err
+	}
+	for _, t := range ts {
+		d.Terminals = append(d.Terminals, console.TerminalRow{ID: t.ID, Role: cmp.Or(t.EnrolledAs, t.Role), Version: t.Version,
+			LastSeen: t.LastSeen, LastSync: t.LastSync, Revoked: !t.Revoked.IsZero(), Health: t.Health})
 	}
 	rows, err = c.q().query(ctx, `SELECT window_no, clerk, count(*) FROM cases WHERE accepted_at >= ? AND accepted_at < ? AND hall = ?
 		GROUP BY window_no, clerk ORDER BY window_no, clerk`, stamp(start), stamp(end), hall)

@@ -196,7 +196,7 @@ func TestEveryRoleInABrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"西溪区政务服务中心", "取号 19", "办结 16", "满意率 93.8%", "待整改差评 1", "S1002"} {
+	for _, want := range []string{"西溪区政务服务中心", "取号 19", "办结 16", "满意率 93.8%", "待整改差评 1", "S1002", "终端状态", "330106K01"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the dashboard does not show %q:\n%s", want, text)
 		}
@@ -213,7 +213,7 @@ func TestEveryRoleInABrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(text, "红灯（超期） 1") || drawn != 1 {
+	if !strings.Contains(text, "红灯（超期） 1") || !strings.Contains(text, "不满意") || drawn != 1 {
 		t.Errorf("the supervisor's page (%d charts):\n%s", drawn, text)
 	}
 	if i, j := strings.Index(text, "红灯（超期）\n"), strings.LastIndex(text, "绿灯（正常）"); i < 0 || j < 0 {
@@ -240,6 +240,9 @@ func TestEveryRoleInABrowser(t *testing.T) {
 		chromedp.WaitVisible(`p.flash`), shoot("accounts"),
 		chromedp.Text(`main`, &text),
 	); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Run(admin, chromedp.Navigate(base+"/publish"), chromedp.WaitVisible(`form[action="/publish/catalog"]`), shoot("publish")); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(text, "账号 weijian 已创建") {

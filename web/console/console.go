@@ -96,6 +96,8 @@ func New(svc *console.Service, opt Options) (*Server, error) {
 	s.mux.HandleFunc("POST /accounts", s.session(s.createAccount))
 	s.mux.HandleFunc("POST /accounts/{login}/{action}", s.session(s.accountAction))
 	s.mux.HandleFunc("GET /audit", s.session(s.audit))
+	s.mux.HandleFunc("GET /publish", s.session(s.publishPage))
+	s.mux.HandleFunc("POST /publish/{kind}", s.session(s.publish))
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusNotFound, "error", &page{Error: s.tr(r, "err.notfound")})
 	})
@@ -153,6 +155,7 @@ func (s *Server) session(next handler) http.HandlerFunc {
 			return
 		}
 		u := who{Actor: console.Actor{Account: a, Remote: remote(r)}, sess: sess}
+		r.Body = http.MaxBytesReader(w, r.Body, maxPublish+(1<<20))
 		if r.Method == http.MethodPost && !sameToken(r.PostFormValue("csrf"), sess.CSRF) {
 			s.render(w, r, http.StatusForbidden, "error", &page{Error: s.tr(r, "err.csrf"), who: &u})
 			return

@@ -1,9 +1,11 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -16,6 +18,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/console"
 	"onewindow/app/store"
+	"onewindow/assets"
 	"onewindow/internal/pgtest"
 	"onewindow/sync/central"
 	"onewindow/sync/link"
@@ -412,4 +415,44 @@ func TestAdministratorKeepsAccounts(t *testing.T) {
 	if !audited(t, h.c, "admin", console.AuditDisabled, "renshe") {
 		t.Fatal("disabling is not in the audit log")
 	}
+
+	// Publishing: a broken file changes nothing, the 2026 calendar again
+	// is a new change, and only an administrator publishes.
+	a.get("/publish")
+	before, _ := h.c.Version(context.Background())
+	if code, body := a.upload("/publish/catalog", `{"version": 1, "items": [{"code": ""}]}`); code != http.StatusBadRequest ||
+		!strings.Contains(body, "输入有误") {
+		t.Fatalf("a broken catalogue: %d", code)
+	}
+	if after, _ := h.c.Version(context.Background()); after != before {
+		t.Fatalf("a refused publication moved central's version from %d to %d", before, after)
+	}
+	if code, body := a.upload("/publish/calendar", string(assets.Calendar2026)); code != 200 || !strings.Contains(body, "已发布") {
+		t.Fatalf("publishing the calendar: %d %s", code, body)
+	}
+	if !audited(t, h.c, "admin", console.AuditPublished, "calendar") {
+		t.Fatal("the publication is not in the audit log")
+	}
+	m := h.browser(t)
+	m.login("xixi")
+	m.get("/halls/" + scene.Hall)
+	if code, _ := m.upload("/publish/calendar", string(assets.Calendar2026)); code != http.StatusForbidden {
+		t.Fatalf("a manager publishing: %d; want 403", code)
+	}
+}
+
+// upload posts a file as the publish form does.
+func (b *browser) upload(path, content string) (int, string) {
+	b.t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	w.WriteField("csrf", b.csrf)
+	f, _ := w.CreateFormFile("file", "upload.json")
+	f.Write([]byte(content))
+	w.Close()
+	res, err := b.c.Post(b.base+path, w.FormDataContentType(), &body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return b.keep(res)
 }

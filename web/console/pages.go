@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -84,7 +85,7 @@ func (p *page) Nav() []struct{ Href, Text string } {
 	case console.Supervisor:
 		keys = []string{"supervise", "halls", "audit"}
 	case console.Admin:
-		keys = []string{"accounts", "audit"}
+		keys = []string{"accounts", "publish", "audit"}
 	}
 	var out []struct{ Href, Text string }
 	for _, k := range keys {
@@ -346,6 +347,7 @@ type supervision struct {
 	Filter console.SupervisionFilter
 	Chart  map[string]any
 	Shown  int
+	Now    time.Time
 }
 
 // Count is how many running cases have the light.
@@ -386,7 +388,7 @@ func (s *Server) supervise(w http.ResponseWriter, r *http.Request, u who) {
 		},
 	}
 	s.render(w, r, http.StatusOK, "supervise", &page{who: &u, Title: s.tr(r, "sup.title"),
-		Data: supervision{Supervision: sup, List: caseList{Rows: sup.Cases, Cat: cat}, Cat: cat, Filter: f, Chart: chart, Shown: len(sup.Cases)}})
+		Data: supervision{Supervision: sup, List: caseList{Rows: sup.Cases, Cat: cat}, Cat: cat, Filter: f, Chart: chart, Shown: len(sup.Cases), Now: s.svc.Clock.Now()}})
 }
 
 func (s *Server) halls(w http.ResponseWriter, r *http.Request, u who) {
@@ -538,6 +540,49 @@ func (s *Server) accountAction(w http.ResponseWriter, r *http.Request, u who) {
 		return
 	}
 	s.showAccounts(w, r, u, http.StatusOK, flash, "")
+}
+
+func (s *Server) publishPage(w http.ResponseWriter, r *http.Request, u who) {
+	s.showPublish(w, r, u, http.StatusOK, "", "")
+}
+
+func (s *Server) showPublish(w http.ResponseWriter, r *http.Request, u who, status int, flash, problem string) {
+	list, err := s.svc.Publications(r.Context(), u.Actor)
+	if err != nil {
+		s.failWith(w, r, err, &u)
+		return
+	}
+	s.render(w, r, status, "publish", &page{who: &u, Title: s.tr(r, "pub.title"), Flash: flash, Error: problem,
+		Data: map[string]any{"Kinds": []string{"catalog", "hall", "calendar"}, "List": list}})
+}
+
+// maxPublish is the largest file an administrator publishes (a province's
+// catalogue is a few hundred kilobytes).
+const maxPublish = 8 << 20
+
+func (s *Server) publish(w http.ResponseWriter, r *http.Request, u who) {
+	kind := r.PathValue("kind")
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		s.showPublish(w, r, u, http.StatusBadRequest, "", s.tr(r, "err.file"))
+		return
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxPublish+1))
+	if err != nil || len(data) > maxPublish {
+		s.showPublish(w, r, u, http.StatusBadRequest, "", s.tr(r, "err.input", "the file is larger than 8 MB"))
+		return
+	}
+	v, err := s.svc.Publish(r.Context(), u.Actor, kind, data)
+	if err != nil {
+		if errors.Is(err, console.ErrForbidden) {
+			s.failWith(w, r, err, &u)
+			return
+		}
+		s.showPublish(w, r, u, http.StatusBadRequest, "", s.explain(r, err))
+		return
+	}
+	s.showPublish(w, r, u, http.StatusOK, s.tr(r, "pub.done", v), "")
 }
 
 func (s *Server) audit(w http.ResponseWriter, r *http.Request, u who) {
