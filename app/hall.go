@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"regexp"
+	"time"
 )
 
 // Window is a service window (窗口) and the queue categories it serves, in
@@ -30,6 +31,28 @@ type Staff struct {
 	Name         string    `json:"name"`
 	Role         StaffRole `json:"role"`
 	PasswordHash string    `json:"password_hash,omitempty"`
+	// PasswordSet is when PasswordHash was set: a hash travels from the
+	// hall manager's reset (central's hall set-up) or from the clerk's own
+	// change (an OpStaffPassword), and everywhere the newer one wins, so a
+	// password a clerk changed is never overwritten by an older reset.
+	PasswordSet time.Time `json:"password_set,omitzero"`
+	// MustChange: the password was set by someone else (a one-time
+	// password); the clerk changes it at the next login.
+	MustChange bool `json:"must_change,omitempty"`
+	Disabled   bool `json:"disabled,omitempty"` // may not log in
+}
+
+// NewerPassword reports whether m carries a password set after what has.
+func (m Staff) NewerPassword(has Staff) bool {
+	return m.PasswordHash != "" && (has.PasswordHash == "" || m.PasswordSet.After(has.PasswordSet))
+}
+
+// StaffPasswordPayload is an OpStaffPassword operation's payload: a
+// clerk's own new password, for the hall and central.
+type StaffPasswordPayload struct {
+	Staff string    `json:"staff"`
+	Hash  string    `json:"hash"`
+	Set   time.Time `json:"set_at"`
 }
 
 // Hall is the set-up of one hall that central publishes: its windows and staff.

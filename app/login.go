@@ -21,6 +21,7 @@ var (
 	ErrAccountLocked  = errors.New("the account is locked after too many wrong passwords")
 	ErrNoPassword     = errors.New("no password has been set for this staff id")
 	ErrNotAllowed     = errors.New("this staff id may not work at a service window")
+	ErrStaffDisabled  = errors.New("this staff id was disabled by the hall's manager")
 )
 
 // PasswordParams are the argon2id costs a password is hashed with. They
@@ -141,7 +142,50 @@ type StaffDirectory interface {
 	StaffMember(ctx context.Context, id string) (Staff, error)
 	LoginRecord(ctx context.Context, id string) (LoginRecord, error)
 	SetLoginRecord(ctx context.Context, id string, r LoginRecord) error
+	// ChangeOwnPassword stores the password a member of staff chose and
+	// sends it to the hall's other terminals.
+	ChangeOwnPassword(ctx context.Context, id, hash string) error
 }
+
+// MinPasswordLen is the shortest password a person may choose.
+const MinPasswordLen = 10
+
+// CheckNewPassword says what is wrong with a password a person chooses.
+func CheckNewPassword(password string) error {
+	if len([]rune(password)) < MinPasswordLen {
+		return fmt.Errorf("%w: a password has at least %d characters", ErrPasswordTooShort, MinPasswordLen)
+	}
+	return nil
+}
+
+// ErrPasswordTooShort: a new password is shorter than MinPasswordLen.
+var ErrPasswordTooShort = fmt.Errorf("%w: the password is too short", ErrInvalidInput)
+
+// ChangePassword checks a member of staff's present password and stores
+// the new one they chose, which must differ from it.
+func (a *Authenticator) ChangePassword(ctx context.Context, id, old, password string, p PasswordParams) error {
+	m, err := a.Dir.StaffMember(ctx, id)
+	if err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	if err := CheckPassword(m.PasswordHash, old); err != nil {
+		return err
+	}
+	if err := CheckNewPassword(password); err != nil {
+		return err
+	}
+	if password == old {
+		return ErrSamePassword
+	}
+	hash, err := HashPassword(password, p)
+	if err != nil {
+		return err
+	}
+	return a.Dir.ChangeOwnPassword(ctx, id, hash)
+}
+
+// ErrSamePassword: a new password must differ from the one it replaces.
+var ErrSamePassword = fmt.Errorf("%w: the new password must differ from the old one", ErrInvalidInput)
 
 // LockedError says until when an account is locked.
 type LockedError struct{ Until time.Time }
@@ -217,6 +261,9 @@ func (a *Authenticator) Login(ctx context.Context, id, password string) (Staff, 
 	}
 	if m.Role != RoleClerk && m.Role != RoleManager {
 		return Staff{}, ErrNotAllowed
+	}
+	if m.Disabled {
+		return Staff{}, ErrStaffDisabled
 	}
 	if rec != (LoginRecord{}) {
 		if err := a.Dir.SetLoginRecord(ctx, id, LoginRecord{}); err != nil {

@@ -72,6 +72,51 @@ func (m *memDir) SetLoginRecord(_ context.Context, id string, r LoginRecord) err
 	m.recs[id] = r
 	return nil
 }
+func (m *memDir) ChangeOwnPassword(_ context.Context, id, hash string) error {
+	s := m.staff[id]
+	s.PasswordHash, s.MustChange = hash, false
+	m.staff[id] = s
+	return nil
+}
+
+// TestOneTimePasswordIsChangedAndDisabledStaffRefused: a member of staff
+// with a one-time password logs in (MustChange says to change it), changes
+// it only with the present one and to a new one long enough; a disabled
+// member is refused even with the right password.
+func TestOneTimePasswordIsChangedAndDisabledStaffRefused(t *testing.T) {
+	h, _ := HashPassword("one-time-pass", fastParams)
+	dir := &memDir{staff: map[string]Staff{
+		"S1": {ID: "S1", Role: RoleClerk, PasswordHash: h, MustChange: true},
+		"S2": {ID: "S2", Role: RoleClerk, PasswordHash: h, Disabled: true},
+	}, recs: map[string]LoginRecord{}}
+	a := &Authenticator{Dir: dir, Policy: DefaultLoginPolicy, Clock: SystemClock{}}
+	ctx := context.Background()
+	m, err := a.Login(ctx, "S1", "one-time-pass")
+	if err != nil || !m.MustChange {
+		t.Fatalf("login with a one-time password: %+v, %v; want MustChange", m, err)
+	}
+	for _, c := range []struct {
+		old, new string
+		want     error
+	}{
+		{"wrong-password", "my-own-password", ErrBadCredentials},
+		{"one-time-pass", "short", ErrPasswordTooShort},
+		{"one-time-pass", "one-time-pass", ErrSamePassword},
+	} {
+		if err := a.ChangePassword(ctx, "S1", c.old, c.new, fastParams); !errors.Is(err, c.want) {
+			t.Errorf("change %q → %q: %v; want %v", c.old, c.new, err, c.want)
+		}
+	}
+	if err := a.ChangePassword(ctx, "S1", "one-time-pass", "my-own-password", fastParams); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := a.Login(ctx, "S1", "my-own-password"); err != nil || m.MustChange {
+		t.Fatalf("login with the new password: %+v, %v", m, err)
+	}
+	if _, err := a.Login(ctx, "S2", "one-time-pass"); !errors.Is(err, ErrStaffDisabled) {
+		t.Fatalf("a disabled member's login: %v; want ErrStaffDisabled", err)
+	}
+}
 
 func TestLoginLocksAfterFailuresAndUnlocksLater(t *testing.T) {
 	h, _ := HashPassword("right", fastParams)

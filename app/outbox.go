@@ -82,6 +82,9 @@ const (
 	OpCase     = "case"      // a case's intake fields and the events appended with them
 	OpRating   = "rating"    // a rating, with its follow-up if it opened one
 	OpFollowUp = "follow_up" // a follow-up resolved
+	// OpStaffPassword is a clerk's own new password (its hash), which the
+	// hall's other windows and central take over an older one.
+	OpStaffPassword = "staff_password"
 )
 
 // CasePayload is an OpCase operation's payload, as the terminal writes it

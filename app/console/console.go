@@ -163,6 +163,10 @@ const (
 	AuditReveal         = "reveal_applicant"
 	AuditAccountCreated = "account_created"
 	AuditPublished      = "published"
+	AuditStaffAdded     = "staff_added"
+	AuditStaffReset     = "staff_password_reset"
+	AuditStaffDisabled  = "staff_disabled"
+	AuditStaffEnabled   = "staff_enabled"
 	AuditPasswordReset  = "password_reset"
 	AuditDisabled       = "account_disabled"
 	AuditEnabled        = "account_enabled"
@@ -205,6 +209,12 @@ type Store interface {
 	// commands do, and returns the change's version.
 	Publish(ctx context.Context, kind string, data []byte) (int64, error)
 	Publications(ctx context.Context) ([]Publication, error)
+
+	// HallSetup is a hall's published set-up (windows, categories, staff);
+	// UpdateHall changes it with fn and publishes it to the hall, in one
+	// transaction.
+	HallSetup(ctx context.Context, hall string) (app.Hall, error)
+	UpdateHall(ctx context.Context, hall string, fn func(*app.Hall) error) (int64, error)
 }
 
 // Publication is something central publishes to the halls.

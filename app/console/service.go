@@ -41,15 +41,10 @@ type Actor struct {
 }
 
 // MinPasswordLen is the shortest password an account may have.
-const MinPasswordLen = 10
+const MinPasswordLen = app.MinPasswordLen
 
 // CheckPassword says what is wrong with a new password.
-func CheckPassword(password string) error {
-	if len([]rune(password)) < MinPasswordLen {
-		return fmt.Errorf("%w: a password has at least %d characters", app.ErrInvalidInput, MinPasswordLen)
-	}
-	return nil
-}
+func CheckPassword(password string) error { return app.CheckNewPassword(password) }
 
 // dummyHash is checked against for an unknown login, so it takes as long to
 // refuse as a wrong password.

@@ -290,8 +290,21 @@ func (d *Desk) now() time.Time { return d.svc.Clock.Now() }
 // screen is locked.
 var ErrLoggedOut = errors.New("log in first: the window is locked")
 
-// staff returns who is working, or ErrLoggedOut.
+// ErrMustChangePassword: the clerk logged in with a one-time password and
+// chooses their own before the window works.
+var ErrMustChangePassword = errors.New("choose your own password first: this one was set by the hall's manager for one login")
+
+// staff returns who is working, or ErrLoggedOut, or ErrMustChangePassword.
 func (d *Desk) staff() (app.Staff, error) {
+	m, err := d.loggedIn()
+	if err == nil && m.MustChange {
+		return app.Staff{}, ErrMustChangePassword
+	}
+	return m, err
+}
+
+// loggedIn returns who is logged in, or ErrLoggedOut.
+func (d *Desk) loggedIn() (app.Staff, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.v.Staff == nil || d.v.Locked {
@@ -312,6 +325,29 @@ func (d *Desk) Login(ctx context.Context, id, password string) error {
 	d.update(func(v *View) { v.Staff, v.Locked = &m, false })
 	d.log.Info("window login", "window", d.cfg.Window, "staff", m.ID)
 	go d.tellClerk(m.ID)
+	return nil
+}
+
+// ChangePassword changes the logged-in clerk's password: the present one
+// (a one-time password a manager set) and the new one they choose. It is
+// stored here and sent to the hall's other windows and central, and the
+// window works once it is done.
+func (d *Desk) ChangePassword(ctx context.Context, old, password string) error {
+	m, err := d.loggedIn()
+	if err != nil {
+		return err
+	}
+	if err := d.auth.ChangePassword(ctx, m.ID, old, password, app.DefaultPasswordParams); err != nil {
+		return err
+	}
+	d.update(func(v *View) {
+		if v.Staff != nil && v.Staff.ID == m.ID {
+			s := *v.Staff
+			s.MustChange = false
+			v.Staff = &s
+		}
+	})
+	d.log.Info("window: password changed", "window", d.cfg.Window, "staff", m.ID)
 	return nil
 }
 

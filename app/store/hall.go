@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -24,20 +25,21 @@ func replaceHallTx(ctx context.Context, tx *sql.Tx, h app.Hall) error {
 	if err := h.Validate(cat); err != nil {
 		return err
 	}
-	// Central publishes who works in the hall, never their passwords (set
-	// at the terminal): a member who stays keeps the password set here.
-	kept := map[string]string{}
-	rows, err := tx.QueryContext(ctx, `SELECT id, password_hash FROM staff WHERE password_hash <> ''`)
+	// A member who stays keeps the password held here unless the set-up
+	// carries a newer one (a manager's reset): a password the clerk
+	// changed since is never overwritten.
+	kept := map[string]app.Staff{}
+	rows, err := tx.QueryContext(ctx, `SELECT `+staffCols+` FROM staff WHERE password_hash <> ''`)
 	if err != nil {
 		return err
 	}
 	for rows.Next() {
-		var id, hash string
-		if err := rows.Scan(&id, &hash); err != nil {
+		m, err := scanStaff(rows)
+		if err != nil {
 			rows.Close()
 			return err
 		}
-		kept[id] = hash
+		kept[m.ID] = m
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -66,11 +68,11 @@ func replaceHallTx(ctx context.Context, tx *sql.Tx, h app.Hall) error {
 		}
 	}
 	for _, m := range h.Staff {
-		if m.PasswordHash == "" {
-			m.PasswordHash = kept[m.ID]
+		if had, ok := kept[m.ID]; ok && !m.NewerPassword(had) {
+			m.PasswordHash, m.PasswordSet, m.MustChange = had.PasswordHash, had.PasswordSet, had.MustChange
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO staff (id, name, role, password_hash) VALUES (?, ?, ?, ?)`,
-			m.ID, m.Name, m.Role, m.PasswordHash); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO staff (`+staffCols+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			m.ID, m.Name, m.Role, m.PasswordHash, stamp(m.PasswordSet), flag(m.MustChange), flag(m.Disabled)); err != nil {
 			return err
 		}
 	}
@@ -106,14 +108,14 @@ func (s *Store) Hall(ctx context.Context) (app.Hall, error) {
 		}
 	}
 	rows.Close()
-	rows, err = s.db.QueryContext(ctx, `SELECT id, name, role, password_hash FROM staff ORDER BY rowid`)
+	rows, err = s.db.QueryContext(ctx, `SELECT `+staffCols+` FROM staff ORDER BY rowid`)
 	if err != nil {
 		return h, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var m app.Staff
-		if err := rows.Scan(&m.ID, &m.Name, &m.Role, &m.PasswordHash); err != nil {
+		m, err := scanStaff(rows)
+		if err != nil {
 			return h, err
 		}
 		h.Staff = append(h.Staff, m)
@@ -121,12 +123,70 @@ func (s *Store) Hall(ctx context.Context) (app.Hall, error) {
 	return h, rows.Err()
 }
 
+const staffCols = `id, name, role, password_hash, password_set, must_change, disabled`
+
+func scanStaff(r interface{ Scan(...any) error }) (app.Staff, error) {
+	var m app.Staff
+	var set string
+	var must, disabled int
+	if err := r.Scan(&m.ID, &m.Name, &m.Role, &m.PasswordHash, &set, &must, &disabled); err != nil {
+		return m, err
+	}
+	m.PasswordSet, _ = unstamp(set)
+	m.MustChange, m.Disabled = must == 1, disabled == 1
+	return m, nil
+}
+
+func flag(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // StaffMember returns one member of staff.
 func (s *Store) StaffMember(ctx context.Context, id string) (app.Staff, error) {
-	var m app.Staff
-	err := s.db.QueryRowContext(ctx, `SELECT id, name, role, password_hash FROM staff WHERE id = ?`, id).
-		Scan(&m.ID, &m.Name, &m.Role, &m.PasswordHash)
+	m, err := scanStaff(s.db.QueryRowContext(ctx, `SELECT `+staffCols+` FROM staff WHERE id = ?`, id))
 	return m, notFound(err, "staff "+strconv.Quote(id))
+}
+
+// ChangeOwnPassword stores the new password a member of staff chose
+// (app.HashPassword) and queues it for the hall's hub and central, so that
+// every window of the hall takes it over the one-time password.
+func (s *Store) ChangeOwnPassword(ctx context.Context, id, hash string) error {
+	now := s.now()
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := s.execTx(ctx, tx, `UPDATE staff SET password_hash = ?, password_set = ?, must_change = 0 WHERE id = ?`,
+			hash, stamp(now), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("change the password of staff %q: %w", id, app.ErrNotFound)
+		}
+		return s.enqueue(ctx, tx, app.OpStaffPassword, id, app.StaffPasswordPayload{Staff: id, Hash: hash, Set: now.UTC()})
+	})
+}
+
+// applyStaffPassword takes a clerk's new password sent by another window
+// when it is newer than the one held; an older one changes nothing.
+func (s *Store) applyStaffPassword(ctx context.Context, tx *sql.Tx, p app.StaffPasswordPayload) (string, error) {
+	if p.Hash == "" || p.Set.IsZero() {
+		return "the new password has no hash or no time", nil
+	}
+	m, err := scanStaff(tx.QueryRowContext(ctx, `SELECT `+staffCols+` FROM staff WHERE id = ?`, p.Staff))
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Sprintf("staff %q is not of this hall", p.Staff), nil
+	}
+	if err != nil {
+		return "", err
+	}
+	if !(app.Staff{PasswordHash: p.Hash, PasswordSet: p.Set}).NewerPassword(m) {
+		return "", nil
+	}
+	_, err = s.execTx(ctx, tx, `UPDATE staff SET password_hash = ?, password_set = ?, must_change = 0 WHERE id = ?`,
+		p.Hash, stamp(p.Set), p.Staff)
+	return "", err
 }
 
 // ReplaceCalendar installs the holiday calendar central published.

@@ -113,8 +113,16 @@ func (s *Store) applyHallOp(ctx context.Context, tx *sql.Tx, terminal string, op
 		if why = strictJSON(op.Payload, &p); why == "" {
 			why, err = s.applyHallFollowUp(ctx, tx, op.Entity, p)
 		}
+	case app.OpStaffPassword:
+		var p app.StaffPasswordPayload
+		if why = strictJSON(op.Payload, &p); why == "" && p.Staff != op.Entity {
+			why = fmt.Sprintf("the payload is staff %q but the operation names %q", p.Staff, op.Entity)
+		}
+		if why == "" {
+			why, err = s.applyStaffPassword(ctx, tx, p)
+		}
 	default:
-		why = fmt.Sprintf("the hub takes cases, ratings and follow-ups, not %q operations", op.Kind)
+		why = fmt.Sprintf("the hub takes cases, ratings, follow-ups and staff passwords, not %q operations", op.Kind)
 	}
 	if err != nil || why != "" {
 		return why, err

@@ -48,7 +48,7 @@ func (s *Store) SetLoginRecord(ctx context.Context, id string, r app.LoginRecord
 // central's next hall set-up replaces it.
 func (s *Store) SetPassword(ctx context.Context, id, hash string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE staff SET password_hash = ? WHERE id = ?`, hash, id)
+		res, err := tx.ExecContext(ctx, `UPDATE staff SET password_hash = ?, password_set = ? WHERE id = ?`, hash, stamp(s.now()), id)
 		if err != nil {
 			return err
 		}

@@ -139,10 +139,10 @@ func TestOpenRefusesNoKeysAndNewerSchema(t *testing.T) {
 		t.Errorf("open without keys: %v; want ErrInvalidInput", err)
 	}
 	c := scene.Central(t, path, app.NewManualClock(scene.Start))
-	c.DB().Exec(`UPDATE meta SET value = 9 WHERE name = 'schema'`)
+	c.DB().Exec(`UPDATE meta SET value = 99 WHERE name = 'schema'`)
 	c.Close()
-	if _, err := central.Open(ctx, path, central.Options{Keys: scene.Keys(t, 7)}); err == nil || !strings.Contains(err.Error(), "schema 9") {
-		t.Errorf("open a schema-9 database: %v; want a refusal naming schema 9", err)
+	if _, err := central.Open(ctx, path, central.Options{Keys: scene.Keys(t, 7)}); err == nil || !strings.Contains(err.Error(), "schema 99") {
+		t.Errorf("open a schema-99 database: %v; want a refusal naming schema 99", err)
 	}
 }
 
@@ -174,8 +174,8 @@ func TestOpenUpgradesAnOlderSchema(t *testing.T) {
 	}
 	var v int
 	c.DB().QueryRow(`SELECT value FROM meta WHERE name = 'schema'`).Scan(&v)
-	if v != 8 {
-		t.Errorf("schema %d after the upgrade; want 8", v)
+	if v != 9 {
+		t.Errorf("schema %d after the upgrade; want 9", v)
 	}
 	// Opened again, nothing is run twice.
 	c.Close()

@@ -18,11 +18,12 @@ type payload struct {
 	rating   *app.RatingPayload
 	followUp *app.FollowUpPayload
 	ticket   *app.QueueEvent
+	staff    *app.StaffPasswordPayload
 }
 
 func knownKind(kind string) bool {
 	switch kind {
-	case app.OpCase, app.OpRating, app.OpFollowUp, app.OpTicket:
+	case app.OpCase, app.OpRating, app.OpFollowUp, app.OpTicket, app.OpStaffPassword:
 		return true
 	}
 	return false
@@ -45,6 +46,9 @@ func decodePayload(kind string, raw json.RawMessage) (payload, error) {
 	case app.OpTicket:
 		p.ticket = new(app.QueueEvent)
 		err = json.Unmarshal(raw, p.ticket)
+	case app.OpStaffPassword:
+		p.staff = new(app.StaffPasswordPayload)
+		err = json.Unmarshal(raw, p.staff)
 	default:
 		err = fmt.Errorf("unknown operation kind %q", kind)
 	}
@@ -70,6 +74,9 @@ type anyPayload struct {
 	Seq      int64           `json:"seq"`
 	At       time.Time       `json:"at"`
 	Kind     string          `json:"kind"`
+	Staff    string          `json:"staff"`
+	Hash     string          `json:"hash"`
+	SetAt    time.Time       `json:"set_at"`
 }
 
 type anyOp struct {
@@ -153,6 +160,8 @@ func (in anyBatch) split() (wire.PushBatch, []payload, bool) {
 				err = json.Unmarshal(a.Ticket, &e.Ticket)
 			}
 			pls[i].ticket = e
+		case app.OpStaffPassword:
+			pls[i].staff = &app.StaffPasswordPayload{Staff: a.Staff, Hash: a.Hash, Set: a.SetAt}
 		}
 		if err != nil {
 			return wire.PushBatch{}, nil, false

@@ -94,6 +94,13 @@ func (c *Central) PublishHall(ctx context.Context, data []byte) (int64, error) {
 		if err := h.Validate(cat); err != nil {
 			return err
 		}
+		// A set-up file carries no passwords: each member keeps the one
+		// the hall manager or the clerk set, whichever is held here.
+		if before, err := c.publishedHall(ctx, x, h.Code); err == nil {
+			keepPasswords(&h, before)
+		} else if !errors.Is(err, app.ErrNotFound) {
+			return err
+		}
 		body, _ := json.Marshal(h)
 		version, err = c.publish(ctx, x, "hall/"+h.Code, 0, h.Code, wire.ChangeHall, body)
 		return err
@@ -345,4 +352,100 @@ func (c *Central) Compact(ctx context.Context, upTo int64) (int64, error) {
 		return err
 	})
 	return n, err
+}
+
+// takeStaffPassword puts a clerk's own new password into the hall's
+// published set-up when it is newer than the one there, and publishes the
+// set-up again, so every terminal of the hall takes it over a one-time
+// password. A member of staff the hall does not have changes nothing.
+func (c *Central) takeStaffPassword(ctx context.Context, x q, hall string, sp app.StaffPasswordPayload) error {
+	h, err := c.publishedHall(ctx, x, hall)
+	if err != nil {
+		return err
+	}
+	for i, m := range h.Staff {
+		if m.ID != sp.Staff {
+			continue
+		}
+		mine := app.Staff{PasswordHash: sp.Hash, PasswordSet: sp.Set}
+		if !mine.NewerPassword(m) {
+			return nil
+		}
+		h.Staff[i].PasswordHash, h.Staff[i].PasswordSet, h.Staff[i].MustChange = sp.Hash, sp.Set, false
+		body, _ := json.Marshal(h)
+		_, err := c.publish(ctx, x, "hall/"+hall, 0, hall, wire.ChangeHall, body)
+		return err
+	}
+	return nil
+}
+
+// publishedHall is a hall's published set-up.
+func (c *Central) publishedHall(ctx context.Context, x q, hall string) (app.Hall, error) {
+	var h app.Hall
+	var body string
+	err := x.row(ctx, `SELECT body FROM published WHERE name = ?`, "hall/"+hall).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, fmt.Errorf("hall %s: %w: its set-up was never published", hall, app.ErrNotFound)
+	}
+	if err != nil {
+		return h, err
+	}
+	if err := json.Unmarshal([]byte(body), &h); err != nil {
+		return h, fmt.Errorf("hall %s: its published set-up does not read back: %w", hall, err)
+	}
+	return h, nil
+}
+
+// keepPasswords gives each member of h without a password the one the
+// same member had in before.
+func keepPasswords(h *app.Hall, before app.Hall) {
+	had := map[string]app.Staff{}
+	for _, m := range before.Staff {
+		had[m.ID] = m
+	}
+	for i, m := range h.Staff {
+		if old, ok := had[m.ID]; ok && old.NewerPassword(m) {
+			h.Staff[i].PasswordHash, h.Staff[i].PasswordSet, h.Staff[i].MustChange = old.PasswordHash, old.PasswordSet, old.MustChange
+		}
+	}
+}
+
+// UpdateHall changes a hall's published set-up with fn and publishes it,
+// in one transaction: two managers' changes never overwrite each other.
+func (c *Central) UpdateHall(ctx context.Context, hall string, fn func(*app.Hall) error) (int64, error) {
+	var version int64
+	err := c.tx(ctx, func(x q) error {
+		if c.d.name == "postgres" {
+			if _, err := x.exec(ctx, `SELECT 1 FROM published WHERE name = ? FOR UPDATE`, "hall/"+hall); err != nil {
+				return err
+			}
+		}
+		h, err := c.publishedHall(ctx, x, hall)
+		if err != nil {
+			return err
+		}
+		if err := fn(&h); err != nil {
+			return err
+		}
+		cat, err := c.catalogIn(ctx, x)
+		if err != nil {
+			return err
+		}
+		if err := h.Validate(cat); err != nil {
+			return err
+		}
+		body, _ := json.Marshal(h)
+		version, err = c.publish(ctx, x, "hall/"+hall, 0, hall, wire.ChangeHall, body)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("hall %s set-up: %w", hall, err)
+	}
+	c.log.Info("hall set-up changed", "hall", hall, "change", version)
+	return version, nil
+}
+
+// HallSetup is a hall's published set-up.
+func (c *Central) HallSetup(ctx context.Context, hall string) (app.Hall, error) {
+	return c.publishedHall(ctx, c.q(), hall)
 }

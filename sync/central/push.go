@@ -25,6 +25,7 @@ type prepared struct {
 	rating   *app.RatingPayload
 	followUp *app.FollowUpPayload
 	ticket   *app.QueueEvent
+	staff    *app.StaffPasswordPayload
 	issuer   string // the terminal that numbered a case
 }
 
@@ -158,7 +159,7 @@ func (c *Central) push(ctx context.Context, terminal string, b wire.PushBatch, d
 		for i := range fresh {
 			p := &fresh[i]
 			if !inserted(p.op.ID) {
-				p.reject, p.kase, p.rating, p.followUp, p.ticket = "", nil, nil, nil, nil
+				p.reject, p.kase, p.rating, p.followUp, p.ticket, p.staff = "", nil, nil, nil, nil, nil
 				ans.Skipped++
 				continue
 			}
@@ -218,6 +219,11 @@ func (c *Central) push(ctx context.Context, terminal string, b wire.PushBatch, d
 			return err
 		}
 		for _, p := range fresh {
+			if p.staff != nil && p.reject == "" {
+				if err := c.takeStaffPassword(ctx, x, hall, *p.staff); err != nil {
+					return err
+				}
+			}
 			if p.followUp == nil || p.reject != "" {
 				continue
 			}
@@ -335,6 +341,17 @@ func (c *Central) prepare(op wire.Op, decoded *payload, from sender, cat *app.Ca
 		}
 		if strings.TrimSpace(f.Note) == "" || f.Actor == "" || f.Resolved.IsZero() {
 			return reject("follow-up of rating %s: who, what and when must all be given", f.Rating)
+		}
+	case app.OpStaffPassword:
+		sp := *pl.staff
+		p.staff = &sp
+		switch {
+		case sp.Staff != op.Entity:
+			return reject("the payload is staff %q but the operation names %q", sp.Staff, op.Entity)
+		case !strings.HasPrefix(sp.Hash, "$argon2id$") || len(sp.Hash) > 200:
+			return reject("staff %s: the new password is not an argon2id hash", sp.Staff)
+		case sp.Set.IsZero() || sp.Set.After(now.Add(time.Hour)):
+			return reject("staff %s: the time the password was set is missing or in the future", sp.Staff)
 		}
 	case app.OpTicket:
 		if why := from.notTheHub(); why != "" {

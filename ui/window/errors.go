@@ -26,6 +26,7 @@ var errorKeys = []struct {
 }{
 	{app.ErrHubUnreachable, "win.err.hubrecords"},
 	{desk.ErrLoggedOut, "win.err.loggedout"},
+	{desk.ErrMustChangePassword, "win.err.mustchange"},
 	{app.ErrNoneWaiting, "win.err.nonewaiting"},
 	{app.ErrWindowBusy, "win.err.windowbusy"},
 	{app.ErrWindowPaused, "win.err.paused"},
@@ -56,6 +57,10 @@ var errorKeys = []struct {
 	{app.ErrAccountLocked, "win.err.accountlocked"},
 	{app.ErrNoPassword, "win.err.nopassword"},
 	{app.ErrNotAllowed, "win.err.notallowed"},
+	{app.ErrStaffDisabled, "win.err.staffdisabled"},
+	{app.ErrPasswordTooShort, "win.err.passwordshort"},
+	{app.ErrSamePassword, "win.err.samepassword"},
+	{app.ErrConflict, "win.err.conflict"},
 	{app.ErrUnknownCode, "win.err.unknowncode"},
 	{app.ErrNotConfigured, "win.err.notconfigured"},
 	{app.ErrNotFound, "win.err.notfound"},

@@ -108,8 +108,76 @@ func (l *loginView) errorText(err error) string {
 		return tr("win.login.err.nopassword")
 	case errors.Is(err, app.ErrNotAllowed):
 		return tr("win.login.err.notallowed")
+	case errors.Is(err, app.ErrStaffDisabled):
+		return tr("win.login.err.disabled")
 	case errors.Is(err, app.ErrInvalidInput):
 		return tr("win.login.err.empty")
 	}
 	return fmt.Sprint(err)
+}
+
+// passwordView asks a clerk who logged in with a one-time password (set by
+// the hall's manager in the web console) to choose their own before the
+// window works.
+type passwordView struct {
+	t                *Terminal
+	content          fyne.CanvasObject
+	title            *widget.Label
+	old, next, again *entry
+}
+
+func newPasswordView(t *Terminal) *passwordView {
+	p := &passwordView{t: t}
+	p.title = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	p.title.Wrapping = fyne.TextWrapWord
+	p.old, p.next, p.again = t.entry("win.password.old"), t.entry("win.password.new"), t.entry("win.password.again")
+	for _, e := range []*entry{p.old, p.next, p.again} {
+		e.Password = true
+	}
+	p.old.onEnter = func() { t.win.Canvas().Focus(p.next) }
+	p.next.onEnter = func() { t.win.Canvas().Focus(p.again) }
+	p.again.onEnter = p.do
+	submit := t.button("win.password.submit", "Enter", p.do)
+	submit.Importance = widget.HighImportance
+	logout := t.button("win.password.logout", "F12", func() { t.desk.Lock() })
+	items := []*widget.FormItem{widget.NewFormItem("", p.old), widget.NewFormItem("", p.next), widget.NewFormItem("", p.again)}
+	form := widget.NewForm(items...)
+	t.static(func() {
+		for i, key := range []string{"win.password.old", "win.password.new", "win.password.again"} {
+			items[i].Text = t.tr(key)
+		}
+		form.Refresh()
+	})
+	box := container.NewVBox(p.title, form, submit, widget.NewSeparator(), container.NewCenter(logout))
+	p.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(560, 340), box))
+	return p
+}
+
+func (p *passwordView) show(v desk.View) {
+	p.title.SetText(p.t.tr("win.password.title", v.Staff.Name))
+	for _, e := range []*entry{p.old, p.next, p.again} {
+		e.SetText("")
+	}
+	p.t.win.Canvas().Focus(p.old)
+}
+
+func (p *passwordView) do() {
+	old, next, again := p.old.Text, p.next.Text, p.again.Text
+	for _, e := range []*entry{p.old, p.next, p.again} {
+		e.SetText("")
+	}
+	if next != again {
+		p.t.say(p.t.tr("win.password.mismatch"), true)
+		p.t.win.Canvas().Focus(p.next)
+		return
+	}
+	p.t.actExplained(p.t.tr("win.password.submit"), func(ctx context.Context) error {
+		return p.t.desk.ChangePassword(ctx, old, next)
+	}, func(err error) {
+		if err == nil {
+			p.t.say(p.t.tr("win.password.done"), false)
+		} else {
+			p.t.win.Canvas().Focus(p.old)
+		}
+	}, p.t.errorText)
 }

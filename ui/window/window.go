@@ -48,7 +48,8 @@ type Terminal struct {
 	refreshPending atomic.Bool
 
 	root  *fyne.Container // login or work, swapped
-	login *loginView
+	login    *loginView
+	password *passwordView
 	work  fyne.CanvasObject
 
 	// The always-visible parts.
@@ -421,6 +422,7 @@ func (t *Terminal) build() {
 
 	t.work = container.NewBorder(nil, nil, container.NewBorder(nil, lock, nil, nil, t.queue.content), nil, t.tabs)
 	t.login = newLoginView(t)
+	t.password = newPasswordView(t)
 	t.root = container.NewBorder(header, footer, nil, nil, t.work)
 	t.chooser = newChooser(t)
 }
@@ -440,15 +442,22 @@ func (t *Terminal) refresh() {
 	}
 	t.drawCorner(v)
 	center := t.work
-	if !loggedIn {
+	mustChange := loggedIn && v.Staff.MustChange
+	switch {
+	case !loggedIn:
 		center = t.login.content
 		t.chooser.close()
+	case mustChange:
+		center = t.password.content
 	}
 	if len(t.root.Objects) == 0 || t.root.Objects[0] != center {
 		t.root.Objects[0] = center
 		t.root.Refresh()
-		if !loggedIn {
+		switch {
+		case !loggedIn:
 			t.login.show(v)
+		case mustChange:
+			t.password.show(v)
 		}
 	}
 	t.queue.draw(v)

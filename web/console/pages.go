@@ -477,6 +477,70 @@ func (s *Server) hallDashboard(w http.ResponseWriter, r *http.Request, u who) {
 		Data: dashboard{Dashboard: d, Waits: waits, Windows: win, Now: s.svc.Clock.Now(), Cat: cat}})
 }
 
+func (s *Server) staffPage(w http.ResponseWriter, r *http.Request, u who) {
+	s.showStaff(w, r, u, http.StatusOK, "", "")
+}
+
+func (s *Server) showStaff(w http.ResponseWriter, r *http.Request, u who, status int, flash, problem string) {
+	h, err := s.svc.HallSetup(r.Context(), u.Actor, r.PathValue("code"))
+	if err != nil {
+		s.failWith(w, r, err, &u)
+		return
+	}
+	cat, err := s.svc.Store.Catalog(r.Context())
+	if err != nil {
+		s.failWith(w, r, err, &u)
+		return
+	}
+	s.render(w, r, status, "staff", &page{who: &u, Title: s.tr(r, "staff.title", h.Name.In(lang(r))), Flash: flash, Error: problem,
+		Data: map[string]any{"Hall": h, "Cat": cat, "Roles": []app.StaffRole{app.RoleClerk, app.RoleManager, app.RoleTechnician}}})
+}
+
+// staffDone shows the staff page after a change: its words, or what was
+// wrong with the form.
+func (s *Server) staffDone(w http.ResponseWriter, r *http.Request, u who, err error, flash string) {
+	switch {
+	case err == nil:
+		s.showStaff(w, r, u, http.StatusOK, flash, "")
+	case errors.Is(err, console.ErrForbidden):
+		s.failWith(w, r, err, &u)
+	case errors.Is(err, app.ErrInvalidInput), errors.Is(err, app.ErrConflict):
+		s.showStaff(w, r, u, http.StatusBadRequest, "", s.explain(r, err))
+	default:
+		s.failWith(w, r, err, &u)
+	}
+}
+
+func (s *Server) addStaff(w http.ResponseWriter, r *http.Request, u who) {
+	m := app.Staff{ID: r.PostFormValue("id"), Name: r.PostFormValue("name"), Role: app.StaffRole(r.PostFormValue("role"))}
+	if console.CheckPassword(r.PostFormValue("password")) != nil {
+		s.staffDone(w, r, u, fmt.Errorf("%w: %s", app.ErrInvalidInput, s.tr(r, "err.short", console.MinPasswordLen)), "")
+		return
+	}
+	err := s.svc.AddStaff(r.Context(), u.Actor, r.PathValue("code"), m, r.PostFormValue("password"))
+	s.staffDone(w, r, u, err, s.tr(r, "staff.added", strings.TrimSpace(m.ID)))
+}
+
+func (s *Server) staffAction(w http.ResponseWriter, r *http.Request, u who) {
+	hall, id := r.PathValue("code"), r.PathValue("id")
+	var err error
+	flash := s.tr(r, "staff.changed")
+	switch r.PathValue("action") {
+	case "reset":
+		if console.CheckPassword(r.PostFormValue("password")) != nil {
+			s.staffDone(w, r, u, fmt.Errorf("%w: %s", app.ErrInvalidInput, s.tr(r, "err.short", console.MinPasswordLen)), "")
+			return
+		}
+		err, flash = s.svc.ResetStaffPassword(r.Context(), u.Actor, hall, id, r.PostFormValue("password")), s.tr(r, "staff.resetdone", id)
+	case "disable", "enable":
+		err = s.svc.SetStaffDisabled(r.Context(), u.Actor, hall, id, r.PathValue("action") == "disable")
+	default:
+		s.render(w, r, http.StatusNotFound, "error", &page{who: &u, Error: s.tr(r, "err.notfound")})
+		return
+	}
+	s.staffDone(w, r, u, err, flash)
+}
+
 func (s *Server) accounts(w http.ResponseWriter, r *http.Request, u who) {
 	s.showAccounts(w, r, u, http.StatusOK, "", "")
 }

@@ -1,8 +1,9 @@
 -- The web console (issue 17): the accounts of the people behind the
 -- window, their browsers' sessions (here, not in a process's memory, so
 -- that any central server behind a load balancer knows them) and the
--- audit log of everything they do.
-CREATE TABLE console_accounts (
+-- audit log of everything they do. IF NOT EXISTS throughout: a test takes
+-- a database back to an older schema without knowing this step's objects.
+CREATE TABLE IF NOT EXISTS console_accounts (
     login         TEXT PRIMARY KEY,
     name          TEXT NOT NULL,
     role          TEXT NOT NULL,
@@ -17,7 +18,7 @@ CREATE TABLE console_accounts (
     created_at    TEXT NOT NULL,
     created_by    TEXT NOT NULL
 ){{strict}};
-CREATE TABLE console_sessions (
+CREATE TABLE IF NOT EXISTS console_sessions (
     token_hash TEXT PRIMARY KEY,
     login      TEXT NOT NULL,
     csrf       TEXT NOT NULL,
@@ -25,8 +26,8 @@ CREATE TABLE console_sessions (
     expires_at TEXT NOT NULL,
     remote     TEXT NOT NULL
 ){{strict}};
-CREATE INDEX console_sessions_by_login ON console_sessions (login);
-CREATE TABLE console_audit (
+CREATE INDEX IF NOT EXISTS console_sessions_by_login ON console_sessions (login);
+CREATE TABLE IF NOT EXISTS console_audit (
     id     TEXT PRIMARY KEY,
     at     TEXT NOT NULL,
     login  TEXT NOT NULL,
@@ -35,10 +36,18 @@ CREATE TABLE console_audit (
     remote TEXT NOT NULL,
     detail TEXT NOT NULL
 ){{strict}};
-CREATE INDEX console_audit_by_at ON console_audit (at);
+CREATE INDEX IF NOT EXISTS console_audit_by_at ON console_audit (at);
+-- The audit log of one login, or of one case or account.
+CREATE INDEX IF NOT EXISTS console_audit_by_login ON console_audit (login, at);
+CREATE INDEX IF NOT EXISTS console_audit_by_target ON console_audit (target, at);
 -- The worklists and the supervisors' lists: the cases whose time limit
 -- runs, due first; the trend of cases accepted and decided per day.
-CREATE INDEX cases_running ON cases (due_date) WHERE decision = '' AND state IN ('accepted', 'in_review');
-CREATE INDEX cases_accepted_at ON cases (accepted_at, hall, item_code);
-CREATE INDEX cases_decided_at ON cases (decided_at, hall, item_code) WHERE decision <> '';
-CREATE INDEX ratings_by_at ON ratings (at);
+CREATE INDEX IF NOT EXISTS cases_running ON cases (due_date) WHERE decision = '' AND state IN ('accepted', 'in_review');
+CREATE INDEX IF NOT EXISTS cases_running_by_hall ON cases (hall, due_date) WHERE decision = '' AND state IN ('accepted', 'in_review');
+CREATE INDEX IF NOT EXISTS cases_accepted_at ON cases (accepted_at, hall, item_code);
+CREATE INDEX IF NOT EXISTS cases_decided_at ON cases (decided_at, hall, item_code) WHERE decision <> '';
+CREATE INDEX IF NOT EXISTS ratings_by_at ON ratings (at);
+-- The bad ratings: a supervisor's of the last days, and a hall's still
+-- waiting for their follow-up (a handful, whatever the years of ratings).
+CREATE INDEX IF NOT EXISTS ratings_bad ON ratings (at) WHERE level <= 2;
+CREATE INDEX IF NOT EXISTS ratings_follow_up ON ratings (terminal) WHERE level <= 2 AND resolved_at = '';
