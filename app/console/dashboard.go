@@ -167,12 +167,11 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-// quantile of sorted values, by the nearest rank: the ⌈q·n⌉-th value (the
-// 1e-9 keeps a product such as 0.9·10 from rounding up a rank).
+// quantile of sorted values, by the nearest rank: the ⌈q·n⌉-th.
 func quantile(sorted []float64, q float64) float64 {
 	if len(sorted) == 0 {
 		return 0
 	}
-	i := int(math.Ceil(q*float64(len(sorted))-1e-9)) - 1
+	i := int(math.Ceil(q*float64(len(sorted)))) - 1
 	return sorted[max(0, min(i, len(sorted)-1))]
 }
