@@ -84,7 +84,11 @@ func (l *loginView) do() {
 		_, _ = l.t.desk.PreReview(ctx)
 		return nil
 	}, func(err error) {
-		if err == nil {
+		switch v := l.t.desk.View(); {
+		case err != nil:
+		case v.Staff != nil && v.Staff.MustChange:
+			l.t.say(l.t.tr("win.err.mustchange"), false)
+		default:
 			l.t.say(l.t.tr("win.login.done"), false)
 		}
 	}, l.errorText)

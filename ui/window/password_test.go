@@ -35,6 +35,7 @@ func TestOneTimePasswordIsChangedBeforeWork(t *testing.T) {
 	if !b.is(func() bool { return b.term.root.Objects[0] == b.term.password.content }) {
 		t.Fatalf("after a login with a one-time password the window shows no password form: %q", b.term.Message())
 	}
+	b.waitFor("the words that say why", func() bool { return b.term.Message() == "请先设置您自己的密码" })
 	b.key(fyne.KeyF1)
 	if v := b.term.desk.View(); v.Current != nil {
 		t.Fatalf("F1 called %s before the password was changed", v.Current.Code)
