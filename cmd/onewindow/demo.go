@@ -180,7 +180,7 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 
 	fmt.Fprintf(stdout, "onewindow demo: the hall runs in %s\n", *dir)
-	fmt.Fprintf(stdout, "  hub %s\n", h.hubURL)
+	fmt.Fprintf(stdout, "  hub %s (its web console: the hall's manager M2001, password %q; the certificate is the hall's own)\n", h.hubURL, samplePassword)
 	fmt.Fprint(stdout, h.describePages())
 	fmt.Fprint(stdout, indent(h.kioskSims.Describe()))
 	fmt.Fprintf(stdout, "  window 1's clerk logs in as S1001, window 2's as S1002, with the password %q\n", samplePassword)
@@ -366,13 +366,21 @@ func startDemoHall(ctx context.Context, dir, pages string, log *slog.Logger) (*d
 		return nil, err
 	}
 	for _, s := range []*store.Store{h.hubStore, h.kioskStore} {
-		if err := store.LoadSample(ctx, s); err != nil {
+		load := store.LoadSample
+		if s == h.hubStore { // the hall's manager logs in to the hub's console
+			load = loadSampleWithPasswords
+		}
+		if err := load(ctx, s); err != nil {
 			h.close()
 			return nil, fmt.Errorf("loading the sample hall: %w", err)
 		}
 	}
 	srv, err := hub.New(h.hubStore, h.hallKey, log.With("role", "hub"))
 	if err != nil {
+		h.close()
+		return nil, err
+	}
+	if srv.Console, err = hallConsole(ctx, h.hubStore, log.With("role", "hub-console")); err != nil {
 		h.close()
 		return nil, err
 	}

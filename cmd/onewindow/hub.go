@@ -6,9 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
+
+	"onewindow/app"
+	"onewindow/app/console"
+	"onewindow/app/store"
+	webconsole "onewindow/web/console"
 
 	"onewindow/app/config"
 	"onewindow/sync/hub"
@@ -57,6 +63,9 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	if srv.Console, err = hallConsole(t.ctx, t.store, t.log); err != nil {
+		return fail(err)
+	}
 	opt := syncOptions(t.log, t.path, config.RoleHub, nil)
 	opt.Interval = *every
 	if _, err := startSync(t.ctx, t.store, opt, "queue events"); err != nil {
@@ -97,4 +106,16 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	t.log.Info("hub stopped")
 	return 0
+}
+
+// hallConsole is the web console the hub serves its hall's managers on the
+// LAN: the hall's dashboard from what the hub holds, with the WAN down too.
+// They log in with their staff id and password.
+func hallConsole(ctx context.Context, s *store.Store, log *slog.Logger) (http.Handler, error) {
+	name := app.Text{Zh: "大厅", En: "hall"}
+	if h, err := s.Hall(ctx); err == nil {
+		name = h.Name
+	}
+	return webconsole.New(console.NewService(s.Console(), app.SystemClock{}),
+		webconsole.Options{Where: name, Logger: log, HallOnly: true})
 }

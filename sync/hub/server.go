@@ -65,6 +65,9 @@ type Server struct {
 	key       [32]byte // sha256 of the hall key, compared in constant time
 	log       *slog.Logger
 	keepAlive time.Duration
+	// Console serves every path outside the API (/v1/): the hall's web
+	// console for its managers. Set it before Handler.
+	Console http.Handler
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every queue change
@@ -129,9 +132,15 @@ func (h *Server) Handler() http.Handler {
 	mux.Handle("POST /v1/ratings", h.auth(h.rate))
 	mux.Handle("GET /v1/followups", h.auth(h.followUps))
 	mux.Handle("POST /v1/followups/{rating}/resolve", h.auth(h.resolveFollowUp))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	noAPI := func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, fmt.Errorf("%w: there is no %s %s on the hub", app.ErrNotFound, r.Method, r.URL.Path))
-	})
+	}
+	mux.HandleFunc("/v1/", noAPI)
+	if h.Console != nil {
+		mux.Handle("/", h.Console) // the hall's managers' web console
+	} else {
+		mux.HandleFunc("/", noAPI)
+	}
 	return h.logged(mux)
 }
 

@@ -45,6 +45,9 @@ type Options struct {
 	// hall's hub.
 	Where  app.Text
 	Logger *slog.Logger
+	// HallOnly serves a hall's hub: its managers' dashboard and their
+	// password, nothing that only central holds.
+	HallOnly bool
 }
 
 // Server is the console's HTTP handler.
@@ -85,13 +88,24 @@ func New(svc *console.Service, opt Options) (*Server, error) {
 	s.mux.HandleFunc("GET /password", s.session(s.passwordPage))
 	s.mux.HandleFunc("POST /password", s.session(s.changePassword))
 	s.mux.HandleFunc("GET /{$}", s.session(s.home))
+	s.mux.HandleFunc("GET /halls", s.session(s.halls))
+	s.mux.HandleFunc("GET /halls/{code}", s.session(s.hallDashboard))
+	if !opt.HallOnly {
+		s.central()
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.render(w, r, http.StatusNotFound, "error", &page{Error: s.tr(r, "err.notfound")})
+	})
+	return s, nil
+}
+
+// central adds the pages of what only central holds.
+func (s *Server) central() {
 	s.mux.HandleFunc("GET /review", s.session(s.review))
 	s.mux.HandleFunc("GET /cases/{number}", s.session(s.casePage))
 	s.mux.HandleFunc("POST /cases/{number}/opinion", s.session(s.decide))
 	s.mux.HandleFunc("POST /cases/{number}/reveal", s.session(s.reveal))
 	s.mux.HandleFunc("GET /supervise", s.session(s.supervise))
-	s.mux.HandleFunc("GET /halls", s.session(s.halls))
-	s.mux.HandleFunc("GET /halls/{code}", s.session(s.hallDashboard))
 	s.mux.HandleFunc("GET /halls/{code}/staff", s.session(s.staffPage))
 	s.mux.HandleFunc("POST /halls/{code}/staff", s.session(s.addStaff))
 	s.mux.HandleFunc("POST /halls/{code}/staff/{id}/{action}", s.session(s.staffAction))
@@ -101,10 +115,6 @@ func New(svc *console.Service, opt Options) (*Server, error) {
 	s.mux.HandleFunc("GET /audit", s.session(s.audit))
 	s.mux.HandleFunc("GET /publish", s.session(s.publishPage))
 	s.mux.HandleFunc("POST /publish/{kind}", s.session(s.publish))
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, r, http.StatusNotFound, "error", &page{Error: s.tr(r, "err.notfound")})
-	})
-	return s, nil
 }
 
 func cacheStatic(h http.Handler) http.Handler {

@@ -25,7 +25,13 @@ type page struct {
 	Error string
 	Data  any
 	where app.Text
+	// atHub: the page is served by a hall's hub, not by central.
+	atHub bool
 }
+
+// Central reports whether the page is served by central, where the pages
+// of what only central holds are.
+func (p *page) Central() bool { return !p.atHub }
 
 // T is a text in the page's language.
 func (p *page) T(key string, args ...any) string { return tr(p.lang, key, args...) }
@@ -126,7 +132,7 @@ var funcs = template.FuncMap{
 
 // render writes a page with the layout.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) {
-	p.lang, p.where = lang(r), s.opt.Where
+	p.lang, p.where, p.atHub = lang(r), s.opt.Where, s.opt.HallOnly
 	if p.Title == "" {
 		p.Title = p.T("app.title")
 	}

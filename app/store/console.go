@@ -1,0 +1,278 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"onewindow/app"
+	"onewindow/app/console"
+)
+
+// HallConsole is the web console's store at a hall's hub (issue 17 §1):
+// the hall's managers see their hall's day from what the hub holds, with
+// the WAN down too. They log in with their staff id and password (the
+// hall's staff with the manager role); their sessions and the audit log
+// are kept here. What only central holds (accounts of other people, other
+// halls, departments' opinions, publishing) is refused with
+// ErrCentralOnly.
+type HallConsole struct{ s *Store }
+
+var _ console.Store = HallConsole{}
+
+// Console is the store's web console for the hall's managers.
+func (s *Store) Console() HallConsole { return HallConsole{s} }
+
+// ErrCentralOnly: this is done in the province's console at central.
+var ErrCentralOnly = fmt.Errorf("%w: this is done in the province's console at central", console.ErrForbidden)
+
+// Account is a manager of the hall by staff id; any other id is not found.
+func (c HallConsole) Account(ctx context.Context, login string) (console.Account, error) {
+	m, err := c.s.StaffMember(ctx, login)
+	if err != nil {
+		return console.Account{}, err
+	}
+	if m.Role != app.RoleManager {
+		return console.Account{}, fmt.Errorf("account %q: %w", login, app.ErrNotFound)
+	}
+	h, err := c.s.Hall(ctx)
+	if err != nil {
+		return console.Account{}, err
+	}
+	rec, err := c.s.LoginRecord(ctx, login)
+	if err != nil {
+		return console.Account{}, err
+	}
+	return console.Account{Login: m.ID, Name: m.Name, Role: console.Manager, Halls: []string{h.Code},
+		PasswordHash: m.PasswordHash, MustChange: m.MustChange, Disabled: m.Disabled,
+		Failures: rec.Failures, LockedUntil: rec.LockedUntil}, nil
+}
+
+// UpdateAccount keeps the failed logins as a window's login does, and a
+// password the manager chose as their own, for the hall and central.
+func (c HallConsole) UpdateAccount(ctx context.Context, a console.Account) error {
+	m, err := c.s.StaffMember(ctx, a.Login)
+	if err != nil {
+		return err
+	}
+	if a.PasswordHash != m.PasswordHash {
+		if a.MustChange {
+			return ErrCentralOnly // a one-time password is set at central
+		}
+		if err := c.s.ChangeOwnPassword(ctx, a.Login, a.PasswordHash); err != nil {
+			return err
+		}
+	}
+	return c.s.SetLoginRecord(ctx, a.Login, app.LoginRecord{Failures: a.Failures, LockedUntil: a.LockedUntil})
+}
+
+// Accounts are kept at central.
+func (c HallConsole) Accounts(context.Context) ([]console.Account, error) { return nil, ErrCentralOnly }
+
+// CreateAccount is done at central.
+func (c HallConsole) CreateAccount(context.Context, console.Account) error { return ErrCentralOnly }
+
+// CreateSession stores a session.
+func (c HallConsole) CreateSession(ctx context.Context, s console.Session) error {
+	_, err := c.s.db.ExecContext(ctx, `INSERT INTO console_sessions (token_hash, login, csrf, created_at, expires_at, remote)
+		VALUES (?, ?, ?, ?, ?, ?)`, s.TokenHash, s.Login, s.CSRF, stamp(s.Created), stamp(s.Expires), s.Remote)
+	return err
+}
+
+// Session is the session of a token's hash.
+func (c HallConsole) Session(ctx context.Context, tokenHash string) (console.Session, error) {
+	s := console.Session{TokenHash: tokenHash}
+	var created, expires string
+	err := c.s.db.QueryRowContext(ctx, `SELECT login, csrf, created_at, expires_at, remote FROM console_sessions WHERE token_hash = ?`,
+		tokenHash).Scan(&s.Login, &s.CSRF, &created, &expires, &s.Remote)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("session: %w", app.ErrNotFound)
+	}
+	s.Created, _ = unstamp(created)
+	s.Expires, _ = unstamp(expires)
+	return s, err
+}
+
+// ExtendSession moves a session's expiry.
+func (c HallConsole) ExtendSession(ctx context.Context, tokenHash string, expires time.Time) error {
+	_, err := c.s.db.ExecContext(ctx, `UPDATE console_sessions SET expires_at = ? WHERE token_hash = ?`, stamp(expires), tokenHash)
+	return err
+}
+
+// EndSession removes a session, and every one that expired.
+func (c HallConsole) EndSession(ctx context.Context, tokenHash string) error {
+	_, err := c.s.db.ExecContext(ctx, `DELETE FROM console_sessions WHERE token_hash = ? OR expires_at < ?`, tokenHash, stamp(c.s.now()))
+	return err
+}
+
+// EndSessionsOf removes every session of a login.
+func (c HallConsole) EndSessionsOf(ctx context.Context, login string) error {
+	_, err := c.s.db.ExecContext(ctx, `DELETE FROM console_sessions WHERE login = ?`, login)
+	return err
+}
+
+// Audit writes a line of the audit log.
+func (c HallConsole) Audit(ctx context.Context, e console.AuditEntry) error {
+	_, err := c.s.db.ExecContext(ctx, `INSERT INTO console_audit (at, login, action, target, remote, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+		stamp(e.At), e.Login, e.Action, e.Target, e.Remote, e.Detail)
+	return err
+}
+
+// AuditLog is the newest lines first.
+func (c HallConsole) AuditLog(ctx context.Context, f console.AuditFilter) ([]console.AuditEntry, error) {
+	rows, err := c.s.db.QueryContext(ctx, `SELECT at, login, action, target, remote, detail FROM console_audit
+		WHERE (? = '' OR login = ?) AND (? = '' OR target = ?) ORDER BY id DESC LIMIT ?`, f.Login, f.Login, f.Target, f.Target, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []console.AuditEntry
+	for rows.Next() {
+		var e console.AuditEntry
+		var at string
+		if err := rows.Scan(&at, &e.Login, &e.Action, &e.Target, &e.Remote, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.At, _ = unstamp(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Catalog is the catalogue the hall holds.
+func (c HallConsole) Catalog(ctx context.Context) (*app.Catalog, error) { return c.s.Catalog(ctx) }
+
+// Calendar is the calendar the hall holds.
+func (c HallConsole) Calendar(ctx context.Context) (*app.Calendar, error) { return c.s.Calendar(ctx) }
+
+// Halls is this hall.
+func (c HallConsole) Halls(ctx context.Context) ([]console.HallInfo, error) {
+	h, err := c.s.Hall(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return []console.HallInfo{{Code: h.Code, Name: h.Name}}, nil
+}
+
+// HallDay is the hall's tickets, ratings and cases of a day, from the hub.
+func (c HallConsole) HallDay(ctx context.Context, hall string, day app.Date) (console.HallDay, error) {
+	d := console.HallDay{Day: day}
+	h, err := c.s.Hall(ctx)
+	if err != nil {
+		return d, err
+	}
+	if hall != h.Code {
+		return d, fmt.Errorf("hall %s: %w: this hub is hall %s's", hall, console.ErrForbidden, h.Code)
+	}
+	d.Hall = console.HallInfo{Code: h.Code, Name: h.Name}
+	start, err := day.Time()
+	if err != nil {
+		return d, fmt.Errorf("%w: %q is not a day (YYYY-MM-DD)", app.ErrInvalidInput, day)
+	}
+	end := start.AddDate(0, 0, 1)
+	rows, err := c.s.db.QueryContext(ctx, `SELECT code, category, priority, state, window, issued_at, called_at, finished_at
+		FROM tickets WHERE day = ? ORDER BY issued_at`, string(day))
+	if err != nil {
+		return d, err
+	}
+	for rows.Next() {
+		var t console.TicketRow
+		var issued, called, finished string
+		if err := rows.Scan(&t.Ticket, &t.Category, &t.Priority, &t.State, &t.Window, &issued, &called, &finished); err != nil {
+			rows.Close()
+			return d, err
+		}
+		t.Issued, _ = unstamp(issued)
+		t.Called, _ = unstamp(called)
+		t.Finished, _ = unstamp(finished)
+		d.Tickets = append(d.Tickets, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return d, err
+	}
+	if d.Ratings, err = c.ratings(ctx, `r.at >= ? AND r.at < ?`, stamp(start), stamp(end)); err != nil {
+		return d, err
+	}
+	if d.FollowUps, err = c.ratings(ctx, `f.rating IS NOT NULL AND f.resolved_at = ''`); err != nil {
+		return d, err
+	}
+	rows, err = c.s.db.QueryContext(ctx, `SELECT window, clerk, count(*) FROM cases WHERE accepted_at >= ? AND accepted_at < ?
+		GROUP BY window, clerk ORDER BY window, clerk`, stamp(start), stamp(end))
+	if err != nil {
+		return d, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n console.ClerkCount
+		if err := rows.Scan(&n.Window, &n.Clerk, &n.Cases); err != nil {
+			return d, err
+		}
+		d.Cases = append(d.Cases, n)
+	}
+	return d, rows.Err()
+}
+
+func (c HallConsole) ratings(ctx context.Context, where string, args ...any) ([]console.RatingRow, error) {
+	rows, err := c.s.db.QueryContext(ctx, `SELECT r.id, r.level, r.window, r.clerk, r.ticket, r.case_number, r.at,
+		COALESCE(f.due_date, ''), COALESCE(f.resolved_at, '')
+		FROM ratings r LEFT JOIN follow_ups f ON f.rating = r.id WHERE `+where+` ORDER BY r.at`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []console.RatingRow
+	for rows.Next() {
+		var r console.RatingRow
+		var at, due, resolved string
+		if err := rows.Scan(&r.ID, &r.Level, &r.Window, &r.Clerk, &r.Ticket, &r.Case, &at, &due, &resolved); err != nil {
+			return nil, err
+		}
+		r.At, _ = unstamp(at)
+		r.Resolved, _ = unstamp(resolved)
+		r.Due = app.Date(due)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Running is at central.
+func (c HallConsole) Running(context.Context, console.CaseFilter) ([]console.CaseRow, error) {
+	return nil, ErrCentralOnly
+}
+
+// CaseFile is at central.
+func (c HallConsole) CaseFile(context.Context, string) (console.CaseFile, error) {
+	return console.CaseFile{}, ErrCentralOnly
+}
+
+// Decide is at central.
+func (c HallConsole) Decide(context.Context, string, string, bool, string) error { return ErrCentralOnly }
+
+// Trend is at central.
+func (c HallConsole) Trend(context.Context, console.CaseFilter, app.Date, app.Date) ([]console.DayCount, error) {
+	return nil, ErrCentralOnly
+}
+
+// BadRatings is at central.
+func (c HallConsole) BadRatings(context.Context, string, time.Time) ([]console.RatingRow, error) {
+	return nil, ErrCentralOnly
+}
+
+// Publish is at central.
+func (c HallConsole) Publish(context.Context, string, []byte) (int64, error) { return 0, ErrCentralOnly }
+
+// Publications is at central.
+func (c HallConsole) Publications(context.Context) ([]console.Publication, error) {
+	return nil, ErrCentralOnly
+}
+
+// HallSetup is at central.
+func (c HallConsole) HallSetup(context.Context, string) (app.Hall, error) { return app.Hall{}, ErrCentralOnly }
+
+// UpdateHall is at central.
+func (c HallConsole) UpdateHall(context.Context, string, func(*app.Hall) error) (int64, error) {
+	return 0, ErrCentralOnly
+}
