@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -194,7 +195,7 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 	listen := a.fs.String("listen", ":8443", "the `address` to listen on, host:port")
 	cert := a.fs.String("cert", "", "TLS certificate `file` (PEM); with -key, serve HTTPS")
 	key := a.fs.String("key", "", "TLS private key `file` (PEM)")
-	tokenFile := a.fs.String("admin-token-file", "", "`file` holding the token back offices send to record opinions; without it that API is off")
+	tokenFile := a.fs.String("admin-token-file", "", "`file` of the departments' back-office tokens, a line 'DEPARTMENT TOKEN' each: each records opinions for its own department; without it that API is off")
 	level := a.fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	if code, done := a.parse(args, 0, 0, ""); done {
 		return code
@@ -213,8 +214,8 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 		if err != nil {
 			return a.fail(err)
 		}
-		if opt.AdminToken = strings.TrimSpace(string(b)); len(opt.AdminToken) < 16 {
-			return a.fail(fmt.Errorf("the admin token in %s is shorter than 16 characters", *tokenFile))
+		if opt.BackOffice, err = backOfficeTokens(b); err != nil {
+			return a.fail(fmt.Errorf("%s: %w", *tokenFile, err))
 		}
 	}
 	var tlsConfig *tls.Config
@@ -234,6 +235,31 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 		opt.Console = web
 		return serveCentral(ctx, c, opt, *listen, tlsConfig, logger, stdout)
 	})
+}
+
+// backOfficeTokens reads the departments' back-office tokens: a line
+// "DEPARTMENT TOKEN" each; '#' starts a comment.
+func backOfficeTokens(b []byte) (map[string]string, error) {
+	tokens := map[string]string{}
+	for i, line := range strings.Split(string(b), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		f := strings.Fields(line)
+		switch {
+		case len(f) == 0:
+			continue
+		case len(f) != 2:
+			return nil, fmt.Errorf("line %d: want 'DEPARTMENT TOKEN' (one token for one department's back office)", i+1)
+		case len(f[1]) < 16:
+			return nil, fmt.Errorf("line %d: the token of %s is shorter than 16 characters", i+1, f[0])
+		case tokens[f[0]] != "":
+			return nil, fmt.Errorf("line %d: department %s has a token already", i+1, f[0])
+		}
+		tokens[f[0]] = f[1]
+	}
+	if len(tokens) == 0 {
+		return nil, errors.New("no token in it: a line 'DEPARTMENT TOKEN' each")
+	}
+	return tokens, nil
 }
 
 // serveCentral serves central's API on listen until ctx ends, then stops

@@ -191,3 +191,23 @@ func TestShippedBinaryLeavesOutTestLibraries(t *testing.T) {
 		}
 	}
 }
+
+// TestBackOfficeTokensAreOnePerDepartment: the token file gives each
+// department's back office its own token; a line without its department,
+// a short token or a department twice is refused with the line's number.
+func TestBackOfficeTokensAreOnePerDepartment(t *testing.T) {
+	got, err := backOfficeTokens([]byte("# the departments' back offices\ngongan 0123456789abcdef01\n\nyibao  fedcba9876543210fe # 医保\n"))
+	if err != nil || len(got) != 2 || got["gongan"] != "0123456789abcdef01" || got["yibao"] != "fedcba9876543210fe" {
+		t.Fatalf("tokens: %v, %v", got, err)
+	}
+	for file, want := range map[string]string{
+		"0123456789abcdef0123\n": "line 1: want 'DEPARTMENT TOKEN'",
+		"gongan short\n":         "line 1: the token of gongan is shorter",
+		"gongan 0123456789abcdef\ngongan fedcba9876543210": "line 2: department gongan has a token already",
+		"# nothing\n": "no token in it",
+	} {
+		if _, err := backOfficeTokens([]byte(file)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v; want %q", file, err, want)
+		}
+	}
+}

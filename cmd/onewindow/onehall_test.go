@@ -41,16 +41,16 @@ import (
 // commands for a screen (agent_test.go), each terminal on its own device
 // simulators. The hall's code is the sample's.
 type wholeHall struct {
-	t          *testing.T
-	dir        string
-	hallKey    string
-	centralDB  string
-	centralURL string // what the terminals and the hub reach central at
-	centralAt  string // where central listens
-	hubAt      string
-	adminToken string
-	procs      map[string]*exec.Cmd
-	agents     map[string]*agent
+	t           *testing.T
+	dir         string
+	hallKey     string
+	centralDB   string
+	centralURL  string // what the terminals and the hub reach central at
+	centralAt   string // where central listens
+	hubAt       string
+	adminTokens map[string]string // each department's back office's
+	procs       map[string]*exec.Cmd
+	agents      map[string]*agent
 }
 
 const oneHallCode = "330106"
@@ -74,7 +74,7 @@ func newWholeHall(t *testing.T, via func(centralAt string) string) *wholeHall {
 	ctx := context.Background()
 	dir := t.TempDir()
 	h := &wholeHall{t: t, dir: dir, hallKey: strings.Repeat("5a", 32), centralDB: filepath.Join(dir, "central.db"),
-		centralAt: freeAddress(t), hubAt: freeAddress(t), adminToken: strings.Repeat("ad", 20),
+		centralAt: freeAddress(t), hubAt: freeAddress(t), adminTokens: map[string]string{"renshe": strings.Repeat("rs", 10), "yibao": strings.Repeat("yb", 10), "gjj": strings.Repeat("gj", 10)},
 		procs: map[string]*exec.Cmd{}, agents: map[string]*agent{}}
 	h.centralURL = "http://" + h.centralAt
 	if via != nil {
@@ -101,7 +101,11 @@ func newWholeHall(t *testing.T, via func(centralAt string) string) *wholeHall {
 		write(t, bundles[term], string(b), 0o600)
 	}
 	c.Close()
-	write(t, filepath.Join(dir, "admin.token"), h.adminToken, 0o600)
+	var tokens strings.Builder
+	for dept, token := range h.adminTokens {
+		fmt.Fprintf(&tokens, "%s %s\n", dept, token)
+	}
+	write(t, filepath.Join(dir, "admin.token"), tokens.String(), 0o600)
 	h.startCentral()
 
 	// Each terminal's configuration, written and enrolled as at install.
@@ -329,13 +333,13 @@ func hasValue(want string) func(agentAnswer) bool {
 }
 
 // decide records a department's opinion at central as its back office
-// does, over HTTP with the admin token.
+// does, over HTTP with that department's back-office token.
 func (h *wholeHall) decide(number, dept string, approve bool) {
 	h.t.Helper()
 	body, _ := json.Marshal(wire.Opinion{Case: number, Department: dept, Approve: approve})
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
 		req, _ := http.NewRequest(http.MethodPost, "http://"+h.centralAt+wire.PathOpinions, bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+h.adminToken)
+		req.Header.Set("Authorization", "Bearer "+h.adminTokens[dept])
 		resp, err := http.DefaultClient.Do(req)
 		if err == nil {
 			msg, _ := io.ReadAll(resp.Body)

@@ -419,7 +419,11 @@ func (c *Central) Trend(ctx context.Context, f console.CaseFilter, from, to app.
 			args = append(args, it)
 		}
 	}
-	// The two counts read two indexes: both at once.
+	// The two counts read two indexes, both at once: each the period's
+	// range of its column's index (cases_accepted_at, cases_decided_at),
+	// which holds the hall and item too. SQLite, which has no statistics
+	// here, would rather take a hall's every decided case through
+	// cases_decided for a filter by hall: ten times the reading.
 	type hours map[string]int
 	var counts [2]hours
 	var errs [2]error
@@ -429,8 +433,12 @@ func (c *Central) Trend(ctx context.Context, f console.CaseFilter, from, to app.
 		if col == "decided_at" {
 			extra = " AND decision <> ''"
 		}
-		query := fmt.Sprintf(`SELECT substr(%[1]s, 1, %[2]d), count(*) FROM cases WHERE %[1]s >= ? AND %[1]s < ?%[3]s AND %[4]s
-			GROUP BY substr(%[1]s, 1, %[2]d)`, col, bucket, extra, strings.Join(where, " AND "))
+		from := "cases"
+		if c.d.name == "sqlite" {
+			from = "cases INDEXED BY cases_" + col
+		}
+		query := fmt.Sprintf(`SELECT substr(%[1]s, 1, %[2]d), count(*) FROM %[5]s WHERE %[1]s >= ? AND %[1]s < ?%[3]s AND %[4]s
+			GROUP BY substr(%[1]s, 1, %[2]d)`, col, bucket, extra, strings.Join(where, " AND "), from)
 		wg.Go(func() {
 			counts[i], errs[i] = func() (hours, error) {
 				rows, err := c.q().query(ctx, query, append([]any{stamp(start), stamp(end)}, args...)...)

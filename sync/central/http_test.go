@@ -34,7 +34,7 @@ func TestAPIRefusesBadInput(t *testing.T) {
 	ctx := context.Background()
 	clock := app.NewManualClock(scene.Start)
 	c := scene.Central(t, t.TempDir()+"/central.db", clock)
-	srv := scene.Serve(t, c, central.ServerOptions{AdminToken: "back-office-token"})
+	srv := scene.Serve(t, c, central.ServerOptions{BackOffice: map[string]string{"gongan": "back-office-token", "yibao": "yibao-back-office"}})
 	code, _, _ := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, scene.Role, time.Hour)
 	ans, err := c.Enrol(ctx, code, scene.Terminal)
 	if err != nil {
@@ -68,6 +68,7 @@ func TestAPIRefusesBadInput(t *testing.T) {
 		{"enrol with a wrong code", "POST", wire.PathEnrol, "", "application/json", "", []byte(`{"code":"AAAA-BBBB","terminal":"330106K01"}`), 401, "not known"},
 		{"opinion without the token", "POST", wire.PathOpinions, good, "application/json", "", []byte(`{}`), 401, "token"},
 		{"opinion on an unknown case", "POST", wire.PathOpinions, "Bearer back-office-token", "application/json", "", []byte(`{"case":"X-1","department":"gongan","approve":true}`), 404, "X-1"},
+		{"opinion for another department", "POST", wire.PathOpinions, "Bearer yibao-back-office", "application/json", "", []byte(`{"case":"X-1","department":"gongan","approve":true}`), 403, "yibao"},
 		{"an unknown path", "GET", "/v1/secrets", good, "", "", nil, 404, "no such API"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

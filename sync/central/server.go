@@ -16,9 +16,10 @@ import (
 
 // ServerOptions configure central's HTTP API.
 type ServerOptions struct {
-	// AdminToken lets a department's back office record opinions over the
-	// API. Empty turns that API off.
-	AdminToken string
+	// BackOffice are the departments' back offices' tokens (department →
+	// token): each records opinions over the API for its own department
+	// only. None turns that API off.
+	BackOffice map[string]string
 	// Console serves every path outside the API (/v1/): the web console.
 	Console http.Handler
 }
@@ -31,7 +32,7 @@ func (c *Central) Handler(opt ServerOptions) http.Handler {
 	mux.HandleFunc("POST "+wire.PathPush, c.authenticated(c.handlePush))
 	mux.HandleFunc("GET "+wire.PathChanges, c.authenticated(c.handleChanges))
 	mux.HandleFunc("GET "+wire.PathSnapshot, c.authenticated(c.handleSnapshot))
-	mux.HandleFunc("POST "+wire.PathOpinions, c.admin(opt.AdminToken, c.handleOpinion))
+	mux.HandleFunc("POST "+wire.PathOpinions, c.backOffice(opt.BackOffice, c.handleOpinion))
 	mux.HandleFunc("POST "+wire.PathReport, c.authenticated(c.handleReport))
 	mux.HandleFunc("GET "+wire.PathUpdates+"{file}", c.authenticated(c.handleUpdate))
 	noAPI := func(w http.ResponseWriter, r *http.Request) {
@@ -73,18 +74,26 @@ func (c *Central) authenticated(next http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-func (c *Central) admin(token string, next http.HandlerFunc) http.HandlerFunc {
+// backOffice admits a request carrying "Authorization: Bearer <token>" of
+// one department's back office, and tells the handler which department.
+func (c *Central) backOffice(tokens map[string]string, next func(http.ResponseWriter, *http.Request, string)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if token == "" {
-			c.problem(w, r, http.StatusForbidden, errors.New("the back-office API is turned off on this central; use 'onewindow central decide'"))
+		if len(tokens) == 0 {
+			c.problem(w, r, http.StatusForbidden, errors.New("the back-office API is turned off on this central; departments decide in the web console"))
 			return
 		}
 		got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if subtle.ConstantTimeCompare([]byte(hashSecret(got)), []byte(hashSecret(token))) != 1 {
+		dept := ""
+		for d, token := range tokens { // every token compared, in constant time
+			if subtle.ConstantTimeCompare([]byte(hashSecret(got)), []byte(hashSecret(token))) == 1 {
+				dept = d
+			}
+		}
+		if dept == "" {
 			c.problem(w, r, http.StatusUnauthorized, errors.New("the back-office token is missing or wrong"))
 			return
 		}
-		next(w, r)
+		next(w, r, dept)
 	}
 }
 
@@ -176,9 +185,13 @@ func (c *Central) handleReport(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-func (c *Central) handleOpinion(w http.ResponseWriter, r *http.Request) {
+func (c *Central) handleOpinion(w http.ResponseWriter, r *http.Request, dept string) {
 	var o wire.Opinion
 	if !c.readJSON(w, r, 64<<10, &o) {
+		return
+	}
+	if o.Department != dept {
+		c.problem(w, r, http.StatusForbidden, fmt.Errorf("this back office speaks for department %q only, not %q", dept, o.Department))
 		return
 	}
 	ans, err := c.RecordOpinion(r.Context(), o)

@@ -48,7 +48,7 @@ func newTerm(t *testing.T, dsn string, wrap func(http.Handler) http.Handler) *te
 	t.Helper()
 	clock := app.NewManualClock(scene.Start)
 	c := scene.Central(t, dsn, clock)
-	var h http.Handler = c.Handler(central.ServerOptions{AdminToken: "token"})
+	var h http.Handler = c.Handler(central.ServerOptions{})
 	if wrap != nil {
 		h = wrap(h)
 	}

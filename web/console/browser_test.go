@@ -204,6 +204,16 @@ func TestEveryRoleInABrowser(t *testing.T) {
 	if drawn != 2 {
 		t.Errorf("the dashboard drew %d charts; want 2", drawn)
 	}
+	if err := chromedp.Run(manager,
+		chromedp.Navigate(base+"/halls/"+scene.Hall+"/staff"), chromedp.WaitVisible(`form[action$="/staff"]`), shoot("staff"),
+		chromedp.Navigate(base+"/lang?to=en&back=/halls/"+scene.Hall), chromedp.WaitVisible(`.chart canvas`),
+		chromedp.Sleep(300*time.Millisecond), shoot("hall-en"), chromedp.Text(`main`, &text),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "Waiting now, by category") || !strings.Contains(text, "Satisfaction 93.8%") {
+		t.Errorf("the dashboard in English:\n%s", text)
+	}
 
 	// The supervisor: every case by light, late first, and the trend.
 	sup := chrome(t, 1280, 900)
@@ -247,6 +257,17 @@ func TestEveryRoleInABrowser(t *testing.T) {
 	}
 	if !strings.Contains(text, "账号 weijian 已创建") {
 		t.Errorf("after creating an account:\n%s", text)
+	}
+	// Its owner's first login asks for their own password.
+	first := chrome(t, 1280, 900)
+	if err := chromedp.Run(first, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(`input[name=login]`),
+		chromedp.SendKeys(`input[name=login]`, "weijian"), chromedp.SendKeys(`input[name=password]`, "first-pass-1"),
+		chromedp.Click(`button[type=submit]`), chromedp.WaitVisible(`input[name=again]`), shoot("password"),
+		chromedp.Text(`main`, &text)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "您的密码由管理员设置") {
+		t.Errorf("a first login's page:\n%s", text)
 	}
 
 	// At a phone's size: the worklist and the dashboard fit its width.

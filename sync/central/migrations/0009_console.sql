@@ -51,8 +51,12 @@ CREATE INDEX IF NOT EXISTS cases_running_by_hall ON cases (hall, due_date, numbe
     WHERE decision = '' AND state IN ('accepted', 'in_review');
 CREATE INDEX IF NOT EXISTS cases_accepted_at ON cases (accepted_at, hall, item_code);
 CREATE INDEX IF NOT EXISTS cases_decided_at ON cases (decided_at, hall, item_code) WHERE decision <> '';
-CREATE INDEX IF NOT EXISTS ratings_by_at ON ratings (at);
--- The bad ratings: a supervisor's of the last days, and a hall's still
--- waiting for their follow-up (a handful, whatever the years of ratings).
-CREATE INDEX IF NOT EXISTS ratings_bad ON ratings (at) WHERE level <= 2;
+-- A hall's ratings of a day: the terminal beside the time, so that other
+-- halls' ratings are passed over without reading their rows.
+CREATE INDEX IF NOT EXISTS ratings_by_at ON ratings (at, terminal);
+-- The bad ratings: a supervisor's of the last days (every column the list
+-- reads: bad ones are a few in a hundred), and a hall's still waiting for
+-- their follow-up (a handful, whatever the years of ratings).
+CREATE INDEX IF NOT EXISTS ratings_bad ON ratings (at, terminal, level, id, window_no, clerk, ticket, case_number, follow_up_due, resolved_at)
+    WHERE level <= 2;
 CREATE INDEX IF NOT EXISTS ratings_follow_up ON ratings (terminal) WHERE level <= 2 AND resolved_at = '';
