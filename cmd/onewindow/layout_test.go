@@ -144,6 +144,7 @@ var forbiddenInApp = []string{
 	"github.com/tarm/serial",
 	"github.com/go-resty/",
 	"github.com/creack/pty",
+	"onewindow/device/", "onewindow/sync/", "onewindow/ui/", "onewindow/web/",
 }
 
 func TestAppImportsNoUIOrDeviceOrHTTPClient(t *testing.T) {
@@ -222,7 +223,7 @@ func TestNoPackageShadowsTheStandardLibrary(t *testing.T) {
 func TestTopLevelFolders(t *testing.T) {
 	t.Parallel()
 	root := moduleRoot(t)
-	for _, dir := range []string{"app", "device", "sync", "ui", "assets", "packaging", "cmd/onewindow"} {
+	for _, dir := range []string{"app", "device", "sync", "ui", "web", "assets", "packaging", "cmd/onewindow"} {
 		hasFile := false
 		err := filepath.WalkDir(filepath.Join(root, dir), func(_ string, d os.DirEntry, err error) error {
 			if err != nil {
