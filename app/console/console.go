@@ -163,6 +163,7 @@ const (
 	AuditReveal         = "reveal_applicant"
 	AuditAccountCreated = "account_created"
 	AuditPublished      = "published"
+	AuditUpdate         = "update_published"
 	AuditStaffAdded     = "staff_added"
 	AuditStaffReset     = "staff_password_reset"
 	AuditStaffDisabled  = "staff_disabled"
@@ -215,6 +216,19 @@ type Store interface {
 	// transaction.
 	HallSetup(ctx context.Context, hall string) (app.Hall, error)
 	UpdateHall(ctx context.Context, hall string, fn func(*app.Hall) error) (int64, error)
+
+	// UpdatePackages are the signed update packages central hands out;
+	// PublishPackage verifies one against the trusted keys and publishes
+	// it (a package not newer than the one held only with downgrade).
+	UpdatePackages(ctx context.Context) ([]UpdatePackage, error)
+	PublishPackage(ctx context.Context, pkg []byte, downgrade bool) (UpdatePackage, error)
+}
+
+// UpdatePackage is an update package published for one kind of machine.
+type UpdatePackage struct {
+	OS, Arch, Version string
+	Size              int
+	Signed, Published time.Time
 }
 
 // Publication is something central publishes to the halls.

@@ -100,3 +100,26 @@ func (s *Service) changeStaff(ctx context.Context, by Actor, hall, action, id, d
 	}
 	return s.audit(ctx, by, action, hall+"/"+id, strings.TrimSpace(detail+fmt.Sprintf(" change %d", v)))
 }
+
+// UpdatePackages lists the update packages central hands out, for an
+// administrator.
+func (s *Service) UpdatePackages(ctx context.Context, by Actor) ([]UpdatePackage, error) {
+	if by.Role != Admin {
+		return nil, ErrForbidden
+	}
+	return s.Store.UpdatePackages(ctx)
+}
+
+// PublishUpdate publishes a signed update package (.owu), as 'central
+// publish-update' does: one that does not verify, or is not newer than
+// the one held (unless downgrade), changes nothing.
+func (s *Service) PublishUpdate(ctx context.Context, by Actor, pkg []byte, downgrade bool) (UpdatePackage, error) {
+	if by.Role != Admin {
+		return UpdatePackage{}, ErrForbidden
+	}
+	u, err := s.Store.PublishPackage(ctx, pkg, downgrade)
+	if err != nil {
+		return u, err
+	}
+	return u, s.audit(ctx, by, AuditUpdate, u.OS+"/"+u.Arch, u.Version)
+}

@@ -193,10 +193,13 @@ func (c HallConsole) HallDay(ctx context.Context, hall string, day app.Date) (co
 	if err := rows.Err(); err != nil {
 		return d, err
 	}
-	if d.Ratings, err = c.ratings(ctx, `r.at >= ? AND r.at < ?`, stamp(start), stamp(end)); err != nil {
+	if d.Ratings, err = c.ratings(ctx, `ratings r LEFT JOIN follow_ups f ON f.rating = r.id WHERE r.at >= ? AND r.at < ?`,
+		stamp(start), stamp(end)); err != nil {
 		return d, err
 	}
-	if d.FollowUps, err = c.ratings(ctx, `f.rating IS NOT NULL AND f.resolved_at = ''`); err != nil {
+	// The open follow-ups, from the few still open (follow_ups_open), then
+	// their ratings: not every rating ever given, read for its follow-up.
+	if d.FollowUps, err = c.ratings(ctx, `follow_ups f CROSS JOIN ratings r ON r.id = f.rating WHERE f.resolved_at = ''`); err != nil {
 		return d, err
 	}
 	rows, err = c.s.db.QueryContext(ctx, `SELECT window, clerk, count(*) FROM cases WHERE accepted_at >= ? AND accepted_at < ?
@@ -215,10 +218,12 @@ func (c HallConsole) HallDay(ctx context.Context, hall string, day app.Date) (co
 	return d, rows.Err()
 }
 
-func (c HallConsole) ratings(ctx context.Context, where string, args ...any) ([]console.RatingRow, error) {
+// ratings reads the ratings (r) and their follow-ups (f) of a FROM clause:
+// the tables, joined, and the WHERE clause.
+func (c HallConsole) ratings(ctx context.Context, from string, args ...any) ([]console.RatingRow, error) {
 	rows, err := c.s.db.QueryContext(ctx, `SELECT r.id, r.level, r.window, r.clerk, r.ticket, r.case_number, r.at,
 		COALESCE(f.due_date, ''), COALESCE(f.resolved_at, '')
-		FROM ratings r LEFT JOIN follow_ups f ON f.rating = r.id WHERE `+where+` ORDER BY r.at`, args...)
+		FROM `+from+` ORDER BY r.at`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -275,4 +280,14 @@ func (c HallConsole) HallSetup(context.Context, string) (app.Hall, error) { retu
 // UpdateHall is at central.
 func (c HallConsole) UpdateHall(context.Context, string, func(*app.Hall) error) (int64, error) {
 	return 0, ErrCentralOnly
+}
+
+// UpdatePackages are at central.
+func (c HallConsole) UpdatePackages(context.Context) ([]console.UpdatePackage, error) {
+	return nil, ErrCentralOnly
+}
+
+// PublishPackage is done at central.
+func (c HallConsole) PublishPackage(context.Context, []byte, bool) (console.UpdatePackage, error) {
+	return console.UpdatePackage{}, ErrCentralOnly
 }

@@ -197,6 +197,7 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 	key := a.fs.String("key", "", "TLS private key `file` (PEM)")
 	tokenFile := a.fs.String("admin-token-file", "", "`file` of the departments' back-office tokens, a line 'DEPARTMENT TOKEN' each: each records opinions for its own department; without it that API is off")
 	level := a.fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	updateKeys := a.fs.String("update-keys", defaultUpdateKeys, "the `file` of trusted update public keys, one a line: what the web console's published update packages must be signed with (as 'publish-update -update-keys')")
 	if code, done := a.parse(args, 0, 0, ""); done {
 		return code
 	}
@@ -233,6 +234,11 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 			return err
 		}
 		opt.Console = web
+		if keys, err := readUpdateKeys(*updateKeys); err == nil {
+			c.TrustUpdateKeys(keys)
+		} else {
+			logger.Warn("the web console cannot publish update packages (publish-update still can)", "err", err)
+		}
 		return serveCentral(ctx, c, opt, *listen, tlsConfig, logger, stdout)
 	})
 }

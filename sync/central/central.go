@@ -14,6 +14,7 @@ package central
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
@@ -67,7 +68,8 @@ type Central struct {
 	gates   map[string]*gate // per terminal: its batches in order
 	stmts   stmtCache
 
-	updateSlots chan struct{} // update packages being sent
+	updateSlots chan struct{}       // update packages being sent
+	updateKeys  []ed25519.PublicKey // what the console's published packages must be signed with
 }
 
 // Open opens central's store: a PostgreSQL database when dsn is a

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/console"
 	"onewindow/app/update"
 	"onewindow/sync/wire"
 )
@@ -141,4 +142,39 @@ func (c *Central) handleUpdate(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 	w.Write(pkg)
 	c.log.Info("update served", "terminal", r.Context().Value(terminalKey), "version", version, "file", file)
+}
+
+// TrustUpdateKeys sets the keys update packages published from the web
+// console are verified against (central serve's -update-keys).
+func (c *Central) TrustUpdateKeys(keys []ed25519.PublicKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.updateKeys = keys
+}
+
+// UpdatePackages lists the update packages, for the console.
+func (c *Central) UpdatePackages(ctx context.Context) ([]console.UpdatePackage, error) {
+	us, err := c.Updates(ctx)
+	out := make([]console.UpdatePackage, len(us))
+	for i, u := range us {
+		out[i] = packageOf(u.Manifest, u.Size, u.Published)
+	}
+	return out, err
+}
+
+// PublishPackage publishes an update package from the console, verified
+// against the keys central serve trusts.
+func (c *Central) PublishPackage(ctx context.Context, pkg []byte, downgrade bool) (console.UpdatePackage, error) {
+	c.mu.Lock()
+	keys := c.updateKeys
+	c.mu.Unlock()
+	if len(keys) == 0 {
+		return console.UpdatePackage{}, fmt.Errorf("%w: central trusts no update key; start 'central serve' with -update-keys", app.ErrInvalidInput)
+	}
+	m, err := c.PublishUpdate(ctx, pkg, keys, downgrade)
+	return packageOf(m, len(pkg), c.now()), err
+}
+
+func packageOf(m update.Manifest, size int, published time.Time) console.UpdatePackage {
+	return console.UpdatePackage{OS: m.OS, Arch: m.Arch, Version: m.Version, Size: size, Signed: m.Signed, Published: published}
 }

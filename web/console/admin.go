@@ -9,6 +9,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/console"
+	"onewindow/app/update"
 )
 
 // The pages of those who keep things: a hall's manager keeps its staff,
@@ -154,8 +155,13 @@ func (s *Server) showPublish(w http.ResponseWriter, r *http.Request, u who, stat
 		s.failWith(w, r, err, &u)
 		return
 	}
+	pkgs, err := s.svc.UpdatePackages(r.Context(), u.Actor)
+	if err != nil {
+		s.failWith(w, r, err, &u)
+		return
+	}
 	s.render(w, r, status, "publish", &page{who: &u, Title: s.tr(r, "pub.title"), Flash: flash, Error: problem,
-		Data: map[string]any{"Kinds": []string{"catalog", "hall", "calendar"}, "List": list}})
+		Data: map[string]any{"Kinds": []string{"catalog", "hall", "calendar"}, "List": list, "Packages": pkgs}})
 }
 
 // maxPublish is the largest file an administrator publishes (a province's
@@ -194,4 +200,28 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, u who) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "audit", &page{who: &u, Title: s.tr(r, "audit.title"), Data: log})
+}
+
+func (s *Server) publishUpdate(w http.ResponseWriter, r *http.Request, u who) {
+	f, _, err := r.FormFile("file")
+	if err != nil {
+		s.showPublish(w, r, u, http.StatusBadRequest, "", s.tr(r, "err.file"))
+		return
+	}
+	defer f.Close()
+	pkg, err := io.ReadAll(io.LimitReader(f, update.MaxPackage+1))
+	if err != nil || len(pkg) > update.MaxPackage {
+		s.showPublish(w, r, u, http.StatusBadRequest, "", s.tr(r, "err.input", "the package is larger than 512 MB"))
+		return
+	}
+	p, err := s.svc.PublishUpdate(r.Context(), u.Actor, pkg, r.PostFormValue("downgrade") == "on")
+	if err != nil {
+		if errors.Is(err, console.ErrForbidden) {
+			s.failWith(w, r, err, &u)
+			return
+		}
+		s.showPublish(w, r, u, http.StatusBadRequest, "", s.explain(r, err))
+		return
+	}
+	s.showPublish(w, r, u, http.StatusOK, s.tr(r, "pub.updated", p.Version, p.OS+"/"+p.Arch), "")
 }

@@ -24,6 +24,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/console"
+	"onewindow/app/update"
 )
 
 //go:embed templates/*.html
@@ -115,6 +116,7 @@ func (s *Server) central() {
 	s.mux.HandleFunc("GET /audit", s.session(s.audit))
 	s.mux.HandleFunc("GET /publish", s.session(s.publishPage))
 	s.mux.HandleFunc("POST /publish/{kind}", s.session(s.publish))
+	s.mux.HandleFunc("POST /publish-update", s.session(s.publishUpdate))
 }
 
 func cacheStatic(h http.Handler) http.Handler {
@@ -168,7 +170,11 @@ func (s *Server) session(next handler) http.HandlerFunc {
 			return
 		}
 		u := who{Actor: console.Actor{Account: a, Remote: remote(r)}, sess: sess}
-		r.Body = http.MaxBytesReader(w, r.Body, maxPublish+(1<<20))
+		limit := int64(maxPublish + 1<<20)
+		if r.URL.Path == "/publish-update" {
+			limit = update.MaxPackage + 1<<20
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		if r.Method == http.MethodPost && !sameToken(r.PostFormValue("csrf"), sess.CSRF) {
 			s.render(w, r, http.StatusForbidden, "error", &page{Error: s.tr(r, "err.csrf"), who: &u})
 			return

@@ -3,6 +3,7 @@ package console_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/console"
 	"onewindow/app/store"
+	"onewindow/app/update"
 	"onewindow/assets"
 	"onewindow/internal/pgtest"
 	"onewindow/sync/central"
@@ -439,6 +441,35 @@ func TestAdministratorKeepsAccounts(t *testing.T) {
 	m.get("/halls/" + scene.Hall)
 	if code, _ := m.upload("/publish/calendar", string(assets.Calendar2026)); code != http.StatusForbidden {
 		t.Fatalf("a manager publishing: %d; want 403", code)
+	}
+
+	// An update package: signed with a key central trusts, published; with
+	// another, refused and nothing changes.
+	pub, priv, _ := update.GenerateKey()
+	_, other, _ := update.GenerateKey()
+	h.c.TrustUpdateKeys([]ed25519.PublicKey{pub})
+	pkg := func(key ed25519.PrivateKey, version string) string {
+		var b bytes.Buffer
+		if err := update.Sign(&b, key, update.Manifest{Version: version, OS: "linux", Arch: "amd64"}, "onewindow.deb", []byte("deb"), h.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	a.get("/publish")
+	if code, body := a.upload("/publish-update", pkg(other, "1.2.0")); code != http.StatusBadRequest || !strings.Contains(body, "输入有误") {
+		t.Fatalf("a package signed with an untrusted key: %d", code)
+	}
+	if us, _ := h.c.Updates(context.Background()); len(us) != 0 {
+		t.Fatalf("a refused package was published: %v", us)
+	}
+	if code, body := a.upload("/publish-update", pkg(priv, "1.2.0")); code != 200 || !strings.Contains(body, "已发布 onewindow 1.2.0") {
+		t.Fatalf("a signed package: %d %s", code, body)
+	}
+	if !audited(t, h.c, "admin", console.AuditUpdate, "linux/amd64") {
+		t.Fatal("the update's publication is not in the audit log")
+	}
+	if code, _ := m.upload("/publish-update", pkg(priv, "1.3.0")); code != http.StatusForbidden {
+		t.Fatalf("a manager publishing an update: %d; want 403", code)
 	}
 }
 

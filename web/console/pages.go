@@ -124,6 +124,7 @@ var funcs = template.FuncMap{
 		return fmt.Sprintf("%.1f%%", console.Rate(ok, all))
 	},
 	"add": func(a, b int) int { return a + b },
+	"kib": func(n int) int { return n >> 10 },
 	// chart is a chart's options as JSON for the page's script: escaped
 	// into an attribute, never run as script.
 	"chart": func(v any) (string, error) {
