@@ -63,28 +63,33 @@ func (c *Central) Halls(ctx context.Context) ([]console.HallInfo, error) {
 
 // caseFilter is the WHERE of the running cases of f.
 func caseFilter(f console.CaseFilter) (string, []any) {
-	where := []string{`decision = ''`, `state IN ('accepted', 'in_review')`}
-	var args []any
-	if f.HallPrefix != "" {
-		where, args = append(where, "hall LIKE ?"), append(args, likePrefix(f.HallPrefix))
-	}
-	if len(f.Halls) > 0 {
-		where = append(where, "hall IN ("+marks(len(f.Halls))+")")
-		for _, h := range f.Halls {
-			args = append(args, h)
-		}
-	}
-	if len(f.Items) > 0 {
-		where = append(where, "item_code IN ("+marks(len(f.Items))+")")
-		for _, it := range f.Items {
-			args = append(args, it)
-		}
-	}
+	where, args := placeFilter(f)
+	where = append(where, `decision = ''`, `state IN ('accepted', 'in_review')`)
 	if f.Undecided != "" {
 		where = append(where, "NOT EXISTS (SELECT 1 FROM opinions o WHERE o.case_number = cases.number AND o.department = ?)")
 		args = append(args, f.Undecided)
 	}
 	return strings.Join(where, " AND "), args
+}
+
+// placeFilter is the conditions of f on a case's hall and item.
+func placeFilter(f console.CaseFilter) ([]string, []any) {
+	where, args := []string{"1 = 1"}, []any{}
+	if f.HallPrefix != "" {
+		where, args = append(where, `hall LIKE ? ESCAPE '\'`), append(args, likePrefix(f.HallPrefix))
+	}
+	for _, in := range []struct {
+		col    string
+		values []string
+	}{{"hall", f.Halls}, {"item_code", f.Items}} {
+		if len(in.values) > 0 {
+			where = append(where, in.col+" IN ("+marks(len(in.values))+")")
+			for _, v := range in.values {
+				args = append(args, v)
+			}
+		}
+	}
+	return where, args
 }
 
 func marks(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
@@ -96,9 +101,6 @@ func likePrefix(p string) string { return strings.ReplaceAll(p, "_", `\_`) + "%"
 // Running lists the running cases of f, due first.
 func (c *Central) Running(ctx context.Context, f console.CaseFilter) ([]console.CaseRow, error) {
 	where, args := caseFilter(f)
-	if f.HallPrefix != "" {
-		where = strings.Replace(where, "hall LIKE ?", `hall LIKE ? ESCAPE '\'`, 1)
-	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 500
@@ -240,23 +242,7 @@ func (c *Central) Trend(ctx context.Context, f console.CaseFilter, from, to app.
 	for i := range out {
 		days[out[i].Day] = &out[i]
 	}
-	f.Undecided = ""
-	where, args := []string{"1 = 1"}, []any{}
-	if f.HallPrefix != "" {
-		where, args = append(where, `hall LIKE ? ESCAPE '\'`), append(args, likePrefix(f.HallPrefix))
-	}
-	if len(f.Halls) > 0 {
-		where = append(where, "hall IN ("+marks(len(f.Halls))+")")
-		for _, h := range f.Halls {
-			args = append(args, h)
-		}
-	}
-	if len(f.Items) > 0 {
-		where = append(where, "item_code IN ("+marks(len(f.Items))+")")
-		for _, it := range f.Items {
-			args = append(args, it)
-		}
-	}
+	where, args := placeFilter(f)
 	// The two counts read two indexes, both at once: each the period's
 	// range of its column's index (cases_accepted_at, cases_decided_at),
 	// which holds the hall and item too. SQLite, which has no statistics

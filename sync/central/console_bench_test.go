@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -105,8 +106,10 @@ func benchHallCodes() []string {
 // (the handler's time for each request, from its first byte read to its
 // last written) over a real HTTP server on loopback, one logged-in session
 // per role, on a central of 1,000,000 cases over 100 halls in SQLite and in
-// PostgreSQL. Each page reports its p50 and p95 (p50-ms, p95-ms) and the
-// client's round trip p95 (rtt-p95-ms).
+// PostgreSQL. Each page reports its p50 and p95 (p50-ms, p95-ms), the
+// client's round trip p95 (rtt-p95-ms), and the CPU time of a request,
+// server and client in this one process (cpu-ms/op): on a shared machine
+// the steady figure. PostgreSQL's own CPU is not in it.
 //
 // The SQLite central is seeded once and kept in the system's temporary
 // folder (onewindow-bench-console-<version>-<schema>); the PostgreSQL one
@@ -583,8 +586,9 @@ func benchPages(b *testing.B, c *Central) {
 		b.Run(p.name, func(b *testing.B) {
 			cl := as[p.as]
 			var server, rtt []time.Duration
+			var cpu time.Duration
 			get := func(i int) {
-				t0 := time.Now()
+				t0, cpu0 := time.Now(), benchCPU()
 				res, err := cl.Get(srv.URL + p.path(i))
 				if err != nil {
 					b.Fatal(err)
@@ -592,6 +596,7 @@ func benchPages(b *testing.B, c *Central) {
 				body, err := io.ReadAll(res.Body)
 				res.Body.Close()
 				d := time.Since(t0)
+				cpu += benchCPU() - cpu0
 				want := numbers[i%len(numbers)]
 				if p.want != "" {
 					want = p.want
@@ -602,7 +607,7 @@ func benchPages(b *testing.B, c *Central) {
 				server, rtt = append(server, time.Duration(th.last.Load())), append(rtt, d)
 			}
 			get(0) // warm
-			server, rtt = server[:0], rtt[:0]
+			server, rtt, cpu = server[:0], rtt[:0], 0
 			b.ResetTimer()
 			for i := range b.N {
 				get(i + 1)
@@ -611,8 +616,17 @@ func benchPages(b *testing.B, c *Central) {
 			b.ReportMetric(benchQuantile(server, 0.50), "p50-ms")
 			b.ReportMetric(benchQuantile(server, 0.95), "p95-ms")
 			b.ReportMetric(benchQuantile(rtt, 0.95), "rtt-p95-ms")
+			b.ReportMetric(float64(cpu)/float64(b.N)/float64(time.Millisecond), "cpu-ms/op")
 		})
 	}
+}
+
+// benchCPU is the CPU time this process has used, user and system: the
+// server's and the browser's, which wait for each other.
+func benchCPU() time.Duration {
+	var u syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &u)
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // benchQuantile is the q-quantile of ds (nearest rank), in milliseconds.
