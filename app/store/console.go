@@ -254,7 +254,9 @@ func (c HallConsole) CaseFile(context.Context, string) (console.CaseFile, error)
 }
 
 // Decide is at central.
-func (c HallConsole) Decide(context.Context, string, string, bool, string) error { return ErrCentralOnly }
+func (c HallConsole) Decide(context.Context, string, string, bool, string) error {
+	return ErrCentralOnly
+}
 
 // Trend is at central.
 func (c HallConsole) Trend(context.Context, console.CaseFilter, app.Date, app.Date) ([]console.DayCount, error) {
@@ -267,7 +269,9 @@ func (c HallConsole) BadRatings(context.Context, string, time.Time) ([]console.R
 }
 
 // Publish is at central.
-func (c HallConsole) Publish(context.Context, string, []byte) (int64, error) { return 0, ErrCentralOnly }
+func (c HallConsole) Publish(context.Context, string, []byte) (int64, error) {
+	return 0, ErrCentralOnly
+}
 
 // Publications is at central.
 func (c HallConsole) Publications(context.Context) ([]console.Publication, error) {
@@ -275,7 +279,9 @@ func (c HallConsole) Publications(context.Context) ([]console.Publication, error
 }
 
 // HallSetup is at central.
-func (c HallConsole) HallSetup(context.Context, string) (app.Hall, error) { return app.Hall{}, ErrCentralOnly }
+func (c HallConsole) HallSetup(context.Context, string) (app.Hall, error) {
+	return app.Hall{}, ErrCentralOnly
+}
 
 // UpdateHall is at central.
 func (c HallConsole) UpdateHall(context.Context, string, func(*app.Hall) error) (int64, error) {

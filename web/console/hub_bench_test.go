@@ -381,6 +381,28 @@ func BenchmarkHubDashboard(b *testing.B) {
 			if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM tickets WHERE day = ?`, string(day)).Scan(&want); err != nil {
 				b.Fatal(err)
 			}
+			// The store's day against the tables read in full: the cases
+			// each clerk accepted, the follow-ups still open.
+			hd, err := st.Console().HallDay(ctx, "330106", day)
+			if err != nil {
+				b.Fatal(err)
+			}
+			start, _ := day.Time()
+			var cases, open, gotCases int
+			if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM cases NOT INDEXED WHERE accepted_at >= ? AND accepted_at < ?`,
+				hubBenchStamp(start), hubBenchStamp(start.AddDate(0, 0, 1))).Scan(&cases); err != nil {
+				b.Fatal(err)
+			}
+			if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM follow_ups NOT INDEXED WHERE resolved_at = ''`).Scan(&open); err != nil {
+				b.Fatal(err)
+			}
+			for _, c := range hd.Cases {
+				gotCases += c.Cases
+			}
+			if len(hd.Tickets) != want || gotCases != cases || len(hd.FollowUps) != open || cases == 0 || open == 0 {
+				b.Fatalf("%s: %d tickets, %d cases, %d open follow-ups; want %d, %d, %d", day, len(hd.Tickets), gotCases,
+					len(hd.FollowUps), want, cases, open)
+			}
 			var server, rtt []time.Duration
 			get := func() {
 				t0 := time.Now()
