@@ -206,10 +206,10 @@ func (c *Central) Decide(ctx context.Context, number, dept string, approve bool,
 }
 
 // Trend counts the cases of f accepted and decided on each day from..to
-// (hall days). The database counts the cases of the period per hour (per
-// minute or second in a zone whose midnights do not fall on the hour in
-// UTC) from one indexed column, and the hours are added up into the hall's
-// days here: a province's month is some 700 rows, not a row per case.
+// (hall days). The database counts each day's range of one indexed column
+// (cases_accepted_at, cases_decided_at, which hold the hall and item too),
+// every day of the period in one statement per column: no row per case
+// leaves the database, and nothing is sorted.
 func (c *Central) Trend(ctx context.Context, f console.CaseFilter, from, to app.Date) ([]console.DayCount, error) {
 	start, err := from.Time()
 	if err != nil {
@@ -220,84 +220,61 @@ func (c *Central) Trend(ctx context.Context, f console.CaseFilter, from, to app.
 		return nil, err
 	}
 	end = end.AddDate(0, 0, 1)
-	days := map[app.Date]*console.DayCount{}
+	// The days' bounds as stored stamps compare (RFC 3339 in UTC, any
+	// fraction of a second before the Z): a bound without its Z comes
+	// before every stamp of its second, so that a case counts on the hall
+	// day its time falls on. The period starts at stamp(start).
 	var out []console.DayCount
-	// Stamps are RFC 3339 in UTC: their first 13 characters are the hour,
-	// 16 the minute, 19 the second. Buckets as long as every midnight of
-	// the period allows never straddle two hall days.
-	bucket, layout := 13, "2006-01-02T15"
-	for d := start; ; d = d.AddDate(0, 0, 1) {
-		u := d.UTC()
-		switch {
-		case u.Second() != 0 || u.Nanosecond() != 0:
-			bucket, layout = 19, "2006-01-02T15:04:05"
-		case u.Minute() != 0 && bucket < 16:
-			bucket, layout = 16, "2006-01-02T15:04"
-		}
-		if !d.Before(end) {
-			break
-		}
+	var bounds []string
+	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
 		out = append(out, console.DayCount{Day: app.DateOf(d)})
+		bounds = append(bounds, d.UTC().Format("2006-01-02T15:04:05"))
 	}
-	for i := range out {
-		days[out[i].Day] = &out[i]
+	if len(out) == 0 {
+		return out, nil
 	}
+	bounds[0] = stamp(start)
+	bounds = append(bounds, end.UTC().Format("2006-01-02T15:04:05"))
 	where, args := placeFilter(f)
-	// The two counts read two indexes, both at once: each the period's
-	// range of its column's index (cases_accepted_at, cases_decided_at),
-	// which holds the hall and item too. SQLite, which has no statistics
-	// here, would rather take a hall's every decided case through
-	// cases_decided for a filter by hall: ten times the reading.
-	type hours map[string]int
-	var counts [2]hours
+	// Both columns at once. On SQLite, which keeps no statistics here,
+	// the period's range of the column's index is named: for a filter by
+	// hall it would rather read a hall's every decided case through
+	// cases_decided, ten times the reading.
+	var counts [2][]int
 	var errs [2]error
 	var wg sync.WaitGroup
 	for i, col := range []string{"accepted_at", "decided_at"} {
-		extra := ""
+		table, extra := "cases", ""
+		if c.d.name == "sqlite" {
+			table += " INDEXED BY cases_" + col
+		}
 		if col == "decided_at" {
 			extra = " AND decision <> ''"
 		}
-		from := "cases"
-		if c.d.name == "sqlite" {
-			from = "cases INDEXED BY cases_" + col
+		day := fmt.Sprintf(`(SELECT count(*) FROM %s WHERE %s >= ? AND %s < ?%s AND %s)`, table, col, col, extra, strings.Join(where, " AND "))
+		var cols []string
+		var qargs []any
+		for k := range out {
+			cols = append(cols, day)
+			qargs = append(append(qargs, bounds[k], bounds[k+1]), args...)
 		}
-		query := fmt.Sprintf(`SELECT substr(%[1]s, 1, %[2]d), count(*) FROM %[5]s WHERE %[1]s >= ? AND %[1]s < ?%[3]s AND %[4]s
-			GROUP BY substr(%[1]s, 1, %[2]d)`, col, bucket, extra, strings.Join(where, " AND "), from)
+		query := `SELECT ` + strings.Join(cols, ", ")
 		wg.Go(func() {
-			counts[i], errs[i] = func() (hours, error) {
-				rows, err := c.q().query(ctx, query, append([]any{stamp(start), stamp(end)}, args...)...)
-				if err != nil {
-					return nil, err
-				}
-				defer rows.Close()
-				h := hours{}
-				for rows.Next() {
-					var at string
-					var n int
-					if err := rows.Scan(&at, &n); err != nil {
-						return nil, err
-					}
-					h[at] += n
-				}
-				return h, rows.Err()
-			}()
+			n, dest := make([]int, len(out)), make([]any, len(out))
+			for k := range n {
+				dest[k] = &n[k]
+			}
+			counts[i], errs[i] = n, c.q().row(ctx, query, qargs...).Scan(dest...)
 		})
 	}
 	wg.Wait()
-	for i, h := range counts {
+	for i := range counts {
 		if errs[i] != nil {
 			return nil, errs[i]
 		}
-		for at, n := range h {
-			t, err := time.ParseInLocation(layout, at, time.UTC)
-			if d := days[app.DateOf(t)]; err == nil && d != nil {
-				if i == 0 {
-					d.Accepted += n
-				} else {
-					d.Decided += n
-				}
-			}
-		}
+	}
+	for k := range out {
+		out[k].Accepted, out[k].Decided = counts[0][k], counts[1][k]
 	}
 	return out, nil
 }

@@ -564,6 +564,7 @@ func benchPages(b *testing.B, c *Central) {
 		b.Fatalf("only %d cases to open", len(numbers))
 	}
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(numbers), func(i, j int) { numbers[i], numbers[j] = numbers[j], numbers[i] })
+	benchCheckTrend(b, c)
 	var auditTarget string
 	c.q().row(ctx, `SELECT target FROM console_audit WHERE action = 'reveal_applicant' ORDER BY at DESC LIMIT 1`).Scan(&auditTarget)
 
@@ -618,6 +619,45 @@ func benchPages(b *testing.B, c *Central) {
 			b.ReportMetric(benchQuantile(rtt, 0.95), "rtt-p95-ms")
 			b.ReportMetric(float64(cpu)/float64(b.N)/float64(time.Millisecond), "cpu-ms/op")
 		})
+	}
+}
+
+// benchCheckTrend holds Trend's figures for the busy hall's last 30 days
+// against its cases counted one by one.
+func benchCheckTrend(b *testing.B, c *Central) {
+	ctx := context.Background()
+	from, to := app.DateOf(benchNow.AddDate(0, 0, -29)), app.DateOf(benchNow)
+	got, err := c.Trend(ctx, console.CaseFilter{Halls: []string{benchBusyHall}}, from, to)
+	if err != nil {
+		b.Fatal(err)
+	}
+	want := map[app.Date]*[2]int{}
+	for _, d := range got {
+		want[d.Day] = new([2]int)
+	}
+	rows, err := c.q().query(ctx, `SELECT accepted_at, decided_at, decision FROM cases WHERE hall = ?`, benchBusyHall)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var accepted, decided, decision string
+		if err := rows.Scan(&accepted, &decided, &decision); err != nil {
+			b.Fatal(err)
+		}
+		for i, at := range []string{accepted, decided} {
+			if t, err := parseStamp(at); err == nil && at != "" && (i == 0 || decision != "") {
+				if w := want[app.DateOf(t)]; w != nil {
+					w[i]++
+				}
+			}
+		}
+	}
+	for _, d := range got {
+		if w := want[d.Day]; d.Accepted != w[0] || d.Decided != w[1] {
+			b.Fatalf("trend of %s on %s: %d accepted, %d decided; counted one by one %d, %d", benchBusyHall, d.Day,
+				d.Accepted, d.Decided, w[0], w[1])
+		}
 	}
 }
 
