@@ -94,6 +94,9 @@ type Ticket struct {
 	Recalls      int         `json:"recalls,omitempty"`
 	Requeued     bool        `json:"requeued,omitempty"`
 	State        TicketState `json:"state"`
+	// Clerk served it: the staff id logged in at its window when it was
+	// served or finished (not set on a call).
+	Clerk string `json:"clerk,omitempty"`
 	// Ahead and Wait are told to the citizen when the ticket is issued.
 	Ahead int           `json:"ahead"`
 	Wait  time.Duration `json:"wait_ns"`

@@ -101,6 +101,7 @@ type TicketRow struct {
 	Priority string
 	State    string // waiting, called, serving, done, no_show …
 	Window   int
+	Clerk    string // who served it, where known
 	Issued   time.Time
 	Called   time.Time
 	Finished time.Time

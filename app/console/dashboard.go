@@ -51,6 +51,7 @@ type WindowFigures struct {
 // ClerkFigures are one clerk's day.
 type ClerkFigures struct {
 	Clerk     string
+	Served    int // tickets finished
 	Cases     int
 	Ratings   int
 	Satisfied int
@@ -79,6 +80,13 @@ func Summarise(d HallDay, now time.Time) Dashboard {
 		}
 		return windows[n]
 	}
+	clerks := map[string]*ClerkFigures{}
+	clerk := func(id string) *ClerkFigures {
+		if clerks[id] == nil {
+			clerks[id] = &ClerkFigures{Clerk: id}
+		}
+		return clerks[id]
+	}
 	first, last := map[int]time.Time{}, map[int]time.Time{}
 	for _, t := range d.Tickets {
 		if t.State == string(app.Waiting) {
@@ -92,6 +100,7 @@ func Summarise(d HallDay, now time.Time) Dashboard {
 			w := window(t.Window)
 			w.Served++
 			out.Served++
+			clerk(t.Clerk).Served++
 			w.Busy += t.Finished.Sub(t.Called)
 			if f, ok := first[t.Window]; !ok || t.Called.Before(f) {
 				first[t.Window] = t.Called
@@ -114,13 +123,6 @@ func Summarise(d HallDay, now time.Time) Dashboard {
 	}
 	slices.SortFunc(out.Waits, func(a, b HourWaits) int { return a.Hour - b.Hour })
 
-	clerks := map[string]*ClerkFigures{}
-	clerk := func(id string) *ClerkFigures {
-		if clerks[id] == nil {
-			clerks[id] = &ClerkFigures{Clerk: id}
-		}
-		return clerks[id]
-	}
 	for _, c := range d.Cases {
 		clerk(c.Clerk).Cases += c.Cases
 	}

@@ -172,7 +172,7 @@ func (c HallConsole) HallDay(ctx context.Context, hall string, day app.Date) (co
 		return d, fmt.Errorf("%w: %q is not a day (YYYY-MM-DD)", app.ErrInvalidInput, day)
 	}
 	end := start.AddDate(0, 0, 1)
-	rows, err := c.s.db.QueryContext(ctx, `SELECT code, category, priority, state, window, issued_at, called_at, finished_at
+	rows, err := c.s.db.QueryContext(ctx, `SELECT code, category, priority, state, window, issued_at, called_at, finished_at, clerk
 		FROM tickets WHERE day = ? ORDER BY issued_at`, string(day))
 	if err != nil {
 		return d, err
@@ -180,7 +180,7 @@ func (c HallConsole) HallDay(ctx context.Context, hall string, day app.Date) (co
 	for rows.Next() {
 		var t console.TicketRow
 		var issued, called, finished string
-		if err := rows.Scan(&t.Ticket, &t.Category, &t.Priority, &t.State, &t.Window, &issued, &called, &finished); err != nil {
+		if err := rows.Scan(&t.Ticket, &t.Category, &t.Priority, &t.State, &t.Window, &issued, &called, &finished, &t.Clerk); err != nil {
 			rows.Close()
 			return d, err
 		}

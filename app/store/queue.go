@@ -268,7 +268,7 @@ func (s *Store) windowOf(ctx context.Context, tx *sql.Tx, window int) (windowRow
 }
 
 const ticketColumns = `id, day, category, seq, code, priority, who_masked, issued_at, called_at, served_at, finished_at,
-	window, target_window, recalls, requeued, state`
+	window, target_window, recalls, requeued, state, clerk`
 
 const ticketByIDQuery = `SELECT ` + ticketColumns + ` FROM tickets WHERE id = ?`
 
@@ -276,7 +276,7 @@ func scanTicket(r interface{ Scan(...any) error }) (app.Ticket, error) {
 	var t app.Ticket
 	var issued, called, served, finished string
 	err := r.Scan(&t.ID, &t.Day, &t.Category, &t.Seq, &t.Code, &t.Priority, &t.WhoMasked, &issued, &called, &served,
-		&finished, &t.Window, &t.TargetWindow, &t.Recalls, &t.Requeued, &t.State)
+		&finished, &t.Window, &t.TargetWindow, &t.Recalls, &t.Requeued, &t.State, &t.Clerk)
 	if err != nil {
 		return t, err
 	}
@@ -348,6 +348,7 @@ func (s *Store) windowAction(ctx context.Context, op, requestID string, window i
 			if _, err := s.execTx(ctx, tx, `UPDATE tickets SET clerk = ? WHERE id = ?`, ws.Clerk, t.ID); err != nil {
 				return nil, err
 			}
+			t.Clerk = ws.Clerk
 		}
 		return t, s.queueEvent(ctx, tx, kind, t, window, "")
 	})

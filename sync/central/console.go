@@ -362,7 +362,7 @@ func (c *Central) HallDay(ctx context.Context, hall string, day app.Date) (conso
 	end := start.AddDate(0, 0, 1)
 	// Each event row holds the ticket's state after it: the last row of a
 	// ticket is where it stands.
-	rows, err := c.q().query(ctx, `SELECT ticket, category, priority, state, window_no, issued_at, called_at, finished_at
+	rows, err := c.q().query(ctx, `SELECT ticket, category, priority, state, window_no, issued_at, called_at, finished_at, clerk
 		FROM ticket_events WHERE hall = ? AND day = ? ORDER BY at, kind`, hall, string(day))
 	if err != nil {
 		return d, err
@@ -371,7 +371,7 @@ func (c *Central) HallDay(ctx context.Context, hall string, day app.Date) (conso
 	for rows.Next() {
 		var t console.TicketRow
 		var issued, called, finished string
-		if err := rows.Scan(&t.Ticket, &t.Category, &t.Priority, &t.State, &t.Window, &issued, &called, &finished); err != nil {
+		if err := rows.Scan(&t.Ticket, &t.Category, &t.Priority, &t.State, &t.Window, &issued, &called, &finished, &t.Clerk); err != nil {
 			rows.Close()
 			return d, err
 		}

@@ -215,7 +215,7 @@ func (c *Central) push(ctx context.Context, terminal string, b wire.PushBatch, d
 			return err
 		}
 		if err := x.bulk(ctx, `ticket_events (op_id, terminal, hall, ticket, day, category, kind, at, window_no, priority, state,
-			issued_at, called_at, finished_at, recalls)`, 15, ticketRows, `ON CONFLICT (op_id) DO NOTHING`); err != nil {
+			issued_at, called_at, finished_at, recalls, clerk)`, 16, ticketRows, `ON CONFLICT (op_id) DO NOTHING`); err != nil {
 			return err
 		}
 		for _, p := range fresh {
@@ -373,6 +373,8 @@ func (c *Central) prepare(op wire.Op, decoded *payload, from sender, cat *app.Ca
 			return reject("ticket %s: %q is not a queue category of central's catalogue", t.ID, t.Category)
 		case !t.State.Valid() || !t.Priority.Valid():
 			return reject("ticket %s: its state %q or priority %q is not one the queue knows", t.ID, t.State, t.Priority)
+		case len(t.Clerk) > 32:
+			return reject("ticket %s: the clerk's staff id is longer than 32 characters", t.ID)
 		case t.Seq < 0 || t.Recalls < 0 || t.Window < 0 || t.TargetWindow < 0 || e.Window < 0 || e.Seq < 0:
 			return reject("ticket %s: a number in it is negative", t.ID)
 		case t.Day != "":
@@ -388,7 +390,7 @@ func (c *Central) prepare(op wire.Op, decoded *payload, from sender, cat *app.Ca
 func ticketRow(p *prepared, terminal, hall string) []any {
 	e, t := p.ticket, p.ticket.Ticket
 	return []any{p.op.ID, terminal, hall, t.ID, string(t.Day), t.Category, e.Kind, stamp(e.At), max(e.Window, t.Window),
-		string(t.Priority), string(t.State), stamp(t.Issued), stamp(t.Called), stamp(t.Finished), t.Recalls}
+		string(t.Priority), string(t.State), stamp(t.Issued), stamp(t.Called), stamp(t.Finished), t.Recalls, t.Clerk}
 }
 
 // checkFollowUps refuses a follow-up of a rating central does not hold and

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"onewindow/app"
+	"onewindow/app/console"
 	"onewindow/sync/scene"
 )
 
@@ -203,6 +204,11 @@ func TestEveryRoleInABrowser(t *testing.T) {
 	}
 	if drawn != 2 {
 		t.Errorf("the dashboard drew %d charts; want 2", drawn)
+	}
+	// Each clerk's tickets reached central with the clerk who served them.
+	d, err := h.svc.HallDashboard(context.Background(), console.Actor{Account: h.account(t, "xixi")}, scene.Hall, "")
+	if err != nil || len(d.Clerks) != 2 || d.Clerks[0].Served != 8 || d.Clerks[1].Served != 8 {
+		t.Errorf("served per clerk at central: %+v, %v; want 8 each", d.Clerks, err)
 	}
 	if err := chromedp.Run(manager,
 		chromedp.Navigate(base+"/halls/"+scene.Hall+"/staff"), chromedp.WaitVisible(`form[action$="/staff"]`), shoot("staff"),

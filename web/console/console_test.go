@@ -94,6 +94,16 @@ func newHall(t *testing.T, dsn string) *hall {
 	return h
 }
 
+// account is one of the hall's console accounts.
+func (h *hall) account(t *testing.T, login string) console.Account {
+	t.Helper()
+	a, err := h.c.Account(context.Background(), login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
 // browser is a person's browser: its cookies, and the form token of the
 // last page it read.
 type browser struct {

@@ -86,7 +86,7 @@ func TestHubServesItsHallsManagers(t *testing.T) {
 		t.Fatalf("the manager's halls: %d %s; want their hall's dashboard", code, body)
 	}
 	code, body = m.get("/halls/330106")
-	for _, want := range []string{"取号 <b>5</b>", "办结 <b>3</b>", "满意率 <b>100.0%</b>", "S1001"} {
+	for _, want := range []string{"取号 <b>5</b>", "办结 <b>3</b>", "满意率 <b>100.0%</b>", `<td>S1001</td><td class="num">3</td>`} {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Errorf("the hub's dashboard (%d) does not show %q", code, want)
 		}
