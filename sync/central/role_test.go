@@ -99,7 +99,8 @@ func TestHubOfAnOlderCentralKeepsReportingQueueEvents(t *testing.T) {
 		enrolAs(t, c, "330106K09", central.RoleKiosk)
 		// Back to schema 7, where the hub had only said what it is.
 		for _, q := range []string{`UPDATE terminals SET role = 'hub' WHERE id = '330106H09'`, `UPDATE terminals SET role = 'kiosk' WHERE id = '330106K09'`,
-			`ALTER TABLE terminals DROP COLUMN enrolled_as`, `ALTER TABLE enrol_codes DROP COLUMN role`, `UPDATE meta SET value = 7 WHERE name = 'schema'`} {
+			`ALTER TABLE terminals DROP COLUMN enrolled_as`, `ALTER TABLE enrol_codes DROP COLUMN role`, `ALTER TABLE ticket_events DROP COLUMN clerk`,
+			`UPDATE meta SET value = 7 WHERE name = 'schema'`} {
 			if _, err := c.DB().Exec(q); err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}
