@@ -168,6 +168,7 @@ const (
 	AuditStaffReset     = "staff_password_reset"
 	AuditStaffDisabled  = "staff_disabled"
 	AuditStaffEnabled   = "staff_enabled"
+	AuditWindow         = "window_categories"
 	AuditPasswordReset  = "password_reset"
 	AuditDisabled       = "account_disabled"
 	AuditEnabled        = "account_enabled"

@@ -75,6 +75,22 @@ func (s *Service) SetStaffDisabled(ctx context.Context, by Actor, hall, id strin
 	})
 }
 
+// SetWindowCategories sets the queue categories a window of the hall
+// calls, in its calling order; each must be a category of the catalogue.
+func (s *Service) SetWindowCategories(ctx context.Context, by Actor, hall string, window int, categories []string) error {
+	return s.changeStaff(ctx, by, hall, AuditWindow, fmt.Sprint(window), strings.Join(categories, ","), func(h *app.Hall) error {
+		i := slices.IndexFunc(h.Windows, func(w app.Window) bool { return w.Number == window })
+		if i < 0 {
+			return fmt.Errorf("%w: the hall has no window %d", app.ErrInvalidInput, window)
+		}
+		if len(categories) == 0 {
+			return fmt.Errorf("%w: a window calls at least one category", app.ErrInvalidInput)
+		}
+		h.Windows[i].Categories = categories
+		return nil
+	})
+}
+
 func (s *Service) oneTime(m *app.Staff, password string) error {
 	if err := CheckPassword(password); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"onewindow/app"
@@ -78,6 +79,20 @@ func (s *Server) staffAction(w http.ResponseWriter, r *http.Request, u who) {
 		return
 	}
 	s.staffDone(w, r, u, err, flash)
+}
+
+func (s *Server) windowCategories(w http.ResponseWriter, r *http.Request, u who) {
+	n, err := strconv.Atoi(r.PathValue("window"))
+	if err != nil {
+		s.staffDone(w, r, u, fmt.Errorf("%w: %q is not a window's number", app.ErrInvalidInput, r.PathValue("window")), "")
+		return
+	}
+	var cats []string
+	for _, c := range strings.FieldsFunc(r.PostFormValue("categories"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
+		cats = append(cats, strings.ToUpper(c))
+	}
+	err = s.svc.SetWindowCategories(r.Context(), u.Actor, r.PathValue("code"), n, cats)
+	s.staffDone(w, r, u, err, s.tr(r, "staff.changed"))
 }
 
 func (s *Server) accounts(w http.ResponseWriter, r *http.Request, u who) {

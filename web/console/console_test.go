@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -531,6 +532,20 @@ func TestManagerKeepsTheHallsStaff(t *testing.T) {
 		}
 		if !audited(t, h.c, "xixi", console.AuditStaffReset, scene.Hall+"/S1001") {
 			t.Fatal("the reset is not in the audit log")
+		}
+		// A window's categories: known ones in the order given; an unknown
+		// one changes nothing; another hall's manager is refused.
+		if code, _ := m.post("/halls/"+scene.Hall+"/windows/2", url.Values{"categories": {"b, a"}}); code != 200 {
+			t.Fatalf("window 2's categories: %d", code)
+		}
+		if code, _ := m.post("/halls/"+scene.Hall+"/windows/2", url.Values{"categories": {"A, ZZ"}}); code != http.StatusBadRequest {
+			t.Fatalf("an unknown category: %d; want 400", code)
+		}
+		if code, _ := o.post("/halls/"+scene.Hall+"/windows/2", url.Values{"categories": {"A"}}); code != http.StatusForbidden {
+			t.Fatalf("another hall's manager setting window 2: %d; want 403", code)
+		}
+		if setup, _ := h.c.HallSetup(ctx, scene.Hall); !slices.Equal(setup.Windows[1].Categories, []string{"B", "A"}) {
+			t.Fatalf("window 2 calls %v; want B, A", setup.Windows[1].Categories)
 		}
 
 		// The hall takes both; S1001 logs in once with the one-time
