@@ -125,11 +125,18 @@ func (c *Central) tx(ctx context.Context, fn func(q) error) error {
 
 func (c *Central) now() time.Time { return c.clock.Now() }
 
+// stampLayout is RFC 3339 with a fixed nine-digit fraction, so that stamps
+// compare and sort as text in time order, as the queries do (RFC3339Nano
+// drops trailing zeros, and "…:05Z" would sort after "…:05.1Z"). Stamps
+// written before in the shorter form still parse; they differ only within
+// their own second.
+const stampLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
 func stamp(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(time.RFC3339Nano)
+	return t.UTC().Format(stampLayout)
 }
 
 func hashSecret(s string) string {

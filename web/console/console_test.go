@@ -371,6 +371,16 @@ func TestAttacksAreRefusedAndChangeNothing(t *testing.T) {
 		}
 		h.clock.Advance(16 * time.Minute)
 		x.login("yibao")
+		// An unknown login reads exactly as a known one's wrong password.
+		said := func(login string) string {
+			x := h.browser(t)
+			x.get("/login")
+			_, body := x.post("/login", url.Values{"login": {login}, "password": {"wrong-password-1"}})
+			return regexp.MustCompile(`<p class="error" role="alert">[^<]*</p>`).FindString(body)
+		}
+		if known, unknown := said("shichang"), said("nobody-here"); known == "" || known != unknown {
+			t.Fatalf("a wrong password says %q, an unknown login %q; want the same words", known, unknown)
+		}
 		// A login form without its token.
 		z := h.browser(t)
 		if code, _ := z.post("/login", url.Values{"login": {"gongan"}, "password": {password}, "csrf": {"x"}}); code != http.StatusForbidden {

@@ -143,7 +143,7 @@ var words = map[string]app.Text{
 	"err.csrf":         {Zh: "表单已失效（缺少或错误的校验码），请返回刷新后重试。未作任何更改。", En: "The form has expired (its check token is missing or wrong): go back, reload and try again. Nothing was changed."},
 	"err.forbidden":    {Zh: "您的账号无权查看或办理此项。", En: "Your account may not see or do this."},
 	"err.internal":     {Zh: "服务器出错，未作更改。请稍后重试或联系系统管理员。", En: "The server failed and changed nothing. Try again later or call the administrator."},
-	"err.bad":          {Zh: "账号或密码错误，再错 %d 次将锁定。", En: "The login or password is wrong; %d more wrong tries lock the account."},
+	"err.bad":          {Zh: "账号或密码错误。连续输错 %d 次，账号将锁定 %d 分钟。", En: "The login or password is wrong. %d wrong tries in a row lock the account for %d minutes."},
 	"err.locked":       {Zh: "密码错误次数过多，账号锁定至 %s。", En: "Too many wrong passwords: the account is locked until %s."},
 	"err.disabled":     {Zh: "此账号已停用。", En: "This account is disabled."},
 	"err.input":        {Zh: "输入有误，未作更改：%s", En: "The input is not valid; nothing was changed: %s"},
@@ -262,7 +262,9 @@ func (s *Server) explain(r *http.Request, err error) string {
 	case errors.As(err, &locked):
 		return s.tr(r, "err.locked", locked.Until.In(app.HallZone).Format("15:04"))
 	case errors.As(err, &bad):
-		return s.tr(r, "err.bad", max(bad.Left, 1))
+		// Never how many tries are left: an unknown login and a known one
+		// must read alike.
+		return s.tr(r, "err.bad", s.svc.Policy.MaxFailures, int(s.svc.Policy.LockFor.Minutes()))
 	case errors.Is(err, app.ErrBadCredentials):
 		return s.tr(r, "err.oldwrong")
 	case errors.Is(err, console.ErrDisabled):
