@@ -77,9 +77,11 @@ func benchKeys() *pii.Keys {
 	return k
 }
 
-// benchSchemaTag is a short hash of central's migrations.
+// benchSchemaTag is a short hash of central's migrations and of the form
+// of its stamps: a file written by another central is not reused.
 func benchSchemaTag() string {
 	h := sha256.New()
+	h.Write([]byte(stamp(benchNow)))
 	fs.WalkDir(migrationFiles, "migrations", func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			b, _ := migrationFiles.ReadFile(path)
