@@ -114,10 +114,10 @@ func benchHallCodes() []string {
 // the steady figure. PostgreSQL's own CPU is not in it.
 //
 // The SQLite central is seeded once and kept in the system's temporary
-// folder (onewindow-bench-console-<version>-<schema>); the PostgreSQL one
-// is seeded on each run, in a throw-away cluster.
+// folder (onewindow-bench-console-<version>-<cases>-<schema>); the
+// PostgreSQL one is seeded on each run, in a throw-away cluster.
 //
-//	go test -tags no_emoji -run '^$' -bench ConsolePages -benchtime 200x -timeout 60m ./sync/central
+//	go test -tags no_emoji -run '^$' -bench ConsolePages -benchtime 100x -count 3 -timeout 60m -v ./sync/central
 func BenchmarkConsolePages(b *testing.B) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		b.Run(backend, func(b *testing.B) {
@@ -167,7 +167,7 @@ func benchSQLiteConsole(b *testing.B) *Central {
 	return benchOpen(b, filepath.Join(dir, "central.db"))
 }
 
-// benchAccount is a console account the benchmark logs in as.
+// benchLogins are the accounts the benchmark logs in as, one per role.
 var benchLogins = []console.Account{
 	{Login: "bench-gongan", Name: "公安审批", Role: console.Reviewer, Department: "gongan"},
 	{Login: "bench-admin", Name: "管理员", Role: console.Admin},
