@@ -180,7 +180,20 @@ type Store interface {
 	Account(ctx context.Context, login string) (Account, error) // app.ErrNotFound
 	Accounts(ctx context.Context) ([]Account, error)
 	CreateAccount(ctx context.Context, a Account) error // ErrConflict-like error when the login exists
-	UpdateAccount(ctx context.Context, a Account) error
+	// Each write of an account changes only its own fields, in one
+	// statement or transaction, so that a login's outcome never writes
+	// back a password or a disabling made meanwhile, and parallel wrong
+	// passwords all count.
+	//
+	// LoginFailed counts a wrong password; the max-th in a row locks the
+	// account until now+lockFor (failures start again at 0). It returns the
+	// failures counted and the lock.
+	LoginFailed(ctx context.Context, login string, max int, lockFor time.Duration, now time.Time) (int, time.Time, error)
+	LoginSucceeded(ctx context.Context, login string) error
+	// SetAccountPassword stores a new password hash (one the owner must
+	// change when mustChange) and lifts any lock.
+	SetAccountPassword(ctx context.Context, login, hash string, mustChange bool) error
+	SetAccountDisabled(ctx context.Context, login string, disabled bool) error
 
 	CreateSession(ctx context.Context, s Session) error
 	Session(ctx context.Context, tokenHash string) (Session, error) // app.ErrNotFound

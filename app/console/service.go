@@ -71,15 +71,14 @@ func (s *Service) Login(ctx context.Context, login, password, remote string) (st
 		return "", Session{}, &app.LockedError{Until: a.LockedUntil}
 	}
 	if err := app.CheckPassword(a.PasswordHash, password); err != nil {
-		a.Failures++
-		detail := "wrong password"
-		var fail error = &app.BadCredentialsError{Left: s.Policy.MaxFailures - a.Failures}
-		if a.Failures >= s.Policy.MaxFailures {
-			a.Failures, a.LockedUntil = 0, now.Add(s.Policy.LockFor)
-			detail, fail = "locked", &app.LockedError{Until: a.LockedUntil}
-		}
-		if err := s.Store.UpdateAccount(ctx, a); err != nil {
+		failures, until, err := s.Store.LoginFailed(ctx, login, s.Policy.MaxFailures, s.Policy.LockFor, now)
+		if err != nil {
 			return "", Session{}, err
+		}
+		detail := "wrong password"
+		var fail error = &app.BadCredentialsError{Left: s.Policy.MaxFailures - failures}
+		if now.Before(until) {
+			detail, fail = "locked", &app.LockedError{Until: until}
 		}
 		s.audit(ctx, who, AuditLoginFailed, login, detail)
 		return "", Session{}, fail
@@ -89,8 +88,7 @@ func (s *Service) Login(ctx context.Context, login, password, remote string) (st
 		return "", Session{}, ErrDisabled
 	}
 	if a.Failures > 0 || !a.LockedUntil.IsZero() {
-		a.Failures, a.LockedUntil = 0, time.Time{}
-		if err := s.Store.UpdateAccount(ctx, a); err != nil {
+		if err := s.Store.LoginSucceeded(ctx, login); err != nil {
 			return "", Session{}, err
 		}
 	}
@@ -179,8 +177,7 @@ func (s *Service) setPassword(ctx context.Context, a Account, password string, m
 	if err != nil {
 		return err
 	}
-	a.PasswordHash, a.MustChange, a.Failures, a.LockedUntil = hash, mustChange, 0, time.Time{}
-	return s.Store.UpdateAccount(ctx, a)
+	return s.Store.SetAccountPassword(ctx, a.Login, hash, mustChange)
 }
 
 // CommandLine is the actor of `onewindow central admin` on the server
@@ -247,8 +244,7 @@ func (s *Service) SetDisabled(ctx context.Context, by Actor, login string, disab
 	if login == by.Login {
 		return fmt.Errorf("%w: an administrator cannot disable their own account", app.ErrInvalidInput)
 	}
-	a.Disabled = disabled
-	if err := s.Store.UpdateAccount(ctx, a); err != nil {
+	if err := s.Store.SetAccountDisabled(ctx, a.Login, disabled); err != nil {
 		return err
 	}
 	action := AuditEnabled
@@ -279,7 +275,9 @@ func (s *Service) Accounts(ctx context.Context, by Actor) ([]Account, error) {
 
 // AuditLog is the audit log, for an administrator or a supervisor.
 func (s *Service) AuditLog(ctx context.Context, by Actor, f AuditFilter) ([]AuditEntry, error) {
-	if by.Role != Admin && by.Role != Supervisor {
+	// The log is the whole province's: a district's supervisor does not
+	// read other districts' (its lines are not by hall).
+	if by.Role != Admin && (by.Role != Supervisor || by.Scope != "") {
 		return nil, ErrForbidden
 	}
 	if f.Limit <= 0 || f.Limit > 500 {

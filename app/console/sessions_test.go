@@ -2,8 +2,10 @@ package console_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -274,9 +276,7 @@ func TestDisablingEndsTheSessions(t *testing.T) {
 	// Check itself refuses a disabled account's session, even one the store
 	// did not end.
 	token, sess := w.login(t, "shichang", password)
-	a := w.account(t, "shichang")
-	a.Disabled = true
-	if err := w.c.UpdateAccount(w.ctx, a); err != nil {
+	if err := w.c.SetAccountDisabled(w.ctx, "shichang", true); err != nil {
 		t.Fatal(err)
 	}
 	w.over(t, token, "the account disabled behind the service's back")
@@ -496,12 +496,13 @@ func TestAuditLogIsForAdministratorsAndSupervisors(t *testing.T) {
 		w.clock.Advance(time.Second)
 		w.login(t, "gongan", password)
 	}
-	for _, login := range []string{"gongan", "xixi", "other"} {
+	// A district's supervisor (jiancha) does not read the province's log.
+	for _, login := range []string{"gongan", "xixi", "other", "jiancha"} {
 		if log, err := w.svc.AuditLog(w.ctx, w.actor(t, login), console.AuditFilter{}); !errors.Is(err, console.ErrForbidden) || log != nil {
 			t.Errorf("%s reads the audit log: %d lines, %v; want ErrForbidden", login, len(log), err)
 		}
 	}
-	for _, login := range []string{"admin", "jiancha", "province"} {
+	for _, login := range []string{"admin", "province"} {
 		log, err := w.svc.AuditLog(w.ctx, w.actor(t, login), console.AuditFilter{Login: "gongan"})
 		if err != nil || len(log) != 3 {
 			t.Fatalf("%s reads gongan's audit log: %d lines, %v; want the 3 logins", login, len(log), err)
@@ -524,5 +525,34 @@ func TestAuditLogIsForAdministratorsAndSupervisors(t *testing.T) {
 		if err != nil || len(log) != 500 {
 			t.Fatalf("limit %d: %d lines, %v; want 500", limit, len(log), err)
 		}
+	}
+}
+
+// TestWrongPasswordsInParallelAllCount: guesses sent at once each count
+// (the store adds one, it does not write back what it read), and a
+// disabling made while a login checks its password stays.
+func TestWrongPasswordsInParallelAllCount(t *testing.T) {
+	w := newWorld(t)
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.svc.Login(w.ctx, "yibao", fmt.Sprintf("wrong-guess-%d", i), "192.0.2.9")
+		}()
+	}
+	wg.Wait()
+	if a := w.account(t, "yibao"); a.Failures != 4 {
+		t.Fatalf("after 4 wrong passwords at once the account counts %d", a.Failures)
+	}
+	if _, _, err := w.svc.Login(w.ctx, "yibao", "wrong-guess-5", "192.0.2.9"); !errors.Is(err, app.ErrAccountLocked) {
+		t.Fatalf("the 5th: %v; want the lock", err)
+	}
+	if err := w.c.SetAccountDisabled(w.ctx, "gongan", true); err != nil {
+		t.Fatal(err)
+	}
+	w.svc.Login(w.ctx, "gongan", "wrong-guess-1", "192.0.2.9")
+	if a := w.account(t, "gongan"); !a.Disabled || a.Failures != 1 {
+		t.Fatalf("after a wrong password the account is %+v; want disabled still, one failure", a)
 	}
 }

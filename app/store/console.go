@@ -50,23 +50,51 @@ func (c HallConsole) Account(ctx context.Context, login string) (console.Account
 		Failures: rec.Failures, LockedUntil: rec.LockedUntil}, nil
 }
 
-// UpdateAccount keeps the failed logins as a window's login does, and a
-// password the manager chose as their own, for the hall and central.
-func (c HallConsole) UpdateAccount(ctx context.Context, a console.Account) error {
-	m, err := c.s.StaffMember(ctx, a.Login)
-	if err != nil {
-		return err
-	}
-	if a.PasswordHash != m.PasswordHash {
-		if a.MustChange {
-			return ErrCentralOnly // a one-time password is set at central
-		}
-		if err := c.s.ChangeOwnPassword(ctx, a.Login, a.PasswordHash); err != nil {
+// LoginFailed counts a wrong password as a window's login does, in one
+// transaction: the max-th in a row locks the id until now+lockFor.
+func (c HallConsole) LoginFailed(ctx context.Context, login string, max int, lockFor time.Duration, now time.Time) (int, time.Time, error) {
+	var rec app.LoginRecord
+	err := c.s.tx(ctx, func(tx *sql.Tx) error {
+		var until string
+		err := tx.QueryRowContext(ctx, `SELECT failures, locked_until FROM login_failures WHERE staff_id = ?`, login).Scan(&rec.Failures, &until)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
+		rec.Failures++
+		if rec.Failures >= max {
+			rec = app.LoginRecord{LockedUntil: now.Add(lockFor)}
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO login_failures (staff_id, failures, locked_until) VALUES (?, ?, ?)
+			ON CONFLICT (staff_id) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until`,
+			login, rec.Failures, stamp(rec.LockedUntil))
+		return err
+	})
+	if !rec.LockedUntil.IsZero() {
+		return max, rec.LockedUntil, err
 	}
-	return c.s.SetLoginRecord(ctx, a.Login, app.LoginRecord{Failures: a.Failures, LockedUntil: a.LockedUntil})
+	return rec.Failures, rec.LockedUntil, err
 }
+
+// LoginSucceeded forgets the id's wrong passwords.
+func (c HallConsole) LoginSucceeded(ctx context.Context, login string) error {
+	return c.s.SetLoginRecord(ctx, login, app.LoginRecord{})
+}
+
+// SetAccountPassword is a manager's own new password: stored and sent to
+// the hall and central as a window's is. A one-time password is set at
+// central.
+func (c HallConsole) SetAccountPassword(ctx context.Context, login, hash string, mustChange bool) error {
+	if mustChange {
+		return ErrCentralOnly
+	}
+	if err := c.s.ChangeOwnPassword(ctx, login, hash); err != nil {
+		return err
+	}
+	return c.s.SetLoginRecord(ctx, login, app.LoginRecord{})
+}
+
+// SetAccountDisabled is done at central.
+func (c HallConsole) SetAccountDisabled(context.Context, string, bool) error { return ErrCentralOnly }
 
 // Accounts are kept at central.
 func (c HallConsole) Accounts(context.Context) ([]console.Account, error) { return nil, ErrCentralOnly }

@@ -51,10 +51,7 @@ func flag(b bool) int {
 // Account is one console account.
 func (c *Central) Account(ctx context.Context, login string) (console.Account, error) {
 	a, err := scanAccount(c.q().row(ctx, `SELECT `+accountCols+` FROM console_accounts WHERE login = ?`, login))
-	if errors.Is(err, sql.ErrNoRows) {
-		return a, fmt.Errorf("account %q: %w", login, app.ErrNotFound)
-	}
-	return a, err
+	return a, accountErr(login, err)
 }
 
 // Accounts lists the console's accounts by login.
@@ -88,19 +85,58 @@ func (c *Central) CreateAccount(ctx context.Context, a console.Account) error {
 	return nil
 }
 
-// UpdateAccount writes an account's fields but its login and creation.
-func (c *Central) UpdateAccount(ctx context.Context, a console.Account) error {
-	args := accountArgs(a)
-	res, err := c.q().exec(ctx, `UPDATE console_accounts SET name = ?, role = ?, department = ?, halls = ?, scope = ?,
-		password_hash = ?, must_change = ?, disabled = ?, failures = ?, locked_until = ? WHERE login = ?`,
-		append(args[1:11], a.Login)...)
+// LoginFailed counts a wrong password, in one transaction: the max-th in
+// a row locks the account until now+lockFor.
+func (c *Central) LoginFailed(ctx context.Context, login string, max int, lockFor time.Duration, now time.Time) (int, time.Time, error) {
+	var failures int
+	var until time.Time
+	err := c.tx(ctx, func(x q) error {
+		if err := x.row(ctx, `UPDATE console_accounts SET failures = failures + 1 WHERE login = ? RETURNING failures`, login).
+			Scan(&failures); err != nil {
+			return accountErr(login, err)
+		}
+		if failures < max {
+			return nil
+		}
+		until = now.Add(lockFor)
+		_, err := x.exec(ctx, `UPDATE console_accounts SET failures = 0, locked_until = ? WHERE login = ?`, stamp(until), login)
+		return err
+	})
+	return failures, until, err
+}
+
+// LoginSucceeded forgets an account's wrong passwords and its lock.
+func (c *Central) LoginSucceeded(ctx context.Context, login string) error {
+	return c.setAccount(ctx, login, `failures = 0, locked_until = ''`)
+}
+
+// SetAccountPassword stores a new password hash and lifts any lock.
+func (c *Central) SetAccountPassword(ctx context.Context, login, hash string, mustChange bool) error {
+	return c.setAccount(ctx, login, `password_hash = ?, must_change = ?, failures = 0, locked_until = ''`, hash, flag(mustChange))
+}
+
+// SetAccountDisabled disables an account or enables it again.
+func (c *Central) SetAccountDisabled(ctx context.Context, login string, disabled bool) error {
+	return c.setAccount(ctx, login, `disabled = ?`, flag(disabled))
+}
+
+// setAccount sets fields of one account, which must exist.
+func (c *Central) setAccount(ctx context.Context, login, set string, args ...any) error {
+	res, err := c.q().exec(ctx, `UPDATE console_accounts SET `+set+` WHERE login = ?`, append(args, login)...)
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("account %q: %w", a.Login, app.ErrNotFound)
+		return fmt.Errorf("account %q: %w", login, app.ErrNotFound)
 	}
 	return nil
+}
+
+func accountErr(login string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("account %q: %w", login, app.ErrNotFound)
+	}
+	return err
 }
 
 // CreateSession stores a session (its token's hash).

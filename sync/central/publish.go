@@ -360,6 +360,9 @@ func (c *Central) Compact(ctx context.Context, upTo int64) (int64, error) {
 // password. A member of staff the hall does not have changes nothing.
 func (c *Central) takeStaffPassword(ctx context.Context, x q, hall string, sp app.StaffPasswordPayload) error {
 	h, err := c.publishedHall(ctx, x, hall)
+	if errors.Is(err, app.ErrNotFound) {
+		return nil // a hall run on its own set-up: its terminals keep the password
+	}
 	if err != nil {
 		return err
 	}
@@ -379,11 +382,18 @@ func (c *Central) takeStaffPassword(ctx context.Context, x q, hall string, sp ap
 	return nil
 }
 
-// publishedHall is a hall's published set-up.
+// publishedHall is a hall's published set-up. Inside a transaction on
+// PostgreSQL the row stays locked until it ends, so that two writers of a
+// hall's set-up (a manager's change, a clerk's password, a publication)
+// never write a body built from what the other replaced.
 func (c *Central) publishedHall(ctx context.Context, x q, hall string) (app.Hall, error) {
 	var h app.Hall
 	var body string
-	err := x.row(ctx, `SELECT body FROM published WHERE name = ?`, "hall/"+hall).Scan(&body)
+	lock := ""
+	if x.tx != nil && c.d.name == "postgres" {
+		lock = " FOR UPDATE"
+	}
+	err := x.row(ctx, `SELECT body FROM published WHERE name = ?`+lock, "hall/"+hall).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return h, fmt.Errorf("hall %s: %w: its set-up was never published", hall, app.ErrNotFound)
 	}
@@ -396,17 +406,25 @@ func (c *Central) publishedHall(ctx context.Context, x q, hall string) (app.Hall
 	return h, nil
 }
 
-// keepPasswords gives each member of h without a password the one the
-// same member had in before.
+// keepPasswords gives each member of h the newer of its password and the
+// one the same member had in before, and keeps a member disabled.
 func keepPasswords(h *app.Hall, before app.Hall) {
 	had := map[string]app.Staff{}
 	for _, m := range before.Staff {
 		had[m.ID] = m
 	}
 	for i, m := range h.Staff {
-		if old, ok := had[m.ID]; ok && old.NewerPassword(m) {
+		old, ok := had[m.ID]
+		if !ok {
+			continue
+		}
+		if old.NewerPassword(m) {
 			h.Staff[i].PasswordHash, h.Staff[i].PasswordSet, h.Staff[i].MustChange = old.PasswordHash, old.PasswordSet, old.MustChange
 		}
+		// A file cannot say "still disabled" (the field is left out when
+		// false): a member the manager disabled stays disabled; enabling
+		// is the manager's act in the console.
+		h.Staff[i].Disabled = m.Disabled || old.Disabled
 	}
 }
 
@@ -415,11 +433,6 @@ func keepPasswords(h *app.Hall, before app.Hall) {
 func (c *Central) UpdateHall(ctx context.Context, hall string, fn func(*app.Hall) error) (int64, error) {
 	var version int64
 	err := c.tx(ctx, func(x q) error {
-		if c.d.name == "postgres" {
-			if _, err := x.exec(ctx, `SELECT 1 FROM published WHERE name = ? FOR UPDATE`, "hall/"+hall); err != nil {
-				return err
-			}
-		}
 		h, err := c.publishedHall(ctx, x, hall)
 		if err != nil {
 			return err

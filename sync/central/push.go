@@ -343,6 +343,9 @@ func (c *Central) prepare(op wire.Op, decoded *payload, from sender, cat *app.Ca
 			return reject("follow-up of rating %s: who, what and when must all be given", f.Rating)
 		}
 	case app.OpStaffPassword:
+		if why := from.notAWindow(); why != "" {
+			return reject("%s", why)
+		}
 		sp := *pl.staff
 		p.staff = &sp
 		switch {

@@ -47,6 +47,16 @@ func (s sender) notTheHub() string {
 	return fmt.Sprintf("only the hall's hub reports queue events; terminal %s was enrolled as %s", s.terminal, s.role)
 }
 
+// notAWindow says why the sender may not send a clerk's own password:
+// only a window terminal, where clerks log in, or the hall's hub, which
+// relays the windows', may; "" when it may.
+func (s sender) notAWindow() string {
+	if s.role == RoleHub || s.role == RoleWindow {
+		return ""
+	}
+	return fmt.Sprintf("only a window terminal or the hall's hub sends a member of staff's password; terminal %s was enrolled as %q", s.terminal, s.role)
+}
+
 // issuerOf is the terminal that numbered a case (terminal-date-sequence),
 // if it is the sender or a terminal of its hall; empty otherwise.
 func (s sender) issuerOf(number string) string {

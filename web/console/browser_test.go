@@ -235,13 +235,6 @@ func TestEveryRoleInABrowser(t *testing.T) {
 	if i, j := strings.Index(text, "红灯（超期）\n"), strings.LastIndex(text, "绿灯（正常）"); i < 0 || j < 0 {
 		t.Errorf("no lights in the list:\n%s", text)
 	}
-	if err := chromedp.Run(sup, chromedp.Navigate(base+"/audit"), chromedp.WaitVisible(`table.list`), shoot("audit"),
-		chromedp.Text(`main`, &text)); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(text, "opinion") || !strings.Contains(text, h.multi.Number) {
-		t.Errorf("the audit log does not show 公安's opinion:\n%s", text)
-	}
 
 	// The administrator: a new account.
 	admin := chrome(t, 1280, 900)
@@ -263,6 +256,13 @@ func TestEveryRoleInABrowser(t *testing.T) {
 	}
 	if !strings.Contains(text, "账号 weijian 已创建") {
 		t.Errorf("after creating an account:\n%s", text)
+	}
+	if err := chromedp.Run(admin, chromedp.Navigate(base+"/audit"), chromedp.WaitVisible(`table.list`), shoot("audit"),
+		chromedp.Text(`main`, &text)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "opinion") || !strings.Contains(text, h.multi.Number) {
+		t.Errorf("the audit log does not show 公安's opinion:\n%s", text)
 	}
 	// Its owner's first login asks for their own password.
 	first := chrome(t, 1280, 900)

@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"onewindow/app"
 	"onewindow/app/console"
@@ -172,7 +173,7 @@ func (s *Server) session(next handler) http.HandlerFunc {
 		}
 		u := who{Actor: console.Actor{Account: a, Remote: remote(r)}, sess: sess}
 		limit := int64(maxPublish + 1<<20)
-		if r.URL.Path == "/publish-update" {
+		if r.URL.Path == "/publish-update" && a.Role == console.Admin {
 			limit = update.MaxPackage + 1<<20
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
@@ -237,9 +238,16 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// localPath is next if it is a path on this server, else "/".
+// localPath is next if it is a path on this server, else "/": no scheme,
+// no host, no control character or backslash (a browser drops a tab from
+// "/\t/evil.example" and goes to evil.example).
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, `/\`) {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || unicode.IsControl(r) }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next

@@ -91,7 +91,10 @@ func (p *page) Nav() []struct{ Href, Text string } {
 	case console.Manager:
 		keys = []string{"halls"}
 	case console.Supervisor:
-		keys = []string{"supervise", "halls", "audit"}
+		keys = []string{"supervise", "halls"}
+		if a.Scope == "" { // the province's supervisors read the whole audit log
+			keys = append(keys, "audit")
+		}
 	case console.Admin:
 		keys = []string{"accounts", "publish", "audit"}
 	}
