@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"database/sql"
 	"encoding/base32"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -134,21 +135,63 @@ func (c *Central) Enrol(ctx context.Context, code, terminal string) (wire.EnrolA
 
 // Authenticate checks a terminal's secret and returns its hall.
 func (c *Central) Authenticate(ctx context.Context, terminal, secret string) (string, error) {
-	var hash, hall, revoked string
-	err := c.q().row(ctx, `SELECT secret_hash, hall, revoked_at FROM terminals WHERE id = ?`, terminal).Scan(&hash, &hall, &revoked)
+	hall, _, err := c.authenticate(ctx, terminal, secret)
+	return hall, err
+}
+
+// authenticate is Authenticate, with the role the terminal was enrolled as
+// ("" for one enrolled before codes had a role).
+func (c *Central) authenticate(ctx context.Context, terminal, secret string) (hall, role string, err error) {
+	var hash, revoked string
+	err = c.q().row(ctx, `SELECT secret_hash, hall, revoked_at, enrolled_as FROM terminals WHERE id = ?`, terminal).
+		Scan(&hash, &hall, &revoked, &role)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrUnauthorized
+		return "", "", ErrUnauthorized
 	}
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if subtle.ConstantTimeCompare([]byte(hash), []byte(hashSecret(secret))) != 1 {
-		return "", ErrUnauthorized
+		return "", "", ErrUnauthorized
 	}
 	if revoked != "" {
-		return "", ErrRevoked
+		return "", "", ErrRevoked
 	}
-	return hall, nil
+	return hall, role, nil
+}
+
+// seesPasswords reports whether a terminal of role gets the hall's staff
+// password hashes with its set-up: windows, where staff log in, and the
+// hub; not kiosks or hall screens, which stand in the public hall.
+// A terminal enrolled before codes had a role still gets them.
+func seesPasswords(role string) bool { return role != RoleKiosk && role != RoleDisplay }
+
+// stripPasswords leaves the staff's passwords out of the hall set-ups
+// among changes.
+func stripPasswords(changes []wire.Change) error {
+	for i, ch := range changes {
+		if ch.Kind != wire.ChangeHall {
+			continue
+		}
+		var h app.Hall
+		if err := json.Unmarshal(ch.Body, &h); err != nil {
+			return fmt.Errorf("change %d: the hall's set-up does not read back: %w", ch.Version, err)
+		}
+		withoutPasswords(&h)
+		body, err := json.Marshal(h)
+		if err != nil {
+			return err
+		}
+		changes[i].Body = body
+	}
+	return nil
+}
+
+// withoutPasswords is a hall's set-up with its staff's passwords left out.
+func withoutPasswords(h *app.Hall) {
+	for i := range h.Staff {
+		h.Staff[i].PasswordHash, h.Staff[i].PasswordSet, h.Staff[i].MustChange = "", time.Time{}, false
+	}
 }
 
 // Revoke refuses every later request of a terminal (a stolen or retired

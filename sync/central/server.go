@@ -52,6 +52,7 @@ type ctxKey int
 const (
 	terminalKey ctxKey = iota
 	hallKey
+	roleKey
 )
 
 // authenticated admits a request carrying "Authorization: Bearer
@@ -64,12 +65,12 @@ func (c *Central) authenticated(next http.HandlerFunc) http.HandlerFunc {
 			c.problem(w, r, http.StatusUnauthorized, fmt.Errorf("%w: the request carries no terminal credentials", ErrUnauthorized))
 			return
 		}
-		hall, err := c.Authenticate(r.Context(), terminal, secret)
+		hall, role, err := c.authenticate(r.Context(), terminal, secret)
 		if err != nil {
 			c.fail(w, r, err)
 			return
 		}
-		ctx := context.WithValue(context.WithValue(r.Context(), terminalKey, terminal), hallKey, hall)
+		ctx := context.WithValue(context.WithValue(context.WithValue(r.Context(), terminalKey, terminal), hallKey, hall), roleKey, role)
 		next(w, r.WithContext(ctx))
 	}
 }
@@ -151,6 +152,9 @@ func (c *Central) handleChanges(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ans, err := c.Changes(r.Context(), r.Context().Value(hallKey).(string), since, limit)
+	if err == nil && !seesPasswords(r.Context().Value(roleKey).(string)) {
+		err = stripPasswords(ans.Changes)
+	}
 	if err == nil && !ans.More {
 		err = c.synced(r.Context(), r.Context().Value(terminalKey).(string))
 	}
@@ -163,6 +167,9 @@ func (c *Central) handleChanges(w http.ResponseWriter, r *http.Request) {
 
 func (c *Central) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	snap, err := c.Snapshot(r.Context(), r.Context().Value(hallKey).(string))
+	if err == nil && snap.Hall != nil && !seesPasswords(r.Context().Value(roleKey).(string)) {
+		withoutPasswords(snap.Hall)
+	}
 	if err == nil {
 		err = c.synced(r.Context(), r.Context().Value(terminalKey).(string))
 	}

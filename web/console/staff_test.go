@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,8 +13,12 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/console"
+	"onewindow/app/store"
 	"onewindow/assets"
+	"onewindow/sync/central"
+	"onewindow/sync/link"
 	"onewindow/sync/scene"
+	"onewindow/sync/wire"
 )
 
 // TestManagerKeepsTheHallsStaff: the hall's manager adds a clerk and sets
@@ -45,6 +50,40 @@ func TestManagerKeepsTheHallsStaff(t *testing.T) {
 		o.get("/halls")
 		if code, _ := o.post("/halls/"+scene.Hall+"/staff/S1001/disable", url.Values{}); code != http.StatusForbidden {
 			t.Fatalf("another hall's manager disabling S1001: %d; want 403", code)
+		}
+		// A kiosk of the hall, in the public area, gets the set-up without
+		// the staff's passwords, by its changes and by a snapshot.
+		kst, err := store.Open(ctx, filepath.Join(t.TempDir(), "kiosk.db"), store.Options{Terminal: "330106K02", Keys: scene.Keys(t, 3), Clock: h.clock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { kst.Close() })
+		enrolCode, exp, err := h.c.CreateEnrolCode(ctx, scene.Hall, "330106K02", central.RoleKiosk, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kopt := link.Options{Clock: h.clock, Timeout: 10 * time.Second}
+		if err := link.Enrol(ctx, kst, wire.Bundle{Central: h.srv.URL, Terminal: "330106K02", Hall: scene.Hall, Code: enrolCode, Expires: exp}, kopt); err != nil {
+			t.Fatal(err)
+		}
+		kl, err := link.New(ctx, kst, kopt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := kl.Pull(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := kst.StaffMember(ctx, "S1001"); err != nil || m.PasswordHash != "" || m.MustChange {
+			t.Fatalf("the kiosk's S1001 after its pull: %+v, %v; want no password", m, err)
+		}
+		if code, _ := m.post("/halls/"+scene.Hall+"/staff/S1002/reset", url.Values{"password": {"one-time-pass"}}); code != 200 {
+			t.Fatalf("reset S1002: %d", code)
+		}
+		if _, err := kl.Pull(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := kst.StaffMember(ctx, "S1002"); err != nil || m.PasswordHash != "" {
+			t.Fatalf("the kiosk's S1002 after a reset's change: %+v, %v; want no password", m, err)
 		}
 		if !audited(t, h.c, "xixi", console.AuditStaffReset, scene.Hall+"/S1001") {
 			t.Fatal("the reset is not in the audit log")
