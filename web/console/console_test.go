@@ -411,8 +411,8 @@ func TestAdministratorKeepsAccounts(t *testing.T) {
 	}
 	code, body = a.post("/accounts", url.Values{"login": {"bad"}, "name": {"x"}, "role": {"reviewer"},
 		"department": {"nosuch"}, "password": {"first-pass-1"}})
-	if code != http.StatusBadRequest || !strings.Contains(body, "输入有误") {
-		t.Fatalf("a reviewer of no department: %d", code)
+	if code != http.StatusBadRequest || !strings.Contains(body, "输入有误，未作更改：该部门不在事项目录中") {
+		t.Fatalf("a reviewer of no department: %d, %q", code, regexp.MustCompile(`<p class="error"[^<]*</p>`).FindString(body))
 	}
 	r := h.browser(t)
 	r.get("/login")

@@ -39,8 +39,13 @@ func TestManagerKeepsTheHallsStaff(t *testing.T) {
 		if code != 200 || !strings.Contains(body, "已新增 S1099") {
 			t.Fatalf("add a clerk: %d\n%s", code, body)
 		}
-		if code, _ := m.post("/halls/"+scene.Hall+"/staff", url.Values{"id": {"S1099"}, "name": {"重复"}, "role": {"clerk"}, "password": {"first-pass-99"}}); code != http.StatusBadRequest {
-			t.Fatalf("a staff id taken: %d; want 400", code)
+		if code, body := m.post("/halls/"+scene.Hall+"/staff", url.Values{"id": {"S1099"}, "name": {"重复"}, "role": {"clerk"}, "password": {"first-pass-99"}}); code != http.StatusBadRequest ||
+			!strings.Contains(body, "工号 S1099 已存在") {
+			t.Fatalf("a staff id taken: %d; want 400 and the words", code)
+		}
+		if code, body := m.post("/halls/"+scene.Hall+"/staff", url.Values{"id": {"S 1"}, "name": {" "}, "role": {"clerk"}, "password": {"first-pass-99"}}); code != http.StatusBadRequest ||
+			!strings.Contains(body, "工号须为 1–32 位字母") || !strings.Contains(body, "姓名不能为空") {
+			t.Fatalf("a bad staff id and no name: %d; want 400 and both in words", code)
 		}
 		if code, body := m.post("/halls/"+scene.Hall+"/staff/S1001/reset", url.Values{"password": {"one-time-pass"}}); code != 200 || !strings.Contains(body, "一次性密码已设置") {
 			t.Fatalf("reset S1001: %d", code)
@@ -93,8 +98,9 @@ func TestManagerKeepsTheHallsStaff(t *testing.T) {
 		if code, _ := m.post("/halls/"+scene.Hall+"/windows/2", url.Values{"categories": {"b, a"}}); code != 200 {
 			t.Fatalf("window 2's categories: %d", code)
 		}
-		if code, _ := m.post("/halls/"+scene.Hall+"/windows/2", url.Values{"categories": {"A, ZZ"}}); code != http.StatusBadRequest {
-			t.Fatalf("an unknown category: %d; want 400", code)
+		if code, body := m.post("/halls/"+scene.Hall+"/windows/2", url.Values{"categories": {"A, ZZ"}}); code != http.StatusBadRequest ||
+			!strings.Contains(body, "业务类别 ZZ 不在事项目录中") {
+			t.Fatalf("an unknown category: %d; want 400 and the words", code)
 		}
 		if code, _ := o.post("/halls/"+scene.Hall+"/windows/2", url.Values{"categories": {"A"}}); code != http.StatusForbidden {
 			t.Fatalf("another hall's manager setting window 2: %d; want 403", code)

@@ -270,9 +270,9 @@ func (s *Server) explain(r *http.Request, err error) string {
 	case errors.Is(err, console.ErrDisabled):
 		return s.tr(r, "err.disabled")
 	case errors.Is(err, app.ErrConflict):
-		return s.tr(r, "err.conflict", detail(err))
+		return s.tr(r, "err.conflict", conflictText(lang(r), err))
 	}
-	return s.tr(r, "err.input", detail(err))
+	return s.tr(r, "err.input", inputWords(lang(r), err))
 }
 
 // detail is an error's own words without the wrapping of the layers.
