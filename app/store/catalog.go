@@ -65,9 +65,43 @@ func (s *Store) replaceCatalogTx(ctx context.Context, tx *sql.Tx, c *app.Catalog
 }
 
 // Catalog returns the catalogue held, in published order. With none loaded
-// it returns app.ErrNotFound.
+// it returns app.ErrNotFound. The catalogue is read from its tables once per
+// load (catalog_version's version and time) and then shared: callers must
+// not change it.
 func (s *Store) Catalog(ctx context.Context) (*app.Catalog, error) {
-	return catalogOf(ctx, s.db)
+	var version int64
+	var loaded string
+	err := s.db.QueryRowContext(ctx, `SELECT version, loaded_at FROM catalog_version`).Scan(&version, &loaded)
+	if err != nil {
+		return nil, notFound(err, "service catalogue")
+	}
+	key := fmt.Sprint(version, "@", loaded)
+	s.catMu.Lock()
+	cat := s.cat
+	if s.catLoaded != key {
+		cat = nil
+	}
+	s.catMu.Unlock()
+	if cat != nil {
+		return cat, nil
+	}
+	// Read under the same key in one read transaction, so that a load in
+	// between cannot pair one catalogue with another's key.
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT version, loaded_at FROM catalog_version`).Scan(&version, &loaded); err != nil {
+		return nil, notFound(err, "service catalogue")
+	}
+	if cat, err = catalogOf(ctx, tx); err != nil {
+		return nil, err
+	}
+	s.catMu.Lock()
+	s.cat, s.catLoaded = cat, fmt.Sprint(version, "@", loaded)
+	s.catMu.Unlock()
+	return cat, nil
 }
 
 func catalogOf(ctx context.Context, q querier) (*app.Catalog, error) {

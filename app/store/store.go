@@ -66,6 +66,10 @@ type Store struct {
 
 	stmtMu sync.Mutex
 	stmts  map[string]*sql.Stmt // prepared once, reused by the writer's transactions
+
+	catMu     sync.Mutex
+	catLoaded string       // catalog_version's version and loaded_at of cat
+	cat       *app.Catalog // the catalogue last read, shared read-only
 }
 
 // Open opens (creating if needed) the database at file and brings its schema

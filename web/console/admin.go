@@ -27,9 +27,8 @@ func (s *Server) showStaff(w http.ResponseWriter, r *http.Request, u who, status
 		s.failWith(w, r, err, &u)
 		return
 	}
-	cat, err := s.svc.Store.Catalog(r.Context())
-	if err != nil {
-		s.failWith(w, r, err, &u)
+	cat, ok := s.catalog(w, r, u)
+	if !ok {
 		return
 	}
 	s.render(w, r, status, "staff", &page{who: &u, Title: s.tr(r, "staff.title", h.Name.In(lang(r))), Flash: flash, Error: problem,

@@ -245,13 +245,23 @@ func (s *Server) review(w http.ResponseWriter, r *http.Request, u who) {
 		s.failWith(w, r, err, &u)
 		return
 	}
-	cat, err := s.svc.Store.Catalog(r.Context())
-	if err != nil {
-		s.failWith(w, r, err, &u)
+	cat, ok := s.catalog(w, r, u)
+	if !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, "review", &page{who: &u, Title: s.tr(r, "review.title"),
 		Data: caseList{Rows: rows, Cat: cat}})
+}
+
+// catalog is the catalogue the pages name items and departments by; on
+// failure the page has answered.
+func (s *Server) catalog(w http.ResponseWriter, r *http.Request, u who) (*app.Catalog, bool) {
+	cat, err := s.svc.Store.Catalog(r.Context())
+	if err != nil {
+		s.failWith(w, r, err, &u)
+		return nil, false
+	}
+	return cat, true
 }
 
 // caseList is a list of cases with the catalogue that names their items.
@@ -302,9 +312,8 @@ func (s *Server) showCase(w http.ResponseWriter, r *http.Request, u who, reveal 
 		s.failWith(w, r, err, &u)
 		return
 	}
-	cat, err := s.svc.Store.Catalog(r.Context())
-	if err != nil {
-		s.failWith(w, r, err, &u)
+	cat, ok := s.catalog(w, r, u)
+	if !ok {
 		return
 	}
 	cp := casePage{CaseFile: f, Cat: cat, Revealed: reveal}
@@ -376,9 +385,8 @@ func (s *Server) supervise(w http.ResponseWriter, r *http.Request, u who) {
 		s.failWith(w, r, err, &u)
 		return
 	}
-	cat, err := s.svc.Store.Catalog(r.Context())
-	if err != nil {
-		s.failWith(w, r, err, &u)
+	cat, ok := s.catalog(w, r, u)
+	if !ok {
 		return
 	}
 	l := lang(r)
@@ -447,9 +455,8 @@ func (s *Server) hallDashboard(w http.ResponseWriter, r *http.Request, u who) {
 		s.failWith(w, r, err, &u)
 		return
 	}
-	cat, err := s.svc.Store.Catalog(r.Context())
-	if err != nil {
-		s.failWith(w, r, err, &u)
+	cat, ok := s.catalog(w, r, u)
+	if !ok {
 		return
 	}
 	l := lang(r)
