@@ -61,6 +61,12 @@ type Hall struct {
 	Name    Text     `json:"name"`
 	Windows []Window `json:"windows"`
 	Staff   []Staff  `json:"staff"`
+	// Booking is what the hall offers to book (网上预约); absent, none.
+	Booking BookingPlan `json:"booking,omitzero"`
+	// BookingKey keys the hash of a booker's ID number (BookingIDKey).
+	// Central never publishes it in the set-up: it adds it to the set-up
+	// it sends the hall's kiosks only (sync/central, bookings_key.go).
+	BookingKey string `json:"booking_key,omitempty"`
 }
 
 var staffIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
@@ -115,6 +121,7 @@ func (h Hall) Validate(cat *Catalog) error {
 			p.Add(where+": role", fmt.Sprintf("is %q; must be clerk, manager or technician", s.Role))
 		}
 	}
+	p = append(p, h.Booking.problems(cat)...) // appointments (booking.go)
 	return p.Err(ErrInvalidInput)
 }
 
@@ -142,6 +149,9 @@ func (st Settings) Validate() error {
 	}
 	if st.Queue.PriorityCap < 1 || st.Queue.PriorityCap > 20 {
 		p.Add("priority_cap", "must be between 1 and 20 calls in a row")
+	}
+	if st.Queue.NearCall < 0 || st.Queue.NearCall > 100 {
+		p.Add("near_call", "must be 0 to 100")
 	}
 	if st.Queue.MaxRecalls < 0 || st.Queue.MaxRecalls > 10 {
 		p.Add("max_recalls", "must be between 0 and 10")

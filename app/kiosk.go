@@ -88,15 +88,21 @@ func CaseQR(number string) string { return caseCodePrefix + number }
 type ScannedCode struct {
 	Ticket string // the ticket's id (2026-11-23/A001), or
 	Case   string // the case number
+	Hall   string // a ticket's hall, when its link names it
 }
 
 // ErrUnknownCode means a scanned code was not printed by onewindow.
 var ErrUnknownCode = errors.New("this code was not printed by the hall")
 
-// ParseScannedCode reads a code scanned from a ticket or a receipt. A bare
-// case number (what a clerk's notice prints under its code) is taken too.
+// ParseScannedCode reads a code scanned from a ticket or a receipt: their
+// links to the citizens' pages (links.go), or the codes printed before
+// them. A bare case number (what a clerk's notice prints under its code)
+// is taken too.
 func ParseScannedCode(s string) (ScannedCode, error) {
 	s = strings.TrimSpace(s)
+	if sc, ok := parseLink(s); ok {
+		return sc, nil
+	}
 	switch {
 	case strings.HasPrefix(s, ticketCodePrefix) && len(s) > len(ticketCodePrefix):
 		return ScannedCode{Ticket: s[len(ticketCodePrefix):]}, nil

@@ -100,6 +100,9 @@ type Ticket struct {
 	// Ahead and Wait are told to the citizen when the ticket is issued.
 	Ahead int           `json:"ahead"`
 	Wait  time.Duration `json:"wait_ns"`
+	// Key is the key of the ticket's link (TicketLink) that the hub gives
+	// with a ticket it issues; empty from a hub not enrolled with central.
+	Key string `json:"key,omitempty"`
 }
 
 // QueueRules are the hall's queue settings.
@@ -107,10 +110,11 @@ type QueueRules struct {
 	ElderlyAge  int // a citizen this old or older gets an elderly priority ticket
 	PriorityCap int // at most this many priority calls in a row at one window
 	MaxRecalls  int // recalls after the first call; one more makes the ticket a no-show
+	NearCall    int // a citizen's phone says 即将叫到您 with this many or fewer ahead
 }
 
 // DefaultQueueRules are used until the hall sets others.
-var DefaultQueueRules = QueueRules{ElderlyAge: 65, PriorityCap: 3, MaxRecalls: 2}
+var DefaultQueueRules = QueueRules{ElderlyAge: 65, PriorityCap: 3, MaxRecalls: 2, NearCall: 3}
 
 // PriorityFor decides a new ticket's priority: what the citizen claims
 // (disability, an appointment), else elderly when the age read off the ID

@@ -289,11 +289,13 @@ func settingField(st *app.Settings, key string) *int {
 		return &st.Queue.PriorityCap
 	case "max_recalls":
 		return &st.Queue.MaxRecalls
+	case "near_call":
+		return &st.Queue.NearCall
 	}
 	return nil
 }
 
-var settingKeys = []string{"warn_days", "follow_up_days", "elderly_age", "priority_cap", "max_recalls"}
+var settingKeys = []string{"warn_days", "follow_up_days", "elderly_age", "priority_cap", "max_recalls", "near_call"}
 
 // SetSettings stores the hall's rules; settings out of range are refused.
 func (s *Store) SetSettings(ctx context.Context, st app.Settings) error {
