@@ -65,7 +65,7 @@ type Hall struct {
 	Booking BookingPlan `json:"booking,omitzero"`
 	// BookingKey keys the hash of a booker's ID number (BookingIDKey).
 	// Central never publishes it in the set-up: it adds it to the set-up
-	// it sends the hall's kiosks only (sync/central, bookings_key.go).
+	// it sends the hall's kiosks only (sync/central, bookings_sync.go).
 	BookingKey string `json:"booking_key,omitempty"`
 }
 
