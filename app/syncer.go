@@ -67,6 +67,7 @@ type CentralChange struct {
 	Hall     *Hall
 	Calendar []CalendarDay // with HasCalendar: an empty list is a calendar too
 	Decision *CentralDecision
+	Booking  *Booking // taken, cancelled or checked in (the hub's only)
 
 	HasCalendar bool
 }
@@ -85,5 +86,6 @@ type PulledChanges struct {
 type ApplyResult struct {
 	Catalog, Hall, Calendar bool // which were replaced
 	Decisions               int  // decisions recorded on cases
+	Bookings                int  // bookings taken in or updated
 	Skipped                 int  // decisions that did not fit the case here
 }

@@ -13,7 +13,12 @@ import (
 // ReplaceHall installs the hall set-up central published: the hall's name,
 // its windows and its staff. It is checked against the catalogue held.
 func (s *Store) ReplaceHall(ctx context.Context, h app.Hall) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return replaceHallTx(ctx, tx, h) })
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := replaceHallTx(ctx, tx, h); err != nil {
+			return err
+		}
+		return s.replaceBookingPlanTx(ctx, tx, h) // bookings.go
+	})
 }
 
 // replaceHallTx checks h against the catalogue held in tx and installs it.

@@ -224,7 +224,13 @@ func (s *Store) applyChangeTx(ctx context.Context, tx *sql.Tx, c app.CentralChan
 		return err
 	case c.Hall != nil:
 		res.Hall = true
-		return replaceHallTx(ctx, tx, *c.Hall)
+		if err := replaceHallTx(ctx, tx, *c.Hall); err != nil {
+			return err
+		}
+		return s.replaceBookingPlanTx(ctx, tx, *c.Hall) // bookings.go
+	case c.Booking != nil:
+		res.Bookings++
+		return s.applyBookingTx(ctx, tx, *c.Booking)
 	case c.HasCalendar:
 		if _, err := app.NewCalendar(c.Calendar); err != nil {
 			return err

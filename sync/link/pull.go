@@ -64,6 +64,7 @@ func add(t *app.ApplyResult, r app.ApplyResult) {
 	t.Hall = t.Hall || r.Hall
 	t.Calendar = t.Calendar || r.Calendar
 	t.Decisions += r.Decisions
+	t.Bookings += r.Bookings
 	t.Skipped += r.Skipped
 }
 
@@ -93,6 +94,12 @@ func decodeChange(ch wire.Change) (app.CentralChange, bool, error) {
 			return c, false, err
 		}
 		c.Decision = &d
+	case wire.ChangeBooking:
+		var b app.Booking
+		if err := json.Unmarshal(ch.Body, &b); err != nil {
+			return c, false, err
+		}
+		c.Booking = &b
 	default:
 		return c, false, nil // a kind a newer central publishes; this terminal has no use for it
 	}
@@ -117,6 +124,9 @@ func (l *Link) resync(ctx context.Context) (app.ApplyResult, error) {
 	}
 	for i := range snap.Decisions {
 		p.Changes = append(p.Changes, app.CentralChange{Decision: &snap.Decisions[i]})
+	}
+	for i := range snap.Bookings {
+		p.Changes = append(p.Changes, app.CentralChange{Booking: &snap.Bookings[i]})
 	}
 	return l.ob.ApplyCentralChanges(ctx, p)
 }

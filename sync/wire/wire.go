@@ -145,6 +145,9 @@ const (
 	ChangeHall     = "hall"
 	ChangeCalendar = "calendar"
 	ChangeDecision = "decision"
+	// ChangeBooking is a booking taken, cancelled or checked in
+	// (app.Booking); central sends it to the hall's hub only.
+	ChangeBooking = "booking"
 )
 
 // Change is one change central publishes to a hall; Body is the catalogue
@@ -173,6 +176,8 @@ type Snapshot struct {
 	Hall      *app.Hall             `json:"hall,omitempty"`
 	Calendar  *[]app.CalendarDay    `json:"calendar,omitempty"`
 	Decisions []app.CentralDecision `json:"decisions"`
+	// Bookings are the hall's bookings from today on (the hub's only).
+	Bookings []app.Booking `json:"bookings,omitempty"`
 }
 
 // EnrolRequest exchanges a one-time code for the terminal's own secret.
