@@ -100,6 +100,9 @@ type Case struct {
 	// retention period after the case ended (Ended); zero while it is kept.
 	// A purged case keeps everything else, and moves no more.
 	Purged time.Time
+	// Key is the key of the case's link to its progress page
+	// (app.CaseLink), from its timeline's first link (ReceiptKey).
+	Key string
 }
 
 // Ended reports whether a case in this state has ended for the purge of its

@@ -175,6 +175,15 @@ func (c *Config) hubProblems(p *app.Problems, n needs, what string) {
 }
 
 func (c *Config) centralProblems(p *app.Problems, n needs, what string) {
+	if raw := c.Central.PublicURL; raw != "" {
+		u, err := url.Parse(raw)
+		switch {
+		case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") || u.User != nil || u.RawQuery != "" || u.Fragment != "":
+			p.Add("central.public_url", fmt.Sprintf("%q is not a web address like https://zwfw.example.gov.cn, where citizens' phones open their tickets and cases", raw))
+		case u.Scheme == "http" && !isLoopback(u.Hostname()):
+			p.Add("central.public_url", fmt.Sprintf("%q uses plain http; the links citizens open on their phones must be https", raw))
+		}
+	}
 	raw := c.Central.URL
 	if raw == "" {
 		if n.central {

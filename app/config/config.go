@@ -136,6 +136,18 @@ type Hub struct {
 // Central says where the central platform is.
 type Central struct {
 	URL string `toml:"url"`
+	// PublicURL is where citizens' phones reach central's pages (a ticket's
+	// place, a case's progress): the links in tickets' and receipts' codes.
+	// Empty: URL, when phones reach central where the terminals do.
+	PublicURL string `toml:"public_url"`
+}
+
+// Public is where tickets' and receipts' codes link to.
+func (c Central) Public() string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	return c.URL
 }
 
 // Paths are where the terminal keeps its records and its personal-data key.

@@ -84,6 +84,10 @@ type Config struct {
 	// RefreshEvery is how often Run asks the hub for the window's queue and
 	// the syncer for its status.
 	RefreshEvery time.Duration
+	// PublicURL is where citizens' phones reach central's pages: a notice's
+	// code links to the case's progress there (app.CaseLink). Empty prints
+	// the code only the hall's kiosks read.
+	PublicURL string
 }
 
 // Desk is one service window's terminal.

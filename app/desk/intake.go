@@ -234,6 +234,7 @@ func (d *Desk) print(ctx context.Context, m app.Staff, c app.Case, item app.Item
 	if err != nil {
 		return n, err
 	}
+	n.QRPayload = app.CaseLink(d.cfg.PublicURL, c.Number, c.Key)
 	if d.svc.Printer == nil {
 		err = fmt.Errorf("%w: this window has no printer", app.ErrPrintFailed)
 	} else {

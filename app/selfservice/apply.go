@@ -106,7 +106,7 @@ func (s *Service) Submit(ctx context.Context, a Application) (Receipt, app.Kiosk
 		s.log.Error("self-service intake failed", "item", a.Item.Code, "err", err)
 		return Receipt{}, app.RecordsProblem(err)
 	}
-	qr := app.CaseQR(c.Number)
+	qr := app.CaseLink(s.cfg.PublicURL, c.Number, c.Key)
 	doc := &app.DocumentPrint{
 		HallName: s.cfg.HallName.Zh, Title: "自助申请回执",
 		Lines: []string{
@@ -117,8 +117,8 @@ func (s *Service) Submit(ctx context.Context, a Application) (Receipt, app.Kiosk
 			"提交时间：" + c.Submitted.In(app.HallZone).Format("2006-01-02 15:04"),
 			"",
 			"状态：已收件，等待窗口工作人员预审。",
-			"预审结果和办理进度：请在自助机「办件查询」",
-			"扫描本回执的二维码，或刷身份证查看。",
+			"预审结果和办理进度：用手机扫描本回执的二维码，",
+			"或在自助机「办件查询」扫码、刷身份证查看。",
 		},
 		QRPayload: qr, Printed: s.svc.Clock.Now().In(app.HallZone),
 	}

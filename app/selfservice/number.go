@@ -150,7 +150,7 @@ func (s *Service) Issue(ctx context.Context, req app.IssueRequest) (Issued, app.
 		return Issued{}, app.QueueProblem(err)
 	}
 	cat, _ := s.catalog.Category(t.Category)
-	qr := app.TicketQR(t)
+	qr := app.TicketLink(s.cfg.PublicURL, s.cfg.Hall, t)
 	tp := &app.TicketPrint{
 		HallName: s.cfg.HallName.Zh, Number: t.Code, Category: cat.Name.Zh, Priority: t.Priority,
 		Ahead: t.Ahead, EstimatedWait: t.Wait, Issued: t.Issued.In(app.HallZone), // the hall's time on paper, whatever the zone the hub sent

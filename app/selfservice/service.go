@@ -96,6 +96,11 @@ type Config struct {
 	// hash, and a missed ticket is re-queued by its paper only.
 	KioskKey []byte
 	Terminal string         // this kiosk's code; its intakes are by "kiosk:<code>"
+	Hall     string         // the hall's code, in a ticket's link
+	// PublicURL is where citizens' phones reach central's pages: tickets
+	// and receipts link there (app.TicketLink, app.CaseLink). Empty prints
+	// the codes only the hall's kiosks read.
+	PublicURL string
 	Rules    app.QueueRules // zero: app.DefaultQueueRules
 }
 

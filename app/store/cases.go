@@ -70,6 +70,7 @@ func (s *Store) TakeIn(ctx context.Context, in app.Intake) (app.Case, error) {
 			return err
 		}
 		events = append(events, ev)
+		c.Key = app.ReceiptKey(ev.Hash)
 		if in.Outcome != app.Submitted {
 			more, err := s.decide(ctx, tx, &c, item, app.Decision{To: in.Outcome, Actor: in.Actor, Note: in.Reason}, ev.Seq, ev.Hash)
 			if err != nil {
@@ -191,16 +192,20 @@ func (s *Store) appendEvent(ctx context.Context, tx *sql.Tx, c *app.Case, count 
 
 const caseColumns = `number, item_code, item_name_zh, item_name_en, name_sealed, id_sealed, phone_sealed,
 	received, missing, reason, state, window, clerk, ticket, submitted_at, accepted_at, due_date, statutory_date,
-	updated_at, event_count, head_hash, purged_at, applicant_document`
+	updated_at, event_count, head_hash, purged_at, applicant_document,
+	COALESCE((SELECT e.hash FROM case_events e WHERE e.case_number = cases.number AND e.seq = 1), '')`
 
 func (s *Store) scanCase(r interface{ Scan(...any) error }) (c app.Case, count int, head string, err error) {
 	var name, id, phone []byte
-	var received, missing, submitted, accepted, updated, purged string
+	var received, missing, submitted, accepted, updated, purged, first string
 	err = r.Scan(&c.Number, &c.ItemCode, &c.ItemName.Zh, &c.ItemName.En, &name, &id, &phone,
 		&received, &missing, &c.Reason, &c.State, &c.Window, &c.Clerk, &c.Ticket, &submitted, &accepted,
-		&c.Due, &c.Statutory, &updated, &count, &head, &purged, &c.Applicant.Document)
+		&c.Due, &c.Statutory, &updated, &count, &head, &purged, &c.Applicant.Document, &first)
 	if err != nil {
 		return
+	}
+	if first != "" {
+		c.Key = app.ReceiptKey(first)
 	}
 	k := s.keys
 	if c.Applicant.Name, err = k.Open(name, "case/"+c.Number+"/name"); err != nil {

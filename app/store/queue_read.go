@@ -246,18 +246,8 @@ func (s *Store) estimate(ctx context.Context, tx *sql.Tx, t *app.Ticket, queued 
 	if err != nil {
 		return err
 	}
-	// Each window serving the category may make cap priority calls in a
-	// row, less those it has just made; a category no window serves yet
-	// counts as one fresh window's.
-	var windows int
-	err = s.rowTx(ctx, tx, `SELECT count(*), COALESCE(SUM(MAX(0, ? - COALESCE(s.priority_streak, 0))), 0)
-		FROM window_categories c LEFT JOIN window_state s ON s.window = c.window WHERE c.category = ?`,
-		l.Cap, t.Category).Scan(&windows, &l.Headroom)
-	if err != nil {
+	if l.Headroom, err = s.headroom(ctx, tx, t.Category, l.Cap); err != nil {
 		return err
-	}
-	if windows == 0 {
-		l.Headroom = l.Cap
 	}
 	t.Ahead = l.Ahead(t.Priority)
 	per, open, err := s.serviceRate(ctx, tx, t.Category, t.Day)
@@ -266,6 +256,20 @@ func (s *Store) estimate(ctx context.Context, tx *sql.Tx, t *app.Ticket, queued 
 	}
 	t.Wait = app.EstimateWait(t.Ahead, open, per)
 	return nil
+}
+
+// headroom is how many priority calls the windows serving category may
+// still make in a row: each may make cap, less those it has just made; a
+// category no window serves yet counts as one fresh window's.
+func (s *Store) headroom(ctx context.Context, tx *sql.Tx, category string, cap int) (int, error) {
+	var windows, room int
+	err := s.rowTx(ctx, tx, `SELECT count(*), COALESCE(SUM(MAX(0, ? - COALESCE(s.priority_streak, 0))), 0)
+		FROM window_categories c LEFT JOIN window_state s ON s.window = c.window WHERE c.category = ?`,
+		cap, category).Scan(&windows, &room)
+	if windows == 0 {
+		room = cap
+	}
+	return room, err
 }
 
 // The lines a waiting ticket can be in, each matching one partial index of

@@ -20,12 +20,14 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/citizen"
 	"onewindow/app/console"
 	"onewindow/app/pii"
 	"onewindow/app/update"
 	"onewindow/sync/central"
 	"onewindow/sync/wire"
 	webconsole "onewindow/web/console"
+	"onewindow/web/public"
 )
 
 func init() {
@@ -197,6 +199,7 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 	key := a.fs.String("key", "", "TLS private key `file` (PEM)")
 	tokenFile := a.fs.String("admin-token-file", "", "`file` of the departments' back-office tokens, a line 'DEPARTMENT TOKEN' each: each records opinions for its own department; without it that API is off")
 	level := a.fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	behindProxy := a.fs.Bool("behind-proxy", false, "take a citizen's address for the public pages' rate limit from X-Forwarded-For (only behind a proxy or load balancer that sets it)")
 	updateKeys := a.fs.String("update-keys", defaultUpdateKeys, "the `file` of trusted update public keys, one a line: what the web console's published update packages must be signed with (as 'publish-update -update-keys')")
 	if code, done := a.parse(args, 0, 0, ""); done {
 		return code
@@ -233,7 +236,9 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 		if err != nil {
 			return err
 		}
-		opt.Console = web
+		if opt.Console, err = centralWeb(ctx, c, web, logger, *behindProxy); err != nil {
+			return err
+		}
 		if keys, err := readUpdateKeys(*updateKeys); err == nil {
 			c.TrustUpdateKeys(keys)
 		} else {
@@ -270,6 +275,16 @@ func backOfficeTokens(b []byte) (map[string]string, error) {
 
 // serveCentral serves central's API on listen until ctx ends, then stops
 // cleanly, letting requests in flight finish.
+// centralWeb is what central serves outside its API: the citizens' pages
+// (web/public) at their paths, the web console at every other.
+func centralWeb(ctx context.Context, c *central.Central, consoleWeb http.Handler, log *slog.Logger, behindProxy bool) (http.Handler, error) {
+	pages, err := public.New(ctx, citizen.New(c, c, app.SystemClock{}), public.Options{Logger: log, TrustProxy: behindProxy})
+	if err != nil {
+		return nil, err
+	}
+	return public.Mount(pages, consoleWeb), nil
+}
+
 func serveCentral(ctx context.Context, c *central.Central, opt central.ServerOptions, listen string, tlsConfig *tls.Config, logger *slog.Logger, stdout io.Writer) error {
 	srv := &http.Server{
 		Handler:           c.Handler(opt),

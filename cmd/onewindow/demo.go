@@ -123,7 +123,7 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	defer h.close()
 	if !*noCentral {
-		syncer, url, enrol, decide, err := startDemoCentral(ctx, *dir, h.kioskStore, h.hubStore, log)
+		syncer, url, enrol, decide, err := startDemoCentral(ctx, *dir, h.kioskStore, h.hubStore, h.hub, log)
 		if err != nil {
 			log.Warn("the demo runs without central: the kiosk shows it offline", "err", err)
 		} else {
@@ -144,7 +144,7 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	kioskDB := filepath.Join(*dir, "kiosk.db")
 	kw, err := startKiosk(ctx, a, kioskParts{store: h.kioskStore, hubURL: h.hubURL, hubCert: h.hubCert, hallKey: h.hallKey, kioskKey: h.kioskKey,
-		terminal: "K01", log: log.With("role", "kiosk"), reader: devs.reader, printer: devs.printer,
+		terminal: "K01", hall: demoHallCode, public: h.centralURL, log: log.With("role", "kiosk"), reader: devs.reader, printer: devs.printer,
 		scanner: devs.scanner, syncer: h.syncer, pin: pin,
 		health: func(ctx context.Context) health.Report {
 			r := demoHealth(kioskDB, *dir)(ctx)
@@ -328,7 +328,8 @@ type demoHall struct {
 	windowSims map[int]*simctl.Set // each demo window's own devices
 	syncer     app.Syncer
 	centralURL string
-	enrol      enrolFunc  // nil without central
+	enrol      enrolFunc // nil without central
+	hub        *hub.Server
 	decide     decideFunc // nil without central
 	server     *http.Server
 	// windowRunning holds the windows whose terminal's process started:
@@ -380,6 +381,7 @@ func startDemoHall(ctx context.Context, dir, pages string, log *slog.Logger) (*d
 		h.close()
 		return nil, err
 	}
+	h.hub = srv
 	if srv.Console, err = hallConsole(ctx, h.hubStore, log.With("role", "hub-console")); err != nil {
 		h.close()
 		return nil, err

@@ -18,6 +18,7 @@ import (
 	"onewindow/app/store"
 	"onewindow/assets"
 	"onewindow/sync/central"
+	hubapi "onewindow/sync/hub"
 	"onewindow/sync/link"
 	"onewindow/sync/wire"
 	webconsole "onewindow/web/console"
@@ -36,7 +37,7 @@ type decideFunc func(ctx context.Context, number, dept string, approve bool, rea
 // central, each with its health. The kiosk sees central only as an
 // app.Syncer. enrol lets the demo enrol its other terminals as a
 // technician would, with a code.
-func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, log *slog.Logger) (syncer app.Syncer, url string, enrol enrolFunc, decide decideFunc, err error) {
+func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, hubSrv *hubapi.Server, log *slog.Logger) (syncer app.Syncer, url string, enrol enrolFunc, decide decideFunc, err error) {
 	log = log.With("role", "central")
 	// Central seals personal data under its own key, as it would on its
 	// own machine.
@@ -73,7 +74,11 @@ func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, 
 			return nil, "", nil, nil, err
 		}
 	}
-	srv := &http.Server{Handler: c.Handler(central.ServerOptions{Console: web}), ReadHeaderTimeout: 10 * time.Second}
+	site, err := centralWeb(ctx, c, web, log, false)
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	srv := &http.Server{Handler: c.Handler(central.ServerOptions{Console: site}), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(l)
 	go func() { <-ctx.Done(); srv.Close() }()
 	url = "http://" + l.Addr().String()
@@ -108,6 +113,7 @@ func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, 
 		return nil, "", nil, nil, err
 	}
 	go hl.Run(ctx)
+	publishQueue(ctx, hubSrv, hub, hl)
 	decide = func(ctx context.Context, number, dept string, approve bool, reason string) (wire.OpinionAnswer, error) {
 		return c.RecordOpinion(ctx, wire.Opinion{Case: number, Department: dept, Approve: approve, Reason: reason})
 	}

@@ -19,11 +19,13 @@ import (
 	"onewindow/app"
 	"onewindow/app/pii"
 	"onewindow/app/store"
+	hubapi "onewindow/sync/hub"
 )
 
 // TestDemoCentralTakesTheHubsTickets: in the demo, the embedded central
 // enrols the hub as well as the kiosk, and the hub's ticket events reach
-// it with the hub's health.
+// it with the hub's health, and its queue snapshots for the citizens'
+// pages.
 func TestDemoCentralTakesTheHubsTickets(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -48,7 +50,11 @@ func TestDemoCentralTakesTheHubsTickets(t *testing.T) {
 	if _, err := hub.Issue(ctx, app.IssueRequest{Category: "A"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, _, err := startDemoCentral(ctx, dir, kiosk, hub, slog.New(slog.DiscardHandler)); err != nil {
+	srv, err := hubapi.New(hub, strings.Repeat("k", hubapi.MinKeyLength), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, _, err := startDemoCentral(ctx, dir, kiosk, hub, srv, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("sqlite", filepath.Join(dir, "central.db"))
@@ -56,15 +62,17 @@ func TestDemoCentralTakesTheHubsTickets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var tickets, reports int
+	var tickets, reports, public int
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		db.QueryRow(`SELECT count(*) FROM ticket_events WHERE terminal = 'HUB' AND kind = 'issued'`).Scan(&tickets)
 		db.QueryRow(`SELECT count(*) FROM terminal_health WHERE terminal IN ('HUB', 'K01')`).Scan(&reports)
-		if tickets == 1 && reports == 2 {
+		db.QueryRow(`SELECT count(*) FROM public_tickets WHERE code = 'A001' AND state = 'waiting'`).Scan(&public)
+		if tickets == 1 && reports == 2 && public == 1 {
 			return
 		}
 	}
-	t.Errorf("central holds %d issued tickets from the demo's hub and %d health reports; want 1 and 2 (hub and kiosk)", tickets, reports)
+	t.Errorf("central holds %d issued tickets from the demo's hub, %d health reports and %d tickets for the citizens' pages; want 1, 2 (hub and kiosk) and 1",
+		tickets, reports, public)
 }
 
 // TestDemoConsoleHasItsAccounts: the demo's central serves the web console
@@ -90,7 +98,11 @@ func TestDemoConsoleHasItsAccounts(t *testing.T) {
 		}
 		stores = append(stores, s)
 	}
-	_, url, _, _, err := startDemoCentral(ctx, dir, stores[0], stores[1], slog.New(slog.DiscardHandler))
+	srv, err := hubapi.New(stores[1], strings.Repeat("k", hubapi.MinKeyLength), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, url, _, _, err := startDemoCentral(ctx, dir, stores[0], stores[1], srv, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"onewindow/app/config"
 	"onewindow/sync/hub"
+	"onewindow/sync/link"
 )
 
 func init() {
@@ -68,10 +69,12 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	opt := syncOptions(t.log, t.path, config.RoleHub, nil)
 	opt.Interval = *every
-	if _, err := startSync(t.ctx, t.store, opt, "queue events"); err != nil {
+	if l, err := startSync(t.ctx, t.store, opt, "queue events"); err != nil {
 		// The hall's queue does not wait on central: the hub runs, and
 		// its events wait in its outbox until the enrolment is mended.
 		t.log.Error("hub cannot sync with central; queue events wait in its outbox (enrol it again)", "err", err)
+	} else if l != nil {
+		publishQueue(t.ctx, srv, t.store, l)
 	}
 	l, err := net.Listen("tcp", t.cfg.Hub.Address)
 	if err != nil {
@@ -106,6 +109,13 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	t.log.Info("hub stopped")
 	return 0
+}
+
+// publishQueue keys the hub's tickets' links with its enrolment and sends
+// central the hall's queue for the citizens' pages (issue 18).
+func publishQueue(ctx context.Context, srv *hub.Server, s *store.Store, l *link.Link) {
+	srv.SetTicketKey(l.TicketKey)
+	go srv.PublishQueue(ctx, s, l.SendQueue)
 }
 
 // hallConsole is the web console the hub serves its hall's managers on the

@@ -106,6 +106,7 @@ func kioskMain(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	defer devs.close()
 	parts := kioskParts{
 		store: t.store, hubURL: t.hubURL, hubCert: t.hubCert, hallKey: string(t.hallKey), kioskKey: string(kioskKey), terminal: t.cfg.Terminal,
+		hall: t.cfg.Hall, public: t.cfg.Central.Public(),
 		pin: pin, log: t.log, reader: devs.reader, printer: devs.printer, scanner: devs.scanner,
 		health: technicianReport(t.path, &devs.serialDevices),
 	}
@@ -133,6 +134,8 @@ type kioskParts struct {
 	hallKey  string
 	kioskKey string // keys app.WhoKey; never the hub's
 	terminal string
+	hall     string
+	public   string // where tickets' and receipts' codes link (config.Central.Public)
 	pin      app.TechnicianPIN
 	log      *slog.Logger
 	reader   *idreader.Reader
@@ -155,7 +158,8 @@ func kioskSelfService(ctx context.Context, p kioskParts, hall app.Hall, settings
 		Queue: hubClient, Catalogue: p.store, Intake: p.store, Hall: p.store,
 		Progress: hub.Progress{Hub: hubClient}, Ratings: hub.Ratings{Hub: hubClient},
 		Clock: app.SystemClock{}, Log: p.log, NewRequestID: app.NewID,
-	}, selfservice.Config{HallName: hall.Name, KioskKey: []byte(p.kioskKey), Terminal: p.terminal, Rules: settings.Queue})
+	}, selfservice.Config{HallName: hall.Name, KioskKey: []byte(p.kioskKey), Terminal: p.terminal, Rules: settings.Queue,
+		Hall: p.hall, PublicURL: p.public})
 }
 
 // startKiosk makes the kiosk's window in a and starts it watching its

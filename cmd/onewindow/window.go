@@ -134,7 +134,7 @@ func windowDesk(t *terminal, devs *windowDevices) (*desk.Desk, error) {
 		return nil, err
 	}
 	return desk.New(t.ctx, svc, desk.Config{Window: t.cfg.Window.Number, Categories: t.cfg.Window.Categories,
-		Login: t.cfg.Window.LoginPolicy()})
+		Login: t.cfg.Window.LoginPolicy(), PublicURL: t.cfg.Central.Public()})
 }
 
 // limitMemory keeps the window terminal's Go heap close to what it holds

@@ -16,7 +16,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
 	"errors"
@@ -27,6 +26,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/pii"
+	"onewindow/sync/wire"
 )
 
 // Errors the API maps to HTTP statuses; callers decide with errors.Is.
@@ -139,10 +139,7 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(stampLayout)
 }
 
-func hashSecret(s string) string {
-	h := sha256.Sum256([]byte("onewindow-terminal-secret\x00" + s))
-	return hex.EncodeToString(h[:])
-}
+func hashSecret(s string) string { return wire.SecretHash(s) }
 
 func randomBytes(n int) []byte {
 	b := make([]byte, n)

@@ -71,6 +71,18 @@ type Server struct {
 
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every queue change
+	// ticketKey keys a ticket's link to the citizens' pages (SetTicketKey).
+	ticketKey func(ticketID string) string
+}
+
+// SetTicketKey sets what keys a ticket's link to the citizens' pages
+// (app.TicketKey, with the hub's secret from its enrolment with central,
+// link.Link.TicketKey). Until it is set, tickets go without a key and
+// their codes open nothing on a phone.
+func (h *Server) SetTicketKey(key func(ticketID string) string) {
+	h.mu.Lock()
+	h.ticketKey = key
+	h.mu.Unlock()
 }
 
 // New makes a hub over a store. There is no default key: a key shorter than
@@ -297,6 +309,12 @@ func (h *Server) answer(w http.ResponseWriter, status int, t app.Ticket, err err
 	if t.ID == "" {
 		writeJSON(w, status, map[string]bool{"ok": true})
 		return
+	}
+	h.mu.Lock()
+	key := h.ticketKey
+	h.mu.Unlock()
+	if key != nil {
+		t.Key = key(t.ID)
 	}
 	writeJSON(w, status, t)
 }

@@ -11,6 +11,8 @@ package wire
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,6 +33,7 @@ const (
 	PathSnapshot = "/v1/snapshot" // full resync
 	PathOpinions = "/v1/opinions" // back-office decisions; admin token
 	PathReport   = "/v1/report"   // a terminal's health, sent with its syncs
+	PathQueue    = "/v1/queue"    // the hall's queue snapshot, from its hub (app.QueueSnapshot)
 	// PathUpdates is where central serves signed update packages, one per
 	// machine kind: PathUpdates + "linux-amd64.owu". ?current=VERSION answers
 	// 204 No Content when the package is not newer than VERSION.
@@ -48,6 +51,23 @@ const (
 	// MaxChanges is the most changes one pull answer carries.
 	MaxChanges = 1000
 )
+
+// MaxQueueSnapshot is the largest queue snapshot body, uncompressed.
+const MaxQueueSnapshot = 4 << 20
+
+// QueueAnswer is central's answer to a queue snapshot: the hall's snapshot
+// version now.
+type QueueAnswer struct {
+	Version int64 `json:"version"`
+}
+
+// SecretHash is a terminal's secret as central keeps it: what it checks
+// the terminal's credentials against, and what keys its hub's tickets'
+// links (app.TicketKey).
+func SecretHash(secret string) string {
+	h := sha256.Sum256([]byte("onewindow-terminal-secret\x00" + secret))
+	return hex.EncodeToString(h[:])
+}
 
 // Header names.
 const (
