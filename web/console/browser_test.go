@@ -2,18 +2,16 @@ package console_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"onewindow/app"
 	"onewindow/app/console"
+	"onewindow/internal/browsertest"
 	"onewindow/sync/scene"
 )
 
@@ -85,54 +83,12 @@ func (h *hall) aMorning(t *testing.T) {
 	}
 }
 
-// chrome starts Debian's chromium headless at a window size.
 func chrome(t *testing.T, width, height int) context.Context {
-	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatal("chromium is missing: bash packaging/install-deps.sh installs it (packaging/apt-packages.txt)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(width, height),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	ctx, cancel = context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(cancel)
-	// A script error, or a resource the page's policy refused, fails.
-	chromedp.ListenTarget(ctx, func(ev any) {
-		switch e := ev.(type) {
-		case *runtime.EventExceptionThrown:
-			t.Errorf("the page threw: %s", e.ExceptionDetails.Error())
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.APITypeError {
-				t.Errorf("the page logged an error: %v", e.Args)
-			}
-		}
-	})
-	if err := chromedp.Run(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
+	return browsertest.Chrome(t, width, height)
 }
 
 // shoot saves the page as console-NAME.png when ShotsEnv is set.
-func shoot(name string) chromedp.Action {
-	return chromedp.ActionFunc(func(ctx context.Context) error {
-		dir := os.Getenv(ShotsEnv)
-		if dir == "" {
-			return nil
-		}
-		var png []byte
-		if err := chromedp.FullScreenshot(&png, 100).Do(ctx); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, "console-"+name+".png"), png, 0o644)
-	})
-}
+func shoot(name string) chromedp.Action { return browsertest.Shoot(ShotsEnv, "console", name) }
 
 func loginAs(base, login string) chromedp.Tasks {
 	return chromedp.Tasks{

@@ -55,6 +55,9 @@ type Options struct {
 	// Poll is how often a hall followed by a page is asked for a newer
 	// snapshot.
 	Poll time.Duration
+	// Recheck is how often a live page is looked at again without a new
+	// snapshot, to say when its hall's data has grown stale.
+	Recheck time.Duration
 	// TrustProxy takes the client's address from X-Forwarded-For's last
 	// entry: only behind a proxy that sets it.
 	TrustProxy bool
@@ -81,6 +84,9 @@ func New(ctx context.Context, svc *citizen.Service, opt Options) (*Server, error
 	}
 	if opt.Poll <= 0 {
 		opt.Poll = 500 * time.Millisecond
+	}
+	if opt.Recheck <= 0 {
+		opt.Recheck = 10 * time.Second
 	}
 	s := &Server{svc: svc, opt: opt, pages: map[string]*template.Template{}, mux: http.NewServeMux(),
 		limiter: newLimiter(opt.Rate, opt.Burst)}

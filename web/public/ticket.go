@@ -69,7 +69,7 @@ func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
 	f, unfollow := s.feeds.follow(v.Hall)
 	defer unfollow()
 	var last []byte
-	tick := time.NewTicker(10 * time.Second) // staleness grows without a snapshot
+	tick := time.NewTicker(s.opt.Recheck) // staleness grows without a snapshot
 	defer tick.Stop()
 	for {
 		now, changed := f.current()
