@@ -23,10 +23,22 @@ func Chrome(t *testing.T, width, height int) context.Context {
 	if err != nil {
 		t.Fatal("chromium is missing: bash packaging/install-deps.sh installs it (packaging/apt-packages.txt)")
 	}
+	// Chromium may still write its profile as it exits: the folder goes
+	// last, and a straggler written after it is tolerated.
+	profile, err := os.MkdirTemp("", "onewindow-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if os.RemoveAll(profile) != nil {
+			time.Sleep(200 * time.Millisecond)
+			os.RemoveAll(profile)
+		}
+	})
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(width, height),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()))
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profile))
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
 	ctx, cancel := chromedp.NewContext(actx)
