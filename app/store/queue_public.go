@@ -97,3 +97,31 @@ func (s *Store) QueueSnapshot(ctx context.Context) (app.QueueSnapshot, error) {
 	})
 	return snap, err
 }
+
+// TicketPlace is a ticket as the kiosk shows it to the citizen who scanned
+// it: its state and window, and while it waits how many will be called
+// before it and for about how long (as Issue told them, from now). Its
+// masked name is left out: anyone may scan a ticket left behind.
+func (s *Store) TicketPlace(ctx context.Context, id string) (app.Ticket, error) {
+	var t app.Ticket
+	err := s.readTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if t, err = scanTicket(s.rowTx(ctx, tx, ticketByIDQuery, id)); err != nil {
+			return notFound(err, "ticket "+id)
+		}
+		t.WhoMasked = ""
+		if t.State != app.Waiting || t.Day != app.DateOf(s.now()) {
+			return nil
+		}
+		var queued string
+		if err := s.rowTx(ctx, tx, `SELECT queued_at FROM tickets WHERE id = ?`, id).Scan(&queued); err != nil {
+			return err
+		}
+		at, err := unstamp(queued)
+		if err != nil {
+			return err
+		}
+		return s.estimate(ctx, tx, &t, at)
+	})
+	return t, err
+}
