@@ -19,7 +19,7 @@ const OpTicket = "ticket"
 type IssueRequest struct {
 	RequestID string // the same id again returns the ticket first issued for it
 	Category  string
-	Claim     Priority // disability or appointment, as the kiosk confirmed
+	Claim     Priority // disability, as the kiosk confirmed (an appointment comes with a booking: BookingDesk)
 	Elderly   bool     // the card read is of someone of the hall's elderly age or more
 	Who       string   // the masked name, 张*
 	WhoKey    string   // WhoKey of the ID number under the kiosk key
@@ -37,7 +37,11 @@ func (r IssueRequest) Priority() Priority {
 // Validate checks a request before anything is issued.
 func (r IssueRequest) Validate() error {
 	var p Problems
-	if r.Claim != NoPriority && r.Claim != Disability && r.Claim != Appointment {
+	switch r.Claim {
+	case NoPriority, Disability:
+	case Appointment:
+		p.Add("priority", "an appointment's priority comes only with a booking checked in at the hub (BookingDesk.CheckInBooking), not with a plain number")
+	default:
 		p.Add("priority", fmt.Sprintf("%q is not a priority a citizen can claim", r.Claim))
 	}
 	if r.Who != "" && !IsMaskedName(r.Who) {

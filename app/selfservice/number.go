@@ -10,7 +10,6 @@ import (
 // Problems of the self-service use cases beside app's kiosk problems; the
 // kiosk puts them in words as it does app's.
 const (
-	ProblemNeedCard     app.KioskProblem = "need_card"     // an appointment check-in without the card read
 	ProblemTicketNumber app.KioskProblem = "ticket_number" // typed to rate, but not a ticket's number (A012)
 	ProblemNeedReason   app.KioskProblem = "need_reason"   // a bad rating without a reason
 	ProblemPhone        app.KioskProblem = "phone"         // not a mainland mobile number
@@ -70,15 +69,14 @@ func (s *Service) RequeueByCard(ctx context.Context, c app.IDCard) (app.Ticket, 
 }
 
 // Number is one citizen taking a number: the card they showed, if any,
-// whether they check in for an appointment, and the last request, whose id
-// is kept for a retry in the same category so that a retry cannot issue
-// twice.
+// and the last request, whose id is kept for a retry in the same category
+// so that a retry cannot issue twice. An appointment's priority comes
+// only with a booking checked in (booking.go), never with a plain number.
 type Number struct {
-	s           *Service
-	visitor     *Visitor
-	appointment bool
-	requestID   string
-	category    string
+	s         *Service
+	visitor   *Visitor
+	requestID string
+	category  string
 }
 
 // TakeNumber starts taking a number, without a card.
@@ -90,29 +88,14 @@ func (n *Number) Card(c app.IDCard) {
 	n.visitor = &v
 }
 
-// ForgetCard forgets the card (a read failed), and the appointment check-in
-// that needed it.
-func (n *Number) ForgetCard() { n.visitor, n.appointment = nil, false }
+// ForgetCard forgets the card (a read failed).
+func (n *Number) ForgetCard() { n.visitor = nil }
 
 // Visitor is the card's holder, nil before a card is read.
 func (n *Number) Visitor() *Visitor { return n.visitor }
 
-// Appointment reports whether the citizen checks in for an appointment.
-func (n *Number) Appointment() bool { return n.appointment }
-
-// ToggleAppointment turns the appointment check-in on or off. It needs the
-// card: an appointment is its holder's (ProblemNeedCard without it).
-func (n *Number) ToggleAppointment() app.KioskProblem {
-	if n.visitor == nil {
-		return ProblemNeedCard
-	}
-	n.appointment = !n.appointment
-	return app.ProblemNone
-}
-
 // Request is what goes to the hub for a number in category: whether the
-// visitor is elderly, their masked name and key when a card was read, and
-// the appointment claim.
+// visitor is elderly, and their masked name and key when a card was read.
 // The id stays while the category does: the request before may have been
 // issued with only its answer lost.
 func (n *Number) Request(category string) app.IssueRequest {
@@ -122,9 +105,6 @@ func (n *Number) Request(category string) app.IssueRequest {
 	r := app.IssueRequest{RequestID: n.requestID, Category: category}
 	if v := n.visitor; v != nil {
 		r.Elderly, r.Who, r.WhoKey = v.Elderly, v.Name, v.key
-		if n.appointment {
-			r.Claim = app.Appointment
-		}
 	}
 	return r
 }
@@ -149,6 +129,12 @@ func (s *Service) Issue(ctx context.Context, req app.IssueRequest) (Issued, app.
 		s.log.Warn("take a number failed", "category", req.Category, "err", err)
 		return Issued{}, app.QueueProblem(err)
 	}
+	return s.issued(t), app.ProblemNone
+}
+
+// issued is a ticket the hub issued, ready to show and print: a number
+// taken, or a booking checked in (booking.go).
+func (s *Service) issued(t app.Ticket) Issued {
 	cat, _ := s.catalog.Category(t.Category)
 	qr := app.TicketLink(s.cfg.PublicURL, s.cfg.Hall, t)
 	tp := &app.TicketPrint{
@@ -156,7 +142,7 @@ func (s *Service) Issue(ctx context.Context, req app.IssueRequest) (Issued, app.
 		Ahead: t.Ahead, EstimatedWait: t.Wait, Issued: t.Issued.In(app.HallZone), // the hall's time on paper, whatever the zone the hub sent
 		QRPayload: qr, Footer: "请留意叫号，过号请到服务台重新排队",
 	}
-	return Issued{Ticket: t, Category: cat, QR: qr, Paper: Paper{What: "ticket " + t.Code, Ticket: tp}}, app.ProblemNone
+	return Issued{Ticket: t, Category: cat, QR: qr, Paper: Paper{What: "ticket " + t.Code, Ticket: tp}}
 }
 
 // Categories are the hall's queue categories, in the catalogue's order.

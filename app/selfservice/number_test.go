@@ -105,29 +105,25 @@ func TestARetryCannotIssueTwice(t *testing.T) {
 	}
 }
 
-// TestAppointmentCheckInNeedsTheCard: the check-in is the card holder's;
-// a failed read forgets both.
-func TestAppointmentCheckInNeedsTheCard(t *testing.T) {
+// TestNoAppointmentWithoutABooking: the self-declared check-in is gone; a
+// plain number never carries the appointment priority, with the card or
+// without it (a booking checked in does: booking_test.go); a failed read
+// forgets the card.
+func TestNoAppointmentWithoutABooking(t *testing.T) {
 	t.Parallel()
 	k := openKiosk(t, nil)
 	n := k.s.TakeNumber()
-	if p := n.ToggleAppointment(); p != selfservice.ProblemNeedCard || n.Appointment() {
-		t.Fatalf("check-in without a card: problem %q, appointment %v; want need_card, off", p, n.Appointment())
-	}
 	n.Card(card(0))
-	if p := n.ToggleAppointment(); p != app.ProblemNone || !n.Appointment() {
-		t.Fatalf("check-in with the card: problem %q, appointment %v", p, n.Appointment())
-	}
 	issued, p := k.s.Issue(k.ctx, n.Request("B"))
-	if p != app.ProblemNone || issued.Ticket.Priority != app.Appointment {
-		t.Errorf("issued %+v (%q); want an appointment ticket", issued.Ticket, p)
+	if p != app.ProblemNone || issued.Ticket.Priority == app.Appointment {
+		t.Errorf("issued %+v (%q); want a number without the appointment priority", issued.Ticket, p)
 	}
-	if sent := k.queue.requests(); len(sent) != 1 || sent[0].Claim != app.Appointment {
-		t.Errorf("sent %+v; want one appointment claim", sent)
+	if sent := k.queue.requests(); len(sent) != 1 || sent[0].Claim != app.NoPriority {
+		t.Errorf("sent %+v; want no claim", sent)
 	}
 	n.ForgetCard()
-	if n.Visitor() != nil || n.Appointment() {
-		t.Errorf("after a failed read: visitor %+v, appointment %v; want both forgotten", n.Visitor(), n.Appointment())
+	if n.Visitor() != nil {
+		t.Errorf("after a failed read: visitor %+v; want it forgotten", n.Visitor())
 	}
 	if r := n.Request("B"); r.Who != "" || r.WhoKey != "" || r.Elderly || r.Claim != app.NoPriority {
 		t.Errorf("a request without the card carries %+v", r)

@@ -80,8 +80,13 @@ type Services struct {
 	Progress  Progress
 	Ratings   Ratings
 	Hall      HallSetUp
-	Clock     app.Clock    // nil: the system's
-	Log       *slog.Logger // nil: discarded
+	// Bookings checks bookings in: the hall hub (sync/hub's Client);
+	// BookingPlans gives the hall's plan and booking key: the kiosk's
+	// store (booking.go).
+	Bookings     app.BookingDesk
+	BookingPlans BookingPlans
+	Clock        app.Clock    // nil: the system's
+	Log          *slog.Logger // nil: discarded
 	// NewRequestID makes the id of one take-a-number request (app.NewID
 	// when nil): a retry with the same id cannot issue twice.
 	NewRequestID func() string

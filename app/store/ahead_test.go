@@ -43,7 +43,7 @@ func TestAheadIsWhoIsCalledFirst(t *testing.T) {
 	}
 	told[elderly.Code] = elderly.Ahead
 	for range 4 {
-		tk, err := f.Issue(ctx, app.IssueRequest{Category: "E", Claim: app.Appointment})
+		tk, err := f.Issue(ctx, app.IssueRequest{Category: "E", Claim: app.Disability}) // an appointment comes with a booking only
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -174,8 +174,8 @@ func TestOpenUpgradesAnOlderSchema(t *testing.T) {
 	}
 	var v int
 	c.DB().QueryRow(`SELECT value FROM meta WHERE name = 'schema'`).Scan(&v)
-	if v != 10 {
-		t.Errorf("schema %d after the upgrade; want 10", v)
+	if v != 12 {
+		t.Errorf("schema %d after the upgrade; want 12", v)
 	}
 	// Opened again, nothing is run twice.
 	c.Close()

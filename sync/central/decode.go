@@ -19,11 +19,12 @@ type payload struct {
 	followUp *app.FollowUpPayload
 	ticket   *app.QueueEvent
 	staff    *app.StaffPasswordPayload
+	checkIn  *app.BookingCheckInPayload
 }
 
 func knownKind(kind string) bool {
 	switch kind {
-	case app.OpCase, app.OpRating, app.OpFollowUp, app.OpTicket, app.OpStaffPassword:
+	case app.OpCase, app.OpRating, app.OpFollowUp, app.OpTicket, app.OpStaffPassword, app.OpBookingCheckIn:
 		return true
 	}
 	return false
@@ -49,6 +50,9 @@ func decodePayload(kind string, raw json.RawMessage) (payload, error) {
 	case app.OpStaffPassword:
 		p.staff = new(app.StaffPasswordPayload)
 		err = json.Unmarshal(raw, p.staff)
+	case app.OpBookingCheckIn:
+		p.checkIn = new(app.BookingCheckInPayload)
+		err = json.Unmarshal(raw, p.checkIn)
 	default:
 		err = fmt.Errorf("unknown operation kind %q", kind)
 	}
@@ -77,6 +81,7 @@ type anyPayload struct {
 	Staff    string          `json:"staff"`
 	Hash     string          `json:"hash"`
 	SetAt    time.Time       `json:"set_at"`
+	Code     string          `json:"code"` // a booking's check-in
 }
 
 type anyOp struct {
@@ -162,6 +167,10 @@ func (in anyBatch) split() (wire.PushBatch, []payload, bool) {
 			pls[i].ticket = e
 		case app.OpStaffPassword:
 			pls[i].staff = &app.StaffPasswordPayload{Staff: a.Staff, Hash: a.Hash, Set: a.SetAt}
+		case app.OpBookingCheckIn:
+			ci := &app.BookingCheckInPayload{Code: a.Code, At: a.At}
+			ci.Ticket, err = rawString(a.Ticket)
+			pls[i].checkIn = ci
 		}
 		if err != nil {
 			return wire.PushBatch{}, nil, false

@@ -85,6 +85,7 @@ func (c *Central) PublishHall(ctx context.Context, data []byte) (int64, error) {
 	if err := strictJSON(data, &h); err != nil {
 		return 0, fmt.Errorf("publish hall set-up: %w", err)
 	}
+	h.BookingKey = "" // central's own, never published (bookings_sync.go)
 	var version int64
 	err := c.tx(ctx, func(x q) error {
 		cat, err := c.catalogIn(ctx, x)

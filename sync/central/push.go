@@ -26,7 +26,8 @@ type prepared struct {
 	followUp *app.FollowUpPayload
 	ticket   *app.QueueEvent
 	staff    *app.StaffPasswordPayload
-	issuer   string // the terminal that numbered a case
+	checkIn  *app.BookingCheckInPayload // bookings_sync.go
+	issuer   string                     // the terminal that numbered a case
 }
 
 // Push applies a terminal's batch in one transaction. Operations central
@@ -127,6 +128,9 @@ func (c *Central) push(ctx context.Context, terminal string, b wire.PushBatch, d
 		if err := c.checkChains(ctx, x, fresh, reenrolled > 0); err != nil {
 			return err
 		}
+		if err := c.checkCheckIns(ctx, x, hall, fresh); err != nil {
+			return err
+		}
 		// The operations first: one that central holds under another
 		// sequence (its id is unique) is not inserted, and so not applied.
 		received := stamp(now)
@@ -159,7 +163,7 @@ func (c *Central) push(ctx context.Context, terminal string, b wire.PushBatch, d
 		for i := range fresh {
 			p := &fresh[i]
 			if !inserted(p.op.ID) {
-				p.reject, p.kase, p.rating, p.followUp, p.ticket, p.staff = "", nil, nil, nil, nil, nil
+				p.reject, p.kase, p.rating, p.followUp, p.ticket, p.staff, p.checkIn = "", nil, nil, nil, nil, nil, nil
 				ans.Skipped++
 				continue
 			}
@@ -219,6 +223,11 @@ func (c *Central) push(ctx context.Context, terminal string, b wire.PushBatch, d
 			return err
 		}
 		for _, p := range fresh {
+			if p.checkIn != nil && p.reject == "" {
+				if err := c.applyCheckIn(ctx, x, hall, *p.checkIn); err != nil {
+					return err
+				}
+			}
 			if p.staff != nil && p.reject == "" {
 				if err := c.takeStaffPassword(ctx, x, hall, *p.staff); err != nil {
 					return err
@@ -356,6 +365,8 @@ func (c *Central) prepare(op wire.Op, decoded *payload, from sender, cat *app.Ca
 		case sp.Set.IsZero() || sp.Set.After(now.Add(time.Hour)):
 			return reject("staff %s: the time the password was set is missing or in the future", sp.Staff)
 		}
+	case app.OpBookingCheckIn:
+		return prepareCheckIn(p, pl.checkIn, from)
 	case app.OpTicket:
 		if why := from.notTheHub(); why != "" {
 			return reject("%s", why)

@@ -155,6 +155,9 @@ func (c *Central) handleChanges(w http.ResponseWriter, r *http.Request) {
 	if err == nil && !seesPasswords(r.Context().Value(roleKey).(string)) {
 		err = stripPasswords(ans.Changes)
 	}
+	if err == nil { // appointments: bookings to the hub, the booking key to kiosks (bookings_sync.go)
+		ans.Changes, err = c.fitChanges(r.Context(), r.Context().Value(hallKey).(string), r.Context().Value(roleKey).(string), ans.Changes)
+	}
 	if err == nil && !ans.More {
 		err = c.synced(r.Context(), r.Context().Value(terminalKey).(string))
 	}
@@ -169,6 +172,9 @@ func (c *Central) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	snap, err := c.Snapshot(r.Context(), r.Context().Value(hallKey).(string))
 	if err == nil && snap.Hall != nil && !seesPasswords(r.Context().Value(roleKey).(string)) {
 		withoutPasswords(snap.Hall)
+	}
+	if err == nil { // appointments (bookings_sync.go)
+		err = c.fitSnapshot(r.Context(), r.Context().Value(hallKey).(string), r.Context().Value(roleKey).(string), &snap)
 	}
 	if err == nil {
 		err = c.synced(r.Context(), r.Context().Value(terminalKey).(string))

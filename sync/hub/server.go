@@ -129,6 +129,7 @@ func (h *Server) Handler() http.Handler {
 	})
 	mux.Handle("POST /v1/tickets", h.auth(h.issue))
 	mux.Handle("POST /v1/tickets/requeue", h.auth(h.requeue))
+	mux.Handle("POST "+PathCheckIn, h.auth(h.checkInBooking)) // bookings.go
 	mux.Handle("POST /v1/windows/{window}/{action}", h.auth(h.windowAction))
 	mux.Handle("GET /v1/windows/{window}", h.auth(h.window))
 	mux.Handle("GET /v1/queue", h.auth(h.queue))

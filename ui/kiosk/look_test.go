@@ -103,23 +103,6 @@ type voiceLog struct{ said []string }
 
 func (v *voiceLog) Prompt(name string) { v.said = append(v.said, name) }
 
-func TestAppointmentCheckInNeedsTheCard(t *testing.T) {
-	r := newRig(t)
-	r.tap(t, "取号")
-	r.tap(t, "我有预约（签到）")
-	r.mustShow(t, "预约签到需要先读身份证")
-	c := card(t, 0)
-	r.reader.card = &c
-	r.tap(t, "读身份证")
-	r.tap(t, "我有预约（签到）")
-	r.mustShow(t, "✓ 预约签到")
-	r.tap(t, "B  社保医保")
-	if len(r.queue.requests) != 1 || r.queue.requests[0].Claim != app.Appointment {
-		t.Fatalf("requests %+v; want one appointment claim", r.queue.requests)
-	}
-	r.mustShow(t, "B001", "预约优先")
-}
-
 func TestElderlyModeSpeaksPromptsAndNormalModeDoesNot(t *testing.T) {
 	v := &voiceLog{}
 	r := newRig(t, func(c *Config) { c.Voice = v })
@@ -149,7 +132,7 @@ func TestBuiltKeysAreTranslated(t *testing.T) {
 		app.ProblemPaperOut, app.ProblemPrinterCover, app.ProblemPrinterFault, app.ProblemReaderFault, app.ProblemNoCard,
 		app.ProblemCardNotID, app.ProblemCardBad, app.ProblemCardExpired, app.ProblemNotFound, app.ProblemUnknownCode,
 		app.ProblemRecords, app.ProblemNotSetUp, app.ProblemHallOffline, app.ProblemNotRateable,
-		selfservice.ProblemNeedCard, selfservice.ProblemTicketNumber, selfservice.ProblemNeedReason,
+		selfservice.ProblemBookingCode, selfservice.ProblemNoBookingKey, selfservice.ProblemTicketNumber, selfservice.ProblemNeedReason,
 		selfservice.ProblemPhone, selfservice.ProblemMaterials, selfservice.ProblemDocument, selfservice.ProblemScanTicket} {
 		keys = append(keys, "problem."+string(p))
 	}

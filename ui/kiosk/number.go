@@ -19,7 +19,8 @@ import (
 
 // numberState is the take-a-number page: the use case's number in the
 // making (the card read, of which only the age, masked name and keyed hash
-// leave the kiosk, and the appointment check-in) and what the page says.
+// leave the kiosk) and what the page says. A booking is checked in on its
+// own page (booking.go), which the page leads to.
 type numberState struct {
 	n       *selfservice.Number
 	cardMsg string
@@ -46,6 +47,8 @@ func (k *Kiosk) drawNumber(st *numberState) {
 		cardLine = k.message(line, false)
 	case st.cardMsg != "":
 		cardLine = k.message(st.cardMsg, st.cardBad)
+	case k.svc.OffersBookings(context.Background()):
+		cardLine = text(k.tr("number.card.hint") + k.tr("number.checkin.hint"))
 	default:
 		cardLine = text(k.tr("number.card.hint"))
 	}
@@ -54,15 +57,9 @@ func (k *Kiosk) drawNumber(st *numberState) {
 		k.drawNumber(st)
 		k.readCard(func(c app.IDCard, err error) { k.numberCard(st, c, err) })
 	})
-	appt := k.button(k.tr("number.appointment.off"), func() {
-		if p := st.n.ToggleAppointment(); p != app.ProblemNone {
-			st.cardMsg, st.cardBad = k.problemText(p), true
-		}
-		k.drawNumber(st)
-	})
-	if st.n.Appointment() {
-		appt.SetText(k.tr("number.appointment.on"))
-		appt.Importance = widget.HighImportance
+	buttons := container.NewGridWithColumns(1, read)
+	if k.svc.OffersBookings(context.Background()) { // 预约签到 (booking.go)
+		buttons = container.NewGridWithColumns(2, read, k.button(k.tr("number.checkin"), k.showCheckIn))
 	}
 
 	status := k.queueStatus()
@@ -89,7 +86,7 @@ func (k *Kiosk) drawNumber(st *numberState) {
 		msg = k.message(st.problem, true)
 	}
 	body := container.NewBorder(
-		container.NewVBox(cardLine, container.NewGridWithColumns(2, read, appt), bold(k.tr("number.choose"))),
+		container.NewVBox(cardLine, buttons, bold(k.tr("number.choose"))),
 		nil, nil, nil,
 		container.NewVScroll(container.NewGridWithColumns(2, cats...)))
 	k.show("number", k.tr("number.title"), body, msg)
