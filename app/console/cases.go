@@ -72,6 +72,10 @@ type HallDay struct {
 	FollowUps []RatingRow
 	Cases     []ClerkCount // cases taken in that day, per window and clerk
 	Terminals []TerminalRow
+	// Bookings are the hall's bookings of the day, Plan its booking plan
+	// (booking.go).
+	Bookings []app.Booking
+	Plan     app.BookingPlan
 }
 
 // TerminalRow is one of a hall's terminals as central last heard of it.

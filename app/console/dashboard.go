@@ -24,6 +24,8 @@ type Dashboard struct {
 	Served    int
 	Ratings   int
 	Satisfied int // ratings 满意 or better, and 基本满意
+	// Bookings are the day's bookings and no-shows (booking.go).
+	Bookings BookingCounts
 }
 
 // CategoryCount is how many tickets of a category wait.
@@ -70,7 +72,8 @@ func satisfied(l app.RatingLevel) bool { return l >= app.FairlySatisfied }
 
 // Summarise turns a hall's day into its figures at now.
 func Summarise(d HallDay, now time.Time) Dashboard {
-	out := Dashboard{Hall: d.Hall, Day: d.Day, Tickets: len(d.Tickets), Terminals: d.Terminals}
+	out := Dashboard{Hall: d.Hall, Day: d.Day, Tickets: len(d.Tickets), Terminals: d.Terminals,
+		Bookings: CountBookings(d.Bookings, d.Plan, now)}
 	waiting := map[string]int{}
 	hours := map[int][]float64{}
 	windows := map[int]*WindowFigures{}

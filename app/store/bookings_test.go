@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/console"
 )
 
 // bookingKey is the test hall's booking key, as central sends its kiosks.
@@ -108,6 +109,16 @@ func TestBookingCheckInAtTheHub(t *testing.T) {
 	}
 	if bs, _ := f.Bookings(ctx, "2026-11-23"); bs[1].State != app.BookingDone {
 		t.Errorf("central's older copy reopened the booking: %+v", bs[1])
+	}
+	// The hub's dashboard counts the day's bookings; wang's 09:00 slot
+	// ended at 10:00, and 30 minutes later it is a no-show.
+	f.clock.Set(start.Add(61 * time.Minute)) // 10:31
+	d, err := f.Console().HallDay(ctx, "330106", "2026-11-23")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := console.CountBookings(d.Bookings, d.Plan, f.clock.Now()); c.Booked != 2 || c.CheckedIn != 1 || c.NoShows != 1 {
+		t.Errorf("the hub's dashboard counts %+v; want 2 booked, 1 checked in, 1 no-show", c)
 	}
 	if _, err := f.CheckInBooking(ctx, app.BookingCheckIn{Code: "12ab"}); !errors.Is(err, app.ErrInvalidInput) {
 		t.Errorf("a code that is not 8 digits: %v", err)

@@ -199,6 +199,12 @@ func (c HallConsole) HallDay(ctx context.Context, hall string, day app.Date) (co
 	if err != nil {
 		return d, fmt.Errorf("%w: %q is not a day (YYYY-MM-DD)", app.ErrInvalidInput, day)
 	}
+	if d.Plan, _, err = c.s.BookingPlan(ctx); err != nil { // appointments (bookings.go)
+		return d, err
+	}
+	if d.Bookings, err = c.s.Bookings(ctx, day); err != nil {
+		return d, err
+	}
 	end := start.AddDate(0, 0, 1)
 	rows, err := c.s.db.QueryContext(ctx, `SELECT code, category, priority, state, window, issued_at, called_at, finished_at, clerk
 		FROM tickets WHERE day = ? ORDER BY issued_at`, string(day))

@@ -360,6 +360,9 @@ func (c *Central) HallDay(ctx context.Context, hall string, day app.Date) (conso
 		return d, fmt.Errorf("%w: %q is not a day (YYYY-MM-DD)", app.ErrInvalidInput, day)
 	}
 	end := start.AddDate(0, 0, 1)
+	if err := c.bookingDay(ctx, hall, &d); err != nil { // bookings_console.go
+		return d, err
+	}
 	// Each event row holds the ticket's state after it: the last row of a
 	// ticket is where it stands.
 	rows, err := c.q().query(ctx, `SELECT ticket, category, priority, state, window_no, issued_at, called_at, finished_at, clerk

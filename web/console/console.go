@@ -112,6 +112,8 @@ func (s *Server) central() {
 	s.mux.HandleFunc("POST /halls/{code}/staff", s.session(s.addStaff))
 	s.mux.HandleFunc("POST /halls/{code}/staff/{id}/{action}", s.session(s.staffAction))
 	s.mux.HandleFunc("POST /halls/{code}/windows/{window}", s.session(s.windowCategories))
+	s.mux.HandleFunc("GET /halls/{code}/booking", s.session(s.bookingPlanPage)) // booking.go
+	s.mux.HandleFunc("POST /halls/{code}/booking", s.session(s.setBookingPlan))
 	s.mux.HandleFunc("GET /accounts", s.session(s.accounts))
 	s.mux.HandleFunc("POST /accounts", s.session(s.createAccount))
 	s.mux.HandleFunc("POST /accounts/{login}/{action}", s.session(s.accountAction))
