@@ -31,8 +31,9 @@ func TestWhatIsRated(t *testing.T) {
 	if _, p := selfservice.RateScanned("https://example.com/not-ours"); p != app.ProblemUnknownCode {
 		t.Errorf("a stranger's code: problem %q, want unknown_code", p)
 	}
-	if !selfservice.ForRating("onewindow:ticket:2026-11-24/B007") || selfservice.ForRating(app.CaseQR("K01-20261124-000001")) {
-		t.Error("at home a ticket's code is for rating, a receipt's is not")
+	if !selfservice.IsTicket("onewindow:ticket:2026-11-24/B007") || !selfservice.IsTicket("https://zwfw.example.gov.cn/t/330106/2026-11-24/B007/k") ||
+		selfservice.IsTicket(app.CaseQR("K01-20261124-000001")) {
+		t.Error("at home a ticket's code (old or a link) is a ticket's, a receipt's is not")
 	}
 	if l := selfservice.Levels(); len(l) != 5 || l[0] != app.VerySatisfied || l[4] != app.VeryDissatisfied {
 		t.Errorf("levels %v; want the five, best first", l)

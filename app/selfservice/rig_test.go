@@ -39,7 +39,7 @@ func openKiosk(t *testing.T, set func(*hallrig.Rig, *selfservice.Services, *self
 	}
 	t.Cleanup(r.Close)
 	q := &recorder{hub: r.Hub}
-	svc := selfservice.Services{Queue: q, Catalogue: r.Store, Intake: r.Store, Progress: r.Store, Ratings: r.Store,
+	svc := selfservice.Services{Queue: q, Tickets: r.Hub, Catalogue: r.Store, Intake: r.Store, Progress: r.Store, Ratings: r.Store,
 		Clock: r.Clock}
 	cfg := selfservice.Config{HallName: hallName, KioskKey: []byte(kioskKey), Terminal: "K01"}
 	if set != nil {

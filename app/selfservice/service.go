@@ -80,6 +80,7 @@ type Services struct {
 	Progress  Progress
 	Ratings   Ratings
 	Hall      HallSetUp
+	Tickets   TicketPlaces // where a scanned ticket is now: the hall hub (ticket.go)
 	// Bookings checks bookings in: the hall hub (sync/hub's Client);
 	// BookingPlans gives the hall's plan and booking key: the kiosk's
 	// store (booking.go).
@@ -163,10 +164,3 @@ func CardProblem(err error) app.KioskProblem {
 	return app.CardProblem(err)
 }
 
-// ForRating reports whether a code scanned at the home screen is a
-// ticket's, which a citizen most likely brings back to rate the service;
-// anything else is taken for a receipt, to look up its case.
-func ForRating(code string) bool {
-	sc, err := app.ParseScannedCode(code)
-	return err == nil && sc.Ticket != ""
-}

@@ -155,7 +155,7 @@ type kioskParts struct {
 func kioskSelfService(ctx context.Context, p kioskParts, hall app.Hall, settings app.Settings) (*selfservice.Service, error) {
 	hubClient := hub.NewClient(p.hubURL, p.hallKey, 3*time.Second, hub.Pinned(p.hubCert))
 	return selfservice.New(ctx, selfservice.Services{
-		Queue: hubClient, Catalogue: p.store, Intake: p.store, Hall: p.store,
+		Queue: hubClient, Tickets: hubClient, Catalogue: p.store, Intake: p.store, Hall: p.store,
 		Bookings: hubClient, BookingPlans: p.store, // 预约签到: the hub checks in, the store has the plan and key
 		Progress: hub.Progress{Hub: hubClient}, Ratings: hub.Ratings{Hub: hubClient},
 		Clock: app.SystemClock{}, Log: p.log, NewRequestID: app.NewID,

@@ -401,8 +401,9 @@ func (k *Kiosk) cardEvent(ev app.CardEvent) {
 }
 
 // Scanned hands a scanned code to the page that waits for one. At home a
-// receipt's code opens its case and a ticket's code the rating of it: what
-// a citizen holding either most likely came back for.
+// receipt's code opens its case and a ticket's code where it is now (and
+// from there, once served, its rating): what a citizen holding either most
+// likely came back for.
 func (k *Kiosk) Scanned(code string) {
 	k.touched()
 	if k.onScan != nil {
@@ -412,11 +413,11 @@ func (k *Kiosk) Scanned(code string) {
 	if k.page != "home" {
 		return
 	}
-	if selfservice.ForRating(code) {
-		k.showRate()
-	} else {
-		k.showProgress()
+	if selfservice.IsTicket(code) {
+		k.showPlace(code)
+		return
 	}
+	k.showProgress()
 	k.onScan(code)
 }
 

@@ -205,6 +205,7 @@ func TestHallOfflineIsSaidPlainly(t *testing.T) {
 func TestARefusedRatingSaysWhy(t *testing.T) {
 	r, h := hallRig(t)
 	h.err = fmt.Errorf("rating: %w", app.ErrNotRateable)
+	r.tap(t, "服务评价")
 	r.k.Scanned("onewindow:ticket:2026-11-24/B007")
 	r.tap(t, "满意")
 	if r.k.Page() != "rate" {
