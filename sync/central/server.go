@@ -34,6 +34,7 @@ func (c *Central) Handler(opt ServerOptions) http.Handler {
 	mux.HandleFunc("GET "+wire.PathSnapshot, c.authenticated(c.handleSnapshot))
 	mux.HandleFunc("POST "+wire.PathOpinions, c.backOffice(opt.BackOffice, c.handleOpinion))
 	mux.HandleFunc("POST "+wire.PathReport, c.authenticated(c.handleReport))
+	mux.HandleFunc("POST "+wire.PathQueue, c.authenticated(c.handleQueue))
 	mux.HandleFunc("GET "+wire.PathUpdates+"{file}", c.authenticated(c.handleUpdate))
 	noAPI := func(w http.ResponseWriter, r *http.Request) {
 		c.problem(w, r, http.StatusNotFound, fmt.Errorf("%w: no such API: %s %s", app.ErrNotFound, r.Method, r.URL.Path))
@@ -105,6 +106,24 @@ func (c *Central) handleHealth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.reply(w, http.StatusOK, wire.Health{OK: true, Store: c.d.name, Version: v, Time: c.now().UTC()})
+}
+
+// handleQueue takes the hall's queue snapshot from its hub.
+func (c *Central) handleQueue(w http.ResponseWriter, r *http.Request) {
+	if role := r.Context().Value(roleKey).(string); role != RoleHub {
+		c.problem(w, r, http.StatusForbidden, fmt.Errorf("only the hall's hub sends its queue; this terminal was enrolled as %q", role))
+		return
+	}
+	var s app.QueueSnapshot
+	if !c.readJSON(w, r, wire.MaxQueueSnapshot, &s) {
+		return
+	}
+	v, err := c.TakeQueueSnapshot(r.Context(), r.Context().Value(hallKey).(string), s)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.reply(w, http.StatusOK, wire.QueueAnswer{Version: v})
 }
 
 func (c *Central) handleEnrol(w http.ResponseWriter, r *http.Request) {

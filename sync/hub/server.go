@@ -56,6 +56,8 @@ const maxBody = 16 << 10
 type Store interface {
 	app.QueueStore
 	app.HallRecords
+	// TicketPlace is a ticket's state and place now (store.TicketPlace).
+	TicketPlace(ctx context.Context, id string) (app.Ticket, error)
 }
 
 // Server is the hub.
@@ -133,6 +135,7 @@ func (h *Server) Handler() http.Handler {
 	mux.Handle("POST /v1/windows/{window}/{action}", h.auth(h.windowAction))
 	mux.Handle("GET /v1/windows/{window}", h.auth(h.window))
 	mux.Handle("GET /v1/queue", h.auth(h.queue))
+	mux.Handle("GET /v1/tickets/{day}/{code}", h.auth(h.ticket))
 	mux.Handle("GET /v1/events", h.auth(h.events))
 	mux.Handle("POST /v1/records", h.auth(h.records))
 	mux.Handle("POST /v1/cases/find", h.auth(h.findCases))
