@@ -67,6 +67,9 @@ type Hall struct {
 	// Central never publishes it in the set-up: it adds it to the set-up
 	// it sends the hall's kiosks only (sync/central, bookings_sync.go).
 	BookingKey string `json:"booking_key,omitempty"`
+	// NearCall: a citizen's phone says 即将叫到您 with this many or fewer
+	// ahead (QueueRules.NearCall); 0 keeps the hall's rule.
+	NearCall int `json:"near_call,omitempty"`
 }
 
 var staffIDRe = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
@@ -122,6 +125,9 @@ func (h Hall) Validate(cat *Catalog) error {
 		}
 	}
 	p = append(p, h.Booking.problems(cat)...) // appointments (booking.go)
+	if h.NearCall < 0 || h.NearCall > 100 {
+		p.Add("near_call", "must be 0 to 100 places")
+	}
 	return p.Err(ErrInvalidInput)
 }
 

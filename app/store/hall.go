@@ -81,7 +81,12 @@ func replaceHallTx(ctx context.Context, tx *sql.Tx, h app.Hall) error {
 			return err
 		}
 	}
-	return nil
+	if h.NearCall == 0 {
+		return nil
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES ('near_call', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, strconv.Itoa(h.NearCall)) // 即将叫到您 on citizens' phones
+	return err
 }
 
 // Hall returns the hall set-up held.

@@ -79,3 +79,27 @@ func TestPublishQueueSendsWhatChanged(t *testing.T) {
 		t.Fatalf("after a snapshot central missed: %+v; want the whole day again", third.snap)
 	}
 }
+
+// TestTheHallSetsWhenPhonesSayNear: the hall's set-up from central sets
+// how many places ahead a phone says 即将叫到您.
+func TestTheHallSetsWhenPhonesSayNear(t *testing.T) {
+	t.Parallel()
+	h := newHall(t)
+	ctx := context.Background()
+	hall, err := h.store.Hall(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hall.NearCall = 7
+	if err := h.store.ReplaceHall(ctx, hall); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := h.store.QueueSnapshot(ctx)
+	if err != nil || snap.Near != 7 {
+		t.Fatalf("near %d, %v; want the hall's 7", snap.Near, err)
+	}
+	hall.NearCall = 101
+	if err := h.store.ReplaceHall(ctx, hall); err == nil || !strings.Contains(err.Error(), "near_call") {
+		t.Errorf("a set-up with near_call 101: %v; want it refused", err)
+	}
+}
