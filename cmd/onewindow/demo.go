@@ -192,6 +192,8 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		fmt.Fprintf(stdout, "  web console %s: departments decide there; log in as %s, password %q\n",
 			h.centralURL, strings.Join(logins, ", "), demoConsolePassword)
 		fmt.Fprintln(stdout, "  (or here: decide CASE DEPT approve|deny [REASON])")
+		fmt.Fprintf(stdout, "  citizens' pages: the QR code of a printed ticket or receipt opens its page at %s; 办件公示 %s/gs/%s\n",
+			h.centralURL, h.centralURL, demoHallCode)
 	}
 	fmt.Fprintf(stdout, "  the kiosk's technician page: tap the hall's name five times, PIN %s\n", demoPIN)
 	fmt.Fprintln(stdout, "  the control panel window drives the devices, the kiosk's and each window's; so do commands here:")
