@@ -26,6 +26,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/console"
 	"onewindow/app/update"
+	"onewindow/web/site"
 )
 
 //go:embed templates/*.html
@@ -82,7 +83,7 @@ func New(svc *console.Service, opt Options) (*Server, error) {
 		s.pages[base] = t
 	}
 	static, _ := fs.Sub(staticFiles, "static")
-	s.mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", site.Static(http.FileServerFS(static))))
 	s.mux.HandleFunc("GET /login", s.loginPage)
 	s.mux.HandleFunc("POST /login", s.login)
 	s.mux.HandleFunc("GET /lang", s.setLang)
@@ -123,22 +124,10 @@ func (s *Server) central() {
 	s.mux.HandleFunc("POST /publish-update", s.session(s.publishUpdate))
 }
 
-func cacheStatic(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		h.ServeHTTP(w, r)
-	})
-}
-
 // ServeHTTP serves a request with the console's security headers: no
 // script, style or frame from anywhere but here.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "same-origin")
-	h.Set("X-Frame-Options", "DENY")
+	site.Headers(w.Header(), "same-origin")
 	s.mux.ServeHTTP(w, r)
 }
 

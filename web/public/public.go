@@ -27,6 +27,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/citizen"
+	"onewindow/web/site"
 )
 
 //go:embed templates/*.html
@@ -107,7 +108,7 @@ func New(ctx context.Context, svc *citizen.Service, opt Options) (*Server, error
 		s.pages[base] = t
 	}
 	static, _ := fs.Sub(staticFiles, "static")
-	s.mux.Handle("GET /pub/", http.StripPrefix("/pub/", cacheStatic(http.FileServerFS(static))))
+	s.mux.Handle("GET /pub/", http.StripPrefix("/pub/", site.Static(http.FileServerFS(static))))
 	s.mux.HandleFunc("GET /t/{hall}/{day}/{code}/{key}", s.ticket)
 	s.mux.HandleFunc("GET /t/{hall}/{day}/{code}/{key}/events", s.ticketEvents)
 	s.mux.HandleFunc("GET /c/{number}/{key}", s.casePage)
@@ -132,22 +133,11 @@ func Mount(pages, rest http.Handler) http.Handler {
 	return mux
 }
 
-func cacheStatic(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		h.ServeHTTP(w, r)
-	})
-}
-
 // ServeHTTP serves a request with the pages' security headers, within its
 // client's rate.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-		"connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer") // a ticket's or case's key stays out of other sites' logs
-	h.Set("X-Frame-Options", "DENY")
+	site.Headers(h, "no-referrer") // a ticket's or case's key stays out of other sites' logs
 	if !strings.HasPrefix(r.URL.Path, "/pub/") && !s.limiter.allow(s.client(r), time.Now()) {
 		h.Set("Retry-After", "5")
 		s.render(w, r, http.StatusTooManyRequests, "error", &page{Error: s.tr(r, "err.toomany")})
