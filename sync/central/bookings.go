@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/citizen"
 	"onewindow/sync/wire"
 )
 
@@ -233,18 +234,12 @@ func (c *Central) Booking(ctx context.Context, hall, code, idNumber string) (app
 	return b, err
 }
 
-// SlotPlaces is one slot of a day as the booking page shows it: the places
-// left for a queue category, and whether it can still be booked.
-type SlotPlaces struct {
-	Slot     app.BookingSlot
-	Capacity int
-	Left     int
-	Open     bool // not started yet
-}
+// The citizens' pages' bookings are central's (app/citizen).
+var _ citizen.BookingStore = (*Central)(nil)
 
 // BookingSlots are a hall's slots on day with the places left for the
 // item's queue category.
-func (c *Central) BookingSlots(ctx context.Context, hall, item string, day app.Date) ([]SlotPlaces, error) {
+func (c *Central) BookingSlots(ctx context.Context, hall, item string, day app.Date) ([]citizen.SlotPlaces, error) {
 	h, err := c.publishedHall(ctx, c.q(), hall)
 	if err != nil {
 		return nil, err
@@ -275,7 +270,7 @@ func (c *Central) BookingSlots(ctx context.Context, hall, item string, day app.D
 		return nil, err
 	}
 	now := c.now()
-	var out []SlotPlaces
+	var out []citizen.SlotPlaces
 	for _, s := range h.Booking.Slots {
 		capa := s.Capacity[it.Category]
 		if capa <= 0 {
@@ -285,27 +280,20 @@ func (c *Central) BookingSlots(ctx context.Context, hall, item string, day app.D
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, SlotPlaces{Slot: s, Capacity: capa, Left: max(0, capa-taken[s.ID()]), Open: now.Before(start)})
+		out = append(out, citizen.SlotPlaces{Slot: s, Capacity: capa, Left: max(0, capa-taken[s.ID()]), Open: now.Before(start)})
 	}
 	return out, nil
 }
 
-// BookingHall is a hall that takes appointments, with its plan.
-type BookingHall struct {
-	Code string
-	Name app.Text
-	Plan app.BookingPlan
-}
-
 // BookingHalls are the halls whose published set-up offers appointments,
 // in the order of their codes.
-func (c *Central) BookingHalls(ctx context.Context) ([]BookingHall, error) {
+func (c *Central) BookingHalls(ctx context.Context) ([]citizen.BookingHall, error) {
 	rows, err := c.q().query(ctx, `SELECT body FROM published WHERE name LIKE 'hall/%' ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []BookingHall
+	var out []citizen.BookingHall
 	for rows.Next() {
 		var body string
 		if err := rows.Scan(&body); err != nil {
@@ -315,7 +303,7 @@ func (c *Central) BookingHalls(ctx context.Context) ([]BookingHall, error) {
 		if json.Unmarshal([]byte(body), &h) != nil || !h.Booking.Offered() {
 			continue
 		}
-		out = append(out, BookingHall{Code: h.Code, Name: h.Name, Plan: h.Booking})
+		out = append(out, citizen.BookingHall{Code: h.Code, Name: h.Name, Plan: h.Booking})
 	}
 	return out, rows.Err()
 }

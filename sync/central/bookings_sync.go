@@ -3,9 +3,9 @@ package central
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"onewindow/app"

@@ -40,6 +40,12 @@ func (k *Kiosk) drawCheckIn(msg string, problem bool) {
 	top := container.NewVBox(bold(k.tr("checkin.hint")), typed)
 	body := container.NewBorder(top, container.NewGridWithColumns(2, back, send), nil, nil, pad)
 	k.show("checkin", k.tr("checkin.title"), body, k.notice(msg, problem))
+	// The QR code of the confirmation page holds the code: the scanner types it.
+	k.onScan = func(code string) {
+		k.checkIn(func(ctx context.Context) (selfservice.CheckIn, app.KioskProblem) {
+			return k.svc.CheckInByCode(ctx, strings.TrimSpace(code))
+		})
+	}
 	k.takeCards(func(c app.IDCard, err error) {
 		if err != nil {
 			k.drawCheckIn(k.cardProblem(err), true)

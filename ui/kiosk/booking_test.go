@@ -89,6 +89,11 @@ func TestBookingCheckInScreens(t *testing.T) {
 	r.tap(t, "完成，返回首页")
 	r.tap(t, "取号")
 	r.tap(t, "预约签到")
+	fyne.DoAndWait(func() { r.k.Scanned("12345678") }) // the confirmation's QR code
+	r.mustShow(t, "这个预约已经签到过了")
+	r.tap(t, "返回首页")
+	r.tap(t, "取号")
+	r.tap(t, "预约签到")
 	fyne.DoAndWait(func() { r.k.cardEvent(app.CardEvent{Kind: app.CardPlaced, Card: card(t, 0)}) })
 	r.mustShow(t, "这个预约已经签到过了，您的号码是 A001")
 }
