@@ -21,8 +21,10 @@ import (
 // BookingStore is what the appointments' use cases keep on central
 // (sync/central's Central is one).
 type BookingStore interface {
-	// BookingHalls are the halls whose set-up offers appointments.
+	// BookingHalls are the halls whose set-up offers appointments;
+	// BookingHall is one of them (app.ErrNotFound for another hall).
 	BookingHalls(ctx context.Context) ([]BookingHall, error)
+	BookingHall(ctx context.Context, hall string) (BookingHall, error)
 	// BookingSlots are a hall's slots on day with the places left for
 	// the item's queue category.
 	BookingSlots(ctx context.Context, hall, item string, day app.Date) ([]SlotPlaces, error)
@@ -88,15 +90,14 @@ func (s *Service) HallBooking(ctx context.Context, hall string) (HallBooking, er
 	if s.Bookings == nil {
 		return out, errNoBooking
 	}
-	halls, err := s.Bookings.BookingHalls(ctx)
+	h, err := s.Bookings.BookingHall(ctx, hall)
+	if errors.Is(err, app.ErrNotFound) || err == nil && !h.Plan.Offered() {
+		return out, errNoBooking
+	}
 	if err != nil {
 		return out, err
 	}
-	i := slices.IndexFunc(halls, func(h BookingHall) bool { return h.Code == hall })
-	if i < 0 {
-		return out, errNoBooking
-	}
-	out.Hall = halls[i]
+	out.Hall = h
 	cat, err := s.Store.Catalog(ctx)
 	if err != nil || cat == nil {
 		return out, cmpErr(err, errNoBooking)

@@ -67,6 +67,7 @@ type Central struct {
 	catalog *app.Catalog     // the published catalogue, parsed once per version
 	gates   map[string]*gate // per terminal: its batches in order
 	stmts   stmtCache
+	booking bookBatcher // bookings taken together, one commit a batch (bookings_batch.go)
 
 	updateSlots chan struct{}       // update packages being sent
 	updateKeys  []ed25519.PublicKey // what the console's published packages must be signed with

@@ -1,9 +1,11 @@
 package public
 
 import (
-	"encoding/base64"
+	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
+	"strconv"
 
 	qrcode "github.com/skip2/go-qrcode"
 
@@ -166,7 +168,34 @@ type done struct {
 	Booking app.Booking
 	Item    citizen.BookingItem
 	Hall    citizen.BookingHall
-	QR      template.URL // data: PNG of the code
+	QR      template.HTML // the code as an inline SVG QR code
+}
+
+// qrSVG draws text as a QR code in SVG, one path of its dark modules: a
+// PNG would cost a third of a booking's time to encode. Empty when the
+// text does not encode.
+func qrSVG(text string) template.HTML {
+	q, err := qrcode.New(text, qrcode.Medium)
+	if err != nil {
+		return ""
+	}
+	bits := q.Bitmap()
+	b := make([]byte, 0, 8<<10)
+	b = fmt.Appendf(b, `<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="200" height="200" role="img" aria-label="%s"><rect width="100%%" height="100%%" fill="#fff"/><path fill="#000" d="`,
+		len(bits), len(bits), template.HTMLEscapeString(text))
+	for y, row := range bits {
+		for x, dark := range row {
+			if dark { // one module: M x y h1 v1 h-1 z
+				b = append(b, 'M')
+				b = strconv.AppendInt(b, int64(x), 10)
+				b = append(b, ' ')
+				b = strconv.AppendInt(b, int64(y), 10)
+				b = append(b, "h1v1h-1z"...)
+			}
+		}
+	}
+	b = append(b, `"/></svg>`...)
+	return template.HTML(b) // numbers only, and the code escaped
 }
 
 func (s *Server) book(w http.ResponseWriter, r *http.Request) {
@@ -174,30 +203,39 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusForbidden, "error", &page{Error: s.tr(r, "err.csrf")})
 		return
 	}
-	f, err := s.slotOf(r)
+	// Straight to the booking: the slot's places are counted by the
+	// booking itself, and read again only to show a refusal.
+	hb, err := s.svc.HallBooking(r.Context(), r.PathValue("hall"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	f := formData{ItemBooking: citizen.ItemBooking{HallBooking: hb, Day: app.Date(r.PathValue("day"))}}
+	i := slices.IndexFunc(hb.Items, func(it citizen.BookingItem) bool { return it.Code == r.PathValue("item") })
+	if i < 0 {
+		s.notFound(w, r)
+		return
+	}
+	f.Item = hb.Items[i]
 	form := citizen.BookingForm{Name: r.PostFormValue("name"), IDNumber: r.PostFormValue("id_number"), Mobile: r.PostFormValue("mobile")}
-	b, err := s.svc.Book(r.Context(), f.Hall.Code, f.Item.Code, f.Day, f.Slot.Slot.ID(), form)
+	b, err := s.svc.Book(r.Context(), f.Hall.Code, f.Item.Code, f.Day, r.PathValue("slot"), form)
 	if err != nil {
 		problem := s.problemText(r, err)
 		if problem == "" {
 			s.fail(w, r, err)
 			return
 		}
-		f.Name, f.Mobile = form.Name, form.Mobile
-		if again, err := s.slotOf(r); err == nil {
-			f.Slot = again.Slot // the places left now
+		again, err := s.slotOf(r) // the places left now
+		if err != nil {
+			s.fail(w, r, err)
+			return
 		}
+		f = again
+		f.Name, f.Mobile = form.Name, form.Mobile
 		s.render(w, r, http.StatusBadRequest, "book_form", &page{Title: s.tr(r, "book.title"), Error: problem, CSRF: s.csrfToken(w, r), Data: f})
 		return
 	}
-	d := done{Booking: b, Item: f.Item, Hall: f.Hall}
-	if png, err := qrcode.Encode(b.Code, qrcode.Medium, 200); err == nil {
-		d.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
-	}
+	d := done{Booking: b, Item: f.Item, Hall: f.Hall, QR: qrSVG(b.Code)}
 	s.render(w, r, http.StatusOK, "book_done", &page{Title: s.tr(r, "book.done"), Data: d})
 }
 

@@ -132,7 +132,7 @@ func TestBookingPages(t *testing.T) {
 		}
 
 		code, body = p.do("POST", slot, good)
-		mustHave(t, "the booking", code, body, 200, "预约成功", "data:image/png;base64,", "张*", "2026-11-24 09:00-10:00", "预约签到")
+		mustHave(t, "the booking", code, body, 200, "预约成功", `<svg class="qr"`, "张*", "2026-11-24 09:00-10:00", "预约签到")
 		m := regexp.MustCompile(`<p class="number code">(\d{8})</p>`).FindStringSubmatch(body)
 		if m == nil {
 			t.Fatalf("no booking code on the confirmation\n%s", body)
