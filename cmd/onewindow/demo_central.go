@@ -56,6 +56,9 @@ func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, 
 	if _, err := c.PublishHall(ctx, assets.SampleHall); err != nil {
 		return nil, "", nil, nil, fmt.Errorf("central: publishing the sample hall: %w", err)
 	}
+	if err := demoBookings(ctx, c); err != nil { // appointments: demo_booking.go
+		return nil, "", nil, nil, err
+	}
 	if _, err := c.PublishCalendar(ctx, assets.Calendar2026); err != nil {
 		return nil, "", nil, nil, fmt.Errorf("central: publishing the calendar: %w", err)
 	}

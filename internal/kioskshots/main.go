@@ -10,7 +10,13 @@
 //     reason, one still deciding, with its light;
 //   - kiosk-progress-ready: a case all three approved, its result ready at
 //     the windows that hand it out, in elderly mode;
-//   - kiosk-progress-offline: the same look-up with the hub down.
+//   - kiosk-progress-offline: the same look-up with the hub down;
+//   - kiosk-take-number, kiosk-checkin-early, kiosk-checkin-ticket: a
+//     hall that takes appointments: take a number, a 75-year-old's card
+//     read, leads to 预约签到; a code typed too early says when to come
+//     back; the ID card read in the window checks the booking in and
+//     prints the ticket 预约 (the booking at the hub, the hall's booking
+//     key at the kiosk: booking.go).
 //
 // The pages the demo's walk (packaging/screenshots.sh) cannot reach: their
 // cases need a window's intake and central's opinions. It needs a display;
@@ -116,14 +122,21 @@ func kioskService(ctx context.Context, r *hallrig.Rig) (*selfservice.Service, er
 			time.Sleep(300 * time.Millisecond)
 		}
 	}()
+	if err := offerBookings(ctx, r, t.Store); err != nil {
+		return nil, err
+	}
 	return selfservice.New(ctx, selfservice.Services{Queue: r.Hub, Catalogue: t.Store, Intake: t.Store, Hall: t.Store,
-		Progress: hub.Progress{Hub: r.Hub}, Ratings: hub.Ratings{Hub: r.Hub}, Clock: r.Clock},
+		Progress: hub.Progress{Hub: r.Hub}, Ratings: hub.Ratings{Hub: r.Hub}, Clock: r.Clock,
+		Bookings: r.Hub, BookingPlans: t.Store},
 		selfservice.Config{HallName: hall.Name, KioskKey: []byte("kioskshots: a kiosk key, not the hub's"), Terminal: kioskCode})
 }
 
 // walk is a citizen's morning at the kiosk, one screenshot per step.
 func walk(ctx context.Context, r *hallrig.Rig, s *screen) error {
 	time.Sleep(time.Second)
+	if err := checkIn(r, s); err != nil {
+		return err
+	}
 	// 马喆 (card 3) applied for 退休一件事 at window 1 twice; central's
 	// departments have given their opinions on both.
 	review, err := retirement(ctx, r, []opinion{{"renshe", true, ""}, {"yibao", false, "缺少近三个月的医保缴费证明"}})

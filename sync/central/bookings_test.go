@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/assets"
 	"onewindow/sync/central"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"
@@ -259,4 +260,34 @@ func TestBookingsReachTheHubAndTheKeyTheKiosks(t *testing.T) {
 			t.Error("the published set-up holds the booking key")
 		}
 	})
+}
+
+// TestPublishHallWithABookingPlan: a hall's set-up file carries its plan
+// (`central publish hall`); a bad plan refuses the file with the problem
+// named, and a booking key in a file is never published.
+func TestPublishHallWithABookingPlan(t *testing.T) {
+	ctx := context.Background()
+	c := scene.Central(t, t.TempDir()+"/central.db", app.NewManualClock(scene.Start))
+	var h map[string]any
+	if err := json.Unmarshal(assets.SampleHall, &h); err != nil {
+		t.Fatal(err)
+	}
+	h["booking"] = map[string]any{"slots": []any{map[string]any{"start": "09:00", "end": "10:00", "capacity": map[string]int{"A": 3}}},
+		"horizon_days": 7, "early_minutes": 30, "late_minutes": 15, "grace_minutes": 30}
+	h["booking_key"] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+	good, _ := json.Marshal(h)
+	if _, err := c.PublishHall(ctx, good); err != nil {
+		t.Fatal(err)
+	}
+	if hs, _ := c.HallSetup(ctx, scene.Hall); !hs.Booking.Offered() || hs.Booking.Slots[0].Capacity["A"] != 3 || hs.BookingKey != "" {
+		t.Errorf("published: %+v, key %q", hs.Booking, hs.BookingKey)
+	}
+	h["booking"].(map[string]any)["horizon_days"] = 0
+	bad, _ := json.Marshal(h)
+	if _, err := c.PublishHall(ctx, bad); !errors.Is(err, app.ErrInvalidInput) || !strings.Contains(err.Error(), "booking.horizon_days") {
+		t.Errorf("a bad plan: %v", err)
+	}
+	if hs, _ := c.HallSetup(ctx, scene.Hall); hs.Booking.HorizonDays != 7 {
+		t.Error("a refused file changed the plan")
+	}
 }
