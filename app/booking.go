@@ -330,6 +330,10 @@ type BookingCheckIn struct {
 	RequestID string `json:"request_id"`
 	Code      string `json:"code,omitempty"`
 	IDKey     string `json:"id_key,omitempty"`
+	// WhoKey is the card's app.WhoKey under the kiosk key, when a card
+	// was read: the ticket issued carries it, so that the card re-queues
+	// it when missed, as any ticket taken with the card.
+	WhoKey string `json:"who_key,omitempty"`
 }
 
 // Validate checks a check-in request.
@@ -339,8 +343,8 @@ func (r BookingCheckIn) Validate() error {
 		return fmt.Errorf("%w: type the booking code or read the ID card", ErrInvalidInput)
 	case r.Code != "" && !ValidBookingCode(r.Code):
 		return fmt.Errorf("%w: a booking code is 8 digits", ErrInvalidInput)
-	case r.IDKey != "" && !ValidWhoKey(r.IDKey):
-		return fmt.Errorf("%w: id_key must be 64 hexadecimal characters", ErrInvalidInput)
+	case r.IDKey != "" && !ValidWhoKey(r.IDKey), r.WhoKey != "" && !ValidWhoKey(r.WhoKey):
+		return fmt.Errorf("%w: id_key and who_key must be 64 hexadecimal characters", ErrInvalidInput)
 	case len(r.RequestID) > 100:
 		return fmt.Errorf("%w: the request id is longer than 100 characters", ErrInvalidInput)
 	}

@@ -83,6 +83,16 @@ func TestBookingCheckInAtTheKiosk(t *testing.T) {
 	if p != app.ProblemNone || ci.Outcome != app.CheckedIn || ci.Issued == nil || ci.Issued.Ticket.Priority != app.Appointment {
 		t.Fatalf("by card in the window: %+v %q", ci, p)
 	}
+	// Missed, the appointment's ticket is queued again with the same card.
+	if _, err := k.HubStore.CallNext(k.ctx, "", 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.HubStore.Skip(k.ctx, "", 2); err != nil {
+		t.Fatal(err)
+	}
+	if again, p := k.s.RequeueByCard(k.ctx, card(0)); p != app.ProblemNone || again.ID != ci.Issued.Ticket.ID {
+		t.Fatalf("the appointment's ticket missed and re-queued by card: %+v %q", again, p)
+	}
 	if err := k.s.Print(k.ctx, k.Printer, ci.Issued.Paper); err != app.ProblemNone {
 		t.Fatalf("print: %q", err)
 	}

@@ -176,7 +176,7 @@ func (s *Store) CheckInBooking(ctx context.Context, r app.BookingCheckIn) (app.B
 			return nil, &refusedCheckIn{res}
 		}
 		b := res.Booking
-		t, err := s.issueBookedTx(ctx, tx, *b, now)
+		t, err := s.issueBookedTx(ctx, tx, *b, r.WhoKey, now)
 		if err != nil {
 			return nil, err
 		}
@@ -228,7 +228,7 @@ func pickCheckIn(bs []app.Booking, plan app.BookingPlan, now time.Time) app.Book
 // of its queue category today, with the appointment priority. A booking
 // is the hall's promise: neither the category's daily limit nor its
 // closing time refuses it.
-func (s *Store) issueBookedTx(ctx context.Context, tx *sql.Tx, b app.Booking, now time.Time) (app.Ticket, error) {
+func (s *Store) issueBookedTx(ctx context.Context, tx *sql.Tx, b app.Booking, whoKey string, now time.Time) (app.Ticket, error) {
 	day := app.DateOf(now)
 	var last int
 	if err := s.rowTx(ctx, tx, `SELECT COALESCE(MAX(seq), 0) FROM tickets WHERE day = ? AND issued_category = ?`,
@@ -242,9 +242,13 @@ func (s *Store) issueBookedTx(ctx context.Context, tx *sql.Tx, b app.Booking, no
 		return app.Ticket{}, fmt.Errorf("category %s: %w", b.Category, app.ErrCategoryFull)
 	}
 	t := app.NewTicket(app.IssueRequest{Category: b.Category, Claim: app.Appointment, Who: b.Who}, day, last+1, now)
+	var who any // NULL without a card read
+	if whoKey != "" {
+		who = whoKey
+	}
 	if _, err := s.execTx(ctx, tx, `INSERT INTO tickets (id, day, issued_category, category, seq, code, priority, who_masked,
-		who_index, issued_at, queued_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
-		t.ID, t.Day, t.Category, t.Category, t.Seq, t.Code, t.Priority, t.WhoMasked, stamp(now), stamp(now), t.State); err != nil {
+		who_index, issued_at, queued_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, t.Day, t.Category, t.Category, t.Seq, t.Code, t.Priority, t.WhoMasked, who, stamp(now), stamp(now), t.State); err != nil {
 		return app.Ticket{}, err
 	}
 	if err := s.estimate(ctx, tx, &t, now); err != nil {
