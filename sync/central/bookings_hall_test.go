@@ -112,6 +112,11 @@ func TestBookingCheckedInWithTheWANDown(t *testing.T) {
 		if err := hubLink.SyncNow(ctx); err == nil {
 			t.Fatal("a sync with the WAN down succeeded")
 		}
+		// Meanwhile the citizen cancels online: central has not heard of
+		// the check-in. The hall's check-in stands, and takes its place again.
+		if _, err := c.CancelBooking(ctx, scene.Hall, b.Code, idNumber(1)); err != nil {
+			t.Fatal(err)
+		}
 
 		down.Store(false)
 		if err := hubLink.SyncNow(ctx); err != nil {
@@ -120,6 +125,15 @@ func TestBookingCheckedInWithTheWANDown(t *testing.T) {
 		bs, err := c.HallBookings(ctx, scene.Hall, "2026-11-23")
 		if err != nil || len(bs) != 1 || bs[0].State != app.BookingDone || bs[0].Ticket != ans.Ticket.ID {
 			t.Fatalf("central's booking after the hub's push: %+v %v", bs, err)
+		}
+		if _, taken := held(t, c); taken != 1 {
+			t.Errorf("%d places taken after the check-in that followed a cancel; want 1", taken)
+		}
+		if err := hubLink.SyncNow(ctx); err != nil { // central's changes: cancelled, then checked in
+			t.Fatal(err)
+		}
+		if hb, _ := hubStore.Bookings(ctx, "2026-11-23"); len(hb) != 1 || hb[0].State != app.BookingDone {
+			t.Errorf("the hub's booking after central's changes: %+v", hb)
 		}
 	})
 }

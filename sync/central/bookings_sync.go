@@ -138,13 +138,24 @@ func (c *Central) checkCheckIns(ctx context.Context, x q, hall string, fresh []p
 // the hall made offline for a booking cancelled here meanwhile stands:
 // the citizen was served.
 func (c *Central) applyCheckIn(ctx context.Context, x q, hall string, ci app.BookingCheckInPayload) error {
-	b, err := scanBooking(x.row(ctx, `UPDATE bookings SET state = 'checked_in', checked_in_at = ?, ticket = ?
-		WHERE hall = ? AND code = ? AND state <> 'checked_in' RETURNING `+bookingCols, stamp(ci.At), ci.Ticket, hall, ci.Code))
-	if errors.Is(err, sql.ErrNoRows) {
+	var was string
+	err := x.row(ctx, `SELECT state FROM bookings WHERE hall = ? AND code = ?`, hall, ci.Code).Scan(&was)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && was == string(app.BookingDone) {
 		return nil // checked in already: the operation came again
 	}
 	if err != nil {
 		return err
+	}
+	b, err := scanBooking(x.row(ctx, `UPDATE bookings SET state = 'checked_in', checked_in_at = ?, ticket = ?
+		WHERE hall = ? AND code = ? RETURNING `+bookingCols, stamp(ci.At), ci.Ticket, hall, ci.Code))
+	if err != nil {
+		return err
+	}
+	if was == string(app.BookingCancelled) { // the cancel gave its place back; the citizen took it after all
+		if _, err := x.exec(ctx, `UPDATE booking_slots SET taken = taken + 1 WHERE hall = ? AND day = ? AND slot = ? AND category = ?`,
+			hall, string(b.Day), b.Slot, b.Category); err != nil {
+			return err
+		}
 	}
 	return c.publishBooking(ctx, x, b)
 }
