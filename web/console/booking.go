@@ -32,6 +32,7 @@ var bookingWords = map[string]app.Text{
 	"booking.title":   {Zh: "%s · 网上预约", En: "%s · appointments"},
 	"booking.note":    {Zh: "每行一个时段，写成“09:00-10:00 A=5 B=3”：时段，然后每个业务类别的名额。全部清空即不提供网上预约。保存后发布到大厅各终端。", En: "One slot a line, as \"09:00-10:00 A=5 B=3\": the time, then the places for each queue category. Empty, the hall offers no appointments. Saving publishes to the hall's terminals."},
 	"booking.slots":   {Zh: "时段与名额", En: "Slots and places"},
+	"booking.cats":    {Zh: "业务类别：", En: "Queue categories:"},
 	"booking.horizon": {Zh: "可预约天数（含今天以后几天）", En: "Days ahead that can be booked"},
 	"booking.early":   {Zh: "可提前签到（分钟）", En: "Check-in opens, minutes before"},
 	"booking.late":    {Zh: "可迟到签到（分钟）", En: "Check-in closes, minutes after the start"},
