@@ -226,8 +226,8 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		again, err := s.slotOf(r) // the places left now
-		if err != nil {
-			s.fail(w, r, err)
+		if err != nil { // the slot can no longer be shown (a day gone by): the words alone
+			s.render(w, r, http.StatusBadRequest, "error", &page{Title: s.tr(r, "book.title"), Error: problem})
 			return
 		}
 		f = again

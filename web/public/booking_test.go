@@ -145,6 +145,8 @@ func TestBookingPages(t *testing.T) {
 		mustHave(t, "the last place taken", code, body, 400, "刚刚约满")
 		code, body = p.do("POST", "/book/330106/GA-003/2026-11-24/10:00-11:00", good)
 		mustHave(t, "a second booking of the same person", code, body, 400, "您已预约过这个事项当天的时段")
+		code, body = p.do("POST", "/book/330106/GA-003/2026-11-20/10:00-11:00", bad(func(f url.Values) { f.Set("id_number", "330106198807150031") }))
+		mustHave(t, "a form of a day gone by", code, body, 400, "这个时段已不能预约")
 
 		cancel := "/book/330106/cancel"
 		token = p.form(cancel + "?code=" + bookingCode)
