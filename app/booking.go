@@ -25,7 +25,7 @@ import (
 // error returned wraps one of them with the details.
 var (
 	ErrBookingNotOffered = errors.New("this hall takes no appointments for that")
-	ErrBookingClosed     = errors.New("that time can no longer be booked")  // in the past, started or beyond the horizon
+	ErrBookingClosed     = errors.New("that time can no longer be booked")    // in the past, started or beyond the horizon
 	ErrBookingFull       = errors.New("no places are left in that time slot") // capacity reached
 	ErrBookingTwice      = errors.New("this person already holds a booking for that item on that day")
 	ErrBookingNotOpen    = errors.New("the booking is not open: it was cancelled or checked in already")
@@ -165,15 +165,19 @@ func mapKeys(m map[string]int) func(func(string) bool) {
 	}
 }
 
-// Days are the days that can be booked as of now: today to the horizon.
-func (p BookingPlan) Days(now time.Time) []Date {
+// Days are the days that can be booked as of now: today to the horizon,
+// the hall's working days only (cal nil: every day).
+func (p BookingPlan) Days(now time.Time, cal *Calendar) []Date {
 	if !p.Offered() {
 		return nil
 	}
 	t := now.In(HallZone)
 	out := make([]Date, 0, p.HorizonDays+1)
 	for i := 0; i <= p.HorizonDays; i++ {
-		out = append(out, DateOf(time.Date(t.Year(), t.Month(), t.Day()+i, 12, 0, 0, 0, HallZone)))
+		d := time.Date(t.Year(), t.Month(), t.Day()+i, 12, 0, 0, 0, HallZone)
+		if cal == nil || cal.IsWorkingDay(d) {
+			out = append(out, DateOf(d))
+		}
 	}
 	return out
 }
@@ -438,12 +442,12 @@ type CheckedBooking struct {
 	Mobile   string
 }
 
-// Check checks a request against the hall's plan and the catalogue as of
-// now. Every problem of the citizen's own fields is named together
+// Check checks a request against the hall's plan, the catalogue and the
+// hall's working days (cal; nil: every day) as of now. Every problem of the citizen's own fields is named together
 // (ErrInvalidInput, or ErrInvalidIDNumber for the ID number); a time that
 // cannot be booked is ErrBookingClosed, an item or slot without places
 // ErrBookingNotOffered.
-func (r BookingRequest) Check(plan BookingPlan, cat *Catalog, now time.Time) (CheckedBooking, error) {
+func (r BookingRequest) Check(plan BookingPlan, cat *Catalog, cal *Calendar, now time.Time) (CheckedBooking, error) {
 	var c CheckedBooking
 	var p Problems
 	name := strings.TrimSpace(r.Name)
@@ -487,12 +491,14 @@ func (r BookingRequest) Check(plan BookingPlan, cat *Catalog, now time.Time) (Ch
 	if err != nil {
 		return c, err
 	}
-	days := plan.Days(now)
+	last := DateOf(time.Date(now.In(HallZone).Year(), now.In(HallZone).Month(), now.In(HallZone).Day()+plan.HorizonDays, 12, 0, 0, 0, HallZone))
 	switch {
 	case !now.Before(start):
 		return c, fmt.Errorf("%w: %s %s has started or is past", ErrBookingClosed, r.Day, slot.ID())
-	case len(days) == 0 || string(r.Day) > string(days[len(days)-1]):
+	case string(r.Day) > string(last):
 		return c, fmt.Errorf("%w: %s is more than %d days ahead", ErrBookingClosed, r.Day, plan.HorizonDays)
+	case cal != nil && !cal.IsWorkingDay(start):
+		return c, fmt.Errorf("%w: the hall is closed on %s", ErrBookingClosed, r.Day)
 	}
 	return c, nil
 }

@@ -64,7 +64,7 @@ func TestBookingRequestCheck(t *testing.T) {
 	cat := loadSample(t)
 	now := at("2026-11-23", "09:30")
 	good := app.BookingRequest{Hall: "330106", Item: "GA-003", Day: "2026-11-24", Slot: "09:00-10:00", Name: "张三", IDNumber: goodID, Mobile: "13800138000"}
-	ok, err := good.Check(plan(), cat, now)
+	ok, err := good.Check(plan(), cat, nil, now)
 	if err != nil || ok.Category != "A" || ok.Capacity != 2 || ok.ID != goodID {
 		t.Fatalf("%+v %v", ok, err)
 	}
@@ -82,10 +82,21 @@ func TestBookingRequestCheck(t *testing.T) {
 		{"no places for the item's queue", func(r *app.BookingRequest) { r.Slot = "10:00-11:00"; r.Item = "RS-001" }, app.ErrBookingNotOffered, "no places"},
 		{"unknown slot", func(r *app.BookingRequest) { r.Slot = "12:00-13:00" }, app.ErrBookingNotOffered, "no slot"},
 	}
+	cal, _ := app.NewCalendar([]app.CalendarDay{{Date: "2026-11-25", Kind: app.Holiday}})
+	for day, want := range map[app.Date]bool{"2026-11-24": true, "2026-11-25": false, "2026-11-28": false} { // a Tuesday, a holiday, a Saturday
+		r := good
+		r.Day = day
+		if _, err := r.Check(plan(), cat, cal, now); (err == nil) != want || err != nil && !strings.Contains(err.Error(), "closed on") {
+			t.Errorf("%s with the calendar: %v", day, err)
+		}
+	}
+	if days := plan().Days(now, cal); len(days) != 5 || days[0] != "2026-11-23" || days[2] != "2026-11-26" {
+		t.Errorf("the days that can be booked: %v", days)
+	}
 	for _, c := range cases {
 		r := good
 		c.edit(&r)
-		_, err := r.Check(plan(), cat, now)
+		_, err := r.Check(plan(), cat, nil, now)
 		if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.text) {
 			t.Errorf("%s: got %v, want %v with %q", c.name, err, c.want, c.text)
 		}

@@ -36,11 +36,14 @@ type BookingStore interface {
 	CancelBooking(ctx context.Context, hall, code, idNumber string) (app.Booking, error)
 }
 
-// BookingHall is a hall that takes appointments, with its plan.
+// BookingHall is a hall that takes appointments, with its plan and, when
+// read as one hall, the days that can be booked now (its working days
+// to its horizon).
 type BookingHall struct {
 	Code string
 	Name app.Text
 	Plan app.BookingPlan
+	Days []app.Date
 }
 
 // SlotPlaces is one slot of a day as the booking page shows it: the
@@ -114,7 +117,7 @@ func (s *Service) HallBooking(ctx context.Context, hall string) (HallBooking, er
 			out.Items = append(out.Items, BookingItem{Code: it.Code, Name: it.Name, Category: c.Name})
 		}
 	}
-	out.Days = out.Hall.Plan.Days(s.Clock.Now())
+	out.Days = out.Hall.Days
 	return out, nil
 }
 

@@ -16,7 +16,7 @@ func TestBookingProblem(t *testing.T) {
 	now := time.Date(2026, 11, 23, 9, 30, 0, 0, app.HallZone)
 	plan := app.BookingPlan{Slots: []app.BookingSlot{{Start: "10:00", End: "11:00", Capacity: map[string]int{"A": 1}}}, HorizonDays: 7}
 	cat := &app.Catalog{Items: []app.Item{{Code: "GA-003", Category: "A"}}}
-	check := func(r app.BookingRequest) error { _, err := r.Check(plan, cat, now); return err }
+	check := func(r app.BookingRequest) error { _, err := r.Check(plan, cat, nil, now); return err }
 	good := app.BookingRequest{Item: "GA-003", Day: "2026-11-24", Slot: "10:00-11:00", Name: "张三", IDNumber: "11010519491231002X", Mobile: "13800138000"}
 	bad := func(edit func(*app.BookingRequest)) error { r := good; edit(&r); return check(r) }
 	for _, c := range []struct {

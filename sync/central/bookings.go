@@ -38,7 +38,7 @@ import (
 // app.ErrBookingTwice, app.ErrBookingNotOffered) and changes nothing.
 func (c *Central) Book(ctx context.Context, r app.BookingRequest) (app.Booking, error) {
 	now := c.now()
-	h, cat, err := c.bookingSetupAndCatalog(ctx, r.Hall, true)
+	h, cat, cal, err := c.bookingSetupAndCatalog(ctx, r.Hall, true)
 	if errors.Is(err, app.ErrNotFound) {
 		return app.Booking{}, fmt.Errorf("book: %w: hall %q", app.ErrBookingNotOffered, r.Hall)
 	}
@@ -48,7 +48,7 @@ func (c *Central) Book(ctx context.Context, r app.BookingRequest) (app.Booking, 
 	if !h.Booking.Offered() {
 		return app.Booking{}, fmt.Errorf("book: %w: hall %s offers no appointments", app.ErrBookingNotOffered, r.Hall)
 	}
-	ok, err := r.Check(h.Booking, cat, now)
+	ok, err := r.Check(h.Booking, cat, cal, now)
 	if err != nil {
 		return app.Booking{}, fmt.Errorf("book: %w", err)
 	}
@@ -288,13 +288,15 @@ func (c *Central) BookingSlots(ctx context.Context, hall, item string, day app.D
 	return out, nil
 }
 
-// BookingHall is a hall's code, name and booking plan, as published.
+// BookingHall is a hall's code, name and booking plan, as published, and
+// the days that can be booked now: its working days by the published
+// calendar, to its horizon.
 func (c *Central) BookingHall(ctx context.Context, hall string) (citizen.BookingHall, error) {
-	h, err := c.bookingSetup(ctx, hall)
+	h, _, cal, err := c.bookingSetupAndCatalog(ctx, hall, true)
 	if err != nil {
 		return citizen.BookingHall{}, err
 	}
-	return citizen.BookingHall{Code: h.Code, Name: h.Name, Plan: h.Booking}, nil
+	return citizen.BookingHall{Code: h.Code, Name: h.Name, Plan: h.Booking, Days: h.Booking.Days(c.now(), cal)}, nil
 }
 
 // BookingHalls are the halls whose published set-up offers appointments,

@@ -48,9 +48,11 @@ type bookBatcher struct {
 	queue   []*bookJob
 	running bool
 
-	cache sync.Mutex
-	halls map[string]cachedHall
-	keys  map[string][]byte
+	cache      sync.Mutex
+	halls      map[string]cachedHall
+	keys       map[string][]byte
+	cal        *app.Calendar // the published calendar, at calVersion (0: none published)
+	calVersion int64
 }
 
 // cachedHall is a hall's set-up as read, and its version.
@@ -63,63 +65,82 @@ type cachedHall struct {
 // again only when its version moved (app.ErrNotFound for a hall never
 // published).
 func (c *Central) bookingSetup(ctx context.Context, hall string) (app.Hall, error) {
-	h, _, err := c.bookingSetupAndCatalog(ctx, hall, false)
+	h, _, _, err := c.bookingSetupAndCatalog(ctx, hall, false)
 	return h, err
 }
 
 // bookingSetupAndCatalog is bookingSetup and, with cat, the published
-// catalogue: their versions asked in one query, a round trip less.
-func (c *Central) bookingSetupAndCatalog(ctx context.Context, hall string, cat bool) (app.Hall, *app.Catalog, error) {
+// catalogue and working-day calendar (the plain week when none was
+// published): their versions asked in one query, a round trip less.
+func (c *Central) bookingSetupAndCatalog(ctx context.Context, hall string, cat bool) (app.Hall, *app.Catalog, *app.Calendar, error) {
 	bb := &c.booking
-	var version, catVersion int64
+	var version, catVersion, calVersion int64
 	names := []any{"hall/" + hall}
 	if cat {
-		names = append(names, "catalog")
+		names = append(names, "catalog", "calendar")
 	}
 	rows, err := c.q().query(ctx, `SELECT name, version FROM published WHERE name IN (?`+strings.Repeat(", ?", len(names)-1)+`)`, names...)
 	if err != nil {
-		return app.Hall{}, nil, err
+		return app.Hall{}, nil, nil, err
 	}
 	for rows.Next() {
 		var name string
 		var v int64
 		if err := rows.Scan(&name, &v); err != nil {
 			rows.Close()
-			return app.Hall{}, nil, err
+			return app.Hall{}, nil, nil, err
 		}
-		if name == "catalog" {
+		switch name {
+		case "catalog":
 			catVersion = v
-		} else {
+		case "calendar":
+			calVersion = v
+		default:
 			version = v
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return app.Hall{}, nil, err
+		return app.Hall{}, nil, nil, err
 	}
 	if version == 0 {
-		return app.Hall{}, nil, fmt.Errorf("hall %s: %w: its set-up was never published", hall, app.ErrNotFound)
+		return app.Hall{}, nil, nil, fmt.Errorf("hall %s: %w: its set-up was never published", hall, app.ErrNotFound)
 	}
 	var catalog *app.Catalog
+	var cal *app.Calendar
 	if cat {
 		c.mu.Lock()
 		catalog = c.catalog
 		c.mu.Unlock()
 		if catalog == nil || catalog.Version != catVersion {
 			if catalog, err = c.catalogNow(ctx); err != nil {
-				return app.Hall{}, nil, err
+				return app.Hall{}, nil, nil, err
 			}
+		}
+		bb.cache.Lock()
+		cal = bb.cal
+		if bb.calVersion != calVersion {
+			cal = nil
+		}
+		bb.cache.Unlock()
+		if cal == nil {
+			if cal, err = c.Calendar(ctx); err != nil { // the plain week when none was published
+				return app.Hall{}, nil, nil, err
+			}
+			bb.cache.Lock()
+			bb.cal, bb.calVersion = cal, calVersion
+			bb.cache.Unlock()
 		}
 	}
 	bb.cache.Lock()
 	ch, ok := bb.halls[hall]
 	bb.cache.Unlock()
 	if ok && ch.version == version {
-		return ch.h, catalog, nil
+		return ch.h, catalog, cal, nil
 	}
 	h, err := c.publishedHall(ctx, c.q(), hall)
 	if err != nil {
-		return h, nil, err
+		return h, nil, nil, err
 	}
 	bb.cache.Lock()
 	if bb.halls == nil || len(bb.halls) > 10000 {
@@ -127,7 +148,7 @@ func (c *Central) bookingSetupAndCatalog(ctx context.Context, hall string, cat b
 	}
 	bb.halls[hall] = cachedHall{h: h, version: version}
 	bb.cache.Unlock()
-	return h, catalog, nil
+	return h, catalog, cal, nil
 }
 
 // cachedKey is a hall's booking key once read (it never changes).

@@ -79,7 +79,7 @@ var bookingWords = map[string]app.Text{
 	"book.back":               {Zh: "返回", En: "Back"},
 	"book.p.full":             {Zh: "这个时段刚刚约满了，请选择其他时段。", En: "That time has just filled up; please choose another."},
 	"book.p.twice":            {Zh: "您已预约过这个事项当天的时段。如需改时间，请先取消原来的预约。", En: "You already hold a booking for this service on that day. To change the time, cancel that booking first."},
-	"book.p.closed":           {Zh: "这个时段已不能预约（已经开始、已过去，或超出可预约的天数）。", En: "That time can no longer be booked (it has started, is past, or is too far ahead)."},
+	"book.p.closed":           {Zh: "这个时段不能预约（已经开始、已过去、大厅当天不办公，或超出可预约的天数）。", En: "That time cannot be booked (it has started, is past, the hall is closed that day, or it is too far ahead)."},
 	"book.p.not_offered":      {Zh: "这个事项或时段不提供网上预约。", En: "That service or time cannot be booked online."},
 	"book.p.not_found":        {Zh: "没有找到与预约码和身份证号码相符的预约。", En: "No booking matches that code and ID number."},
 	"book.p.not_open":         {Zh: "这个预约已经取消或已经签到，不能再取消。", En: "That booking was cancelled or checked in already; it cannot be cancelled."},
@@ -225,8 +225,10 @@ func (s *Server) book(w http.ResponseWriter, r *http.Request) {
 			s.fail(w, r, err)
 			return
 		}
-		again, err := s.slotOf(r) // the places left now
-		if err != nil { // the slot can no longer be shown (a day gone by): the words alone
+		// The places left now; a slot that can no longer be shown (a day
+		// gone by, a day the hall is closed) gets the words alone.
+		again, err := s.slotOf(r)
+		if err != nil {
 			s.render(w, r, http.StatusBadRequest, "error", &page{Title: s.tr(r, "book.title"), Error: problem})
 			return
 		}

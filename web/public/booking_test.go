@@ -100,6 +100,9 @@ func TestBookingPages(t *testing.T) {
 		mustHave(t, "today's slots at 09:30", code, body, 200, "已过时", "剩余 2 个")
 		code, body = p.do("GET", "/book/330106/GA-003/?day=2026-11-24", nil)
 		mustHave(t, "tomorrow's slots", code, body, 200, "剩余 1 个", `/book/330106/GA-003/2026-11-24/09:00-10:00`)
+		if strings.Contains(body, "2026-11-28") || strings.Contains(body, "2026-11-29") || !strings.Contains(body, "2026-11-30") {
+			t.Error("the days offered are not the hall's working days")
+		}
 		if code, _ := p.do("GET", "/book/330106/GA-003/?day=2026-12-24", nil); code != 404 {
 			t.Errorf("a day beyond the horizon: %d", code)
 		}
@@ -146,7 +149,12 @@ func TestBookingPages(t *testing.T) {
 		code, body = p.do("POST", "/book/330106/GA-003/2026-11-24/10:00-11:00", good)
 		mustHave(t, "a second booking of the same person", code, body, 400, "您已预约过这个事项当天的时段")
 		code, body = p.do("POST", "/book/330106/GA-003/2026-11-20/10:00-11:00", bad(func(f url.Values) { f.Set("id_number", "330106198807150031") }))
-		mustHave(t, "a form of a day gone by", code, body, 400, "这个时段已不能预约")
+		mustHave(t, "a form of a day gone by", code, body, 400, "这个时段不能预约")
+		code, body = p.do("POST", "/book/330106/GA-003/2026-11-28/10:00-11:00", bad(func(f url.Values) { f.Set("id_number", "330106198807150031") }))
+		mustHave(t, "a Saturday, the hall closed", code, body, 400, "大厅当天不办公")
+		if code, _ := p.do("GET", "/book/330106/GA-003/?day=2026-11-28", nil); code != 404 {
+			t.Errorf("a Saturday's slots: %d; want 404", code)
+		}
 
 		cancel := "/book/330106/cancel"
 		token = p.form(cancel + "?code=" + bookingCode)
