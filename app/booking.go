@@ -190,7 +190,7 @@ type BookingState string
 const (
 	BookingOpen      BookingState = "open"
 	BookingCancelled BookingState = "cancelled"
-	BookingDone      BookingState = "checked_in"
+	BookingDone      BookingState = "checked_in" // checked in at the hall: its ticket issued
 )
 
 // Valid reports whether s is a booking state.
