@@ -22,7 +22,8 @@ import (
 // (sync/central's Central is one).
 type BookingStore interface {
 	// BookingHalls are the halls whose set-up offers appointments;
-	// BookingHall is one of them (app.ErrNotFound for another hall).
+	// BookingHall is one of them, with its days and items (app.ErrNotFound
+	// for another hall).
 	BookingHalls(ctx context.Context) ([]BookingHall, error)
 	BookingHall(ctx context.Context, hall string) (BookingHall, error)
 	// BookingSlots are a hall's slots on day with the places left for
@@ -38,12 +39,13 @@ type BookingStore interface {
 
 // BookingHall is a hall that takes appointments, with its plan and, when
 // read as one hall, the days that can be booked now (its working days
-// to its horizon).
+// to its horizon) and the items it takes appointments for (BookingItems).
 type BookingHall struct {
-	Code string
-	Name app.Text
-	Plan app.BookingPlan
-	Days []app.Date
+	Code  string
+	Name  app.Text
+	Plan  app.BookingPlan
+	Days  []app.Date
+	Items []BookingItem
 }
 
 // SlotPlaces is one slot of a day as the booking page shows it: the
@@ -100,32 +102,31 @@ func (s *Service) HallBooking(ctx context.Context, hall string) (HallBooking, er
 	if err != nil {
 		return out, err
 	}
-	out.Hall = h
-	cat, err := s.Store.Catalog(ctx)
-	if err != nil || cat == nil {
-		return out, cmpErr(err, errNoBooking)
+	out.Hall, out.Items, out.Days = h, h.Items, h.Days
+	return out, nil
+}
+
+// BookingItems are the items of cat a plan takes appointments for: those
+// of the queue categories its slots have places for, in the catalogue's
+// order.
+func BookingItems(plan app.BookingPlan, cat *app.Catalog) []BookingItem {
+	if cat == nil {
+		return nil
 	}
 	cats := map[string]bool{}
-	for _, sl := range out.Hall.Plan.Slots {
+	for _, sl := range plan.Slots {
 		for c, n := range sl.Capacity {
 			cats[c] = cats[c] || n > 0
 		}
 	}
+	var out []BookingItem
 	for _, it := range cat.Items {
 		if cats[it.Category] {
 			c, _ := cat.Category(it.Category)
-			out.Items = append(out.Items, BookingItem{Code: it.Code, Name: it.Name, Category: c.Name})
+			out = append(out, BookingItem{Code: it.Code, Name: it.Name, Category: c.Name})
 		}
 	}
-	out.Days = out.Hall.Days
-	return out, nil
-}
-
-func cmpErr(err, or error) error {
-	if err != nil {
-		return err
-	}
-	return or
+	return out
 }
 
 // ItemBooking is one item's booking page on a day: the slots with the

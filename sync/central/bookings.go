@@ -292,11 +292,12 @@ func (c *Central) BookingSlots(ctx context.Context, hall, item string, day app.D
 // the days that can be booked now: its working days by the published
 // calendar, to its horizon.
 func (c *Central) BookingHall(ctx context.Context, hall string) (citizen.BookingHall, error) {
-	h, _, cal, err := c.bookingSetupAndCatalog(ctx, hall, true)
+	h, cat, cal, err := c.bookingSetupAndCatalog(ctx, hall, true)
 	if err != nil {
 		return citizen.BookingHall{}, err
 	}
-	return citizen.BookingHall{Code: h.Code, Name: h.Name, Plan: h.Booking, Days: h.Booking.Days(c.now(), cal)}, nil
+	return citizen.BookingHall{Code: h.Code, Name: h.Name, Plan: h.Booking, Days: h.Booking.Days(c.now(), cal),
+		Items: citizen.BookingItems(h.Booking, cat)}, nil
 }
 
 // BookingHalls are the halls whose published set-up offers appointments,
