@@ -117,7 +117,15 @@ func (c *Central) tx(ctx context.Context, fn func(q) error) error {
 	if err != nil {
 		return err
 	}
-	if err := fn(q{d: c.d, tx: tx, db: c.db, stmts: &c.stmts}); err != nil {
+	x := q{d: c.d, tx: tx, db: c.db}
+	if c.d.name == "sqlite" {
+		// PostgreSQL's driver keeps each connection's statements prepared
+		// itself, or, behind PgBouncer in transaction mode
+		// (default_query_exec_mode=exec), must not keep any: a server
+		// connection's prepared statement is not the next transaction's.
+		x.stmts = &c.stmts
+	}
+	if err := fn(x); err != nil {
 		tx.Rollback()
 		return err
 	}

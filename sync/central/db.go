@@ -109,6 +109,9 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 		return fmt.Errorf("central's schema: %w", err)
 	}
 	schemaVersion := int64(len(ms))
+	if d.name == "postgres" {
+		return migrateShared(ctx, db, d, ms)
+	}
 	var v int64
 	err = db.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'schema'`).Scan(&v)
 	if err != nil {
@@ -128,6 +131,69 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) error {
 	return nil
 }
 
+// migrateShared migrates a PostgreSQL database that several central
+// servers may open at once: each step in its own transaction under a
+// transaction-scoped advisory lock (which PgBouncer in transaction mode
+// keeps, unlike a session's), reading the schema's version again inside
+// it, so that of servers starting together one applies each step and the
+// others find it done.
+func migrateShared(ctx context.Context, db *sql.DB, d dialect, ms []schema.Migration) error {
+	last := int64(len(ms))
+	for {
+		done, err := func() (bool, error) {
+			tx, err := db.BeginTx(ctx, nil)
+			if err != nil {
+				return false, err
+			}
+			defer tx.Rollback()
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7100020)`); err != nil { // 71000·20: onewindow's migrations
+				return false, err
+			}
+			var v int64
+			var exists bool
+			if err := tx.QueryRowContext(ctx, `SELECT to_regclass('meta') IS NOT NULL`).Scan(&exists); err != nil {
+				return false, err
+			}
+			if exists {
+				if err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE name = 'schema'`).Scan(&v); err != nil {
+					return false, err
+				}
+			}
+			switch {
+			case v > last:
+				return false, fmt.Errorf("the central database has schema %d and this onewindow knows up to %d; install the newer onewindow", v, last)
+			case v == last:
+				return true, tx.Commit()
+			}
+			if err := execDDL(ctx, tx, d.fill(ms[v].SQL)); err != nil {
+				return false, fmt.Errorf("upgrade central schema to %d: %w", v+1, err)
+			}
+			if v > 0 {
+				if _, err := tx.ExecContext(ctx, d.rebind(`UPDATE meta SET value = ? WHERE name = 'schema'`), v+1); err != nil {
+					return false, err
+				}
+			}
+			return false, tx.Commit()
+		}()
+		if err != nil || done {
+			return err
+		}
+	}
+}
+
+// execDDL runs the statements of a migration in tx.
+func execDDL(ctx context.Context, tx *sql.Tx, ddl string) error {
+	for _, stmt := range strings.Split(ddl, ";\n") {
+		if strings.TrimSpace(stmt) == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // runDDL runs statements in one transaction and, when to is set, records
 // the schema as version to.
 func runDDL(ctx context.Context, db *sql.DB, d dialect, ddl string, to int64) error {
@@ -136,13 +202,8 @@ func runDDL(ctx context.Context, db *sql.DB, d dialect, ddl string, to int64) er
 		return err
 	}
 	defer tx.Rollback()
-	for _, stmt := range strings.Split(ddl, ";\n") {
-		if strings.TrimSpace(stmt) == "" {
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return err
-		}
+	if err := execDDL(ctx, tx, ddl); err != nil {
+		return err
 	}
 	if to > 0 {
 		if _, err := tx.ExecContext(ctx, d.rebind(`UPDATE meta SET value = ? WHERE name = 'schema'`), to); err != nil {

@@ -135,29 +135,37 @@ func (c *Central) Enrol(ctx context.Context, code, terminal string) (wire.EnrolA
 
 // Authenticate checks a terminal's secret and returns its hall.
 func (c *Central) Authenticate(ctx context.Context, terminal, secret string) (string, error) {
-	hall, _, err := c.authenticate(ctx, terminal, secret)
-	return hall, err
+	t, err := c.authenticate(ctx, terminal, secret)
+	return t.hall, err
 }
 
-// authenticate is Authenticate, with the role the terminal was enrolled as
-// ("" for one enrolled before codes had a role).
-func (c *Central) authenticate(ctx context.Context, terminal, secret string) (hall, role string, err error) {
+// caller is an authenticated terminal: its hall, the role it was enrolled
+// as ("" for one enrolled before codes had a role) and its last sync.
+type caller struct {
+	hall, role string
+	lastSync   string // a stamp, "" before the first
+}
+
+// authenticate is Authenticate, with the rest of what central knows of
+// the caller.
+func (c *Central) authenticate(ctx context.Context, terminal, secret string) (caller, error) {
+	var t caller
 	var hash, revoked string
-	err = c.q().row(ctx, `SELECT secret_hash, hall, revoked_at, enrolled_as FROM terminals WHERE id = ?`, terminal).
-		Scan(&hash, &hall, &revoked, &role)
+	err := c.q().row(ctx, `SELECT secret_hash, hall, revoked_at, enrolled_as, last_sync FROM terminals WHERE id = ?`, terminal).
+		Scan(&hash, &t.hall, &revoked, &t.role, &t.lastSync)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", ErrUnauthorized
+		return caller{}, ErrUnauthorized
 	}
 	if err != nil {
-		return "", "", err
+		return caller{}, err
 	}
 	if subtle.ConstantTimeCompare([]byte(hash), []byte(hashSecret(secret))) != 1 {
-		return "", "", ErrUnauthorized
+		return caller{}, ErrUnauthorized
 	}
 	if revoked != "" {
-		return "", "", ErrRevoked
+		return caller{}, ErrRevoked
 	}
-	return hall, role, nil
+	return t, nil
 }
 
 // seesPasswords reports whether a terminal of role gets the hall's staff

@@ -229,6 +229,9 @@ func (c *Central) Changes(ctx context.Context, hall string, since int64, limit i
 	if err := x.row(ctx, `SELECT value FROM meta WHERE name = 'version'`).Scan(&top); err != nil {
 		return wire.ChangesAnswer{}, err
 	}
+	if since == top { // nothing new, the answer to almost every ask: one row read
+		return wire.ChangesAnswer{Cursor: top, Changes: []wire.Change{}}, nil
+	}
 	if err := x.row(ctx, `SELECT value FROM meta WHERE name = 'floor'`).Scan(&floor); err != nil {
 		return wire.ChangesAnswer{}, err
 	}

@@ -54,6 +54,7 @@ const (
 	terminalKey ctxKey = iota
 	hallKey
 	roleKey
+	lastSyncKey
 )
 
 // authenticated admits a request carrying "Authorization: Bearer
@@ -66,12 +67,13 @@ func (c *Central) authenticated(next http.HandlerFunc) http.HandlerFunc {
 			c.problem(w, r, http.StatusUnauthorized, fmt.Errorf("%w: the request carries no terminal credentials", ErrUnauthorized))
 			return
 		}
-		hall, role, err := c.authenticate(r.Context(), terminal, secret)
+		t, err := c.authenticate(r.Context(), terminal, secret)
 		if err != nil {
 			c.fail(w, r, err)
 			return
 		}
-		ctx := context.WithValue(context.WithValue(context.WithValue(r.Context(), terminalKey, terminal), hallKey, hall), roleKey, role)
+		ctx := context.WithValue(context.WithValue(context.WithValue(r.Context(), terminalKey, terminal), hallKey, t.hall), roleKey, t.role)
+		ctx = context.WithValue(ctx, lastSyncKey, t.lastSync)
 		next(w, r.WithContext(ctx))
 	}
 }
