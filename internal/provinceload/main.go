@@ -196,10 +196,10 @@ type terminal struct {
 	id, hall, auth string
 	rng            *rand.Rand
 
-	seq     int64     // the last operation numbered
-	held    int64     // the last operation central holds
+	seq     int64           // the last operation numbered
+	held    int64           // the last operation central holds
 	pending []app.Operation // numbered, not yet held at central
-	cases   int64     // the last case number's sequence
+	cases   int64           // the last case number's sequence
 	cursor  int64
 
 	events  eventHeap

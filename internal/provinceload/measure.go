@@ -31,8 +31,8 @@ type metrics struct {
 	start time.Time
 
 	generated, applied, skipped, rejected, published atomic.Int64
-	pushErrors, pollErrors                          atomic.Int64
-	firstReject, firstPushErr, firstPollErr         atomic.Bool
+	pushErrors, pollErrors                           atomic.Int64
+	firstReject, firstPushErr, firstPollErr          atomic.Bool
 
 	mu            sync.Mutex
 	pushes, polls []sample
