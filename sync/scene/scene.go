@@ -180,6 +180,12 @@ func All(t testing.TB, st *store.Store, code string) []int {
 // hashes; and every decision central made is on the terminal's case.
 func Agree(t testing.TB, c *central.Central, st *store.Store) {
 	t.Helper()
+	AgreeAs(t, c, st, Terminal)
+}
+
+// AgreeAs is Agree for the store of the terminal with that code.
+func AgreeAs(t testing.TB, c *central.Central, st *store.Store, terminal string) {
+	t.Helper()
 	ctx := context.Background()
 	type op struct {
 		id, state, reason string
@@ -208,7 +214,7 @@ func Agree(t testing.TB, c *central.Central, st *store.Store) {
 	if c.Backend() == "postgres" {
 		q = `SELECT seq, op_id, rejected FROM ops WHERE terminal = $1`
 	}
-	rows, err = c.DB().QueryContext(ctx, q, Terminal)
+	rows, err = c.DB().QueryContext(ctx, q, terminal)
 	if err != nil {
 		t.Fatal(err)
 	}
