@@ -90,11 +90,13 @@ func runCentral(ctx context.Context, args []string, stdout, stderr io.Writer) in
 // storeFlags are the flags every central subcommand has.
 type storeFlags struct {
 	db, keys string
+	conns    int
 }
 
 func addStoreFlags(fs *flag.FlagSet) *storeFlags {
 	s := &storeFlags{}
 	fs.StringVar(&s.db, "db", "/var/lib/onewindow/central.db", "central's database: a SQLite `file` (created if missing), or a PostgreSQL URL postgres://user@host/db")
+	fs.IntVar(&s.conns, "db-conns", central.DefaultMaxConns, "the most `connections` this process opens to PostgreSQL (several central servers share the database's max_connections, or PgBouncer's pool)")
 	fs.StringVar(&s.keys, "keys", "", "the personal-data key `file` (created on first use, mode 0600); default: central-personal-data.key beside a SQLite file, /var/lib/onewindow/central-personal-data.key for PostgreSQL")
 	return s
 }
@@ -117,7 +119,10 @@ func (s *storeFlags) open(ctx context.Context, logger *slog.Logger) (*central.Ce
 			return nil, err
 		}
 	}
-	return central.Open(ctx, s.db, central.Options{Keys: keys, Logger: logger})
+	if s.conns < 1 {
+		return nil, fmt.Errorf("-db-conns must be 1 or more, not %d", s.conns)
+	}
+	return central.Open(ctx, s.db, central.Options{Keys: keys, Logger: logger, MaxConns: s.conns})
 }
 
 // adminCall is one run of a central subcommand: its flags (the store's and

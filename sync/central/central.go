@@ -13,6 +13,7 @@
 package central
 
 import (
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -53,7 +54,14 @@ type Options struct {
 	Keys   *pii.Keys // seal applicants' personal data
 	Clock  app.Clock // defaults to the system clock
 	Logger *slog.Logger
+	// MaxConns bounds this server's connections to PostgreSQL
+	// (DefaultMaxConns when 0): several servers on one database share its
+	// max_connections, or PgBouncer's pool.
+	MaxConns int
 }
+
+// DefaultMaxConns is a central server's pool of PostgreSQL connections.
+const DefaultMaxConns = 16
 
 // Central is the central platform's records and rules.
 type Central struct {
@@ -86,7 +94,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Central, error) {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	db, d, err := openDB(dsn)
+	db, d, err := openDB(dsn, cmp.Or(opt.MaxConns, DefaultMaxConns))
 	if err != nil {
 		return nil, fmt.Errorf("open central: %w", err)
 	}

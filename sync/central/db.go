@@ -37,7 +37,7 @@ func IsPostgres(dsn string) bool {
 		strings.Contains(dsn, "host=") || strings.Contains(dsn, "dbname=")
 }
 
-func openDB(dsn string) (*sql.DB, dialect, error) {
+func openDB(dsn string, maxConns int) (*sql.DB, dialect, error) {
 	if dsn == "" {
 		return nil, dialect{}, errors.New("no database: give a SQLite file or a PostgreSQL DSN")
 	}
@@ -46,8 +46,8 @@ func openDB(dsn string) (*sql.DB, dialect, error) {
 		if err != nil {
 			return nil, dialect{}, err
 		}
-		db.SetMaxOpenConns(16)
-		db.SetMaxIdleConns(16)
+		db.SetMaxOpenConns(maxConns)
+		db.SetMaxIdleConns(maxConns)
 		return db, postgresDialect, nil
 	}
 	q := url.Values{}
