@@ -165,7 +165,6 @@ func (s *Server) client(r *http.Request) string {
 type page struct {
 	Title string
 	Lang  string
-	Path  string
 	Error string
 	CSRF  string
 	Data  any
@@ -212,7 +211,7 @@ func (s *Server) execute(buf *bytes.Buffer, r *http.Request, name, tmpl string, 
 	if !ok {
 		return fmt.Errorf("no template %q", name)
 	}
-	p.r, p.s, p.Lang, p.Path = r, s, s.lang(r), r.URL.Path
+	p.r, p.s, p.Lang = r, s, s.lang(r)
 	return t.ExecuteTemplate(buf, tmpl, p)
 }
 
