@@ -155,6 +155,7 @@ func run(ctx context.Context) error {
 	runCtx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	m.start = start
+	mon.sample(start) // the starting point of every figure
 	go mon.run(runCtx, start)
 	if *publishF > 0 {
 		go publisher(runCtx, c, terms, dayEnd)
@@ -560,6 +561,7 @@ func (t *terminal) push(ctx context.Context) {
 			}
 			t.ack(ans.Held)
 		default:
+			m.push(t0, d, 0) // a failure's wait counts in the latency too
 			m.pushErrors.Add(1)
 			if m.firstPushErr.CompareAndSwap(false, true) {
 				log.Printf("a push of %s failed: %d %v", t.id, status, err)
@@ -593,6 +595,7 @@ func (t *terminal) poll(ctx context.Context) {
 			return
 		}
 		if err != nil || status != http.StatusOK {
+			m.poll(t0, d, 0) // a failure's wait counts in the latency too
 			m.pollErrors.Add(1)
 			if m.firstPollErr.CompareAndSwap(false, true) {
 				log.Printf("a poll of %s failed: %d %v", t.id, status, err)

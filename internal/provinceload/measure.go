@@ -245,6 +245,8 @@ func (mon *monitor) report(p point) {
 	var q point
 	if len(mon.points) > 10 {
 		q = mon.points[len(mon.points)-11]
+	} else if len(mon.points) > 0 {
+		q = mon.points[0]
 	}
 	mon.mu.Unlock()
 	secs := (p.at - q.at).Seconds()
