@@ -168,6 +168,7 @@ type point struct {
 	pg, servers, gen     int64
 	busy, total          int64
 	conns, active, idle  int
+	wal                  int64 // bytes of WAL PostgreSQL has written
 	applied, pushN, poll int64
 }
 
@@ -212,6 +213,7 @@ func (mon *monitor) sample(start time.Time) point {
 		p.servers += a + b
 	}
 	p.busy, p.total = machineTicks()
+	mon.c.DB().QueryRow(`SELECT (pg_current_wal_lsn() - '0/0')::bigint`).Scan(&p.wal)
 	rows, err := mon.c.DB().Query(`SELECT state, count(*) FROM pg_stat_activity
 		WHERE backend_type = 'client backend' AND application_name <> 'provinceload' GROUP BY state`)
 	if err == nil {
@@ -303,6 +305,8 @@ type Summary struct {
 	PGCPUus       float64 `json:"pg_cpu_us_per_op"`
 	ServerCPUus   float64 `json:"servers_cpu_us_per_op"`
 	GeneratorCPUs float64 `json:"generator_cpu_us_per_op"`
+	WALBytesOp    float64 `json:"wal_bytes_per_op"`
+	DBBytesOp     float64 `json:"database_bytes_per_op"` // the database's size at the end over the operations applied
 }
 
 func summarise(start, dayEnd, end time.Time, left int, mon *monitor) error {
@@ -363,6 +367,11 @@ func summarise(start, dayEnd, end time.Time, left int, mon *monitor) error {
 		s.PGCPUus = float64(b.pg-a.pg) / hz * 1e6 / ops
 		s.ServerCPUus = float64(b.servers-a.servers) / hz * 1e6 / ops
 		s.GeneratorCPUs = float64(b.gen-a.gen) / hz * 1e6 / ops
+		s.WALBytesOp = float64(b.wal-a.wal) / ops
+	}
+	var size int64
+	if mon.c.DB().QueryRow(`SELECT pg_database_size(current_database())`).Scan(&size) == nil && s.Applied > 0 {
+		s.DBBytesOp = float64(size) / float64(s.Applied)
 	}
 	out, _ := json.MarshalIndent(s, "", "  ")
 	fmt.Printf("%s\n", out)
