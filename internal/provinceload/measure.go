@@ -310,7 +310,7 @@ type Summary struct {
 }
 
 func summarise(start, dayEnd, end time.Time, left int, mon *monitor) error {
-	const warm = 15 * time.Second // the first sync rounds: terminals starting
+	warm := min(15*time.Second, dayEnd.Sub(start)/4) // the first sync rounds: terminals starting
 	from, to := int32(warm.Milliseconds()), int32(dayEnd.Sub(start).Milliseconds())
 	m.mu.Lock()
 	pushes, polls := window(m.pushes, from, to), window(m.polls, from, to)
