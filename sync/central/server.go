@@ -302,8 +302,9 @@ func (c *Central) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, ErrNotReady):
 		w.Header().Set("Retry-After", "60")
 		c.problem(w, r, http.StatusServiceUnavailable, err)
-	case errors.Is(err, context.Canceled):
-		// The client went away; there is nobody to answer.
+	case errors.Is(err, context.Canceled), r.Context().Err() != nil:
+		// The client went away (and the database call with it, in
+		// whatever words the driver found); there is nobody to answer.
 	default:
 		c.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 		c.problem(w, r, http.StatusInternalServerError, errors.New("central failed to handle the request; it is logged"))
