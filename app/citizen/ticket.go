@@ -29,13 +29,27 @@ type TicketView struct {
 	// the page shows Updated instead of a place that may be wrong.
 	Fresh   bool
 	Updated time.Time // the hub's time of the last snapshot, zero for none
-	Version int64     // of the snapshot the view was made from
 	Past    bool      // a ticket of a day gone by
 }
 
 // Ticket is the page of the ticket code of hall on day, opened with key.
 // A key that does not match is app.ErrNotFound, as is an unknown hall.
 func (s *Service) Ticket(ctx context.Context, hall string, day app.Date, code, key string) (TicketView, error) {
+	v, err := s.OpenTicket(ctx, hall, day, code, key)
+	if err != nil {
+		return v, err
+	}
+	now, err := s.Store.QueueNow(ctx, hall)
+	if err != nil && !errors.Is(err, app.ErrNotFound) {
+		return v, err
+	}
+	return s.fill(ctx, v, now)
+}
+
+// OpenTicket checks a ticket's link as Ticket does and names the ticket,
+// its hall and category, without its place: what a page following it
+// fills in from the hall's snapshot (Refresh).
+func (s *Service) OpenTicket(ctx context.Context, hall string, day app.Date, code, key string) (TicketView, error) {
 	if _, err := day.Time(); err != nil || hall == "" || code == "" || len(code) > 16 || len(key) > 64 {
 		return TicketView{}, notFound
 	}
@@ -54,20 +68,17 @@ func (s *Service) Ticket(ctx context.Context, hall string, day app.Date, code, k
 	if v.HallName, err = s.Store.HallName(ctx, hall); err != nil && !errors.Is(err, app.ErrNotFound) {
 		return v, err
 	}
-	if cat, err := s.Store.Catalog(ctx); err != nil {
-		return v, err
-	} else if cat != nil {
-		if c, ok := cat.Category(categoryOf(code)); ok {
-			v.Category = c.Name
-		}
-	}
-	now, err := s.Store.QueueNow(ctx, hall)
-	switch {
-	case errors.Is(err, app.ErrNotFound):
-	case err != nil:
+	cat, err := s.Store.Catalog(ctx)
+	if err != nil {
 		return v, err
 	}
-	return s.fill(ctx, v, now)
+	if cat == nil {
+		return v, nil
+	}
+	if c, ok := cat.Category(categoryOf(code)); ok {
+		v.Category = c.Name
+	}
+	return v, nil
 }
 
 // Refresh is v again from the hall's snapshot now, for a page that
@@ -78,7 +89,7 @@ func (s *Service) Refresh(ctx context.Context, v TicketView, now QueueNow) (Tick
 }
 
 func (s *Service) fill(ctx context.Context, v TicketView, now QueueNow) (TicketView, error) {
-	v.Updated, v.Version = now.Snapshot.At, now.Version
+	v.Updated = now.Snapshot.At
 	v.Fresh = !now.Received.IsZero() && s.Clock.Now().Sub(now.Received) < app.StaleAfter
 	v.Past = app.DateOf(s.Clock.Now()) > v.Day
 	t, err := s.Store.PublicTicket(ctx, v.Hall, v.Day, v.Code)

@@ -43,9 +43,7 @@ func (r RawRows) Insert(ctx context.Context) error {
 		if err := x.bulk(ctx, `ops (terminal, seq, op_id, kind, entity, rejected, received_at)`, 7, r.ops, ``); err != nil {
 			return err
 		}
-		if err := x.bulk(ctx, `cases (number, terminal, hall, item_code, name_sealed, id_sealed, phone_sealed, id_index,
-			received, missing, reason, state, window_no, clerk, ticket, submitted_at, accepted_at, due_date, statutory_date, updated_at)`,
-			20, r.cases, `ON CONFLICT (number) DO NOTHING`); err != nil {
+		if err := x.bulk(ctx, caseInto, caseCols, r.cases, `ON CONFLICT (number) DO NOTHING`); err != nil {
 			return err
 		}
 		return x.bulk(ctx, `case_events (case_number, seq, actor, action, state, at, note, prev_hash, hash)`, 9, r.events,
@@ -71,8 +69,7 @@ func (r RawRows) InsertEach(ctx context.Context) error {
 			tail string
 		}{
 			{`ops (terminal, seq, op_id, kind, entity, rejected, received_at)`, r.ops, ``},
-			{`cases (number, terminal, hall, item_code, name_sealed, id_sealed, phone_sealed, id_index,
-			received, missing, reason, state, window_no, clerk, ticket, submitted_at, accepted_at, due_date, statutory_date, updated_at)`, r.cases, `ON CONFLICT (number) DO NOTHING`},
+			{caseInto, r.cases, `ON CONFLICT (number) DO NOTHING`},
 			{`case_events (case_number, seq, actor, action, state, at, note, prev_hash, hash)`, r.events, `ON CONFLICT (case_number, seq) DO NOTHING`},
 		} {
 			if len(t.rows) == 0 {

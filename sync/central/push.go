@@ -199,10 +199,7 @@ func (c *Central) push(ctx context.Context, terminal string, b wire.PushBatch, d
 				ticketRows = append(ticketRows, ticketRow(p, terminal, hall))
 			}
 		}
-		if err := x.bulk(ctx, `cases (number, terminal, hall, item_code, name_sealed, id_sealed, phone_sealed, id_index,
-			received, missing, reason, state, window_no, clerk, ticket, submitted_at, accepted_at, due_date, statutory_date, updated_at,
-			applicant_document)`,
-			21, caseRows, `ON CONFLICT (number) DO UPDATE SET item_code = excluded.item_code, name_sealed = excluded.name_sealed,
+		if err := x.bulk(ctx, caseInto, caseCols, caseRows, `ON CONFLICT (number) DO UPDATE SET item_code = excluded.item_code, name_sealed = excluded.name_sealed,
 			id_sealed = excluded.id_sealed, phone_sealed = excluded.phone_sealed, id_index = excluded.id_index,
 			received = excluded.received, missing = excluded.missing, reason = excluded.reason, state = excluded.state,
 			window_no = excluded.window_no, clerk = excluded.clerk, ticket = excluded.ticket, submitted_at = excluded.submitted_at,
@@ -559,6 +556,14 @@ func existing(ctx context.Context, x q, query string, prefix []any, keys iter.Se
 	}
 	return found, nil
 }
+
+// caseInto and caseCols are the columns caseRow fills.
+const (
+	caseInto = `cases (number, terminal, hall, item_code, name_sealed, id_sealed, phone_sealed, id_index,
+			received, missing, reason, state, window_no, clerk, ticket, submitted_at, accepted_at, due_date, statutory_date, updated_at,
+			applicant_document)`
+	caseCols = 21
+)
 
 func caseRow(p *prepared, hall string, now time.Time) []any {
 	k := p.kase

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"onewindow/app"
 )
@@ -23,17 +24,7 @@ func (h *Server) ticket(w http.ResponseWriter, r *http.Request) {
 // Ticket asks the hub for a ticket's state and place now; app.ErrNotFound
 // for a ticket it never gave out.
 func (c *Client) Ticket(ctx context.Context, id string) (app.Ticket, error) {
-	day, code, _ := cutLast(id)
+	i := strings.LastIndexByte(id, '/') // 2026-12-06/A001
 	var t app.Ticket
-	return t, c.do(ctx, http.MethodGet, "/v1/tickets/"+url.PathEscape(day)+"/"+url.PathEscape(code), nil, &t)
-}
-
-// cutLast cuts s at its last slash: 2026-12-06/A001 → 2026-12-06, A001.
-func cutLast(s string) (before, after string, found bool) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] == '/' {
-			return s[:i], s[i+1:], true
-		}
-	}
-	return "", s, false
+	return t, c.do(ctx, http.MethodGet, "/v1/tickets/"+url.PathEscape(id[:max(i, 0)])+"/"+url.PathEscape(id[i+1:]), nil, &t)
 }

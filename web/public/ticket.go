@@ -22,14 +22,10 @@ type ticketPage struct {
 	Events string
 }
 
-func (s *Server) ticketView(r *http.Request) (citizen.TicketView, error) {
-	return s.svc.Ticket(r.Context(), r.PathValue("hall"), app.Date(r.PathValue("day")), r.PathValue("code"), r.PathValue("key"))
-}
-
 // ticket is a ticket's page: its place, state and window, which its
 // script keeps current from ticketEvents.
 func (s *Server) ticket(w http.ResponseWriter, r *http.Request) {
-	v, err := s.ticketView(r)
+	v, err := s.svc.Ticket(r.Context(), r.PathValue("hall"), app.Date(r.PathValue("day")), r.PathValue("code"), r.PathValue("key"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -46,7 +42,8 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) {
 // or the last one grew stale). A connection lasts at most followFor; the
 // browser opens the next one by itself.
 func (s *Server) ticketEvents(w http.ResponseWriter, r *http.Request) {
-	v, err := s.ticketView(r)
+	// Its place comes from the hall's feed, read once for all its pages.
+	v, err := s.svc.OpenTicket(r.Context(), r.PathValue("hall"), app.Date(r.PathValue("day")), r.PathValue("code"), r.PathValue("key"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -135,6 +132,8 @@ type feed struct {
 	changed chan struct{} // closed and replaced when now changes
 	pages   int
 	stop    context.CancelFunc
+	once    sync.Once
+	first   func() // the first read, before the first page is answered
 }
 
 func newFeeds(ctx context.Context, svc *citizen.Service, poll time.Duration, log *slog.Logger) *feeds {
@@ -145,16 +144,17 @@ func newFeeds(ctx context.Context, svc *citizen.Service, poll time.Duration, log
 // the function returned takes it away again.
 func (fs *feeds) follow(hall string) (*feed, func()) {
 	fs.mu.Lock()
-	defer fs.mu.Unlock()
 	f, ok := fs.halls[hall]
 	if !ok {
 		ctx, stop := context.WithCancel(fs.ctx)
 		f = &feed{changed: make(chan struct{}), stop: stop}
+		f.first = func() { fs.read(ctx, hall, f) }
 		fs.halls[hall] = f
-		fs.read(ctx, hall, f) // the first page finds the snapshot there
 		go fs.run(ctx, hall, f)
 	}
 	f.pages++
+	fs.mu.Unlock()
+	f.once.Do(f.first) // the first page finds the snapshot there; the others of the hall wait for it, no other hall does
 	return f, func() {
 		fs.mu.Lock()
 		defer fs.mu.Unlock()
