@@ -1,10 +1,11 @@
 package app
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"onewindow/app/suite"
+	"strings"
 	"time"
 )
 
@@ -168,10 +169,16 @@ type CaseEvent struct {
 	Hash     string    `json:"hash"`      // hex
 }
 
-// ComputeHash is the event's SHA-256 over its fields and the previous hash.
-// Every field is length-prefixed, so no two different events hash alike.
-func (e CaseEvent) ComputeHash() string {
-	h := sha256.New()
+// ComputeHash recomputes the event's hash under the suite its recorded
+// Hash says made it (Intl for an event not yet hashed): the check of a
+// chain link, whichever suite the hall used when it was made.
+func (e CaseEvent) ComputeHash() string { return e.HashUnder(ChainSuite(e.Hash)) }
+
+// HashUnder is the event's hash under suite s, over its fields and the
+// previous hash: hex SHA-256 for Intl, "sm3:" and hex SM3 for GM. Every
+// field is length-prefixed, so no two different events hash alike.
+func (e CaseEvent) HashUnder(s suite.Name) string {
+	h := s.Hash()()
 	field := func(s string) {
 		var n [8]byte
 		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
@@ -186,7 +193,20 @@ func (e CaseEvent) ComputeHash() string {
 	field(e.At.UTC().Format(time.RFC3339Nano))
 	field(e.Note)
 	field(e.PrevHash)
+	if s == suite.GM {
+		return sm3Mark + hex.EncodeToString(h.Sum(nil))
+	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+const sm3Mark = "sm3:"
+
+// ChainSuite is the suite a chain link's hash says made it.
+func ChainSuite(hash string) suite.Name {
+	if strings.HasPrefix(hash, sm3Mark) {
+		return suite.GM
+	}
+	return suite.Intl
 }
 
 // VerifyChain checks a case's events in stored order against the head hash

@@ -2,9 +2,9 @@ package app
 
 import (
 	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base32"
 	"net/url"
+	"onewindow/app/suite"
 	"strings"
 )
 
@@ -31,18 +31,18 @@ var keyEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // TicketKey is the key of a ticket's link: secret is the hub's secret as
 // central keeps it (wire.SecretHash), hall the hall's code, id the ticket's
-// (2026-12-06/A001).
-func TicketKey(secret, hall, id string) string {
-	m := hmac.New(sha256.New, []byte(secret))
+// (2026-12-06/A001), under the hall's crypto suite s.
+func TicketKey(s suite.Name, secret, hall, id string) string {
+	m := s.MAC([]byte(secret))
 	m.Write([]byte("onewindow ticket link\x00" + hall + "\x00" + id))
 	return strings.ToLower(keyEncoding.EncodeToString(m.Sum(nil))[:keyLength])
 }
 
 // ReceiptKey is the key of a case's link, from the hash of its timeline's
-// first event.
+// first event, under the suite that made that event.
 func ReceiptKey(firstHash string) string {
-	h := sha256.Sum256([]byte("onewindow receipt link\x00" + firstHash))
-	return strings.ToLower(keyEncoding.EncodeToString(h[:])[:keyLength])
+	h := ChainSuite(firstHash).Sum([]byte("onewindow receipt link\x00" + firstHash))
+	return strings.ToLower(keyEncoding.EncodeToString(h)[:keyLength])
 }
 
 // SameKey compares a key from a link with the one expected in constant time.

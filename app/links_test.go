@@ -1,6 +1,7 @@
 package app
 
 import (
+	"onewindow/app/suite"
 	"strings"
 	"testing"
 )
@@ -9,7 +10,7 @@ import (
 // ticket and the case for the kiosk, offline, as the codes before them
 // did; without a key or a base they are the codes of old.
 func TestLinksReadBackAtTheKiosk(t *testing.T) {
-	tk := Ticket{ID: "2026-12-06/A001", Day: "2026-12-06", Code: "A001", Key: TicketKey("secret", "330106", "2026-12-06/A001")}
+	tk := Ticket{ID: "2026-12-06/A001", Day: "2026-12-06", Code: "A001", Key: TicketKey(suite.Intl, "secret", "330106", "2026-12-06/A001")}
 	link := TicketLink("https://zwfw.example.gov.cn/", "330106", tk)
 	if !strings.HasPrefix(link, "https://zwfw.example.gov.cn/t/330106/2026-12-06/A001/") || !strings.HasSuffix(link, tk.Key) {
 		t.Fatalf("ticket link %s", link)
@@ -46,9 +47,9 @@ func TestLinksReadBackAtTheKiosk(t *testing.T) {
 // hall and the ticket, and a case's with its first hash; SameKey takes a
 // key in either case and never an empty one.
 func TestKeysAreTheirTicketsAndCasesOwn(t *testing.T) {
-	k := TicketKey("s", "330106", "2026-12-06/A001")
-	for _, other := range []string{TicketKey("t", "330106", "2026-12-06/A001"), TicketKey("s", "330107", "2026-12-06/A001"),
-		TicketKey("s", "330106", "2026-12-06/A002"), TicketKey("s", "330106", "2026-12-07/A001")} {
+	k := TicketKey(suite.Intl, "s", "330106", "2026-12-06/A001")
+	for _, other := range []string{TicketKey(suite.Intl, "t", "330106", "2026-12-06/A001"), TicketKey(suite.Intl, "s", "330107", "2026-12-06/A001"),
+		TicketKey(suite.Intl, "s", "330106", "2026-12-06/A002"), TicketKey(suite.Intl, "s", "330106", "2026-12-07/A001")} {
 		if other == k {
 			t.Error("two tickets share a key")
 		}

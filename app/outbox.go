@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"onewindow/app/suite"
 	"time"
 )
 
@@ -54,6 +55,9 @@ type SyncCredentials struct {
 	Secret   string
 	CAPEM    []byte // the central CA; empty for plain HTTP on a test bench
 	Enrolled time.Time
+	// Suite is the crypto suite central named at enrolment or since; the
+	// terminal seals and chains what it records under it.
+	Suite suite.Name
 
 	// What central holds already under this terminal code, when saving an
 	// enrolment (central's enrolment answer says): the last operation and

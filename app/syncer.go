@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"onewindow/app/suite"
 	"time"
 )
 
@@ -80,6 +81,7 @@ type PulledChanges struct {
 	From, To int64
 	Reset    bool
 	Changes  []CentralChange
+	Suite    suite.Name // central's crypto suite; empty from an older central
 }
 
 // ApplyResult says what applying central's changes did.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/suite"
 )
 
 // TicketView is a ticket's page: what the citizen holding it sees on their
@@ -58,8 +59,10 @@ func (s *Service) OpenTicket(ctx context.Context, hall string, day app.Date, cod
 		return TicketView{}, err
 	}
 	ok := false
-	for _, sec := range secrets {
-		ok = app.SameKey(key, app.TicketKey(sec, hall, string(day)+"/"+code)) || ok
+	for _, sec := range secrets { // under either suite: a hall moving to GM mid-day gave out both
+		for _, s := range []suite.Name{suite.Intl, suite.GM} {
+			ok = app.SameKey(key, app.TicketKey(s, sec, hall, string(day)+"/"+code)) || ok
+		}
 	}
 	if !ok {
 		return TicketView{}, notFound

@@ -1,15 +1,21 @@
 // Package pii protects personal data (names, ID numbers, phone numbers) at
-// rest: AES-256-GCM for the values, HMAC-SHA256 for exact look-up without
-// decrypting. The keys live in their own file with 0600 permissions, never in
-// the database. Nothing here logs; callers must not log what passes through.
+// rest: an authenticated cipher for the values, a keyed hash for exact
+// look-up without decrypting, each of the crypto suite the province chose
+// (AES-256-GCM and HMAC-SHA-256, or SM4-GCM and HMAC-SM3: app/suite). The
+// keys live in their own file with 0600 permissions, never in the database.
+// Nothing here logs; callers must not log what passes through.
+//
+// A value sealed under GM starts with "sm4:"; one under Intl is a bare
+// AES-GCM nonce and ciphertext, as every value was before suites. A GM
+// index starts with "sm3:"; an Intl index is the bare 32-byte HMAC. Both
+// kinds open and match while a hall moves from one suite to the other.
 package pii
 
 import (
-	"crypto/aes"
+	"bytes"
 	"crypto/cipher"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,6 +23,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+
+	"onewindow/app/suite"
 )
 
 // ErrKeyFile means the key file exists but cannot be used as it is.
@@ -28,9 +37,16 @@ var ErrTampered = errors.New("personal data does not decrypt with this terminal'
 
 // Keys seal and index personal data.
 type Keys struct {
-	aead cipher.AEAD
-	mac  []byte
+	intl, gm       cipher.AEAD
+	intlMAC, gmMAC []byte
+	useGM          atomic.Bool
 }
+
+// The marks of values made under GM.
+var (
+	gmSealed = []byte("sm4:")
+	gmIndex  = []byte("sm3:")
+)
 
 const keyFileHeader = "onewindow-pii-v1 "
 
@@ -98,58 +114,133 @@ func create(path string) (*Keys, error) {
 }
 
 // New builds keys from a 32-byte encryption key and a 32-byte index key.
+// They seal under Intl until Use says otherwise.
 func New(encKey, macKey []byte) (*Keys, error) {
 	if len(encKey) != 32 || len(macKey) != 32 {
 		return nil, fmt.Errorf("%w: keys must be 32 bytes each", ErrKeyFile)
 	}
-	block, err := aes.NewCipher(encKey)
+	intl, err := suite.Intl.AEAD(encKey)
 	if err != nil {
 		return nil, err
 	}
-	aead, err := cipher.NewGCM(block)
+	gm, err := suite.GM.AEAD(encKey)
 	if err != nil {
 		return nil, err
 	}
-	return &Keys{aead: aead, mac: append([]byte(nil), macKey...)}, nil
+	return &Keys{intl: intl, gm: gm, intlMAC: append([]byte(nil), macKey...), gmMAC: suite.GM.MACKey(macKey)}, nil
 }
 
-// Seal encrypts a value. context names where the value belongs (for example
-// "case/<number>/name"), so a sealed value copied into another record will
-// not open there. An empty value seals to nil.
+// Use makes s the suite of every value sealed or indexed from now on.
+// Values of either suite still open and match.
+func (k *Keys) Use(s suite.Name) { k.useGM.Store(s == suite.GM) }
+
+// Suite is the suite new values are sealed and indexed under.
+func (k *Keys) Suite() suite.Name {
+	if k.useGM.Load() {
+		return suite.GM
+	}
+	return suite.Intl
+}
+
+// Seal encrypts a value under the suite in use. context names where the
+// value belongs (for example "case/<number>/name"), so a sealed value copied
+// into another record will not open there. An empty value seals to nil.
 func (k *Keys) Seal(value, context string) []byte {
 	if value == "" {
 		return nil
 	}
-	nonce := make([]byte, k.aead.NonceSize(), k.aead.NonceSize()+len(value)+k.aead.Overhead())
+	aead, mark := k.intl, []byte(nil)
+	if k.useGM.Load() {
+		aead, mark = k.gm, gmSealed
+	}
+	n := len(mark) + aead.NonceSize()
+	out := make([]byte, n, n+len(value)+aead.Overhead())
+	copy(out, mark)
+	nonce := out[len(mark):n]
 	if _, err := rand.Read(nonce); err != nil {
 		panic("pii: the system's random source failed: " + err.Error())
 	}
-	return k.aead.Seal(nonce, nonce, []byte(value), []byte(context))
+	return aead.Seal(out, nonce, []byte(value), []byte(context))
 }
 
-// Open decrypts a value sealed for the same context.
+// Open decrypts a value sealed for the same context under either suite.
 func (k *Keys) Open(sealed []byte, context string) (string, error) {
 	if len(sealed) == 0 {
 		return "", nil
 	}
-	n := k.aead.NonceSize()
-	if len(sealed) < n+k.aead.Overhead() {
+	if bytes.HasPrefix(sealed, gmSealed) {
+		if plain, err := open(k.gm, sealed[len(gmSealed):], context); err == nil {
+			return plain, nil
+		}
+		// An Intl value whose random nonce happens to start with the
+		// mark: the AES tag below decides.
+	}
+	return open(k.intl, sealed, context)
+}
+
+func open(aead cipher.AEAD, sealed []byte, context string) (string, error) {
+	n := aead.NonceSize()
+	if len(sealed) < n+aead.Overhead() {
 		return "", ErrTampered
 	}
-	plain, err := k.aead.Open(nil, sealed[:n], sealed[n:], []byte(context))
+	plain, err := aead.Open(nil, sealed[:n], sealed[n:], []byte(context))
 	if err != nil {
 		return "", ErrTampered
 	}
 	return string(plain), nil
 }
 
-// Index is the keyed hash of a value, for exact look-up (an ID number, say)
-// without storing or decrypting the value. kind keeps indexes of different
-// fields apart.
+// SealedUnder is the suite a sealed value says made it; empty for no value.
+func SealedUnder(sealed []byte) suite.Name {
+	switch {
+	case len(sealed) == 0:
+		return ""
+	case bytes.HasPrefix(sealed, gmSealed):
+		return suite.GM
+	}
+	return suite.Intl
+}
+
+// Index is the keyed hash of a value under the suite in use, for exact
+// look-up (an ID number, say) without storing or decrypting the value.
+// kind keeps indexes of different fields apart.
 func (k *Keys) Index(kind, value string) []byte {
-	m := hmac.New(sha256.New, k.mac)
+	return k.IndexUnder(k.Suite(), kind, value)
+}
+
+// IndexUnder is the index of a value under the suite s. A look-up while a
+// hall moves matches the index under either suite.
+func (k *Keys) IndexUnder(s suite.Name, kind, value string) []byte {
+	key, mark := k.intlMAC, []byte(nil)
+	if s == suite.GM {
+		key, mark = k.gmMAC, gmIndex
+	}
+	m := s.MAC(key)
 	m.Write([]byte(kind))
 	m.Write([]byte{0})
 	m.Write([]byte(value))
-	return m.Sum(nil)
+	return m.Sum(append([]byte(nil), mark...))
+}
+
+// Indexes are a value's index under each suite, the one in use first.
+func (k *Keys) Indexes(kind, value string) [2][]byte {
+	other := suite.GM
+	if k.useGM.Load() {
+		other = suite.Intl
+	}
+	return [2][]byte{k.Index(kind, value), k.IndexUnder(other, kind, value)}
+}
+
+// IndexedUnder is the suite an index says made it.
+func IndexedUnder(index []byte) suite.Name {
+	if len(index) == len(gmIndex)+32 && bytes.HasPrefix(index, gmIndex) {
+		return suite.GM
+	}
+	return suite.Intl
+}
+
+// Matches reports, in constant time, whether index is value's index under
+// the suite the index says made it.
+func (k *Keys) Matches(index []byte, kind, value string) bool {
+	return subtle.ConstantTimeCompare(index, k.IndexUnder(IndexedUnder(index), kind, value)) == 1
 }

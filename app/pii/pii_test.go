@@ -3,6 +3,7 @@ package pii
 import (
 	"bytes"
 	"errors"
+	"onewindow/app/suite"
 	"os"
 	"path/filepath"
 	"testing"
@@ -92,5 +93,52 @@ func TestSealOpen(t *testing.T) {
 	}
 	if bytes.Equal(k.Index("id", "1"), k.Index("phone", "1")) {
 		t.Error("indexes of different fields collide")
+	}
+}
+
+func TestBothSuitesOpenWhileAHallMoves(t *testing.T) {
+	k, err := New(bytes.Repeat([]byte{1}, 32), bytes.Repeat([]byte{2}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := k.Seal("张伟", "case/1/name")
+	oldIndex := k.Index("id", "11010519491231002X")
+	k.Use(suite.GM)
+	gm := k.Seal("张伟", "case/1/name")
+	gmIndex := k.Index("id", "11010519491231002X")
+	if !bytes.HasPrefix(gm, []byte("sm4:")) || SealedUnder(gm) != suite.GM || SealedUnder(old) != suite.Intl {
+		t.Fatalf("the marks: GM value %x, Intl value %x", gm[:4], old[:4])
+	}
+	if !bytes.HasPrefix(gmIndex, []byte("sm3:")) || len(gmIndex) != 36 || len(oldIndex) != 32 ||
+		IndexedUnder(gmIndex) != suite.GM || IndexedUnder(oldIndex) != suite.Intl {
+		t.Fatalf("the index marks: GM %x (%d bytes), Intl %d bytes", gmIndex[:4], len(gmIndex), len(oldIndex))
+	}
+	for _, v := range [][]byte{old, gm} {
+		if got, err := k.Open(v, "case/1/name"); got != "张伟" || err != nil {
+			t.Errorf("open %x…: %q, %v", v[:4], got, err)
+		}
+		if _, err := k.Open(v, "case/2/name"); err != ErrTampered {
+			t.Errorf("a value moved to another case opened: %v", err)
+		}
+	}
+	// The GM value is SM4 under a key of its own: AES with the file's key
+	// does not open it even with the mark taken off.
+	if _, err := open(k.intl, gm[4:], "case/1/name"); err == nil {
+		t.Error("the GM value opens under AES")
+	}
+	for _, ix := range [][]byte{oldIndex, gmIndex} {
+		if !k.Matches(ix, "id", "11010519491231002X") || k.Matches(ix, "id", "330106198807150031") {
+			t.Errorf("index %x… matches wrongly", ix[:4])
+		}
+	}
+	both := k.Indexes("id", "11010519491231002X")
+	if !bytes.Equal(both[0], gmIndex) || !bytes.Equal(both[1], oldIndex) {
+		t.Error("Indexes are not the GM one, then the Intl one")
+	}
+	// Altering one byte of a GM value is caught.
+	bad := bytes.Clone(gm)
+	bad[len(bad)-1] ^= 1
+	if _, err := k.Open(bad, "case/1/name"); err != ErrTampered {
+		t.Errorf("an altered GM value: %v", err)
 	}
 }

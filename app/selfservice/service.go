@@ -101,13 +101,13 @@ type Config struct {
 	// hall's kiosks hold it, never the hub. Without it the kiosk sends no
 	// hash, and a missed ticket is re-queued by its paper only.
 	KioskKey []byte
-	Terminal string         // this kiosk's code; its intakes are by "kiosk:<code>"
-	Hall     string         // the hall's code, in a ticket's link
+	Terminal string // this kiosk's code; its intakes are by "kiosk:<code>"
+	Hall     string // the hall's code, in a ticket's link
 	// PublicURL is where citizens' phones reach central's pages: tickets
 	// and receipts link there (app.TicketLink, app.CaseLink). Empty prints
 	// the codes only the hall's kiosks read.
 	PublicURL string
-	Rules    app.QueueRules // zero: app.DefaultQueueRules
+	Rules     app.QueueRules // zero: app.DefaultQueueRules
 }
 
 // Service is one kiosk's self-service.
@@ -163,4 +163,3 @@ func CardProblem(err error) app.KioskProblem {
 	}
 	return app.CardProblem(err)
 }
-

@@ -181,7 +181,7 @@ func (s *Store) appendEvent(ctx context.Context, tx *sql.Tx, c *app.Case, count 
 		Case: c.Number, Seq: count + 1, Actor: actor, Action: action, State: state,
 		At: s.now().UTC(), Note: note, PrevHash: head,
 	}
-	e.Hash = e.ComputeHash()
+	e.Hash = e.HashUnder(s.keys.Suite())
 	if _, err := tx.ExecContext(ctx, `INSERT INTO case_events (case_number, seq, actor, action, state, at, note, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.Case, e.Seq, e.Actor, e.Action, e.State, stamp(e.At), e.Note, e.PrevHash, e.Hash); err != nil {
 		return e, err
@@ -272,7 +272,7 @@ func (s *Store) CaseWithEvents(ctx context.Context, number string) (app.Case, []
 // CasesByIDNumber finds every case of the holder of an ID number, newest
 // first, by its keyed hash: the number itself is never searched in clear.
 func (s *Store) CasesByIDNumber(ctx context.Context, id app.IDNumber) ([]app.Case, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id_index = ? ORDER BY submitted_at DESC`, s.idIndex(id))
+	rows, err := s.db.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id_index IN (?, ?) ORDER BY submitted_at DESC`, s.idIndexes(id)...)
 	if err != nil {
 		return nil, err
 	}
@@ -368,6 +368,13 @@ func (s *Store) Verify(ctx context.Context, number string) error {
 }
 
 func (s *Store) idIndex(id app.IDNumber) []byte { return s.keys.Index("id", string(id)) }
+
+// idIndexes are an ID number's index under either suite: a look-up finds
+// cases indexed before and after a move to GM, resealed or not yet.
+func (s *Store) idIndexes(id app.IDNumber) []any {
+	ix := s.keys.Indexes("id", string(id))
+	return []any{ix[0], ix[1]}
+}
 
 func itemOf(ctx context.Context, q querier, code string) (app.Item, error) {
 	it, err := scanItem(q.QueryRowContext(ctx, `SELECT body FROM items WHERE code = ?`, code))

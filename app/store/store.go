@@ -128,6 +128,10 @@ func Open(ctx context.Context, file string, opt Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("open store %s: %w", file, err)
 	}
+	if err := s.useSuite(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open store %s: %w", file, err)
+	}
 	if err := s.sealPlainComments(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("open store %s: sealing the ratings' comments: %w", file, err)

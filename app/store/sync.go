@@ -11,6 +11,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/pii"
+	"onewindow/app/suite"
 )
 
 // ErrCursorMoved means central's changes were applied from a cursor that is
@@ -43,9 +44,10 @@ func (s *Store) SaveSyncCredentials(ctx context.Context, c app.SyncCredentials) 
 		return fmt.Errorf("save enrolment: %w: central's last operation and case cannot be negative", app.ErrInvalidInput)
 	}
 	return s.tx(ctx, func(tx *sql.Tx) error {
+		s.keys.Use(c.Suite)
 		_, err := tx.ExecContext(ctx, `UPDATE sync_link SET central_url = ?, terminal = ?, hall = ?, secret_sealed = ?,
-			ca_pem = ?, enrolled_at = ?, cursor = 0 WHERE id = 1`,
-			c.Central, c.Terminal, c.Hall, s.keys.Seal(c.Secret, "sync/secret"), string(c.CAPEM), stamp(c.Enrolled))
+			ca_pem = ?, enrolled_at = ?, suite = ?, cursor = 0 WHERE id = 1`,
+			c.Central, c.Terminal, c.Hall, s.keys.Seal(c.Secret, "sync/secret"), string(c.CAPEM), stamp(c.Enrolled), string(c.Suite.OrIntl()))
 		if err != nil {
 			return err
 		}
@@ -100,23 +102,7 @@ func continueOutboxTx(ctx context.Context, tx *sql.Tx, held int64) error {
 // SyncCredentials returns the terminal's enrolment, or app.ErrNotFound when
 // it has not been enrolled.
 func (s *Store) SyncCredentials(ctx context.Context) (app.SyncCredentials, error) {
-	var c app.SyncCredentials
-	var sealed []byte
-	var ca, enrolled string
-	err := s.db.QueryRowContext(ctx, `SELECT central_url, terminal, hall, secret_sealed, ca_pem, enrolled_at FROM sync_link WHERE id = 1`).
-		Scan(&c.Central, &c.Terminal, &c.Hall, &sealed, &ca, &enrolled)
-	if err != nil {
-		return c, err
-	}
-	if c.Terminal == "" {
-		return c, fmt.Errorf("enrolment with central: %w (run the enrolment with a one-time code)", app.ErrNotFound)
-	}
-	if c.Secret, err = s.keys.Open(sealed, "sync/secret"); err != nil {
-		return c, fmt.Errorf("enrolment with central: %w", err)
-	}
-	c.CAPEM = []byte(ca)
-	c.Enrolled, err = unstamp(enrolled)
-	return c, err
+	return readCredentials(ctx, s.db, s.keys)
 }
 
 // ReadSyncCredentials reads a terminal's enrolment from its database file
@@ -125,19 +111,23 @@ func (s *Store) SyncCredentials(ctx context.Context) (app.SyncCredentials, error
 // the database nor waits for its writer. It returns app.ErrNotFound when
 // the terminal has not been enrolled.
 func ReadSyncCredentials(ctx context.Context, file string, keys *pii.Keys) (app.SyncCredentials, error) {
-	var c app.SyncCredentials
 	if _, err := os.Stat(file); err != nil {
-		return c, fmt.Errorf("enrolment with central: %w: there is no database at %s yet", app.ErrNotFound, file)
+		return app.SyncCredentials{}, fmt.Errorf("enrolment with central: %w: there is no database at %s yet", app.ErrNotFound, file)
 	}
 	db, err := OpenReadOnly(file)
 	if err != nil {
-		return c, err
+		return app.SyncCredentials{}, err
 	}
 	defer db.Close()
+	return readCredentials(ctx, db, keys)
+}
+
+func readCredentials(ctx context.Context, db *sql.DB, keys *pii.Keys) (app.SyncCredentials, error) {
+	var c app.SyncCredentials
 	var sealed []byte
-	var ca, enrolled string
-	err = db.QueryRowContext(ctx, `SELECT central_url, terminal, hall, secret_sealed, ca_pem, enrolled_at FROM sync_link WHERE id = 1`).
-		Scan(&c.Central, &c.Terminal, &c.Hall, &sealed, &ca, &enrolled)
+	var ca, enrolled, named string
+	err := db.QueryRowContext(ctx, `SELECT central_url, terminal, hall, secret_sealed, ca_pem, enrolled_at, suite FROM sync_link WHERE id = 1`).
+		Scan(&c.Central, &c.Terminal, &c.Hall, &sealed, &ca, &enrolled, &named)
 	if err != nil || c.Terminal == "" {
 		return app.SyncCredentials{}, fmt.Errorf("enrolment with central: %w (run the enrolment with a one-time code)", app.ErrNotFound)
 	}
@@ -145,6 +135,7 @@ func ReadSyncCredentials(ctx context.Context, file string, keys *pii.Keys) (app.
 		return app.SyncCredentials{}, fmt.Errorf("enrolment with central: %w", err)
 	}
 	c.CAPEM = []byte(ca)
+	c.Suite = suite.Name(named).OrIntl()
 	c.Enrolled, err = unstamp(enrolled)
 	return c, err
 }
@@ -201,11 +192,17 @@ func (s *Store) ApplyCentralChanges(ctx context.Context, p app.PulledChanges) (a
 			q = `UPDATE sync_link SET cursor = ?, resynced_at = ? WHERE id = 1`
 			args = append(args, stamp(s.now()))
 		}
-		_, err := tx.ExecContext(ctx, q, args...)
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil || p.Suite == "" {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE sync_link SET suite = ? WHERE id = 1`, string(p.Suite))
 		return err
 	})
 	if err != nil {
 		return app.ApplyResult{}, fmt.Errorf("apply central changes: %w", err)
+	}
+	if p.Suite != "" {
+		s.keys.Use(p.Suite) // what is recorded from now on (update migrate-crypto reseals the rest)
 	}
 	return res, nil
 }
@@ -378,4 +375,19 @@ func (s *Store) PendingOperationsAfter(ctx context.Context, after int64, limit i
 		ops = append(ops, op)
 	}
 	return ops, rows.Err()
+}
+
+// useSuite seals, indexes and chains from now on under the crypto suite
+// central named for this terminal.
+func (s *Store) useSuite(ctx context.Context) error {
+	var named string
+	if err := s.db.QueryRowContext(ctx, `SELECT suite FROM sync_link WHERE id = 1`).Scan(&named); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("reading the crypto suite: %w", err)
+	}
+	n, err := suite.Parse(named)
+	if err != nil {
+		return err
+	}
+	s.keys.Use(n)
+	return nil
 }

@@ -23,6 +23,7 @@ import (
 	"onewindow/app/citizen"
 	"onewindow/app/console"
 	"onewindow/app/pii"
+	"onewindow/app/suite"
 	"onewindow/app/update"
 	"onewindow/sync/central"
 	"onewindow/sync/wire"
@@ -89,19 +90,24 @@ func runCentral(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // storeFlags are the flags every central subcommand has.
 type storeFlags struct {
-	db, keys string
-	conns    int
+	db, keys, suite string
+	conns           int
 }
 
 func addStoreFlags(fs *flag.FlagSet) *storeFlags {
 	s := &storeFlags{}
 	fs.StringVar(&s.db, "db", "/var/lib/onewindow/central.db", "central's database: a SQLite `file` (created if missing), or a PostgreSQL URL postgres://user@host/db")
 	fs.IntVar(&s.conns, "db-conns", central.DefaultMaxConns, "the most `connections` this process opens to PostgreSQL (several central servers share the database's max_connections, or PgBouncer's pool)")
+	fs.StringVar(&s.suite, "crypto-suite", string(suite.Intl), "the province's crypto `suite`: intl (AES, SHA-256, ed25519, TLS) or gm (国密 SM4, SM3, SM2, TLCP); central names it to every terminal, which seals, indexes and chains under it from then on (docs/security.md)")
 	fs.StringVar(&s.keys, "keys", "", "the personal-data key `file` (created on first use, mode 0600); default: central-personal-data.key beside a SQLite file, /var/lib/onewindow/central-personal-data.key for PostgreSQL")
 	return s
 }
 
 func (s *storeFlags) open(ctx context.Context, logger *slog.Logger) (*central.Central, error) {
+	named, err := suite.Parse(s.suite)
+	if err != nil {
+		return nil, fmt.Errorf("-crypto-suite: %w", err)
+	}
 	keyFile := s.keys
 	if keyFile == "" {
 		dir := "/var/lib/onewindow"
@@ -122,7 +128,7 @@ func (s *storeFlags) open(ctx context.Context, logger *slog.Logger) (*central.Ce
 	if s.conns < 1 {
 		return nil, fmt.Errorf("-db-conns must be 1 or more, not %d", s.conns)
 	}
-	return central.Open(ctx, s.db, central.Options{Keys: keys, Logger: logger, MaxConns: s.conns})
+	return central.Open(ctx, s.db, central.Options{Keys: keys, Logger: logger, MaxConns: s.conns, Suite: named})
 }
 
 // adminCall is one run of a central subcommand: its flags (the store's and

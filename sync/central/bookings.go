@@ -2,7 +2,6 @@ package central
 
 import (
 	"context"
-	"crypto/subtle"
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
@@ -161,7 +160,7 @@ func (c *Central) CancelBooking(ctx context.Context, hall, code, idNumber string
 		var index []byte
 		var err error
 		b, index, err = c.bookingIn(ctx, x, hall, code)
-		if errors.Is(err, sql.ErrNoRows) || err == nil && subtle.ConstantTimeCompare(index, c.keys.Index("id", string(id))) != 1 {
+		if errors.Is(err, sql.ErrNoRows) || err == nil && !c.keys.Matches(index, "id", string(id)) {
 			return notFound
 		}
 		if err != nil {
@@ -231,7 +230,7 @@ func (c *Central) Booking(ctx context.Context, hall, code, idNumber string) (app
 		return app.Booking{}, err
 	}
 	b, index, err := c.bookingIn(ctx, c.q(), hall, strings.TrimSpace(code))
-	if errors.Is(err, sql.ErrNoRows) || err == nil && subtle.ConstantTimeCompare(index, c.keys.Index("id", string(id))) != 1 {
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !c.keys.Matches(index, "id", string(id)) {
 		return app.Booking{}, fmt.Errorf("%w: no booking with this code and ID number", app.ErrNotFound)
 	}
 	return b, err

@@ -15,7 +15,6 @@ package central
 import (
 	"cmp"
 	"context"
-	"crypto/ed25519"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
@@ -27,6 +26,8 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/pii"
+	"onewindow/app/suite"
+	"onewindow/app/update"
 	"onewindow/sync/wire"
 )
 
@@ -58,6 +59,10 @@ type Options struct {
 	// (DefaultMaxConns when 0): several servers on one database share its
 	// max_connections, or PgBouncer's pool.
 	MaxConns int
+	// Suite is the province's crypto suite (empty: suite.Intl): central
+	// seals under it and names it to every terminal at enrolment and in
+	// every pull, and they seal, index and chain under it from then on.
+	Suite suite.Name
 }
 
 // DefaultMaxConns is a central server's pool of PostgreSQL connections.
@@ -77,8 +82,8 @@ type Central struct {
 	stmts   stmtCache
 	booking bookBatcher // bookings taken together, one commit a batch (bookings_batch.go)
 
-	updateSlots chan struct{}       // update packages being sent
-	updateKeys  []ed25519.PublicKey // what the console's published packages must be signed with
+	updateSlots chan struct{}      // update packages being sent
+	updateKeys  []update.PublicKey // what the console's published packages must be signed with
 }
 
 // Open opens central's store: a PostgreSQL database when dsn is a
@@ -102,6 +107,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Central, error) {
 		db.Close()
 		return nil, fmt.Errorf("open central: %w", err)
 	}
+	opt.Keys.Use(opt.Suite.OrIntl())
 	return &Central{db: db, d: d, keys: opt.Keys, clock: opt.Clock, log: opt.Logger, updateSlots: make(chan struct{}, updateSlots)}, nil
 }
 

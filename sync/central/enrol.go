@@ -107,7 +107,7 @@ func (c *Central) Enrol(ctx context.Context, code, terminal string) (wire.EnrolA
 			enrolled_at = excluded.enrolled_at, revoked_at = ''`, forTerminal, hall, role, hashSecret(secret), now); err != nil {
 			return err
 		}
-		ans = wire.EnrolAnswer{Terminal: forTerminal, Hall: hall, Secret: secret}
+		ans = wire.EnrolAnswer{Terminal: forTerminal, Hall: hall, Secret: secret, Suite: string(c.keys.Suite())}
 		// What central holds under this code already: a terminal enrolled
 		// again with a wiped database continues after it, so its
 		// operations neither leave a gap nor reuse a sequence, and its

@@ -173,6 +173,7 @@ func (c *Central) handleChanges(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ans, err := c.Changes(r.Context(), r.Context().Value(hallKey).(string), since, limit)
+	ans.Suite = string(c.keys.Suite())
 	if err == nil && !seesPasswords(r.Context().Value(roleKey).(string)) {
 		err = stripPasswords(ans.Changes)
 	}
@@ -191,6 +192,7 @@ func (c *Central) handleChanges(w http.ResponseWriter, r *http.Request) {
 
 func (c *Central) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	snap, err := c.Snapshot(r.Context(), r.Context().Value(hallKey).(string))
+	snap.Suite = string(c.keys.Suite())
 	if err == nil && snap.Hall != nil && !seesPasswords(r.Context().Value(roleKey).(string)) {
 		withoutPasswords(snap.Hall)
 	}

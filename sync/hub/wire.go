@@ -104,7 +104,7 @@ type caseBody struct {
 	Statutory app.Date      `json:"statutory_due,omitempty"`
 	Updated   time.Time     `json:"updated_at"`
 	Purged    time.Time     `json:"purged_at,omitzero"` // the applicant was erased after retention
-	Key       string        `json:"key,omitempty"`       // of its link to its progress page
+	Key       string        `json:"key,omitempty"`      // of its link to its progress page
 }
 
 func caseOf(c app.Case) caseBody { return caseBody(c) }

@@ -8,6 +8,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/health"
+	"onewindow/app/suite"
 	"onewindow/sync/wire"
 )
 
@@ -34,7 +35,7 @@ func Enrol(ctx context.Context, ob app.Outbox, b wire.Bundle, opt Options) error
 	}
 	return ob.SaveSyncCredentials(ctx, app.SyncCredentials{
 		Central: b.Central, Terminal: ans.Terminal, Hall: ans.Hall, Secret: ans.Secret, CAPEM: []byte(b.CAPEM),
-		Held: ans.Held, LastCase: ans.LastCase,
+		Suite: suite.Name(ans.Suite), Held: ans.Held, LastCase: ans.LastCase,
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"onewindow/app"
+	"onewindow/app/suite"
 	"onewindow/sync/wire"
 )
 
@@ -38,7 +39,7 @@ func (l *Link) pull(ctx context.Context) (app.ApplyResult, error) {
 		if err != nil {
 			return total, err
 		}
-		p := app.PulledChanges{From: cursor, To: ans.Cursor}
+		p := app.PulledChanges{From: cursor, To: ans.Cursor, Suite: suite.Name(ans.Suite)}
 		for _, ch := range ans.Changes {
 			c, ok, err := decodeChange(ch)
 			if err != nil {
@@ -52,6 +53,7 @@ func (l *Link) pull(ctx context.Context) (app.ApplyResult, error) {
 		if err != nil {
 			return total, err
 		}
+		l.told(p.Suite)
 		add(&total, res)
 		if !ans.More {
 			return total, nil
@@ -112,7 +114,7 @@ func (l *Link) resync(ctx context.Context) (app.ApplyResult, error) {
 	if err := call(ctx, l.rc.R(), http.MethodGet, wire.PathSnapshot, &snap, l.opt.Clock); err != nil {
 		return app.ApplyResult{}, err
 	}
-	p := app.PulledChanges{To: snap.Cursor, Reset: true}
+	p := app.PulledChanges{To: snap.Cursor, Reset: true, Suite: suite.Name(snap.Suite)}
 	if snap.Catalog != nil {
 		p.Changes = append(p.Changes, app.CentralChange{Catalog: snap.Catalog})
 	}
@@ -128,5 +130,16 @@ func (l *Link) resync(ctx context.Context) (app.ApplyResult, error) {
 	for i := range snap.Bookings {
 		p.Changes = append(p.Changes, app.CentralChange{Booking: &snap.Bookings[i]})
 	}
-	return l.ob.ApplyCentralChanges(ctx, p)
+	res, err := l.ob.ApplyCentralChanges(ctx, p)
+	if err == nil {
+		l.told(p.Suite)
+	}
+	return res, err
+}
+
+// told keeps the crypto suite central named in its last answer.
+func (l *Link) told(s suite.Name) {
+	if s != "" {
+		l.suite.Store(s)
+	}
 }

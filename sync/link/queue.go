@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"onewindow/app"
+	"onewindow/app/suite"
 	"onewindow/sync/wire"
 )
 
@@ -17,7 +18,7 @@ func (l *Link) SendQueue(ctx context.Context, s app.QueueSnapshot) error {
 
 // TicketKey keys a ticket's link to the citizens' pages with this
 // terminal's secret as central keeps it (app.TicketKey): what the hub puts
-// on each ticket it gives out.
+// on each ticket it gives out, under central's crypto suite.
 func (l *Link) TicketKey(ticketID string) string {
-	return app.TicketKey(wire.SecretHash(l.creds.Secret), l.creds.Hall, ticketID)
+	return app.TicketKey(l.suite.Load().(suite.Name), wire.SecretHash(l.creds.Secret), l.creds.Hall, ticketID)
 }

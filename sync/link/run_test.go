@@ -3,7 +3,6 @@ package link_test
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
 	"crypto/tls"
 	"errors"
 	"io"
@@ -221,7 +220,7 @@ func TestTLSPinning(t *testing.T) {
 	pub, priv, _ := update.GenerateKey()
 	var pkg bytes.Buffer
 	update.Sign(&pkg, priv, update.Manifest{Version: "0.9.0", OS: "linux", Arch: "amd64"}, "p.deb", []byte("deb"), time.Now())
-	if _, err := c.PublishUpdate(ctx, pkg.Bytes(), []ed25519.PublicKey{pub}, false); err != nil {
+	if _, err := c.PublishUpdate(ctx, pkg.Bytes(), []update.PublicKey{pub}, false); err != nil {
 		t.Fatal(err)
 	}
 	creds, _ := st.SyncCredentials(ctx)

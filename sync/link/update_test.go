@@ -3,7 +3,6 @@ package link_test
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"net/http"
 	"testing"
@@ -32,7 +31,7 @@ func TestFetchUpdateFromCentral(t *testing.T) {
 			}
 			return buf.Bytes()
 		}
-		keys := []ed25519.PublicKey{pub}
+		keys := []update.PublicKey{pub}
 		creds, err := x.st.SyncCredentials(ctx)
 		if err != nil {
 			t.Fatal(err)

@@ -183,6 +183,9 @@ type Change struct {
 // cursor asked for, in version order, and the cursor to ask from next.
 // More says another pull would return more right away.
 type ChangesAnswer struct {
+	// Suite is the crypto suite central's province uses (suite.Intl or
+	// suite.GM): a terminal seals what it records from then on under it.
+	Suite   string   `json:"suite,omitempty"`
 	Cursor  int64    `json:"cursor"`
 	More    bool     `json:"more"`
 	Changes []Change `json:"changes"`
@@ -191,6 +194,7 @@ type ChangesAnswer struct {
 // Snapshot is a full resync: everything the hall needs now, and the cursor
 // it is current to.
 type Snapshot struct {
+	Suite     string                `json:"suite,omitempty"` // as ChangesAnswer.Suite
 	Cursor    int64                 `json:"cursor"`
 	Catalog   *app.Catalog          `json:"catalog,omitempty"`
 	Hall      *app.Hall             `json:"hall,omitempty"`
@@ -212,6 +216,9 @@ type EnrolAnswer struct {
 	Terminal string `json:"terminal"`
 	Hall     string `json:"hall"`
 	Secret   string `json:"secret"`
+	// Suite is the crypto suite of central's province (as
+	// ChangesAnswer.Suite), so the terminal's first records use it.
+	Suite string `json:"suite,omitempty"`
 	// Held is the last operation central holds under this terminal code,
 	// 0 for a new one. A terminal enrolled again with a wiped database
 	// numbers its outbox on after it, so that its operations follow what

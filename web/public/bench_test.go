@@ -18,6 +18,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/citizen"
+	"onewindow/app/suite"
 	"onewindow/sync/central"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"
@@ -105,7 +106,7 @@ func BenchmarkPhonesFollowingTickets(b *testing.B) {
 		for hi, h := range hs {
 			for p := range perHall {
 				code := fmt.Sprintf("A%03d", rounds+p+1)
-				key := app.TicketKey(h.secret, h.code, string(day)+"/"+code)
+				key := app.TicketKey(suite.Intl, h.secret, h.code, string(day)+"/"+code)
 				url := app.TicketLink(srv.URL, h.code, app.Ticket{Day: day, Code: code, ID: string(day) + "/" + code, Key: key}) + "/events"
 				ready.Add(1)
 				done.Add(1)
@@ -163,7 +164,7 @@ func BenchmarkPhonesFollowingTickets(b *testing.B) {
 					h := hs[(w*7+i)%halls]
 					code := fmt.Sprintf("A%03d", rounds+1+i%perHall)
 					url := app.TicketLink(srv.URL, h.code, app.Ticket{Day: day, Code: code, ID: string(day) + "/" + code,
-						Key: app.TicketKey(h.secret, h.code, string(day)+"/"+code)})
+						Key: app.TicketKey(suite.Intl, h.secret, h.code, string(day)+"/"+code)})
 					t0 := time.Now()
 					res, err := client.Get(url)
 					if err != nil {
