@@ -2,7 +2,7 @@
 # Builds everything a hall is installed from, into dist/:
 #   onewindow_VERSION_amd64.deb, onewindow_VERSION_arm64.deb   (nfpm)
 #   onewindow-VERSION-windows-amd64.zip                        (mingw-w64)
-#   and, when UPDATE_KEY names an ed25519 private key file made by
+#   and, when UPDATE_KEY names a private key file (ed25519, or SM2) made by
 #   'onewindow update keygen', a signed update package (.owu) for each .deb.
 # The version is FyneApp.toml's. Run from anywhere: packaging/dist.sh
 # Needs gcc-mingw-w64-x86-64, gcc-aarch64-linux-gnu and the :arm64 -dev

@@ -1,6 +1,7 @@
 // Package update installs a new onewindow on a terminal safely: an update
 // package (.owu) carries the new version's payload (a .deb) and a manifest
-// signed with ed25519, and nothing of it is installed, not even unpacked
+// signed with ed25519 or, in a province that chose the national algorithms
+// (国密), with SM2 (keys.go), and nothing of it is installed, not even unpacked
 // beside the old version, until the signature is verified against the keys
 // the terminal trusts and the payload matches the manifest's hash. Whether
 // it came on a USB stick or from central makes no difference: the
@@ -20,11 +21,6 @@ import (
 	"archive/tar"
 	"bytes"
 	"cmp"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -49,14 +45,17 @@ var (
 // Manifest describes the payload of an update package. Its exact bytes are
 // what the signature covers.
 type Manifest struct {
-	Version string    `json:"version"`
-	OS      string    `json:"os"`   // linux
-	Arch    string    `json:"arch"` // amd64, arm64
-	Kind    string    `json:"kind"` // deb
-	Payload string    `json:"payload"`
-	Size    int64     `json:"size"`
-	SHA256  string    `json:"sha256"`
-	Signed  time.Time `json:"signed"`
+	Version string `json:"version"`
+	OS      string `json:"os"`   // linux
+	Arch    string `json:"arch"` // amd64, arm64
+	Kind    string `json:"kind"` // deb
+	Payload string `json:"payload"`
+	Size    int64  `json:"size"`
+	// The payload's digest in hex, by the signature's suite: SHA-256 under
+	// ed25519, SM3 under SM2; the other is absent.
+	SHA256 string    `json:"sha256,omitempty"`
+	SM3    string    `json:"sm3,omitempty"`
+	Signed time.Time `json:"signed"`
 }
 
 // Names inside a package.
@@ -69,58 +68,17 @@ const (
 // 30 MB; anything far larger is the wrong file.
 const MaxPackage = 512 << 20
 
-// GenerateKey makes a signing key pair. The private key stays with whoever
-// releases updates; the public key goes to every terminal.
-func GenerateKey() (ed25519.PublicKey, ed25519.PrivateKey, error) {
-	return ed25519.GenerateKey(rand.Reader)
-}
-
-// EncodeKey writes a key as one line of base64.
-func EncodeKey(k []byte) string { return base64.StdEncoding.EncodeToString(k) }
-
-// ParsePrivateKey reads a private key written by EncodeKey (the seed or the
-// full key).
-func ParsePrivateKey(text string) (ed25519.PrivateKey, error) {
-	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(text))
-	switch {
-	case err != nil:
-		return nil, fmt.Errorf("the signing key is not base64: %v", err)
-	case len(b) == ed25519.SeedSize:
-		return ed25519.NewKeyFromSeed(b), nil
-	case len(b) == ed25519.PrivateKeySize:
-		return ed25519.PrivateKey(b), nil
-	}
-	return nil, fmt.Errorf("the signing key is %d bytes; an ed25519 key is %d", len(b), ed25519.SeedSize)
-}
-
-// ParsePublicKeys reads the keys a terminal trusts: one base64 key a line,
-// '#' starting a comment. Every line must be a key; a file with a typo is
-// refused rather than half read.
-func ParsePublicKeys(text string) ([]ed25519.PublicKey, error) {
-	var keys []ed25519.PublicKey
-	for i, line := range strings.Split(text, "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		b, err := base64.StdEncoding.DecodeString(line)
-		if err != nil || len(b) != ed25519.PublicKeySize {
-			return nil, fmt.Errorf("line %d is not an ed25519 public key in base64 (as 'onewindow update keygen' writes)", i+1)
-		}
-		keys = append(keys, ed25519.PublicKey(b))
-	}
-	if len(keys) == 0 {
-		return nil, ErrNoKeys
-	}
-	return keys, nil
-}
-
 // Sign writes an update package to w: the payload (read from payload, named
-// name) with its manifest and the manifest's signature.
-func Sign(w io.Writer, key ed25519.PrivateKey, m Manifest, name string, payload []byte, now time.Time) error {
-	sum := sha256.Sum256(payload)
-	m.Payload, m.Size, m.SHA256, m.Signed = path.Base(name), int64(len(payload)), hex.EncodeToString(sum[:]), now.UTC()
+// name) with its manifest and the manifest's signature, made with key
+// (ed25519 or SM2; the manifest names the payload by the key's digest).
+func Sign(w io.Writer, key PrivateKey, m Manifest, name string, payload []byte, now time.Time) error {
+	m.Payload, m.Size, m.Signed = path.Base(name), int64(len(payload)), now.UTC()
+	m.SHA256, m.SM3 = "", ""
+	if key.Algorithm() == SM2 {
+		m.SM3 = digest(SM2, payload)
+	} else {
+		m.SHA256 = digest(Ed25519, payload)
+	}
 	if m.Kind == "" {
 		m.Kind = "deb"
 	}
@@ -131,12 +89,15 @@ func Sign(w io.Writer, key ed25519.PrivateKey, m Manifest, name string, payload 
 	if err != nil {
 		return err
 	}
-	sig := ed25519.Sign(key, manifest)
+	sig, err := key.sign(manifest)
+	if err != nil {
+		return err
+	}
 	tw := tar.NewWriter(w)
 	for _, f := range []struct {
 		name string
 		data []byte
-	}{{manifestName, manifest}, {signatureName, []byte(base64.StdEncoding.EncodeToString(sig) + "\n")}, {m.Payload, payload}} {
+	}{{manifestName, manifest}, {signatureName, sig}, {m.Payload, payload}} {
 		if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: 0o644, Size: int64(len(f.data)), ModTime: now, Typeflag: tar.TypeReg}); err != nil {
 			return err
 		}
@@ -166,7 +127,7 @@ type Target struct {
 // formed, that its manifest is signed by one of keys, that the payload is
 // the one the manifest names, and that it is for this machine and newer.
 // Nothing is written anywhere.
-func Verify(r io.Reader, keys []ed25519.PublicKey, t Target) (Verified, error) {
+func Verify(r io.Reader, keys []PublicKey, t Target) (Verified, error) {
 	v, err := VerifySigned(r, keys)
 	if err != nil {
 		return Verified{}, err
@@ -185,7 +146,7 @@ func Verify(r io.Reader, keys []ed25519.PublicKey, t Target) (Verified, error) {
 // formed, signed by one of keys, and carries the payload its manifest
 // names. Central checks a package with it before publishing it to the
 // machines its manifest names.
-func VerifySigned(r io.Reader, keys []ed25519.PublicKey) (Verified, error) {
+func VerifySigned(r io.Reader, keys []PublicKey) (Verified, error) {
 	if len(keys) == 0 {
 		return Verified{}, ErrNoKeys
 	}
@@ -216,19 +177,12 @@ func VerifySigned(r io.Reader, keys []ed25519.PublicKey) (Verified, error) {
 	if manifest == nil || sigText == nil {
 		return Verified{}, fmt.Errorf("%w: no signed manifest in it", ErrBadPackage)
 	}
-	sig, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(sigText)))
-	if err != nil || len(sig) != ed25519.SignatureSize {
-		return Verified{}, fmt.Errorf("%w: the signature is not an ed25519 signature", ErrBadSignature)
+	alg, sig, err := parseSignature(sigText)
+	if err != nil {
+		return Verified{}, err
 	}
-	trusted := false
-	for _, k := range keys {
-		if ed25519.Verify(k, manifest, sig) {
-			trusted = true
-			break
-		}
-	}
-	if !trusted {
-		return Verified{}, ErrBadSignature
+	if err := checkSignature(keys, alg, manifest, sig); err != nil {
+		return Verified{}, err
 	}
 	// Only a signed manifest is read at all.
 	var m Manifest
@@ -241,8 +195,14 @@ func VerifySigned(r io.Reader, keys []ed25519.PublicKey) (Verified, error) {
 	if !ok || m.Payload == manifestName || m.Payload == signatureName {
 		return Verified{}, fmt.Errorf("%w: the payload %q named by the manifest is missing", ErrBadPackage, m.Payload)
 	}
-	sum := sha256.Sum256(payload)
-	if int64(len(payload)) != m.Size || hex.EncodeToString(sum[:]) != m.SHA256 {
+	want, other, hashName := m.SHA256, m.SM3, "SHA-256"
+	if alg == SM2 {
+		want, other, hashName = m.SM3, m.SHA256, "SM3"
+	}
+	if want == "" || other != "" {
+		return Verified{}, fmt.Errorf("%w: a manifest signed with %s names its payload by %s only", ErrBadPackage, algName(alg), hashName)
+	}
+	if int64(len(payload)) != m.Size || digest(alg, payload) != want {
 		return Verified{}, fmt.Errorf("%w: the payload is not the one that was signed (its hash differs)", ErrBadSignature)
 	}
 	if m.Kind != "deb" {
@@ -304,7 +264,7 @@ type Installer func(payloadFile string, m Manifest) error
 // Install verifies the package and only then writes its payload to a
 // private temporary file in dir and hands it to install. A package that
 // fails verification writes nothing and installs nothing.
-func Install(r io.Reader, keys []ed25519.PublicKey, t Target, dir string, install Installer) (Manifest, error) {
+func Install(r io.Reader, keys []PublicKey, t Target, dir string, install Installer) (Manifest, error) {
 	v, err := Verify(r, keys, t)
 	if err != nil {
 		return Manifest{}, err

@@ -3,7 +3,6 @@ package update
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
 	"crypto/sha256"
 	"database/sql"
 	"errors"
@@ -21,7 +20,7 @@ import (
 
 var linux = Target{OS: "linux", Arch: "amd64", Current: "0.8.0"}
 
-func signed(t *testing.T, key ed25519.PrivateKey, version string, payload []byte) []byte {
+func signed(t *testing.T, key PrivateKey, version string, payload []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Sign(&buf, key, Manifest{Version: version, OS: "linux", Arch: "amd64"}, "onewindow_"+version+"_amd64.deb", payload, time.Now()); err != nil {
@@ -37,7 +36,7 @@ func TestVerify(t *testing.T) {
 	payload := []byte("!<arch>\ndebian-binary the new onewindow")
 	good := signed(t, priv, "0.9.0", payload)
 
-	v, err := Verify(bytes.NewReader(good), []ed25519.PublicKey{otherPub, pub}, linux)
+	v, err := Verify(bytes.NewReader(good), []PublicKey{otherPub, pub}, linux)
 	if err != nil || !bytes.Equal(v.Payload, payload) || v.Manifest.Version != "0.9.0" {
 		t.Fatalf("a good package: want it verified, got %v", err)
 	}
@@ -50,19 +49,19 @@ func TestVerify(t *testing.T) {
 	tests := []struct {
 		name string
 		pkg  []byte
-		keys []ed25519.PublicKey
+		keys []PublicKey
 		t    Target
 		want error
 	}{
-		{"signed by another key", signed(t, otherPriv, "0.9.0", payload), []ed25519.PublicKey{pub}, linux, ErrBadSignature},
-		{"payload altered", flip(good, func(b []byte) int { return bytes.Index(b, []byte("the new")) }), []ed25519.PublicKey{pub}, linux, ErrBadSignature},
-		{"manifest altered", flip(good, func(b []byte) int { return bytes.Index(b, []byte(`"0.9.0"`)) + 3 }), []ed25519.PublicKey{pub}, linux, ErrBadSignature},
-		{"not a package", []byte("MZ this is an exe"), []ed25519.PublicKey{pub}, linux, ErrBadPackage},
-		{"cut short", good[:len(good)/2], []ed25519.PublicKey{pub}, linux, ErrBadPackage},
+		{"signed by another key", signed(t, otherPriv, "0.9.0", payload), []PublicKey{pub}, linux, ErrBadSignature},
+		{"payload altered", flip(good, func(b []byte) int { return bytes.Index(b, []byte("the new")) }), []PublicKey{pub}, linux, ErrBadSignature},
+		{"manifest altered", flip(good, func(b []byte) int { return bytes.Index(b, []byte(`"0.9.0"`)) + 3 }), []PublicKey{pub}, linux, ErrBadSignature},
+		{"not a package", []byte("MZ this is an exe"), []PublicKey{pub}, linux, ErrBadPackage},
+		{"cut short", good[:len(good)/2], []PublicKey{pub}, linux, ErrBadPackage},
 		{"no trusted keys", good, nil, linux, ErrNoKeys},
-		{"another architecture", good, []ed25519.PublicKey{pub}, Target{OS: "linux", Arch: "arm64"}, ErrWrongTarget},
-		{"older than installed", signed(t, priv, "0.7.9", payload), []ed25519.PublicKey{pub}, linux, ErrOlder},
-		{"same as installed", signed(t, priv, "0.8.0", payload), []ed25519.PublicKey{pub}, linux, ErrOlder},
+		{"another architecture", good, []PublicKey{pub}, Target{OS: "linux", Arch: "arm64"}, ErrWrongTarget},
+		{"older than installed", signed(t, priv, "0.7.9", payload), []PublicKey{pub}, linux, ErrOlder},
+		{"same as installed", signed(t, priv, "0.8.0", payload), []PublicKey{pub}, linux, ErrOlder},
 	}
 	for _, tt := range tests {
 		if _, err := Verify(bytes.NewReader(tt.pkg), tt.keys, tt.t); !errors.Is(err, tt.want) {
@@ -71,7 +70,7 @@ func TestVerify(t *testing.T) {
 	}
 	down := linux
 	down.Downgrade = true
-	if _, err := Verify(bytes.NewReader(signed(t, priv, "0.7.9", payload)), []ed25519.PublicKey{pub}, down); err != nil {
+	if _, err := Verify(bytes.NewReader(signed(t, priv, "0.7.9", payload)), []PublicKey{pub}, down); err != nil {
 		t.Errorf("a signed downgrade asked for: want it verified, got %v", err)
 	}
 }
@@ -92,13 +91,13 @@ func TestBadSignatureChangesNothing(t *testing.T) {
 		installed = append(installed, fmt.Sprintf("%s %x", m.Version, sha256.Sum256(data)))
 		return nil
 	}
-	if _, err := Install(bytes.NewReader(signed(t, evil, "9.9.9", []byte("rootkit"))), []ed25519.PublicKey{pub}, linux, dir, install); !errors.Is(err, ErrBadSignature) {
+	if _, err := Install(bytes.NewReader(signed(t, evil, "9.9.9", []byte("rootkit"))), []PublicKey{pub}, linux, dir, install); !errors.Is(err, ErrBadSignature) {
 		t.Fatalf("a package signed by an unknown key: want ErrBadSignature, got %v", err)
 	}
 	if entries, _ := os.ReadDir(dir); len(installed) != 0 || len(entries) != 0 {
 		t.Fatalf("a bad signature must change nothing: installed %v, files %v", installed, entries)
 	}
-	m, err := Install(bytes.NewReader(signed(t, priv, "0.9.0", []byte("good deb"))), []ed25519.PublicKey{pub}, linux, dir, install)
+	m, err := Install(bytes.NewReader(signed(t, priv, "0.9.0", []byte("good deb"))), []PublicKey{pub}, linux, dir, install)
 	if err != nil || m.Version != "0.9.0" || len(installed) != 1 || !strings.HasPrefix(installed[0], fmt.Sprintf("0.9.0 %x", sha256.Sum256([]byte("good deb")))) {
 		t.Fatalf("a good package: want the payload installed once, got %v %v", installed, err)
 	}
@@ -110,18 +109,18 @@ func TestBadSignatureChangesNothing(t *testing.T) {
 func TestKeys(t *testing.T) {
 	t.Parallel()
 	pub, priv, _ := GenerateKey()
-	keys, err := ParsePublicKeys("# the province's release key\n" + EncodeKey(pub) + "\n\n")
+	keys, err := ParsePublicKeys("# the province's release key\n" + pub.String() + "\n\n")
 	if err != nil || len(keys) != 1 || !keys[0].Equal(pub) {
 		t.Fatalf("ParsePublicKeys: %v %v", keys, err)
 	}
-	if _, err := ParsePublicKeys(EncodeKey(pub) + "\nnot-a-key\n"); err == nil || !strings.Contains(err.Error(), "line 2") {
+	if _, err := ParsePublicKeys(pub.String() + "\nnot-a-key\n"); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("a file with a bad line: want it refused naming line 2, got %v", err)
 	}
 	if _, err := ParsePublicKeys("# nothing\n"); !errors.Is(err, ErrNoKeys) {
 		t.Errorf("no keys: want ErrNoKeys, got %v", err)
 	}
-	back, err := ParsePrivateKey(EncodeKey(priv.Seed()))
-	if err != nil || !back.Equal(priv) {
+	back, err := ParsePrivateKey(priv.Encode())
+	if err != nil || back.Encode() != priv.Encode() || !back.Public().Equal(pub) || back.Algorithm() != Ed25519 {
 		t.Errorf("ParsePrivateKey(seed): %v", err)
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"io"
@@ -36,12 +35,16 @@ const updateUsage = `Usage:
   onewindow update install [-keys FILE] [-downgrade] PACKAGE.owu   install an update from a file (USB stick)
   onewindow update fetch [-config FILE] [-keys FILE] [-url URL]    fetch the update from central (as the enrolled terminal) and install it
   onewindow update migrate [-config FILE]                          migrate the database (systemd runs this at start)
-  onewindow update keygen -o PREFIX                                make a signing key pair (PREFIX.key, PREFIX.pub)
+  onewindow update keygen [-suite intl|gm] -o PREFIX               make a signing key pair (PREFIX.key, PREFIX.pub)
   onewindow update sign -key FILE -version V [-arch A] -o OUT PAYLOAD.deb   make a signed update package
 
-An update package is installed only after its ed25519 signature is checked
-against the public keys in -keys and its payload against the signed hash;
-a package that fails changes nothing. The new version migrates the database
+An update package is installed only after its signature is checked against
+the public keys in -keys and its payload against the signed hash; a package
+that fails changes nothing. The keys are of the province's crypto suite:
+ed25519 (intl, the default; the payload's hash SHA-256) or SM2 with SM3
+(gm, 国密; the hash SM3). A keys file may hold both while a province moves
+from one to the other; a package is checked against the keys of the
+algorithm that signed it. The new version migrates the database
 on its first start, on a copy: if that fails the database stays as it was
 and the old version runs on it again once reinstalled.
 `
@@ -75,7 +78,7 @@ func runUpdate(ctx context.Context, args []string, stdout, stderr io.Writer) int
 func updateInstall(ctx context.Context, sub string, args []string, stdout, stderr io.Writer) int {
 	name := "update " + sub
 	fs := commandFlags(name, updateUsage)
-	keysFile := fs.String("keys", defaultUpdateKeys, "the `file` of trusted public keys, one a line")
+	keysFile := fs.String("keys", defaultUpdateKeys, "the `file` of trusted public keys, one a line (ed25519, or SM2 after sm2:)")
 	downgrade := fs.Bool("downgrade", false, "accept a version not newer than the one installed (going back after a bad release)")
 	dryRun := fs.Bool("dry-run", false, "verify the package and stop before installing it")
 	dpkg := fs.String("dpkg", "dpkg", "the `command` that installs a .deb")
@@ -145,8 +148,9 @@ func updateInstall(ctx context.Context, sub string, args []string, stdout, stder
 	return 0
 }
 
-// readUpdateKeys reads the file of trusted update public keys.
-func readUpdateKeys(file string) ([]ed25519.PublicKey, error) {
+// readUpdateKeys reads the file of trusted update public keys (ed25519,
+// SM2 or both).
+func readUpdateKeys(file string) ([]update.PublicKey, error) {
 	text, err := os.ReadFile(file)
 	if err != nil {
 		return nil, fmt.Errorf("the trusted update keys: %w (copy the province's update key there first)", err)
@@ -253,8 +257,18 @@ func updateMigrate(ctx context.Context, args []string, stdout, stderr io.Writer)
 func updateKeygen(args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("update keygen", updateUsage)
 	prefix := fs.String("o", "", "write the keys to `PREFIX`.key (private, mode 600) and PREFIX.pub")
+	suite := fs.String("suite", "intl", "the province's crypto `suite`: intl (ed25519) or gm (国密: SM2 with SM3)")
 	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
 		return code
+	}
+	generate := update.GenerateKey
+	switch *suite {
+	case "intl":
+	case "gm":
+		generate = update.GenerateSM2Key
+	default:
+		fmt.Fprintf(stderr, "onewindow update keygen: -suite is intl (ed25519) or gm (国密, SM2), not %q\n", *suite)
+		return 2
 	}
 	if *prefix == "" || fs.NArg() != 0 {
 		fmt.Fprintf(stderr, "onewindow update keygen: give -o PREFIX and no arguments\n")
@@ -264,24 +278,24 @@ func updateKeygen(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "onewindow update keygen: %s.key exists; a signing key is never overwritten\n", *prefix)
 		return 1
 	}
-	pub, priv, err := update.GenerateKey()
+	pub, priv, err := generate()
 	if err == nil {
-		err = setup.WriteFileAtomic(*prefix+".key", []byte(update.EncodeKey(priv.Seed())+"\n"), 0o600)
+		err = setup.WriteFileAtomic(*prefix+".key", []byte(priv.Encode()+"\n"), 0o600)
 	}
 	if err == nil {
-		err = setup.WriteFileAtomic(*prefix+".pub", []byte("# onewindow update key, made "+time.Now().Format(time.DateOnly)+"\n"+update.EncodeKey(pub)+"\n"), 0o644)
+		err = setup.WriteFileAtomic(*prefix+".pub", []byte("# onewindow update key ("+pub.Algorithm()+"), made "+time.Now().Format(time.DateOnly)+"\n"+pub.String()+"\n"), 0o644)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "onewindow update keygen: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "wrote %s.key (keep it off the terminals) and %s.pub (copy to %s on every terminal)\n", *prefix, *prefix, defaultUpdateKeys)
+	fmt.Fprintf(stdout, "wrote %s.key (%s; keep it off the terminals) and %s.pub (add its key line to %s on every terminal)\n", *prefix, pub.Algorithm(), *prefix, defaultUpdateKeys)
 	return 0
 }
 
 func updateSign(args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("update sign", updateUsage)
-	keyFile := fs.String("key", "", "the private key `file` from keygen")
+	keyFile := fs.String("key", "", "the private key `file` from keygen (ed25519 or SM2: the package is signed with it)")
 	version := fs.String("version", "", "the payload's `version`")
 	arch := fs.String("arch", "", "the payload's architecture, amd64 or arm64 (default: read from a name like onewindow_V_ARCH.deb)")
 	out := fs.String("o", "", "the package `file` to write")
@@ -328,6 +342,6 @@ func updateSign(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "onewindow update sign: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "wrote %s: onewindow %s for linux/%s, signed\n", *out, *version, *arch)
+	fmt.Fprintf(stdout, "wrote %s: onewindow %s for linux/%s, signed with %s\n", *out, *version, *arch, key.Algorithm())
 	return 0
 }

@@ -146,3 +146,53 @@ func TestUpdateMigrateOnACurrentTerminal(t *testing.T) {
 		t.Errorf("update alone: want exit 2 listing the subcommands, got %d %q", code, errOut)
 	}
 }
+
+// TestUpdateSignedWithSM2: a province on the national algorithms makes an
+// SM2 key, signs with it, and its terminals install what it signed; a
+// package signed with another SM2 key is refused, saying so, and dpkg never
+// runs. A keys file may hold the old ed25519 key beside the SM2 one.
+func TestUpdateSignedWithSM2(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	release, stranger, old := filepath.Join(dir, "release"), filepath.Join(dir, "stranger"), filepath.Join(dir, "old")
+	for _, prefix := range []string{release, stranger} {
+		if code, out, errOut := runArgs(t, "update", "keygen", "-suite", "gm", "-o", prefix); code != 0 || !strings.Contains(out, "sm2") {
+			t.Fatalf("keygen -suite gm: %d %s %s", code, out, errOut)
+		}
+	}
+	runArgs(t, "update", "keygen", "-o", old)
+	if pub, _ := os.ReadFile(release + ".pub"); !strings.Contains(string(pub), "\nsm2:04") {
+		t.Fatalf("an SM2 public key file: %q; want a line sm2:04...", pub)
+	}
+	if code, _, errOut := runArgs(t, "update", "keygen", "-suite", "sm2", "-o", filepath.Join(dir, "x")); code != 2 || !strings.Contains(errOut, "intl") {
+		t.Errorf("keygen -suite sm2: want exit 2 naming the suites, got %d %q", code, errOut)
+	}
+	deb := filepath.Join(dir, "onewindow_0.9.0_"+runtime.GOARCH+".deb")
+	write(t, deb, "!<arch>\nthe new onewindow", 0o644)
+	pkg, evil := filepath.Join(dir, "update.owu"), filepath.Join(dir, "evil.owu")
+	for key, out := range map[string]string{release: pkg, stranger: evil} {
+		if code, stdout, errOut := runArgs(t, "update", "sign", "-key", key+".key", "-version", "0.9.0", "-o", out, deb); code != 0 || !strings.Contains(stdout, "signed with sm2") {
+			t.Fatalf("sign with an SM2 key: %d %s %s", code, stdout, errOut)
+		}
+	}
+	oldPub, _ := os.ReadFile(old + ".pub")
+	newPub, _ := os.ReadFile(release + ".pub")
+	both := filepath.Join(dir, "update-keys.pub")
+	write(t, both, string(oldPub)+string(newPub), 0o644)
+	dpkg, record := fakeDpkg(t, dir)
+
+	code, _, errOut := runArgs(t, "update", "install", "-keys", both, "-dpkg", dpkg, evil)
+	if code != 1 || !strings.Contains(errOut, "nothing was installed") || !strings.Contains(errOut, "not by the SM2 key this machine trusts") {
+		t.Fatalf("a package signed with another SM2 key: want exit 1, nothing installed, saying so; got %d %q", code, errOut)
+	}
+	code, _, errOut = runArgs(t, "update", "install", "-keys", old+".pub", "-dpkg", dpkg, pkg)
+	if code != 1 || !strings.Contains(errOut, "trusts no SM2 key") {
+		t.Fatalf("an SM2 package on a terminal with only the ed25519 key: want exit 1 saying it trusts no SM2 key; got %d %q", code, errOut)
+	}
+	if _, err := os.Stat(record); !os.IsNotExist(err) {
+		t.Fatalf("dpkg ran for a refused package")
+	}
+	if code, out, errOut := runArgs(t, "update", "install", "-keys", both, "-dpkg", dpkg, pkg); code != 0 || !strings.Contains(out, "installed onewindow 0.9.0") {
+		t.Fatalf("an SM2 package, trusted: want it installed, got %d %s %s", code, out, errOut)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"crypto/ed25519"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -178,7 +177,7 @@ func TestUpdateDownloadsAreBounded(t *testing.T) {
 	if err := update.Sign(&pkg, priv, update.Manifest{Version: "0.9.0", OS: "linux", Arch: "amd64"}, "p.deb", []byte("deb"), time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.PublishUpdate(ctx, pkg.Bytes(), []ed25519.PublicKey{pub}, false); err != nil {
+	if _, err := c.PublishUpdate(ctx, pkg.Bytes(), []update.PublicKey{pub}, false); err != nil {
 		t.Fatal(err)
 	}
 	get := func(query string) *http.Response {

@@ -3,7 +3,6 @@ package central
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -32,7 +31,7 @@ type Update struct {
 // what a terminal would refuse; a package that fails, or that is not newer
 // than the one held (unless downgrade, to go back after a bad release),
 // changes nothing.
-func (c *Central) PublishUpdate(ctx context.Context, pkg []byte, keys []ed25519.PublicKey, downgrade bool) (update.Manifest, error) {
+func (c *Central) PublishUpdate(ctx context.Context, pkg []byte, keys []update.PublicKey, downgrade bool) (update.Manifest, error) {
 	v, err := update.VerifySigned(bytes.NewReader(pkg), keys)
 	if err != nil {
 		return update.Manifest{}, fmt.Errorf("publish update: %w: %w", app.ErrInvalidInput, err)
@@ -146,7 +145,7 @@ func (c *Central) handleUpdate(w http.ResponseWriter, r *http.Request) {
 
 // TrustUpdateKeys sets the keys update packages published from the web
 // console are verified against (central serve's -update-keys).
-func (c *Central) TrustUpdateKeys(keys []ed25519.PublicKey) {
+func (c *Central) TrustUpdateKeys(keys []update.PublicKey) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.updateKeys = keys

@@ -3,7 +3,6 @@ package console_test
 import (
 	"bytes"
 	"context"
-	"crypto/ed25519"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -473,8 +472,8 @@ func TestAdministratorKeepsAccounts(t *testing.T) {
 	// another, refused and nothing changes.
 	pub, priv, _ := update.GenerateKey()
 	_, other, _ := update.GenerateKey()
-	h.c.TrustUpdateKeys([]ed25519.PublicKey{pub})
-	pkg := func(key ed25519.PrivateKey, version string) string {
+	h.c.TrustUpdateKeys([]update.PublicKey{pub})
+	pkg := func(key update.PrivateKey, version string) string {
 		var b bytes.Buffer
 		if err := update.Sign(&b, key, update.Manifest{Version: version, OS: "linux", Arch: "amd64"}, "onewindow.deb", []byte("deb"), h.clock.Now()); err != nil {
 			t.Fatal(err)
