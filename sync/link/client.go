@@ -17,6 +17,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"onewindow/app"
+	"onewindow/sync/tlcp"
 	"onewindow/sync/wire"
 )
 
@@ -81,6 +82,16 @@ func client(base string, caPEM []byte, opt Options) (*resty.Client, error) {
 	if u.Scheme == "https" {
 		if len(caPEM) == 0 {
 			return nil, fmt.Errorf("%w: central is HTTPS but no CA was given to pin (the terminal is not enrolled)", ErrTLS)
+		}
+		if tlcp.IsSM2(caPEM) {
+			// The province's gm suite: the pinned CA is SM2, and central
+			// is spoken to in TLCP (GM/T 0024), trusting only that CA.
+			dial, err := tlcp.CADialer(caPEM)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %v", ErrTLS, err)
+			}
+			rc.SetTransport(tlcp.Transport(dial))
+			return rc, nil
 		}
 		pool := x509.NewCertPool()
 		if !pool.AppendCertsFromPEM(caPEM) {

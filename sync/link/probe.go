@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"onewindow/sync/tlcp"
 	"onewindow/sync/wire"
 )
 
@@ -61,7 +62,12 @@ func sortFailure(err error) error {
 	var invalid x509.CertificateInvalidError
 	var host x509.HostnameError
 	var verify *tls.CertificateVerificationError
+	var gm *tlcp.HandshakeError
 	switch {
+	case errors.As(err, &gm) && gm.Why == tlcp.Expired:
+		return fmt.Errorf("%w: %v", ErrClock, gm)
+	case errors.As(err, &gm):
+		return fmt.Errorf("%w: %v", ErrTLS, gm)
 	case errors.As(err, &unknown):
 		return fmt.Errorf("%w: the certificate central shows is not signed by the pinned CA (%v)", ErrTLS, unknown.Error())
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
