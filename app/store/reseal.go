@@ -207,3 +207,6 @@ func nilIfEmpty(b []byte) any {
 	}
 	return b
 }
+
+// Suite is the crypto suite the store seals, indexes and chains under.
+func (s *Store) Suite() suite.Name { return s.keys.Suite() }

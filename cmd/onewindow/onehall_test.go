@@ -30,6 +30,7 @@ import (
 	"onewindow/app/pii"
 	"onewindow/app/setup"
 	"onewindow/device/sim/simctl"
+	"onewindow/internal/suitetest"
 	"onewindow/sync/central"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"
@@ -84,7 +85,7 @@ func newWholeHall(t *testing.T, via func(centralAt string) string) *wholeHall {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := central.Open(ctx, h.centralDB, central.Options{Keys: keys})
+	c, err := central.Open(ctx, h.centralDB, central.Options{Keys: keys, Suite: suitetest.Suite()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +209,7 @@ func lastLines(s string, n int) string {
 func (h *wholeHall) startCentral() {
 	h.t.Helper()
 	cmd := h.child("central", "run", "central", "serve", "-db", h.centralDB, "-listen", h.centralAt,
-		"-admin-token-file", filepath.Join(h.dir, "admin.token"), "-log-level", "warn")
+		"-admin-token-file", filepath.Join(h.dir, "admin.token"), "-log-level", "warn", "-crypto-suite", string(suitetest.Suite()))
 	if err := cmd.Start(); err != nil {
 		h.t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"onewindow/app/pii"
 	"onewindow/app/setup"
 	"onewindow/app/store"
+	"onewindow/app/suite"
 	"onewindow/app/update"
 	"onewindow/sync/link"
 )
@@ -27,7 +28,7 @@ func init() {
 		name:    "update",
 		summary: "install a signed update (from a USB stick or central), migrate the database, make signing keys",
 		run:     runUpdate,
-		subs:    []string{"install", "fetch", "migrate", "keygen", "sign"},
+		subs:    []string{"install", "fetch", "migrate", "migrate-crypto", "keygen", "sign"},
 	})
 }
 
@@ -35,6 +36,7 @@ const updateUsage = `Usage:
   onewindow update install [-keys FILE] [-downgrade] PACKAGE.owu   install an update from a file (USB stick)
   onewindow update fetch [-config FILE] [-keys FILE] [-url URL]    fetch the update from central (as the enrolled terminal) and install it
   onewindow update migrate [-config FILE]                          migrate the database (systemd runs this at start)
+  onewindow update migrate-crypto [-config FILE] [-batch N]        seal the personal data again under the crypto suite central names
   onewindow update keygen [-suite intl|gm] -o PREFIX               make a signing key pair (PREFIX.key, PREFIX.pub)
   onewindow update sign -key FILE -version V [-arch A] -o OUT PAYLOAD.deb   make a signed update package
 
@@ -57,7 +59,7 @@ func runUpdate(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
 			return code
 		}
-		fmt.Fprintf(stderr, "onewindow update: say what to do: install, fetch, migrate, keygen or sign; run 'onewindow update -h' for help\n")
+		fmt.Fprintf(stderr, "onewindow update: say what to do: install, fetch, migrate, migrate-crypto, keygen or sign; run 'onewindow update -h' for help\n")
 		return 2
 	}
 	sub, rest := args[0], args[1:]
@@ -66,6 +68,8 @@ func runUpdate(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return updateInstall(ctx, sub, rest, stdout, stderr)
 	case "migrate":
 		return updateMigrate(ctx, rest, stdout, stderr)
+	case "migrate-crypto":
+		return updateMigrateCrypto(ctx, rest, stdout, stderr)
 	case "keygen":
 		return updateKeygen(rest, stdout, stderr)
 	case "sign":
@@ -257,18 +261,17 @@ func updateMigrate(ctx context.Context, args []string, stdout, stderr io.Writer)
 func updateKeygen(args []string, stdout, stderr io.Writer) int {
 	fs := commandFlags("update keygen", updateUsage)
 	prefix := fs.String("o", "", "write the keys to `PREFIX`.key (private, mode 600) and PREFIX.pub")
-	suite := fs.String("suite", "intl", "the province's crypto `suite`: intl (ed25519) or gm (国密: SM2 with SM3)")
+	named := fs.String("suite", string(suite.Intl), "the province's crypto `suite`: intl (ed25519) or gm (国密: SM2 with SM3)")
 	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
 		return code
 	}
 	generate := update.GenerateKey
-	switch *suite {
-	case "intl":
-	case "gm":
-		generate = update.GenerateSM2Key
-	default:
-		fmt.Fprintf(stderr, "onewindow update keygen: -suite is intl (ed25519) or gm (国密, SM2), not %q\n", *suite)
+	switch s, err := suite.Parse(*named); {
+	case err != nil:
+		fmt.Fprintf(stderr, "onewindow update keygen: -suite: %v\n", err)
 		return 2
+	case s == suite.GM:
+		generate = update.GenerateSM2Key
 	}
 	if *prefix == "" || fs.NArg() != 0 {
 		fmt.Fprintf(stderr, "onewindow update keygen: give -o PREFIX and no arguments\n")

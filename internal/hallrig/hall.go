@@ -8,6 +8,7 @@ import (
 	"onewindow/app/desk"
 	"onewindow/app/pii"
 	"onewindow/app/store"
+	"onewindow/internal/suitetest"
 	"onewindow/sync/hub"
 )
 
@@ -56,6 +57,7 @@ func (r *Rig) Terminal(ctx context.Context, code string) (*Terminal, error) {
 	if err != nil {
 		return nil, err
 	}
+	keys.Use(suitetest.Suite())
 	s, err := store.Open(ctx, filepath.Join(dir, "onewindow.db"), store.Options{Terminal: code, Keys: keys, Clock: r.Clock, HallHub: true})
 	if err != nil {
 		return nil, err

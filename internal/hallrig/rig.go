@@ -27,6 +27,7 @@ import (
 	"onewindow/device/sim/idreadersim"
 	"onewindow/device/sim/printersim"
 	"onewindow/device/sim/queuesim"
+	"onewindow/internal/suitetest"
 	"onewindow/sync/hub"
 )
 
@@ -173,6 +174,7 @@ func openStore(ctx context.Context, dir, terminal string, clock app.Clock) (*sto
 	if err != nil {
 		return nil, err
 	}
+	keys.Use(suitetest.Suite())
 	s, err := store.Open(ctx, filepath.Join(dir, "onewindow.db"), store.Options{Terminal: terminal, Keys: keys, Clock: clock})
 	if err != nil {
 		return nil, err

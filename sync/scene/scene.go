@@ -24,6 +24,7 @@ import (
 	"onewindow/app/store"
 	"onewindow/assets"
 	"onewindow/internal/pgtest"
+	"onewindow/internal/suitetest"
 	"onewindow/sync/central"
 	"onewindow/sync/link"
 	"onewindow/sync/wire"
@@ -74,7 +75,7 @@ func Keys(t testing.TB, b byte) *pii.Keys {
 func Central(t testing.TB, dsn string, clock app.Clock) *central.Central {
 	t.Helper()
 	ctx := context.Background()
-	c, err := central.Open(ctx, dsn, central.Options{Keys: Keys(t, 7), Clock: clock})
+	c, err := central.Open(ctx, dsn, central.Options{Keys: Keys(t, 7), Clock: clock, Suite: suitetest.Suite()})
 	if err != nil {
 		t.Fatalf("open central on %s: %v", dsn, err)
 	}
@@ -187,6 +188,9 @@ func Agree(t testing.TB, c *central.Central, st *store.Store) {
 func AgreeAs(t testing.TB, c *central.Central, st *store.Store, terminal string) {
 	t.Helper()
 	ctx := context.Background()
+	if _, err := st.SyncCredentials(ctx); err == nil && st.Suite() != suitetest.Suite() {
+		t.Errorf("terminal %s records under %s; the tests run under %s", terminal, st.Suite(), suitetest.Suite())
+	}
 	type op struct {
 		id, state, reason string
 	}
