@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -26,6 +25,7 @@ import (
 	"onewindow/app/suite"
 	"onewindow/app/update"
 	"onewindow/sync/central"
+	"onewindow/sync/tlcp"
 	"onewindow/sync/wire"
 	webconsole "onewindow/web/console"
 	"onewindow/web/public"
@@ -36,13 +36,14 @@ func init() {
 		name:    "central",
 		summary: "run the reference central platform, or administer it (enrol, revoke, publish, updates, decide, terminals' health)",
 		run:     runCentral,
-		subs:    []string{"serve", "enrol-code", "revoke", "publish", "publish-update", "updates", "decide", "terminals", "compact", "admin"},
+		subs:    []string{"serve", "enrol-code", "tlcp-certs", "revoke", "publish", "publish-update", "updates", "decide", "terminals", "compact", "admin"},
 	})
 }
 
 const centralUsage = `Usage:
   onewindow central serve [flags]                          serve the API to halls and back offices
   onewindow central enrol-code [flags]                     make a one-time enrolment bundle for a terminal
+  onewindow central tlcp-certs -out DIR -hosts NAMES       make the SM2 CA and certificates for TLCP (国密)
   onewindow central revoke [flags] TERMINAL                refuse a terminal from now on
   onewindow central publish [flags] catalog|hall|calendar FILE
                                                            publish a catalogue, a hall's staff list or the holiday calendar
@@ -65,13 +66,14 @@ func runCentral(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintf(stderr, "onewindow central: say what to do: serve, enrol-code, revoke, publish, publish-update, updates, decide, terminals, compact or admin; run 'onewindow central -h' for help\n")
+		fmt.Fprintf(stderr, "onewindow central: say what to do: serve, enrol-code, tlcp-certs, revoke, publish, publish-update, updates, decide, terminals, compact or admin; run 'onewindow central -h' for help\n")
 		return 2
 	}
 	sub, rest := fs.Arg(0), fs.Args()[1:]
 	run, ok := map[string]func(context.Context, []string, io.Writer, io.Writer) int{
 		"serve":          runCentralServe,
 		"enrol-code":     runCentralEnrolCode,
+		"tlcp-certs":     runCentralTLCPCerts,
 		"revoke":         runCentralRevoke,
 		"publish":        runCentralPublish,
 		"publish-update": runCentralPublishUpdate,
@@ -199,8 +201,10 @@ and, with -admin-token-file, the back offices' opinions; and the web
 console at / for departments' reviewers, supervisors, hall managers and
 administrators (make the first administrator with 'central admin create'). With -cert and -key
 it serves HTTPS; give terminals the CA that signed the certificate in their
-enrolment bundle (enrol-code -ca) and they pin it. Stops cleanly on SIGINT or
-SIGTERM. Log lines never carry personal data.
+enrolment bundle (enrol-code -ca) and they pin it. With the four -tlcp flags
+(SM2 certificates from 'central tlcp-certs') it speaks TLCP (国密) on the same
+port too, to terminals whose bundle pins the SM2 CA. Stops cleanly on SIGINT
+or SIGTERM. Log lines never carry personal data.
 `
 
 func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -208,10 +212,11 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 	listen := a.fs.String("listen", ":8443", "the `address` to listen on, host:port")
 	cert := a.fs.String("cert", "", "TLS certificate `file` (PEM); with -key, serve HTTPS")
 	key := a.fs.String("key", "", "TLS private key `file` (PEM)")
+	sm2 := addTLCPFlags(a.fs)
 	tokenFile := a.fs.String("admin-token-file", "", "`file` of the departments' back-office tokens, a line 'DEPARTMENT TOKEN' each: each records opinions for its own department; without it that API is off")
 	level := a.fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	behindProxy := a.fs.Bool("behind-proxy", false, "take a citizen's address for the public pages' rate limit from X-Forwarded-For (only behind a proxy or load balancer that sets it)")
-	updateKeys := a.fs.String("update-keys", defaultUpdateKeys, "the `file` of trusted update public keys, one a line: what the web console's published update packages must be signed with (as 'publish-update -update-keys')")
+	updateKeys := a.fs.String("update-keys", defaultUpdateKeys, "the `file` of trusted update public keys, one a line (ed25519, or SM2 after sm2:): what the web console's published update packages must be signed with (as 'publish-update -update-keys')")
 	if code, done := a.parse(args, 0, 0, ""); done {
 		return code
 	}
@@ -232,6 +237,10 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 		if opt.BackOffice, err = backOfficeTokens(b); err != nil {
 			return a.fail(fmt.Errorf("%s: %w", *tokenFile, err))
 		}
+	}
+	gm, err := sm2.config()
+	if err != nil {
+		return a.fail(err)
 	}
 	var tlsConfig *tls.Config
 	if *cert != "" {
@@ -255,7 +264,7 @@ func runCentralServe(ctx context.Context, args []string, stdout, stderr io.Write
 		} else {
 			logger.Warn("the web console cannot publish update packages (publish-update still can)", "err", err)
 		}
-		return serveCentral(ctx, c, opt, *listen, tlsConfig, logger, stdout)
+		return serveCentral(ctx, c, opt, *listen, tlsConfig, gm, logger, stdout)
 	})
 }
 
@@ -284,8 +293,6 @@ func backOfficeTokens(b []byte) (map[string]string, error) {
 	return tokens, nil
 }
 
-// serveCentral serves central's API on listen until ctx ends, then stops
-// cleanly, letting requests in flight finish.
 // centralWeb is what central serves outside its API: the citizens' pages
 // (web/public) at their paths, the web console at every other.
 func centralWeb(ctx context.Context, c *central.Central, consoleWeb http.Handler, log *slog.Logger, behindProxy bool) (http.Handler, error) {
@@ -294,47 +301,6 @@ func centralWeb(ctx context.Context, c *central.Central, consoleWeb http.Handler
 		return nil, err
 	}
 	return public.Mount(pages, consoleWeb), nil
-}
-
-func serveCentral(ctx context.Context, c *central.Central, opt central.ServerOptions, listen string, tlsConfig *tls.Config, logger *slog.Logger, stdout io.Writer) error {
-	srv := &http.Server{
-		Handler:           c.Handler(opt),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       2 * time.Minute,
-		WriteTimeout:      2 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-		TLSConfig:         tlsConfig,
-	}
-	scheme := "http"
-	if tlsConfig != nil {
-		scheme = "https"
-	}
-	ln, err := net.Listen("tcp", listen)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "central: serving on %s://%s (%s)\n", scheme, ln.Addr(), c.Backend())
-	done := make(chan error, 1)
-	go func() {
-		if tlsConfig != nil {
-			done <- srv.ServeTLS(ln, "", "")
-		} else {
-			done <- srv.Serve(ln)
-		}
-	}()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-	}
-	shut, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shut); err != nil {
-		return fmt.Errorf("stopping: %w", err)
-	}
-	return nil
 }
 
 const centralEnrolUsage = `Usage: onewindow central enrol-code -hall HALL -terminal TERMINAL -role ROLE -url URL [-ca FILE] [flags]
@@ -355,7 +321,7 @@ func runCentralEnrolCode(ctx context.Context, args []string, stdout, stderr io.W
 	terminal := a.fs.String("terminal", "", "the terminal's `code`")
 	role := a.fs.String("role", "", "what the terminal is: "+strings.Join(central.Roles, ", "))
 	url := a.fs.String("url", "", "central's address as the terminal reaches it, e.g. https://central.example:8443")
-	ca := a.fs.String("ca", "", "the CA certificate `file` (PEM) that signed central's certificate; needed for an https URL")
+	ca := a.fs.String("ca", "", "the CA certificate `file` (PEM) that signed central's certificate; needed for an https URL. An SM2 CA (central tlcp-certs) makes the terminal speak TLCP (国密)")
 	valid := a.fs.Duration("valid", 72*time.Hour, "how long the code stays valid")
 	if code, done := a.parse(args, 0, 0, ""); done {
 		return code
@@ -372,7 +338,7 @@ func runCentralEnrolCode(ctx context.Context, args []string, stdout, stderr io.W
 		if err != nil {
 			return a.fail(err)
 		}
-		if !x509.NewCertPool().AppendCertsFromPEM(pemBytes) {
+		if !x509.NewCertPool().AppendCertsFromPEM(pemBytes) && !tlcp.IsSM2(pemBytes) { // an SM2 CA: TLCP
 			return a.fail(fmt.Errorf("%s holds no PEM certificate", *ca))
 		}
 		b.CAPEM = string(pemBytes)
