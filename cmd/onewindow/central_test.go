@@ -21,7 +21,7 @@ import (
 // TestCentralUsage: every subcommand documents each of its flags under -h,
 // and a wrong call exits 2 saying what was wrong.
 func TestCentralUsage(t *testing.T) {
-	for _, sub := range []string{"serve", "enrol-code", "tlcp-certs", "revoke", "publish", "publish-update", "updates", "decide", "terminals", "compact"} {
+	for _, sub := range []string{"serve", "enrol-code", "revoke", "publish", "publish-update", "updates", "decide", "terminals", "compact"} {
 		code, out, errOut := runArgs(t, "central", sub, "-h")
 		if code != 0 || !strings.Contains(out, "Usage: onewindow central "+sub) {
 			t.Errorf("central %s -h: exit %d, stdout %q, stderr %q; want 0 and its usage", sub, code, out, errOut)

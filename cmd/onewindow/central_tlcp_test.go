@@ -30,6 +30,9 @@ import (
 func TestCentralServesTLCP(t *testing.T) {
 	dir := t.TempDir()
 	sm2 := filepath.Join(dir, "sm2")
+	if code, out, _ := runArgs(t, "central", "tlcp-certs", "-h"); code != 0 || !strings.Contains(out, "-hosts") || !strings.Contains(out, "-out") {
+		t.Errorf("tlcp-certs -h: %d %s; want its usage with -out and -hosts", code, out)
+	}
 	if code, out, errs := runArgs(t, "central", "tlcp-certs", "-out", sm2, "-hosts", "127.0.0.1, localhost"); code != 0 {
 		t.Fatalf("tlcp-certs: %d %s %s", code, out, errs)
 	}

@@ -55,7 +55,7 @@ func serve(t testing.TB, std *tls.Config, gm *gmtls.Config) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := tlcp.NewListener(inner, std, gm, t.Logf)
+	l := tlcp.NewListener(inner, std, gm, nil)
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.TLS != nil {
 			io.WriteString(w, "tls "+tls.VersionName(r.TLS.Version))
