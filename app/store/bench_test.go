@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/suite"
 )
 
 // reportLatency adds the median and 99th percentile of the per-operation
@@ -21,23 +22,59 @@ func reportLatency(b *testing.B, d []time.Duration) {
 	b.ReportMetric(float64(d[len(d)*99/100].Microseconds())/1000, "ms-p99")
 }
 
+// benchSuites are the crypto suites the benchmarks put side by side
+// (issue 19): intl first, measuring what the benchmarks measured before
+// suites, then gm.
+var benchSuites = []suite.Name{suite.Intl, suite.GM}
+
 // BenchmarkAcceptCase is a clerk accepting a case: the case, its two events
-// and its outbox row in one transaction, on a file with synchronous=FULL.
+// and its outbox row in one transaction, on a file with synchronous=FULL,
+// under each crypto suite (the values sealed, the ID number indexed and the
+// events chained under it).
 func BenchmarkAcceptCase(b *testing.B) {
-	ctx := context.Background()
-	f := open(b)
-	in := app.Intake{ItemCode: "GA-001", Applicant: zhang, Received: all(b, f.Store, "GA-001"), Window: 2, Actor: "S1002", Outcome: app.Accepted}
-	d := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		t0 := time.Now()
-		if _, err := f.TakeIn(ctx, in); err != nil {
-			b.Fatal(err)
-		}
-		d = append(d, time.Since(t0))
+	for _, s := range benchSuites {
+		b.Run("suite="+string(s), func(b *testing.B) {
+			ctx := context.Background()
+			f := open(b)
+			f.keys.Use(s) // a store never enrolled keeps the suite its keys say
+			in := app.Intake{ItemCode: "GA-001", Applicant: zhang, Received: all(b, f.Store, "GA-001"), Window: 2, Actor: "S1002", Outcome: app.Accepted}
+			d := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				if _, err := f.TakeIn(ctx, in); err != nil {
+					b.Fatal(err)
+				}
+				d = append(d, time.Since(t0))
+			}
+			b.StopTimer()
+			reportLatency(b, d)
+			checkSealedUnder(b, f, s, 1)
+		})
 	}
-	b.StopTimer()
-	reportLatency(b, d)
+}
+
+// checkSealedUnder fails the benchmark unless f holds at least want cases
+// and every case, event and outbox row there was sealed, indexed or
+// chained under s: so a gm figure is SM4, SM3 and HMAC-SM3's.
+func checkSealedUnder(b *testing.B, f *fixture, s suite.Name, want int) {
+	b.Helper() // blobs: x'736d333a' is "sm3:", x'736d343a' "sm4:"
+
+	gm := 0
+	if s == suite.GM {
+		gm = 1
+	}
+	var n, wrong int
+	if err := f.DB().QueryRow(`SELECT (SELECT count(*) FROM cases),
+		(SELECT count(*) FROM cases WHERE (substr(id_index, 1, 4) = x'736d333a' AND length(id_index) = 36) != ?1
+			OR ?1 AND (substr(name_sealed, 1, 4) != x'736d343a' OR substr(id_sealed, 1, 4) != x'736d343a'))
+		+ (SELECT count(*) FROM case_events WHERE (substr(hash, 1, 4) = 'sm3:') != ?1)
+		+ (SELECT count(*) FROM outbox WHERE ?1 AND substr(payload, 1, 4) != x'736d343a')`, gm).Scan(&n, &wrong); err != nil {
+		b.Fatal(err)
+	}
+	if n < want || wrong != 0 {
+		b.Fatalf("%d cases (want at least %d); %d cases, events or outbox rows not made under %s", n, want, wrong, s)
+	}
 }
 
 // idNumberFor makes the i-th of a million distinct valid ID numbers.
@@ -48,25 +85,31 @@ func idNumberFor(i int) app.IDNumber {
 	return app.IDNumber(first + string(c))
 }
 
-var (
-	millionOnce sync.Once
-	million     *fixture
-	millionDir  string
-)
+// millionDB is a database of a million cases sealed under one suite.
+type millionDB struct {
+	once sync.Once
+	f    *fixture
+	dir  string
+}
+
+var millions = map[suite.Name]*millionDB{suite.Intl: {}, suite.GM: {}}
 
 const millionCases = 1_000_000
 
-// seedMillion fills one database with a million cases, once per test binary:
-// in a single transaction straight into the table, as years of a busy hall
-// would leave it, since a million clerk transactions would take an hour.
-func seedMillion(b *testing.B) *fixture {
-	millionOnce.Do(func() {
+// seedMillion fills a database with a million cases sealed and indexed
+// under s, once per suite per test binary: in a single transaction
+// straight into the table, as years of a busy hall would leave it, since a
+// million clerk transactions would take an hour.
+func seedMillion(b *testing.B, s suite.Name) *fixture {
+	m := millions[s]
+	m.once.Do(func() {
 		dir, err := os.MkdirTemp("", "onewindow-bench-")
 		if err != nil {
 			b.Fatal(err)
 		}
-		millionDir = dir
+		m.dir = dir
 		f := load(b, dir)
+		f.keys.Use(s) // a store never enrolled keeps the suite its keys say
 		ctx := context.Background()
 		tx, err := f.DB().BeginTx(ctx, nil)
 		if err != nil {
@@ -78,6 +121,7 @@ func seedMillion(b *testing.B) *fixture {
 			b.Fatal(err)
 		}
 		now := stamp(start)
+		t0 := time.Now()
 		for i := 0; i < millionCases; i++ {
 			num := fmt.Sprintf("330106K01-20261123-%07d", i)
 			id := idNumberFor(i)
@@ -89,33 +133,41 @@ func seedMillion(b *testing.B) *fixture {
 		if err := tx.Commit(); err != nil {
 			b.Fatal(err)
 		}
-		million = f
+		checkSealedUnder(b, f, s, millionCases)
+		b.Logf("a million cases sealed under %s in %v", s, time.Since(t0).Round(time.Second))
+		m.f = f
 	})
-	if million == nil {
-		b.Fatal("seeding the million cases failed earlier")
+	if m.f == nil {
+		b.Fatalf("seeding the million cases under %s failed earlier", s)
 	}
-	return million
+	return m.f
 }
 
 // BenchmarkCasesByIDNumber looks up a citizen's cases by ID number among a
-// million cases: the keyed hash, the index, and decrypting what is found.
+// million cases sealed under each suite: the keyed hashes (the look-up asks
+// for the index under either suite), the index, and decrypting what is
+// found.
 func BenchmarkCasesByIDNumber(b *testing.B) {
-	f := seedMillion(b)
-	ctx := context.Background()
-	r := rand.New(rand.NewPCG(1, 2))
-	d := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		id := idNumberFor(r.IntN(millionCases))
-		t0 := time.Now()
-		got, err := f.CasesByIDNumber(ctx, id)
-		d = append(d, time.Since(t0))
-		if err != nil || len(got) != 1 || got[0].Applicant.IDNumber != id {
-			b.Fatalf("look-up of %s: %d cases, %v", id.Masked(), len(got), err)
-		}
+	for _, s := range benchSuites {
+		b.Run("suite="+string(s), func(b *testing.B) {
+			f := seedMillion(b, s)
+			ctx := context.Background()
+			r := rand.New(rand.NewPCG(1, 2))
+			d := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				id := idNumberFor(r.IntN(millionCases))
+				t0 := time.Now()
+				got, err := f.CasesByIDNumber(ctx, id)
+				d = append(d, time.Since(t0))
+				if err != nil || len(got) != 1 || got[0].Applicant.IDNumber != id {
+					b.Fatalf("look-up of %s: %d cases, %v", id.Masked(), len(got), err)
+				}
+			}
+			b.StopTimer()
+			reportLatency(b, d)
+		})
 	}
-	b.StopTimer()
-	reportLatency(b, d)
 }
 
 func TestIDNumbersForBenchAreValid(t *testing.T) {
@@ -129,11 +181,14 @@ func TestIDNumbersForBenchAreValid(t *testing.T) {
 	}
 }
 
-// TestMain removes the million-case database, which outlives single benchmarks.
+// TestMain removes the million-case databases, which outlive single
+// benchmarks.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if millionDir != "" {
-		os.RemoveAll(millionDir)
+	for _, db := range millions {
+		if db.dir != "" {
+			os.RemoveAll(db.dir)
+		}
 	}
 	os.Exit(code)
 }

@@ -2,6 +2,7 @@ package central_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"net"
 	"net/http/httptest"
@@ -13,7 +14,11 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/pii"
+	"onewindow/app/store"
+	"onewindow/app/suite"
 	"onewindow/internal/pgtest"
+	"onewindow/internal/suitetest"
 	"onewindow/sync/central"
 	"onewindow/sync/link"
 	"onewindow/sync/scene"
@@ -54,7 +59,11 @@ func (c countingConn) Write(b []byte) (int, error) {
 // BenchmarkDrain drains a backlog of operations (a week offline in a busy
 // hall: 100,000 by default, ONEWINDOW_BENCH_OPS to change) from a terminal
 // to central over loopback HTTP, and compares the rate with central's bare
-// insert rate for the same rows in the same store.
+// insert rate for the same rows in the same store. It runs under each
+// crypto suite in turn (issue 19): suite=intl measures what the benchmark
+// measured before suites; under suite=gm the terminal opens its outbox with
+// SM4, central checks the chains with SM3, seals with SM4 and indexes with
+// HMAC-SM3.
 func BenchmarkDrain(b *testing.B) {
 	n := 100_000
 	if s := os.Getenv("ONEWINDOW_BENCH_OPS"); s != "" {
@@ -68,8 +77,13 @@ func BenchmarkDrain(b *testing.B) {
 		{"postgres", func(b *testing.B) string { return pgtest.DSN(b) }},
 	} {
 		b.Run(backend.name, func(b *testing.B) {
-			for range b.N {
-				drain(b, n, backend.dsn)
+			for _, s := range []suite.Name{suite.Intl, suite.GM} {
+				b.Run("suite="+string(s), func(b *testing.B) {
+					b.Setenv(suitetest.Env, string(s)) // scene's central, so the terminal it enrols
+					for range b.N {
+						drain(b, n, backend.dsn)
+					}
+				})
 			}
 		})
 	}
@@ -118,6 +132,7 @@ func drain(b *testing.B, n int, dsn func(*testing.B) string) {
 	if err != nil || r.Sent != n || r.Rejected != 0 {
 		b.Fatalf("drain: %+v, %v; want all %d taken", r, err, n)
 	}
+	checkSuite(b, c, st, suitetest.Suite())
 
 	// The same rows straight into a fresh central of the same kind.
 	raw := scene.Central(b, dsn(b), clock)
@@ -173,4 +188,36 @@ func drain(b *testing.B, n int, dsn func(*testing.B) string) {
 	if testing.Verbose() {
 		fmt.Printf("%s: %d ops in %v (%d batches); raw insert %v\n", c.Backend(), n, elapsed.Round(time.Millisecond), r.Batches, rawElapsed.Round(time.Millisecond))
 	}
+}
+
+// checkSuite fails the benchmark unless the terminal's outbox and the cases
+// central took (a thousand of each) were sealed and indexed under s.
+func checkSuite(b *testing.B, c *central.Central, st *store.Store, s suite.Name) {
+	b.Helper()
+	if st.Suite() != s {
+		b.Fatalf("the terminal records under %s, not %s", st.Suite(), s)
+	}
+	check := func(db *sql.DB, what, query string, under func([]byte) suite.Name) {
+		rows, err := db.Query(query)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rows.Close()
+		n := 0
+		for ; rows.Next(); n++ {
+			var v []byte
+			if err := rows.Scan(&v); err != nil {
+				b.Fatal(err)
+			}
+			if got := under(v); got != s {
+				b.Fatalf("%s under %s, not %s", what, got, s)
+			}
+		}
+		if err := rows.Err(); err != nil || n == 0 {
+			b.Fatalf("%s: %d rows, %v", what, n, err)
+		}
+	}
+	check(st.DB(), "the terminal's outbox", `SELECT payload FROM outbox LIMIT 1000`, pii.SealedUnder)
+	check(c.DB(), "central's names", `SELECT name_sealed FROM cases LIMIT 1000`, pii.SealedUnder)
+	check(c.DB(), "central's ID indexes", `SELECT id_index FROM cases LIMIT 1000`, pii.IndexedUnder)
 }

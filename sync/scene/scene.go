@@ -349,6 +349,7 @@ func TakeIn(t testing.TB, st *store.Store, item string, i int) app.Case {
 // steps, sealed as the store seals its outbox.
 func FillOutbox(t testing.TB, st *store.Store, n int) {
 	keys := Keys(t, 3)
+	keys.Use(st.Suite()) // the suite the store seals its outbox under
 	t.Helper()
 	ctx := context.Background()
 	first := TakeIn(t, st, "GA-001", 0)
