@@ -48,7 +48,9 @@ type Answers struct {
 	Categories []string // window terminals only
 	// HubCert is the hall's hub certificate (PEM), written beside the
 	// configuration for every role; HubKey its private key, the hub's
-	// only. Write makes both for a hub that has none.
+	// only. Write makes both for a hub that has none: ECDSA, for TLS.
+	// Under the gm suite, 'onewindow setup -crypto-suite gm' gives an SM2
+	// double certificate here instead (sync/tlcp), for TLCP.
 	HubCert, HubKey []byte
 }
 
@@ -118,7 +120,7 @@ func (a Answers) render() string {
 			fmt.Fprintf(&b, "kiosk_key_file = %s\n", q(KioskKeyFileName))
 		}
 		if len(a.HubCert) > 0 {
-			fmt.Fprintf(&b, "# The hall's hub certificate: the terminals speak TLS to the hub and pin it.\n")
+			fmt.Fprintf(&b, "# The hall's hub certificate: the terminals speak TLS (TLCP, 国密, when it is SM2) to the hub and pin it.\n")
 			fmt.Fprintf(&b, "certificate_file = %s\n", q(HubCertFileName))
 		}
 		if len(a.HubKey) > 0 {

@@ -9,7 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
+
+	"github.com/tjfoc/gmsm/gmtls"
 
 	"onewindow/app"
 	"onewindow/app/console"
@@ -19,6 +22,7 @@ import (
 	"onewindow/app/config"
 	"onewindow/sync/hub"
 	"onewindow/sync/link"
+	"onewindow/sync/tlcp"
 )
 
 func init() {
@@ -36,8 +40,9 @@ and the hall screen listens to it. The configuration's role must be hub;
 it listens on [hub] address of the configuration, requires the hall key
 from it (there is no default key), and keeps the queue in the data folder's
 database, so a restart loses nothing. With [hub] certificate_file and
-key_file (made by 'onewindow setup -role hub') it serves TLS, and the
-terminals pin that certificate; without them it serves plain HTTP and warns.
+key_file (made by 'onewindow setup -role hub') it serves TLS, or TLCP (国密)
+when they are SM2 (setup -crypto-suite gm), and the terminals pin that
+certificate; without them it serves plain HTTP and warns.
 A hall has exactly one hub.
 
 Once the hub is enrolled with central ('onewindow setup -enrol BUNDLE', as
@@ -82,13 +87,18 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if t.cfg.Hub.KeyFile != "" {
 		// The hall's certificate, which every terminal pins: the hall key
-		// and the hall's records cross the LAN encrypted.
-		cert, err := tls.LoadX509KeyPair(t.cfg.Hub.CertificateFile, t.cfg.Hub.KeyFile)
+		// and the hall's records cross the LAN encrypted, in TLS, or in
+		// TLCP (国密) when set-up made SM2 certificates (-crypto-suite gm).
+		std, gm, err := hubServerConfigs(t.cfg.Hub.CertificateFile, t.cfg.Hub.KeyFile)
 		if err != nil {
 			l.Close()
 			return fail(fmt.Errorf("the hub's certificate and key (hub.certificate_file, hub.key_file): %v", err))
 		}
-		l = tls.NewListener(l, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		if gm != nil {
+			l = tlcp.NewListener(l, nil, gm, func(format string, args ...any) { t.log.Warn(fmt.Sprintf(format, args...)) })
+		} else {
+			l = tls.NewListener(l, std)
+		}
 	} else {
 		t.log.Warn("the hub serves plain HTTP: the hall key and the hall's records cross the LAN in clear; 'onewindow setup -role hub' makes the hall's certificate")
 	}
@@ -109,6 +119,21 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	t.log.Info("hub stopped")
 	return 0
+}
+
+// hubServerConfigs reads the hub's certificate and key files: an SM2
+// double certificate (signing, then encryption, as set-up writes it under
+// the gm suite) is served in TLCP, anything else in TLS.
+func hubServerConfigs(certFile, keyFile string) (*tls.Config, *gmtls.Config, error) {
+	certPEM, err := os.ReadFile(certFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	keyPEM, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil, nil, err
+	}
+	return tlcp.ServerConfigs(certPEM, keyPEM)
 }
 
 // publishQueue keys the hub's tickets' links with its enrolment and sends

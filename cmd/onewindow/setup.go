@@ -21,9 +21,11 @@ import (
 	"onewindow/app"
 	"onewindow/app/config"
 	"onewindow/app/setup"
+	"onewindow/app/suite"
 	"onewindow/device/probe"
 	"onewindow/device/queuebus"
 	"onewindow/sync/link"
+	"onewindow/sync/tlcp"
 	"onewindow/sync/wire"
 	uisetup "onewindow/ui/setup"
 	"onewindow/ui/theme"
@@ -55,7 +57,9 @@ hub must not be able to reverse. The hub's set-up makes the hall's hub
 certificate (hub.pem, and its private key hub-key.pem, mode 600, which
 stays on the hub); copy hub.pem to every terminal with the hall key and
 give it with -hub-cert: the terminal then speaks TLS to the hub and trusts
-only that certificate.
+only that certificate. In a province on the gm suite, the hub's set-up
+takes -crypto-suite gm: hub.pem is then an SM2 double certificate, and the
+hub and the terminals given it speak TLCP (国密, GM/T 0024) instead.
 
 -auto fills in the devices not given by flags from a discovery of the
 ports. DEVICE for -test is idcard (place a card), printer (prints a test
@@ -74,7 +78,7 @@ Examples:
 type setupFlags struct {
 	config, role, hall, terminal, hub, hallKey, hallKeyFile, central, data string
 	idcard, printer, queuebus, scanner, ports, test, enrol, categories     string
-	kioskKeyFile, hubCert                                                  string
+	kioskKeyFile, hubCert, suite                                           string
 	window                                                                 int
 	nativeQR, discover, auto, force, ui, windowed                          bool
 	wait, timeout, probeTimeout                                            time.Duration
@@ -92,6 +96,7 @@ func runSetup(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&f.hallKey, "hall-key", "", "the hall `key` itself")
 	fs.StringVar(&f.kioskKeyFile, "kiosk-key-file", "", "kiosks only: a `file` holding the hall's kiosk key, copied to kiosk.key")
 	fs.StringVar(&f.hubCert, "hub-cert", "", "the hall's hub certificate `file` (hub.pem, made by the hub's set-up), copied beside the configuration: the terminal then speaks TLS to the hub and trusts only it")
+	fs.StringVar(&f.suite, "crypto-suite", "intl", "the hub only: the province's crypto `suite` (central's -crypto-suite), for the hall's hub certificate: intl makes an ECDSA one, for TLS; gm an SM2 double certificate, for TLCP (国密)")
 	fs.StringVar(&f.central, "central", "", "the central platform's `URL`")
 	fs.StringVar(&f.data, "data", "", "the data `folder` (default "+config.DefaultDataDir+")")
 	fs.StringVar(&f.idcard, "idcard", "", "the ID-card reader's `port`, as PORT or PORT@BAUD")
@@ -193,7 +198,24 @@ func setupWrite(ctx context.Context, fs *flag.FlagSet, f setupFlags, stdout, std
 		}
 		a.KioskKey = config.Secret(strings.TrimSpace(string(b)))
 	}
-	var err error
+	named, err := suite.Parse(f.suite)
+	switch {
+	case err != nil:
+		fmt.Fprintf(stderr, "onewindow setup: -crypto-suite: %v\n", err)
+		return 2
+	case named == suite.GM && a.Role != config.RoleHub:
+		fmt.Fprintf(stderr, "onewindow setup: -crypto-suite is the hub's (its certificate); a terminal learns the suite from central at enrolment, and speaks TLCP to a hub whose -hub-cert is SM2\n")
+		return 2
+	case named == suite.GM:
+		// The hall's hub in TLCP: an SM2 double certificate, the signing
+		// certificate first in hub.pem (what the terminals pin).
+		m, err := tlcp.MakeSelfSigned("onewindow hub of hall "+a.Hall, []string{"onewindow-hub"}, time.Now())
+		if err != nil {
+			fmt.Fprintf(stderr, "onewindow setup: the hub's SM2 certificates: %v\n", err)
+			return 1
+		}
+		a.HubCert, a.HubKey = m.Joined()
+	}
 	for _, d := range []struct {
 		flag string
 		to   **setup.Device
