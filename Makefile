@@ -19,6 +19,9 @@ TAGS := no_emoji
 test: deps
 	go vet -tags $(TAGS) ./...
 	go test -tags $(TAGS) -timeout 20m ./...
+	# Again under 国密 (issue 19): the packages whose tests read the suite
+	# (sync, the whole hall, the rigs) run once more; the rest is cached.
+	ONEWINDOW_TEST_SUITE=gm go test -tags $(TAGS) -timeout 20m ./...
 
 build: deps
 	go build -tags $(TAGS) -o bin/onewindow ./cmd/onewindow

@@ -2,13 +2,11 @@ package app
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/big"
+	"onewindow/app/suite"
 	"regexp"
 	"slices"
 	"strings"
@@ -251,7 +249,7 @@ func (b Booking) Validate() error {
 		p.Add("who", "must be a masked name")
 	}
 	if b.IDKey != "" && !ValidWhoKey(b.IDKey) {
-		p.Add("id_key", "must be 64 hexadecimal characters")
+		p.Add("id_key", "must be 64 hexadecimal characters (after sm3: under 国密)")
 	}
 	if !b.State.Valid() {
 		p.Add("state", fmt.Sprintf("%q is not a booking state", b.State))
@@ -334,6 +332,9 @@ type BookingCheckIn struct {
 	RequestID string `json:"request_id"`
 	Code      string `json:"code,omitempty"`
 	IDKey     string `json:"id_key,omitempty"`
+	// IDKeyAlt is the card's BookingIDKey under the other crypto suite:
+	// a booking made before the hall moved to (or from) 国密 holds that.
+	IDKeyAlt string `json:"id_key_alt,omitempty"`
 	// WhoKey is the card's app.WhoKey under the kiosk key, when a card
 	// was read: the ticket issued carries it, so that the card re-queues
 	// it when missed, as any ticket taken with the card.
@@ -347,8 +348,8 @@ func (r BookingCheckIn) Validate() error {
 		return fmt.Errorf("%w: type the booking code or read the ID card", ErrInvalidInput)
 	case r.Code != "" && !ValidBookingCode(r.Code):
 		return fmt.Errorf("%w: a booking code is 8 digits", ErrInvalidInput)
-	case r.IDKey != "" && !ValidWhoKey(r.IDKey), r.WhoKey != "" && !ValidWhoKey(r.WhoKey):
-		return fmt.Errorf("%w: id_key and who_key must be 64 hexadecimal characters", ErrInvalidInput)
+	case r.IDKey != "" && !ValidWhoKey(r.IDKey), r.WhoKey != "" && !ValidWhoKey(r.WhoKey), r.IDKeyAlt != "" && !ValidWhoKey(r.IDKeyAlt):
+		return fmt.Errorf("%w: id_key, id_key_alt and who_key must be 64 hexadecimal characters (after sm3: under 国密)", ErrInvalidInput)
 	case len(r.RequestID) > 100:
 		return fmt.Errorf("%w: the request id is longer than 100 characters", ErrInvalidInput)
 	}
@@ -412,11 +413,9 @@ func NewBookingCode() string {
 // key: what the hall keeps of a booker's ID number, and what the kiosk
 // computes from the card read to find the booking. Central makes each
 // hall's key and gives it to that hall's kiosks only (sync/central).
-func BookingIDKey(key []byte, id IDNumber) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("onewindow-booking\x00"))
-	m.Write([]byte(id))
-	return hex.EncodeToString(m.Sum(nil))
+// It is under the suite s, as WhoKey.
+func BookingIDKey(s suite.Name, key []byte, id IDNumber) string {
+	return keyedID(s, key, "onewindow-booking\x00", id)
 }
 
 // BookingRequest is a citizen's request for an appointment, as the public

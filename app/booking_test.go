@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/suite"
 	"onewindow/assets"
 )
 
@@ -139,7 +140,7 @@ func TestBookingCodesAndKeys(t *testing.T) {
 			t.Fatalf("%q", c)
 		}
 	}
-	k1, k2 := app.BookingIDKey([]byte("k1"), goodID), app.BookingIDKey([]byte("k2"), goodID)
+	k1, k2 := app.BookingIDKey(suite.Intl, []byte("k1"), goodID), app.BookingIDKey(suite.Intl, []byte("k2"), goodID)
 	if k1 == k2 || !app.ValidWhoKey(k1) || strings.Contains(k1, "1949") {
 		t.Fatal("the hash depends on the hall's key and shows nothing of the number")
 	}

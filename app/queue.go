@@ -1,11 +1,10 @@
 package app
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"onewindow/app/suite"
 	"time"
 )
 
@@ -135,10 +134,21 @@ func (r QueueRules) PriorityFor(claim Priority, age int) Priority {
 // only the hall's kiosks hold. The hub keeps it but never holds the key, so
 // it cannot try the few million numbers of a region and birth year against
 // it (issue 16 §4; the hall key, which the hub holds, must never key it).
-func WhoKey(kioskKey []byte, id IDNumber) string {
-	m := hmac.New(sha256.New, kioskKey)
-	m.Write([]byte("onewindow queue identity\x00"))
+//
+// Under GM it is HMAC-SM3, marked "sm3:"; under Intl HMAC-SHA-256, bare.
+func WhoKey(s suite.Name, kioskKey []byte, id IDNumber) string {
+	return keyedID(s, kioskKey, "onewindow queue identity\x00", id)
+}
+
+// keyedID is the hex keyed hash of an ID number under suite s, with its
+// mark: the form of WhoKey and BookingIDKey.
+func keyedID(s suite.Name, key []byte, label string, id IDNumber) string {
+	m := s.MAC(key)
+	m.Write([]byte(label))
 	m.Write([]byte(id))
+	if s == suite.GM {
+		return sm3Mark + hex.EncodeToString(m.Sum(nil))
+	}
 	return hex.EncodeToString(m.Sum(nil))
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -48,14 +49,15 @@ func (r IssueRequest) Validate() error {
 		p.Add("who", "send the masked name only, as MaskName makes it (张*, 欧*锋): no digits, every character but the first and last starred")
 	}
 	if r.WhoKey != "" && !ValidWhoKey(r.WhoKey) {
-		p.Add("who_key", "must be 64 hexadecimal characters")
+		p.Add("who_key", "must be 64 hexadecimal characters (after sm3: under 国密)")
 	}
 	return p.Err(ErrInvalidInput)
 }
 
-// ValidWhoKey reports whether s has the form of a WhoKey.
+// ValidWhoKey reports whether s has the form of a WhoKey (or a
+// BookingIDKey): 64 hexadecimal characters, after "sm3:" under GM.
 func ValidWhoKey(s string) bool {
-	b, err := hex.DecodeString(s)
+	b, err := hex.DecodeString(strings.TrimPrefix(s, sm3Mark))
 	return err == nil && len(b) == 32
 }
 
@@ -105,7 +107,7 @@ type QueueStatus struct {
 // nothing, so a terminal may retry a request whose answer it lost.
 type QueueStore interface {
 	Issue(ctx context.Context, r IssueRequest) (Ticket, error)
-	Requeue(ctx context.Context, requestID, ticketID, whoKey string) (Ticket, error)
+	Requeue(ctx context.Context, requestID, ticketID, whoKey, whoKeyAlt string) (Ticket, error)
 	CallNext(ctx context.Context, requestID string, window int) (Ticket, error)
 	Recall(ctx context.Context, requestID string, window int) (Ticket, error)
 	Skip(ctx context.Context, requestID string, window int) (Ticket, error)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"onewindow/app/suite"
 	"testing"
 	"time"
 )
@@ -30,11 +31,11 @@ func TestPriorityFor(t *testing.T) {
 }
 
 func TestWhoKey(t *testing.T) {
-	a := WhoKey([]byte("hall key one"), "11010519491231002X")
-	if a != WhoKey([]byte("hall key one"), "11010519491231002X") || len(a) != 64 {
+	a := WhoKey(suite.Intl, []byte("hall key one"), "11010519491231002X")
+	if a != WhoKey(suite.Intl, []byte("hall key one"), "11010519491231002X") || len(a) != 64 {
 		t.Errorf("WhoKey is not a stable 64-character hex string: %q", a)
 	}
-	if a == WhoKey([]byte("hall key two"), "11010519491231002X") || a == WhoKey([]byte("hall key one"), "110105194912310039") {
+	if a == WhoKey(suite.Intl, []byte("hall key two"), "11010519491231002X") || a == WhoKey(suite.Intl, []byte("hall key one"), "110105194912310039") {
 		t.Error("WhoKey does not depend on both the key and the number")
 	}
 }

@@ -57,7 +57,9 @@ func (s *Service) CheckInByCard(ctx context.Context, c app.IDCard) (CheckIn, app
 		}
 		return CheckIn{}, ProblemNoBookingKey
 	}
-	return s.checkIn(ctx, app.BookingCheckIn{RequestID: s.svc.NewRequestID(), IDKey: app.BookingIDKey(key, c.Number), WhoKey: s.whoKey(c.Number)})
+	in, other := s.suites()
+	return s.checkIn(ctx, app.BookingCheckIn{RequestID: s.svc.NewRequestID(), IDKey: app.BookingIDKey(in, key, c.Number),
+		IDKeyAlt: app.BookingIDKey(other, key, c.Number), WhoKey: s.whoKey(c.Number)})
 }
 
 // CheckInByCode checks in the booking whose code was typed on the keypad.

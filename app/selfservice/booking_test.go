@@ -7,6 +7,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/selfservice"
+	"onewindow/app/suite"
 	"onewindow/internal/hallrig"
 )
 
@@ -35,9 +36,9 @@ func withBooking(t *testing.T, r *hallrig.Rig) {
 	_, key, _ := r.Store.BookingPlan(ctx)
 	day := app.DateOf(r.Clock.Now())
 	mine := app.Booking{Code: "12345678", Hall: "330106", Item: "GA-003", Category: "A", Day: day, Slot: "10:00-11:00",
-		Who: app.MaskName(card(0).Name), IDKey: app.BookingIDKey(key, card(0).Number), State: app.BookingOpen, Created: r.Clock.Now()}
+		Who: app.MaskName(card(0).Name), IDKey: app.BookingIDKey(suite.Intl, key, card(0).Number), State: app.BookingOpen, Created: r.Clock.Now()}
 	tomorrow := mine
-	tomorrow.Code, tomorrow.Day, tomorrow.IDKey = "22223333", app.DateOf(r.Clock.Now().Add(24*time.Hour)), app.BookingIDKey(key, card(2).Number)
+	tomorrow.Code, tomorrow.Day, tomorrow.IDKey = "22223333", app.DateOf(r.Clock.Now().Add(24*time.Hour)), app.BookingIDKey(suite.Intl, key, card(2).Number)
 	h.BookingKey = "" // the hub never gets it
 	if _, err := r.HubStore.ApplyCentralChanges(ctx, app.PulledChanges{Reset: true, Changes: []app.CentralChange{
 		{Hall: &h}, {Booking: &mine}, {Booking: &tomorrow},

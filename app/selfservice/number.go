@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"onewindow/app"
+	"onewindow/app/suite"
 )
 
 // Problems of the self-service use cases beside app's kiosk problems; the
@@ -39,10 +40,26 @@ func (s *Service) Visitor(c app.IDCard) Visitor {
 
 // whoKey is the kiosk-keyed hash of id; empty without a kiosk key.
 func (s *Service) whoKey(id app.IDNumber) string {
+	k, _ := s.whoKeys(id)
+	return k
+}
+
+// whoKeys are the kiosk-keyed hash of id under the suite in use and under
+// the other one; empty without a kiosk key.
+func (s *Service) whoKeys(id app.IDNumber) (now, other string) {
 	if len(s.cfg.KioskKey) == 0 {
-		return ""
+		return "", ""
 	}
-	return app.WhoKey(s.cfg.KioskKey, id)
+	in, out := s.suites()
+	return app.WhoKey(in, s.cfg.KioskKey, id), app.WhoKey(out, s.cfg.KioskKey, id)
+}
+
+// suites are the crypto suite the kiosk records under, and the other.
+func (s *Service) suites() (in, other suite.Name) {
+	if s.cfg.Suite != nil && s.cfg.Suite() == suite.GM {
+		return suite.GM, suite.Intl
+	}
+	return suite.Intl, suite.GM
 }
 
 // RequeueByCard puts the missed ticket of today taken with the same ID card
@@ -53,11 +70,11 @@ func (s *Service) RequeueByCard(ctx context.Context, c app.IDCard) (app.Ticket, 
 	if s.svc.Queue == nil {
 		return app.Ticket{}, app.ProblemNotSetUp
 	}
-	key := s.whoKey(c.Number)
+	key, alt := s.whoKeys(c.Number)
 	if key == "" {
 		return app.Ticket{}, ProblemScanTicket
 	}
-	t, err := s.svc.Queue.Requeue(ctx, s.svc.NewRequestID(), "", key)
+	t, err := s.svc.Queue.Requeue(ctx, s.svc.NewRequestID(), "", key, alt)
 	switch {
 	case errors.Is(err, app.ErrNotFound):
 		return app.Ticket{}, app.ProblemNotFound // no missed ticket of today for this card

@@ -9,6 +9,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/selfservice"
+	"onewindow/app/suite"
 	"onewindow/internal/hallrig"
 )
 
@@ -34,7 +35,7 @@ func TestTakeANumberSendsOnlyTheMaskedNameElderlyAndTheKey(t *testing.T) {
 		t.Fatalf("the hub got %d requests, want 1", len(sent))
 	}
 	req := sent[0]
-	if !req.Elderly || req.Who != "王*英" || req.WhoKey != app.WhoKey([]byte(kioskKey), c.Number) || req.Category != "A" || req.Claim != app.NoPriority {
+	if !req.Elderly || req.Who != "王*英" || req.WhoKey != app.WhoKey(suite.Intl, []byte(kioskKey), c.Number) || req.Category != "A" || req.Claim != app.NoPriority {
 		t.Errorf("request = %+v; want elderly, who 王*英, the kiosk-keyed hash, category A, no claim", req)
 	}
 	wire, _ := json.Marshal(req)

@@ -73,8 +73,8 @@ func (q *recorder) Queue(ctx context.Context, calls int) (app.QueueStatus, error
 	return q.hub.Queue(ctx, calls)
 }
 
-func (q *recorder) Requeue(ctx context.Context, requestID, ticketID, whoKey string) (app.Ticket, error) {
-	return q.hub.Requeue(ctx, requestID, ticketID, whoKey)
+func (q *recorder) Requeue(ctx context.Context, requestID, ticketID, whoKey, whoKeyAlt string) (app.Ticket, error) {
+	return q.hub.Requeue(ctx, requestID, ticketID, whoKey, whoKeyAlt)
 }
 
 func (q *recorder) requests() []app.IssueRequest {
@@ -92,7 +92,7 @@ func (q failing) Issue(context.Context, app.IssueRequest) (app.Ticket, error) {
 func (q failing) Queue(context.Context, int) (app.QueueStatus, error) {
 	return app.QueueStatus{}, q.err
 }
-func (q failing) Requeue(context.Context, string, string, string) (app.Ticket, error) {
+func (q failing) Requeue(context.Context, string, string, string, string) (app.Ticket, error) {
 	return app.Ticket{}, q.err
 }
 

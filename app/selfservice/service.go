@@ -27,13 +27,14 @@ import (
 	"log/slog"
 
 	"onewindow/app"
+	"onewindow/app/suite"
 )
 
 // Queue is the hall's queue as a kiosk uses it; sync/hub's Client is one.
 type Queue interface {
 	Issue(ctx context.Context, r app.IssueRequest) (app.Ticket, error)
 	Queue(ctx context.Context, calls int) (app.QueueStatus, error)
-	Requeue(ctx context.Context, requestID, ticketID, whoKey string) (app.Ticket, error)
+	Requeue(ctx context.Context, requestID, ticketID, whoKey, whoKeyAlt string) (app.Ticket, error)
 }
 
 // Catalogue gives the service catalogue; the terminal's store is one.
@@ -101,6 +102,10 @@ type Config struct {
 	// hall's kiosks hold it, never the hub. Without it the kiosk sends no
 	// hash, and a missed ticket is re-queued by its paper only.
 	KioskKey []byte
+	// Suite is the crypto suite the kiosk records under (its store's);
+	// nil is suite.Intl. The keyed hashes of an ID number are made under
+	// it, and under the other one too for what was made before a move.
+	Suite    func() suite.Name
 	Terminal string // this kiosk's code; its intakes are by "kiosk:<code>"
 	Hall     string // the hall's code, in a ticket's link
 	// PublicURL is where citizens' phones reach central's pages: tickets

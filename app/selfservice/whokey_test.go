@@ -12,6 +12,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/config"
 	"onewindow/app/selfservice"
+	"onewindow/app/suite"
 	"onewindow/internal/hallrig"
 )
 
@@ -28,7 +29,7 @@ func enumerate(key []byte, region string, year int, stored string) app.IDNumber 
 				sum += int(body[i]-'0') * w
 			}
 			n := app.IDNumber(string(body) + string("10X98765432"[sum%11]))
-			if app.WhoKey(key, n) == stored {
+			if app.WhoKey(suite.Intl, key, n) == stored {
 				return n
 			}
 		}

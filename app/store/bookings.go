@@ -166,7 +166,7 @@ func (s *Store) CheckInBooking(ctx context.Context, r app.BookingCheckIn) (app.B
 		if r.Code != "" {
 			bs, err = bookingsOf(ctx, tx, `code = ?`, r.Code)
 		} else {
-			bs, err = bookingsOf(ctx, tx, `id_key = ? AND day = ?`, r.IDKey, string(app.DateOf(now)))
+			bs, err = bookingsOf(ctx, tx, `id_key IN (?, ?) AND day = ?`, r.IDKey, r.IDKeyAlt, string(app.DateOf(now)))
 		}
 		if err != nil {
 			return nil, err

@@ -9,6 +9,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/console"
+	"onewindow/app/suite"
 )
 
 // bookingKey is the test hall's booking key, as central sends its kiosks.
@@ -29,9 +30,9 @@ func withBookings(t *testing.T, f *fixture) (zhangs, wangs app.Booking) {
 		{Start: "10:00", End: "11:00", Capacity: map[string]int{"A": 5}},
 	}, HorizonDays: 7, EarlyMinutes: 30, LateMinutes: 15, GraceMinutes: 30}
 	zhangs = app.Booking{Code: "12345678", Hall: "330106", Item: "GA-003", Category: "A", Day: "2026-11-23", Slot: "10:00-11:00",
-		Who: "张*", IDKey: app.BookingIDKey(bookingKey, zhang.IDNumber), State: app.BookingOpen, Created: start.Add(-24 * time.Hour)}
+		Who: "张*", IDKey: app.BookingIDKey(suite.Intl, bookingKey, zhang.IDNumber), State: app.BookingOpen, Created: start.Add(-24 * time.Hour)}
 	wangs = zhangs
-	wangs.Code, wangs.Slot, wangs.Who, wangs.IDKey = "87654321", "09:00-10:00", "王*", app.BookingIDKey(bookingKey, wang.IDNumber)
+	wangs.Code, wangs.Slot, wangs.Who, wangs.IDKey = "87654321", "09:00-10:00", "王*", app.BookingIDKey(suite.Intl, bookingKey, wang.IDNumber)
 	if _, err := f.ApplyCentralChanges(ctx, app.PulledChanges{Reset: true, Changes: []app.CentralChange{
 		{Hall: &h}, {Booking: &zhangs}, {Booking: &wangs},
 	}}); err != nil {

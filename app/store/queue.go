@@ -55,9 +55,10 @@ func (s *Store) Issue(ctx context.Context, r app.IssueRequest) (app.Ticket, erro
 // Requeue puts a no-show ticket of today back in the queue, once, at its
 // end (app.Ticket.Requeue). The citizen is recognised by the ticket's id
 // (scanned from the ticket) or by reading the same ID card that took it
-// (its app.WhoKey).
-func (s *Store) Requeue(ctx context.Context, requestID, ticketID, whoKey string) (app.Ticket, error) {
-	if ticketID == "" && !app.ValidWhoKey(whoKey) {
+// (its app.WhoKey; whoKeyAlt, if not empty, is the card's under the other
+// crypto suite, which a ticket taken before the hall moved carries).
+func (s *Store) Requeue(ctx context.Context, requestID, ticketID, whoKey, whoKeyAlt string) (app.Ticket, error) {
+	if ticketID == "" && (!app.ValidWhoKey(whoKey) || whoKeyAlt != "" && !app.ValidWhoKey(whoKeyAlt)) {
 		return app.Ticket{}, fmt.Errorf("requeue: %w: scan the ticket or read the ID card", app.ErrInvalidInput)
 	}
 	var t app.Ticket
@@ -67,8 +68,8 @@ func (s *Store) Requeue(ctx context.Context, requestID, ticketID, whoKey string)
 		if ticketID != "" {
 			row = s.rowTx(ctx, tx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ? AND day = ?`, ticketID, day)
 		} else {
-			row = s.rowTx(ctx, tx, `SELECT `+ticketColumns+` FROM tickets WHERE day = ? AND who_index = ? AND state = 'no_show'
-				ORDER BY issued_at DESC LIMIT 1`, day, whoKey)
+			row = s.rowTx(ctx, tx, `SELECT `+ticketColumns+` FROM tickets WHERE day = ? AND who_index IN (?, ?) AND state = 'no_show'
+				ORDER BY issued_at DESC LIMIT 1`, day, whoKey, whoKeyAlt)
 		}
 		var err error
 		if t, err = scanTicket(row); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/suite"
 )
 
 // elder is 70 on the test day; zhang (born 1949) is 76.
@@ -22,7 +23,7 @@ var kioskKey = []byte("the kiosk key of the test hall, 32+ bytes")
 // fromCard is the issue request a kiosk sends after reading a's ID card.
 func fromCard(cat string, a app.Applicant) app.IssueRequest {
 	elderly := app.DefaultQueueRules.PriorityFor(app.NoPriority, a.IDNumber.AgeOn(start)) == app.Elderly
-	return app.IssueRequest{Category: cat, Elderly: elderly, Who: app.MaskName(a.Name), WhoKey: app.WhoKey(kioskKey, a.IDNumber)}
+	return app.IssueRequest{Category: cat, Elderly: elderly, Who: app.MaskName(a.Name), WhoKey: app.WhoKey(suite.Intl, kioskKey, a.IDNumber)}
 }
 
 func issue(t *testing.T, f *fixture, cat string) app.Ticket {
@@ -221,7 +222,7 @@ func TestRecallSkipAndRequeue(t *testing.T) {
 		t.Errorf("recall with no ticket: %v; want ErrNoTicket", err)
 	}
 	// Re-queued at a kiosk by reading the same card.
-	re, err := f.Requeue(ctx, "", "", app.WhoKey(kioskKey, zhang.IDNumber))
+	re, err := f.Requeue(ctx, "", "", app.WhoKey(suite.Intl, kioskKey, zhang.IDNumber), "")
 	if err != nil || re.Code != tk.Code || re.State != app.Waiting || !re.Requeued {
 		t.Fatalf("requeue by ID card: %+v, %v", re, err)
 	}
@@ -229,17 +230,17 @@ func TestRecallSkipAndRequeue(t *testing.T) {
 	if got, _ := f.Skip(ctx, "", 3); got.State != app.NoShow {
 		t.Errorf("skip: %s, want no_show", got.State)
 	}
-	if _, err := f.Requeue(ctx, "", tk.ID, ""); !errors.Is(err, app.ErrNotRequeueable) {
+	if _, err := f.Requeue(ctx, "", tk.ID, "", ""); !errors.Is(err, app.ErrNotRequeueable) {
 		t.Errorf("a second requeue: %v; want ErrNotRequeueable", err)
 	}
 	other := issue(t, f, "B")
-	if _, err := f.Requeue(ctx, "", other.ID, ""); !errors.Is(err, app.ErrNotRequeueable) {
+	if _, err := f.Requeue(ctx, "", other.ID, "", ""); !errors.Is(err, app.ErrNotRequeueable) {
 		t.Errorf("requeue of a waiting ticket: %v; want ErrNotRequeueable", err)
 	}
-	if _, err := f.Requeue(ctx, "", "", "nonsense"); !errors.Is(err, app.ErrInvalidInput) {
+	if _, err := f.Requeue(ctx, "", "", "nonsense", ""); !errors.Is(err, app.ErrInvalidInput) {
 		t.Errorf("requeue with neither ticket nor card: %v; want ErrInvalidInput", err)
 	}
-	if _, err := f.Requeue(ctx, "", "", app.WhoKey(kioskKey, wang.IDNumber)); !errors.Is(err, app.ErrNotFound) {
+	if _, err := f.Requeue(ctx, "", "", app.WhoKey(suite.Intl, kioskKey, wang.IDNumber), ""); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("requeue of someone with no missed ticket: %v; want ErrNotFound", err)
 	}
 }

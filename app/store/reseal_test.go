@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -170,5 +171,39 @@ func TestSuiteSurvivesARestart(t *testing.T) {
 	c := accepted(t, f, wang)
 	if ev, _ := f.Events(ctx, c.Number); app.ChainSuite(ev[0].Hash) != suite.GM {
 		t.Error("after a restart a new case is not chained with SM3")
+	}
+}
+
+// TestCardsFoundAcrossTheMove: a ticket taken and a booking made before
+// the hall moved to GM carry keyed hashes under Intl; a card read after the
+// move sends its hashes under GM and, beside them, under Intl, and finds
+// both.
+func TestCardsFoundAcrossTheMove(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := open(t)
+	zhangs, _ := withBookings(t, f)
+	tk, _ := f.Issue(ctx, fromCard("B", zhang))
+	call(t, f, 3)
+	for range 3 {
+		f.Recall(ctx, "", 3)
+	}
+	if _, err := f.ApplyCentralChanges(ctx, app.PulledChanges{From: 0, To: 0, Suite: suite.GM}); err != nil {
+		t.Fatal(err)
+	}
+	gmKey, intlKey := app.WhoKey(suite.GM, kioskKey, zhang.IDNumber), app.WhoKey(suite.Intl, kioskKey, zhang.IDNumber)
+	if !app.ValidWhoKey(gmKey) || gmKey[:4] != "sm3:" {
+		t.Fatalf("a GM who-key: %q", gmKey)
+	}
+	if _, err := f.Requeue(ctx, "", "", gmKey, ""); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("the GM key alone found the morning's ticket: %v", err)
+	}
+	if re, err := f.Requeue(ctx, "", "", gmKey, intlKey); err != nil || re.Code != tk.Code {
+		t.Errorf("requeue by card after the move: %+v, %v", re, err)
+	}
+	r, err := f.CheckInBooking(ctx, app.BookingCheckIn{RequestID: "k1-1",
+		IDKey: app.BookingIDKey(suite.GM, bookingKey, zhang.IDNumber), IDKeyAlt: zhangs.IDKey})
+	if err != nil || r.Booking.Code != zhangs.Code {
+		t.Errorf("check-in by card after the move: %+v, %v", r, err)
 	}
 }

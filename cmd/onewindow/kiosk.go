@@ -159,7 +159,7 @@ func kioskSelfService(ctx context.Context, p kioskParts, hall app.Hall, settings
 		Bookings: hubClient, BookingPlans: p.store, // 预约签到: the hub checks in, the store has the plan and key
 		Progress: hub.Progress{Hub: hubClient}, Ratings: hub.Ratings{Hub: hubClient},
 		Clock: app.SystemClock{}, Log: p.log, NewRequestID: app.NewID,
-	}, selfservice.Config{HallName: hall.Name, KioskKey: []byte(p.kioskKey), Terminal: p.terminal, Rules: settings.Queue,
+	}, selfservice.Config{HallName: hall.Name, KioskKey: []byte(p.kioskKey), Suite: p.store.Suite, Terminal: p.terminal, Rules: settings.Queue,
 		Hall: p.hall, PublicURL: p.public})
 }
 

@@ -17,6 +17,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/logs"
 	"onewindow/app/store"
+	"onewindow/app/suite"
 	"onewindow/device/escpos"
 	"onewindow/device/idreader"
 	"onewindow/device/serialport"
@@ -130,7 +131,7 @@ func TestBusyDayLogsNoPersonalData(t *testing.T) {
 				people = append(people, card)
 			}
 			tk, err := hc.Issue(ctx, app.IssueRequest{RequestID: app.NewID(), Category: "A",
-				Who: app.MaskName(card.Name), WhoKey: app.WhoKey([]byte(benchHallKey), card.Number)})
+				Who: app.MaskName(card.Name), WhoKey: app.WhoKey(suite.Intl, []byte(benchHallKey), card.Number)})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -6,6 +6,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/store"
+	"onewindow/app/suite"
 	"onewindow/device/sim/idreadersim"
 	"onewindow/internal/hallrig"
 )
@@ -36,7 +37,7 @@ func offerBookings(ctx context.Context, r *hallrig.Rig, kiosk *store.Store) erro
 	}
 	card := idreadersim.SampleCards()[0].Card
 	b := app.Booking{Code: bookingCode, Hall: h.Code, Item: "GA-003", Category: "A", Day: app.DateOf(r.Clock.Now()), Slot: "10:00-11:00",
-		Who: app.MaskName(card.Name), IDKey: app.BookingIDKey(key, card.Number), State: app.BookingOpen, Created: r.Clock.Now()}
+		Who: app.MaskName(card.Name), IDKey: app.BookingIDKey(suite.Intl, key, card.Number), State: app.BookingOpen, Created: r.Clock.Now()}
 	h.BookingKey = ""
 	_, err = r.HubStore.ApplyCentralChanges(ctx, app.PulledChanges{Reset: true, Changes: []app.CentralChange{{Hall: &h}, {Booking: &b}}})
 	return err

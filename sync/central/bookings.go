@@ -56,7 +56,7 @@ func (c *Central) Book(ctx context.Context, r app.BookingRequest) (app.Booking, 
 		return app.Booking{}, err
 	}
 	b := app.Booking{Hall: r.Hall, Item: r.Item, Category: ok.Category, Day: r.Day, Slot: ok.Slot.ID(),
-		Who: app.MaskName(ok.Name), IDKey: app.BookingIDKey(key, ok.ID), State: app.BookingOpen, Created: now.UTC()}
+		Who: app.MaskName(ok.Name), IDKey: app.BookingIDKey(c.keys.Suite(), key, ok.ID), State: app.BookingOpen, Created: now.UTC()}
 	index := c.keys.Index("id", string(ok.ID))
 	job := &bookJob{ctx: ctx, b: b, ok: ok, index: index, done: make(chan struct{})}
 	err = c.submitBooking(job)

@@ -11,6 +11,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/store"
+	"onewindow/internal/suitetest"
 	"onewindow/sync/central"
 	"onewindow/sync/hub"
 	"onewindow/sync/link"
@@ -101,7 +102,7 @@ func TestBookingCheckedInWithTheWANDown(t *testing.T) {
 		hubSrv := httptest.NewServer(hs.Handler())
 		t.Cleanup(hubSrv.Close)
 		kiosk := hub.NewClient(hubSrv.URL, "a hall key of at least thirty-two characters", 5*time.Second)
-		ans, err := kiosk.CheckInBooking(ctx, app.BookingCheckIn{RequestID: "r1", IDKey: app.BookingIDKey(key, app.IDNumber(idNumber(1)))})
+		ans, err := kiosk.CheckInBooking(ctx, app.BookingCheckIn{RequestID: "r1", IDKey: app.BookingIDKey(suitetest.Suite(), key, app.IDNumber(idNumber(1)))})
 		if err != nil || ans.Outcome != app.CheckedIn || ans.Ticket == nil || ans.Ticket.Priority != app.Appointment {
 			t.Fatalf("check-in by card with the WAN down: %+v %v", ans, err)
 		}

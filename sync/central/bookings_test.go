@@ -14,6 +14,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/assets"
+	"onewindow/internal/suitetest"
 	"onewindow/sync/central"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"
@@ -246,7 +247,7 @@ func TestBookingsReachTheHubAndTheKeyTheKiosks(t *testing.T) {
 			t.Errorf("a window gets %d bookings and key %q; want neither", n, k)
 		}
 		raw, _ := hex.DecodeString(key)
-		if app.BookingIDKey(raw, app.IDNumber(idNumber(1))) != b.IDKey {
+		if app.BookingIDKey(suitetest.Suite(), raw, app.IDNumber(idNumber(1))) != b.IDKey {
 			t.Error("the kiosk's key does not make the booking's id_key")
 		}
 		var hubSnap, kioskSnap wire.Snapshot

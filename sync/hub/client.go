@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/sync/tlcp"
 	"onewindow/sync/wire"
 )
 
@@ -61,7 +62,11 @@ type Option func(*http.Transport)
 // set-up made it: the hub must present exactly this certificate, whatever
 // address it is reached at. A hub presenting another is not the hall's.
 // Without a certificate (a hall whose hub is plain HTTP) it changes nothing.
+// An SM2 certificate (a hall on the gm suite) is spoken to in TLCP.
 func Pinned(certPEM []byte) Option {
+	if tlcp.IsSM2(certPEM) {
+		return pinnedTLCP(certPEM)
+	}
 	return func(t *http.Transport) {
 		if certPEM == nil {
 			return
@@ -115,10 +120,10 @@ func (c *Client) Issue(ctx context.Context, r app.IssueRequest) (app.Ticket, err
 }
 
 // Requeue puts a missed ticket back in the queue, by its id or its holder's
-// app.WhoKey.
-func (c *Client) Requeue(ctx context.Context, requestID, ticketID, whoKey string) (app.Ticket, error) {
+// app.WhoKey (under each crypto suite: store.Requeue).
+func (c *Client) Requeue(ctx context.Context, requestID, ticketID, whoKey, whoKeyAlt string) (app.Ticket, error) {
 	var t app.Ticket
-	return t, c.do(ctx, http.MethodPost, "/v1/tickets/requeue", requeueBody{requestID, ticketID, whoKey}, &t)
+	return t, c.do(ctx, http.MethodPost, "/v1/tickets/requeue", requeueBody{requestID, ticketID, whoKey, whoKeyAlt}, &t)
 }
 
 // Call calls the next citizen to the window.

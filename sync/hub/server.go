@@ -230,7 +230,7 @@ func (h *Server) requeue(w http.ResponseWriter, r *http.Request) {
 	if !readJSON(w, r, &body) {
 		return
 	}
-	t, err := h.store.Requeue(r.Context(), body.RequestID, body.TicketID, body.WhoKey)
+	t, err := h.store.Requeue(r.Context(), body.RequestID, body.TicketID, body.WhoKey, body.WhoKeyAlt)
 	h.answer(w, http.StatusOK, t, err)
 }
 

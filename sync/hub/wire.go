@@ -28,6 +28,7 @@ type requeueBody struct {
 	RequestID string `json:"request_id"`
 	TicketID  string `json:"ticket_id,omitempty"`
 	WhoKey    string `json:"who_key,omitempty"`
+	WhoKeyAlt string `json:"who_key_alt,omitempty"` // under the other crypto suite (store.Requeue)
 }
 
 // actionBody is the body of every window action.

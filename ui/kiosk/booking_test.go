@@ -10,6 +10,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/selfservice"
 	"onewindow/app/store"
+	"onewindow/app/suite"
 	"onewindow/ui/touch"
 )
 
@@ -36,7 +37,7 @@ func bookingRig(t *testing.T) *rig {
 		t.Fatal(err)
 	}
 	_, key, _ := r.store.BookingPlan(ctx)
-	b.IDKey = app.BookingIDKey(key, card(t, 0).Number)
+	b.IDKey = app.BookingIDKey(suite.Intl, key, card(t, 0).Number)
 	if _, err := r.store.ApplyCentralChanges(ctx, app.PulledChanges{Reset: true, Changes: []app.CentralChange{{Booking: &b}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func (q *fakeQueue) Issue(_ context.Context, r app.IssueRequest) (app.Ticket, er
 		Priority: pr, WhoMasked: r.Who, Issued: testNow, State: app.Waiting, Ahead: 3, Wait: 14 * time.Minute}, nil
 }
 
-func (q *fakeQueue) Requeue(context.Context, string, string, string) (app.Ticket, error) {
+func (q *fakeQueue) Requeue(context.Context, string, string, string, string) (app.Ticket, error) {
 	return app.Ticket{}, app.ErrNoTicket
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"onewindow/app"
 	"onewindow/app/store"
+	"onewindow/internal/suitetest"
 	"onewindow/sync/central"
 	"onewindow/sync/link"
 	"onewindow/sync/scene"
@@ -96,7 +97,7 @@ func TestBookingOnAPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := kioskKey(t, s)
-	ci, err := s.hub.CheckInBooking(bg, app.BookingCheckIn{RequestID: s.id(), IDKey: app.BookingIDKey(key, "11010519491231002X")})
+	ci, err := s.hub.CheckInBooking(bg, app.BookingCheckIn{RequestID: s.id(), IDKey: app.BookingIDKey(suitetest.Suite(), key, "11010519491231002X")})
 	if err != nil || ci.Outcome != app.CheckedIn || ci.Ticket.Priority != app.Appointment {
 		t.Fatalf("the kiosk's check-in: %+v %v", ci, err)
 	}
