@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/emmansun/gmsm/smx509"
 	"github.com/tjfoc/gmsm/gmtls"
 	"github.com/tjfoc/gmsm/x509"
 )
@@ -61,14 +62,59 @@ type Dialer func(ctx context.Context, network, addr string) (net.Conn, error)
 
 // CADialer dials servers whose double certificate the SM2 CA in caPEM
 // signed, for the name dialled: central, as a terminal pins its CA.
+//
+// The chains are verified by github.com/emmansun/gmsm's smx509 (Go's
+// crypto/x509 with SM2, whose SM2 has an assembly path) in place of
+// tjfoc's x509 (pure Go): the same checks (both certificates signed by
+// the CA, for the name dialled, within their dates, for server use), at a
+// third of the cost. gmtls still checks the certificates' key usages and
+// the server's signature over the encryption certificate.
 func CADialer(caPEM []byte) (Dialer, error) {
-	pool := x509.NewCertPool()
-	ca, err := ParseSM2(caPEM)
+	if _, err := ParseSM2(caPEM); err != nil {
+		return nil, fmt.Errorf("the pinned SM2 CA: %v", err)
+	}
+	b, _ := pem.Decode(bytes.TrimSpace(caPEM))
+	ca, err := smx509.ParseCertificate(b.Bytes)
 	if err != nil {
 		return nil, fmt.Errorf("the pinned SM2 CA: %v", err)
 	}
+	pool := smx509.NewCertPool()
 	pool.AddCert(ca)
-	return dialer(&gmtls.Config{GMSupport: gmtls.NewGMSupport(), RootCAs: pool, CipherSuites: suites}, nil), nil
+	return dialer(func(host string) *gmtls.Config {
+		return &gmtls.Config{GMSupport: gmtls.NewGMSupport(), CipherSuites: suites,
+			// Verified below, by smx509, rather than by tjfoc's x509.
+			InsecureSkipVerify: true,
+			VerifyPeerCertificate: func(raw [][]byte, _ [][]*x509.Certificate) error {
+				return verifyChains(raw, pool, host)
+			},
+		}
+	}, nil), nil
+}
+
+// verifyChains checks a server's signing and encryption certificates
+// (raw[0], raw[1]; any more are intermediates) against the pinned CA.
+func verifyChains(raw [][]byte, roots *smx509.CertPool, host string) error {
+	if len(raw) < 2 {
+		return errors.New("the server sent fewer than two certificates (TLCP's signing and encryption)")
+	}
+	inter := smx509.NewCertPool()
+	for _, r := range raw[2:] {
+		c, err := smx509.ParseCertificate(r)
+		if err != nil {
+			return err
+		}
+		inter.AddCert(c)
+	}
+	for _, r := range raw[:2] {
+		c, err := smx509.ParseCertificate(r)
+		if err != nil {
+			return err
+		}
+		if _, err := c.Verify(smx509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: host}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PinnedDialer dials a server that must present, as its signing
@@ -81,7 +127,7 @@ func PinnedDialer(certPEM []byte, mismatch error) Dialer {
 	if b, _ := pem.Decode(certPEM); b != nil {
 		pinned = b.Bytes
 	}
-	return dialer(&gmtls.Config{
+	cfg := &gmtls.Config{
 		GMSupport:    gmtls.NewGMSupport(),
 		CipherSuites: suites,
 		// The certificate is checked below, byte for byte, in place of a
@@ -93,20 +139,25 @@ func PinnedDialer(certPEM []byte, mismatch error) Dialer {
 			}
 			return nil
 		},
-	}, mismatch)
+	}
+	return dialer(func(string) *gmtls.Config { return cfg }, mismatch)
 }
 
-func dialer(cfg *gmtls.Config, mismatch error) Dialer {
+// dialer dials TCP, then makes a TLCP handshake with the configuration
+// for the host dialled, within ctx and HandshakeTimeout.
+func dialer(config func(host string) *gmtls.Config, mismatch error) Dialer {
 	return func(ctx context.Context, network, addr string) (net.Conn, error) {
 		var d net.Dialer
 		raw, err := d.DialContext(ctx, network, addr)
 		if err != nil {
 			return nil, err
 		}
-		c := cfg.Clone()
-		if host, _, err := net.SplitHostPort(addr); err == nil && !c.InsecureSkipVerify {
-			c.ServerName = host
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			raw.Close()
+			return nil, err
 		}
+		c := config(host)
 		deadline := time.Now().Add(HandshakeTimeout)
 		if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 			deadline = d
@@ -128,17 +179,17 @@ func dialer(cfg *gmtls.Config, mismatch error) Dialer {
 	}
 }
 
-// why sorts a handshake's error: tjfoc's x509 errors are its own types.
+// why sorts a handshake's error (the chains' errors are smx509's).
 func why(err, mismatch error) Why {
-	var unknown x509.UnknownAuthorityError
-	var invalid x509.CertificateInvalidError
-	var host x509.HostnameError
+	var unknown smx509.UnknownAuthorityError
+	var invalid smx509.CertificateInvalidError
+	var host smx509.HostnameError
 	switch {
 	case mismatch != nil && errors.Is(err, mismatch):
 		return NotPinned
 	case errors.As(err, &unknown):
 		return Untrusted
-	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
+	case errors.As(err, &invalid) && invalid.Reason == smx509.Expired:
 		return Expired
 	case errors.As(err, &invalid):
 		return Untrusted

@@ -50,9 +50,13 @@ func ServerConfig(m Material) (*gmtls.Config, error) {
 	for _, c := range []struct {
 		pem  []byte
 		what string
-	}{{m.SignCert, "signing"}, {m.EncCert, "encryption"}} {
+		pair *gmtls.Certificate
+	}{{m.SignCert, "signing", &sign}, {m.EncCert, "encryption", &enc}} {
 		if !IsSM2(c.pem) {
 			return nil, fmt.Errorf("the %s certificate is not an SM2 certificate", c.what)
+		}
+		if c.pair.PrivateKey, err = fastKey(c.pair.PrivateKey); err != nil {
+			return nil, fmt.Errorf("the SM2 %s key: %v", c.what, err)
 		}
 	}
 	return &gmtls.Config{

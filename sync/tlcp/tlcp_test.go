@@ -121,6 +121,43 @@ func TestOnePortTwoProtocols(t *testing.T) {
 	}
 }
 
+// TestCertificatesRefused: central's SM2 certificates for another name,
+// or out of their dates, are refused by a terminal pinning their CA, each
+// saying why.
+func TestCertificatesRefused(t *testing.T) {
+	caCert, caKey, _ := tlcp.MakeCA("onewindow test SM2 CA", time.Now())
+	ca, err := tlcp.LoadIssuer(caCert, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dial, _ := tlcp.CADialer(caCert)
+	for _, tc := range []struct {
+		name  string
+		hosts []string
+		made  time.Time
+		want  tlcp.Why
+	}{
+		{"for another name", []string{"central.example"}, time.Now(), tlcp.OtherName},
+		{"expired", []string{"127.0.0.1"}, time.Now().Add(-3 * tlcp.ServerValidity / 2), tlcp.Expired},
+	} {
+		m, err := ca.Server(tc.hosts, tc.made)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gm, err := tlcp.ServerConfig(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		url := serve(t, nil, gm)
+		_, err = dial(context.Background(), "tcp", strings.TrimPrefix(url, "https://"))
+		var he *tlcp.HandshakeError
+		if !errors.As(err, &he) || he.Why != tc.want {
+			t.Errorf("%s: %v; want %v", tc.name, err, tc.want)
+		}
+		t.Logf("%s: %v", tc.name, err)
+	}
+}
+
 // TestTLCPToATLSOnlyServer: a terminal pinning an SM2 CA meets a central
 // given no SM2 certificates, and is told central speaks TLS only; a TLS
 // client meets a TLCP-only server and is refused.
