@@ -65,9 +65,9 @@ func sortFailure(err error) error {
 	var gm *tlcp.HandshakeError
 	switch {
 	case errors.As(err, &gm) && gm.Why == tlcp.Expired:
-		return fmt.Errorf("%w: %v", ErrClock, gm)
+		return tlcpFailure{ErrClock, gm}
 	case errors.As(err, &gm):
-		return fmt.Errorf("%w: %v", ErrTLS, gm)
+		return tlcpFailure{ErrTLS, gm}
 	case errors.As(err, &unknown):
 		return fmt.Errorf("%w: the certificate central shows is not signed by the pinned CA (%v)", ErrTLS, unknown.Error())
 	case errors.As(err, &invalid) && invalid.Reason == x509.Expired:
@@ -83,6 +83,17 @@ func sortFailure(err error) error {
 	}
 	return fmt.Errorf("%w: %s", ErrOffline, Unreachable(err))
 }
+
+// tlcpFailure is a failed TLCP handshake with central (a terminal pinning
+// an SM2 CA), sorted as ErrTLS or ErrClock but said in its own words:
+// ErrTLS's are about TLS.
+type tlcpFailure struct {
+	kind error
+	err  *tlcp.HandshakeError
+}
+
+func (f tlcpFailure) Error() string   { return "central: " + f.err.Error() }
+func (f tlcpFailure) Unwrap() []error { return []error{f.kind, f.err} }
 
 // Unreachable shortens a failure to connect (to central, or to anything
 // else on the network) to what a technician can act on.

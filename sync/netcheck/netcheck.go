@@ -27,6 +27,7 @@ import (
 	"onewindow/app/health"
 	"onewindow/sync/hub"
 	"onewindow/sync/link"
+	"onewindow/sync/tlcp"
 )
 
 // Options tune the checks.
@@ -149,18 +150,25 @@ func CentralChecks(ctx context.Context, base string, caPEM []byte, enrolled bool
 	if !a.Local.IsZero() && !a.Date.IsZero() {
 		clock = health.Skew("central", a.Local, a.Date, a.RTT)
 	}
+	var gm *tlcp.HandshakeError
 	switch {
 	case err == nil:
 		c.Verdict = health.OK
 		c.Detail = fmt.Sprintf("%s answers (%s store, change version %d) in %s", base, a.Health.Store, a.Health.Version, a.RTT.Round(time.Millisecond))
 		if strings.HasPrefix(base, "https://") {
 			c.Detail += "; its certificate matches the pinned CA"
+			if tlcp.IsSM2(caPEM) {
+				c.Detail += " (SM2, over TLCP)"
+			}
 		}
 		if !enrolled {
 			c.Verdict = health.Warn
 			c.Detail += "; but this terminal is not enrolled"
 			c.Next = "enrol it: 'onewindow setup -bundle FILE' with the bundle from 'onewindow central enrol-code'"
 		}
+	case errors.As(err, &gm) && gm.Why == tlcp.NoTLCP:
+		c.Verdict, c.Detail = health.Fail, err.Error()
+		c.Next = "this terminal pins an SM2 CA and speaks TLCP (国密) to central, but central answers TLS only: ask central's administrators to start it with its SM2 certificates ('central serve -tlcp-sign-cert …', docs/security.md)"
 	case errors.Is(err, link.ErrTLS) && !enrolled:
 		c.Verdict, c.Detail = health.Warn, err.Error()
 		c.Next = "this terminal is not enrolled yet, so it pins no CA: enrol it with 'onewindow setup -bundle FILE'"
