@@ -36,7 +36,7 @@ func init() {
 		name:    "central",
 		summary: "run the reference central platform, or administer it (enrol, revoke, publish, updates, decide, terminals' health)",
 		run:     runCentral,
-		subs:    []string{"serve", "enrol-code", "tlcp-certs", "revoke", "publish", "publish-update", "updates", "decide", "terminals", "compact", "admin"},
+		subs:    []string{"serve", "enrol-code", "tlcp-certs", "revoke", "publish", "publish-update", "updates", "decide", "terminals", "compact", "migrate-crypto", "admin"},
 	})
 }
 
@@ -53,6 +53,7 @@ const centralUsage = `Usage:
   onewindow central updates [flags]                        list the update packages published
   onewindow central terminals [-hall CODE] [flags]         list a hall's terminals with their last health
   onewindow central compact [flags] VERSION                forget the changes up to VERSION
+  onewindow central migrate-crypto [flags]                 seal central's personal data again under -crypto-suite
   onewindow central admin create|list|reset [flags]        the web console's accounts (the first administrator)
 
 Every subcommand takes -db (a SQLite file, or a PostgreSQL URL
@@ -66,7 +67,7 @@ func runCentral(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintf(stderr, "onewindow central: say what to do: serve, enrol-code, tlcp-certs, revoke, publish, publish-update, updates, decide, terminals, compact or admin; run 'onewindow central -h' for help\n")
+		fmt.Fprintf(stderr, "onewindow central: say what to do: serve, enrol-code, tlcp-certs, revoke, publish, publish-update, updates, decide, terminals, compact, migrate-crypto or admin; run 'onewindow central -h' for help\n")
 		return 2
 	}
 	sub, rest := fs.Arg(0), fs.Args()[1:]
@@ -81,6 +82,7 @@ func runCentral(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		"decide":         runCentralDecide,
 		"terminals":      runCentralTerminals,
 		"compact":        runCentralCompact,
+		"migrate-crypto": runCentralMigrateCrypto,
 		"admin":          runCentralAdmin,
 	}[sub]
 	if !ok {

@@ -8,6 +8,7 @@ import (
 
 	"onewindow/app/config"
 	"onewindow/app/store"
+	"onewindow/sync/central"
 )
 
 const migrateCryptoUsage = `Usage: onewindow update migrate-crypto [-config FILE] [-batch N]
@@ -71,4 +72,39 @@ func updateMigrateCrypto(ctx context.Context, args []string, stdout, stderr io.W
 	log.Info("crypto reseal done", "suite", string(to), "records", n)
 	fmt.Fprintf(stdout, "done: %d records sealed again under %s\n", n, to)
 	return 0
+}
+
+const centralMigrateCryptoUsage = `Usage: onewindow central migrate-crypto [flags]
+
+Seals central's personal data again (cases' applicants, ratings' comments,
+bookings) under the crypto suite of -crypto-suite, and indexes its ID
+numbers again under it: after central's servers were restarted with a new
+suite, which they seal under from then on. It runs beside the servers, a
+batch of rows to a transaction; stopped or killed it loses nothing, and run
+again it goes on.
+`
+
+func runCentralMigrateCrypto(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a := newAdminCall("migrate-crypto", centralMigrateCryptoUsage, stdout, stderr)
+	batch := a.fs.Int("batch", 200, "how many `rows` to seal again in one transaction")
+	if code, done := a.parse(args, 0, 0, ""); done {
+		return code
+	}
+	if *batch < 1 {
+		return a.usage("-batch must be 1 or more")
+	}
+	return a.with(ctx, nil, func(c *central.Central) error {
+		left, err := c.ResealLeft(ctx)
+		if err != nil || left == 0 {
+			fmt.Fprintf(stdout, "every row is sealed under %s already: nothing to do\n", c.Suite())
+			return err
+		}
+		fmt.Fprintf(stdout, "sealing %d rows again under %s\n", left, c.Suite())
+		n, err := c.Reseal(ctx, *batch, func(table string, done int) { fmt.Fprintf(stdout, "%s: %d done\n", table, done) })
+		if err != nil {
+			return fmt.Errorf("%w (%d rows done; run it again to go on)", err, n)
+		}
+		fmt.Fprintf(stdout, "done: %d rows sealed again under %s\n", n, c.Suite())
+		return nil
+	})
 }

@@ -93,18 +93,31 @@ func TestOneHallMovesToGMMidDay(t *testing.T) {
 		t.Errorf("the hub's look-up of the morning's applicant after the reseal: %v (%v)", len(cs), err)
 	}
 
-	// Central seals what it records after the move under SM4 as well.
-	db, err := sql.Open("sqlite", "file:"+h.centralDB+"?mode=ro")
+	// Central seals what it records after the move under SM4 as well;
+	// its own reseal, beside the running server, moves the morning's.
+	db, err := sql.Open("sqlite", "file:"+h.centralDB+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var name []byte
-	if err := db.QueryRow(`SELECT name_sealed FROM cases WHERE number = ?`, numbers[2]).Scan(&name); err != nil {
-		t.Fatal(err)
+	nameAtCentral := func(number string) []byte {
+		var name []byte
+		if err := db.QueryRow(`SELECT name_sealed FROM cases WHERE number = ?`, number).Scan(&name); err != nil {
+			t.Fatal(err)
+		}
+		return name
 	}
-	if !bytes.HasPrefix(name, []byte("sm4:")) {
-		t.Errorf("central sealed the afternoon's case %s under %x…, not SM4", numbers[2], name[:4])
+	if morning, afternoon := nameAtCentral(numbers[0]), nameAtCentral(numbers[2]); bytes.HasPrefix(morning, []byte("sm4:")) ||
+		!bytes.HasPrefix(afternoon, []byte("sm4:")) {
+		t.Errorf("central sealed the morning's case under %x…, the afternoon's under %x…", morning[:4], afternoon[:4])
+	}
+	if code, out, errOut := runArgs(t, "central", "migrate-crypto", "-db", h.centralDB, "-crypto-suite", "gm"); code != 0 || !strings.Contains(out, "done: ") {
+		t.Fatalf("central migrate-crypto: %d %s %s", code, out, errOut)
+	}
+	for _, n := range numbers {
+		if name := nameAtCentral(n); !bytes.HasPrefix(name, []byte("sm4:")) {
+			t.Errorf("central's case %s after its reseal: %x…", n, name[:4])
+		}
 	}
 }
 
