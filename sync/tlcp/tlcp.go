@@ -55,6 +55,11 @@ func ServerConfig(m Material) (*gmtls.Config, error) {
 		if !IsSM2(c.pem) {
 			return nil, fmt.Errorf("the %s certificate is not an SM2 certificate", c.what)
 		}
+		if n := len(c.pair.Certificate); n != 1 {
+			// gmtls sends each file's certificates in a row, and a client
+			// takes the second as the encryption certificate.
+			return nil, fmt.Errorf("the %s certificate's file holds %d certificates; give the certificate alone (no chain: the terminals pin the CA that signed it)", c.what, n)
+		}
 		if c.pair.PrivateKey, err = fastKey(c.pair.PrivateKey); err != nil {
 			return nil, fmt.Errorf("the SM2 %s key: %v", c.what, err)
 		}

@@ -22,6 +22,7 @@ import (
 // loopback, with central's ECDSA certificate beside.
 type province struct {
 	caPEM []byte
+	m     tlcp.Material
 	gm    *gmtls.Config
 	pki   scene.PKI
 }
@@ -44,7 +45,7 @@ func newProvince(t testing.TB) province {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return province{caPEM: caCert, gm: gm, pki: scene.NewPKI(t)}
+	return province{caPEM: caCert, m: m, gm: gm, pki: scene.NewPKI(t)}
 }
 
 // serve serves a handler that answers which protocol the request came
