@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"onewindow/app"
+	"onewindow/app/health"
 	"onewindow/app/suite"
 )
 
@@ -81,6 +84,9 @@ func TestResealMovesEveryValueToGMAndLosesNothing(t *testing.T) {
 	if left == 0 {
 		t.Fatal("nothing left to reseal after the move")
 	}
+	if c := CheckCryptoSuite(ctx, f.path); c.Verdict != health.Warn || !strings.Contains(c.Detail, fmt.Sprintf("%d record(s)", left)) || !strings.Contains(c.Next, "migrate-crypto") {
+		t.Errorf("the doctor before the reseal: %+v", c)
+	}
 	var seen []ResealProgress
 	n, err := f.Reseal(ctx, 1, func(p ResealProgress) { seen = append(seen, p) })
 	if err != nil {
@@ -91,6 +97,9 @@ func TestResealMovesEveryValueToGMAndLosesNothing(t *testing.T) {
 	}
 	if left, _ := f.ResealLeft(ctx); left != 0 {
 		t.Errorf("%d rows left under Intl after the reseal", left)
+	}
+	if c := CheckCryptoSuite(ctx, f.path); c.Verdict != health.OK || !strings.HasPrefix(c.Detail, "gm") {
+		t.Errorf("the doctor after the reseal: %+v", c)
 	}
 	after := sealedBytes(t, f)
 	for where, v := range after {

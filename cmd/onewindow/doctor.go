@@ -82,7 +82,7 @@ func diagnose(ctx context.Context, path string, opt doctorOptions) health.Report
 	cfgCheck, cfg := health.Config(path)
 	r.Add(cfgCheck)
 	if cfg == nil {
-		for _, name := range []string{"database integrity", "disk space", "devices", "hall hub", "central platform", "outbox", "holiday calendar", "clock"} {
+		for _, name := range []string{"database integrity", "disk space", "devices", "hall hub", "central platform", "outbox", "holiday calendar", "crypto suite", "clock"} {
 			r.Add(health.Check{Name: name, Verdict: health.Skip, Detail: "not checked: the configuration is not valid"})
 		}
 		return r
@@ -122,6 +122,7 @@ func diagnose(ctx context.Context, path string, opt doctorOptions) health.Report
 	if cfg.Role != config.RoleDisplay { // the hall screen counts no due dates and holds no cases
 		r.Add(store.CheckCalendar(ctx, db, opt.now()))
 		r.Add(store.CheckRetention(ctx, db, opt.now(), cfg.Paths.Retention()))
+		r.Add(store.CheckCryptoSuite(ctx, db))
 	}
 	r.Add(central[1])
 	return r

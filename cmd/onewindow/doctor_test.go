@@ -165,7 +165,7 @@ func TestDoctorOnAHealthyTerminal(t *testing.T) {
 		"[ok  ] configuration", "[ok  ] database integrity", "[ok  ] disk space",
 		"[ok  ] ID-card reader", "[ok  ] ticket printer", "[ok  ] queue bus", "[ok  ] QR scanner",
 		"[ok  ] hall hub", "[ok  ] central platform", "[ok  ] outbox", "[ok  ] holiday calendar", "[ok  ] clock",
-		"[ok  ] personal data retention", "All 13 checks passed.",
+		"[ok  ] personal data retention", "[ok  ] crypto suite", "All 14 checks passed.",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("want %q in doctor's output, got:\n%s", want, out)
@@ -175,8 +175,8 @@ func TestDoctorOnAHealthyTerminal(t *testing.T) {
 	// -json says the same to a script.
 	code, out, _ = runArgs(t, "doctor", "-config", b.config, "-json")
 	var r health.Report
-	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 || len(r.Checks) != 13 || r.Worst() != health.OK {
-		t.Fatalf("doctor -json: want 13 ok checks and exit 0, got exit %d, %v, %s", code, err, out)
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 || len(r.Checks) != 14 || r.Worst() != health.OK {
+		t.Fatalf("doctor -json: want 14 ok checks and exit 0, got exit %d, %v, %s", code, err, out)
 	}
 }
 

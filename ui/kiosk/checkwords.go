@@ -20,6 +20,7 @@ var checkKeys = map[string]string{
 	"database integrity":      "tech.check.database",
 	"outbox":                  "tech.check.outbox",
 	"personal data retention": "tech.check.retention",
+	"crypto suite":            "tech.check.crypto",
 	"hall hub":                "tech.check.hub",
 	"central platform":        "tech.check.central",
 	"devices":                 "tech.check.devices",
