@@ -77,6 +77,53 @@ func TestSyncOverTLCP(t *testing.T) {
 	}
 }
 
+// TestTerminalMovesToTLCP: a terminal synced over TLS, with a case still
+// waiting in its outbox, is enrolled again with a bundle pinning the SM2
+// CA (docs/security.md, Transport: TLCP) and syncs on over TLCP: central
+// holds every case once, and agrees with the terminal.
+func TestTerminalMovesToTLCP(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := scene.Central(t, filepath.Join(t.TempDir(), "central.db"), app.SystemClock{})
+	pki, gm := scene.NewPKI(t), scene.NewSM2PKI(t)
+	url := scene.ServeTLCP(t, c.Handler(central.ServerOptions{}), &pki, &gm)
+	opt := link.Options{Timeout: 5 * time.Second}
+	st := scene.OpenStore(t, t.TempDir(), app.SystemClock{})
+	defer st.Close()
+	enrol := func(ca []byte) *link.Link {
+		t.Helper()
+		code, exp, err := c.CreateEnrolCode(ctx, scene.Hall, scene.Terminal, scene.Role, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := link.EnrolChecked(ctx, st, wire.Bundle{Central: url, Terminal: scene.Terminal, Hall: scene.Hall, Code: code, Expires: exp, CAPEM: string(ca)}, opt); err != nil {
+			t.Fatal(err)
+		}
+		l, err := link.New(ctx, st, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	l := enrol(pki.CAPEM)
+	if _, err := l.Pull(ctx); err != nil {
+		t.Fatal(err)
+	}
+	scene.TakeIn(t, st, "GA-001", 1)
+	if err := l.SyncNow(ctx); err != nil {
+		t.Fatalf("sync over TLS: %v", err)
+	}
+	waiting := scene.TakeIn(t, st, "GA-001", 2)
+	l = enrol(gm.CAPEM)
+	if err := l.SyncNow(ctx); err != nil {
+		t.Fatalf("sync over TLCP after the move: %v", err)
+	}
+	if ev := scene.CentralEvents(t, c, waiting.Number); len(ev) == 0 {
+		t.Errorf("the case waiting at the move (%s) did not reach central over TLCP", waiting.Number)
+	}
+	scene.Agree(t, c, st)
+}
+
 // TestTLCPTerminalMeetsTLSOnlyCentral: a terminal given an SM2 CA while
 // central was started without its SM2 certificates is told so.
 func TestTLCPTerminalMeetsTLSOnlyCentral(t *testing.T) {
