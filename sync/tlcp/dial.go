@@ -165,7 +165,7 @@ func dialer(config func(host string) *gmtls.Config, mismatch error) Dialer {
 		raw.SetDeadline(deadline)
 		stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
 		conn := gmtls.Client(raw, c)
-		err = conn.Handshake()
+		err = handshake(conn)
 		if !stop() || ctx.Err() != nil {
 			raw.Close()
 			return nil, ctx.Err()

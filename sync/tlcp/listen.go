@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"sync"
@@ -111,7 +112,7 @@ func (l *listener) sort(c net.Conn) {
 	var out net.Conn
 	if head[0] == 22 && head[5] == 1 && uint16(head[9])<<8|uint16(head[10]) == Version && l.gm != nil {
 		tc := gmtls.Server(pc, l.gm)
-		if err := tc.Handshake(); err != nil {
+		if err := handshake(tc); err != nil {
 			if l.logf != nil {
 				l.logf("TLCP handshake from %s failed: %v", c.RemoteAddr(), err)
 			}
@@ -140,3 +141,16 @@ type peeked struct {
 }
 
 func (p *peeked) Read(b []byte) (int, error) { return p.r.Read(b) }
+
+// handshake is c's handshake, with a panic of the library turned into an
+// error: gmtls indexes some of a peer's messages before checking their
+// length, so a malformed one would otherwise take the whole process down
+// (central, or a terminal), outside net/http's recovery.
+func handshake(c *gmtls.Conn) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the TLCP library failed on a malformed handshake: %v", r)
+		}
+	}()
+	return c.Handshake()
+}
