@@ -31,6 +31,7 @@ import (
 	"onewindow/app/pii"
 	"onewindow/app/setup"
 	"onewindow/app/store"
+	"onewindow/app/suite"
 	"onewindow/device/sim/idreadersim"
 	"onewindow/device/sim/simctl"
 	"onewindow/sync/hub"
@@ -79,6 +80,7 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fs := commandFlags("demo", demoUsage)
 	dir := fs.String("dir", "", "the `folder` for the demo's databases, device links and printed pages")
 	noCentral := fs.Bool("no-central", false, "run without the embedded central platform (the kiosk then shows it offline)")
+	named := fs.String("crypto-suite", string(suite.Intl), "the embedded central's crypto `suite`: intl, or gm for 国密 (SM4, SM3, HMAC-SM3), which the enrolled terminals record under")
 	screen := fs.String("screen", "all", "which screens to show: all, or only kiosk or display, full screen (for screenshots)")
 	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
 		return code
@@ -90,6 +92,11 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	fail := func(err error) int {
 		fmt.Fprintf(stderr, "onewindow demo: %v\n", err)
 		return 1
+	}
+	cryptoSuite, err := suite.Parse(*named)
+	if err != nil {
+		fmt.Fprintf(stderr, "onewindow demo: -crypto-suite: %v\n", err)
+		return 2
 	}
 	if err := needDisplay(); err != nil {
 		if xvfb, ok := demoUnderXvfb(args); ok {
@@ -123,7 +130,7 @@ func demoMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	defer h.close()
 	if !*noCentral {
-		syncer, url, enrol, decide, err := startDemoCentral(ctx, *dir, h.kioskStore, h.hubStore, h.hub, log)
+		syncer, url, enrol, decide, err := startDemoCentral(ctx, *dir, cryptoSuite, h.kioskStore, h.hubStore, h.hub, log)
 		if err != nil {
 			log.Warn("the demo runs without central: the kiosk shows it offline", "err", err)
 		} else {

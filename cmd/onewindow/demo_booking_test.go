@@ -15,6 +15,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/pii"
 	"onewindow/app/store"
+	"onewindow/internal/suitetest"
 	hubapi "onewindow/sync/hub"
 )
 
@@ -46,7 +47,7 @@ func TestDemoTakesBookings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, url, _, _, err := startDemoCentral(ctx, dir, kiosk, hub, srv, slog.New(slog.DiscardHandler))
+	_, url, _, _, err := startDemoCentral(ctx, dir, suitetest.Suite(), kiosk, hub, srv, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

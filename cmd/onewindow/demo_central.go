@@ -16,6 +16,7 @@ import (
 	"onewindow/app/health"
 	"onewindow/app/pii"
 	"onewindow/app/store"
+	"onewindow/app/suite"
 	"onewindow/assets"
 	"onewindow/sync/central"
 	hubapi "onewindow/sync/hub"
@@ -37,7 +38,7 @@ type decideFunc func(ctx context.Context, number, dept string, approve bool, rea
 // central, each with its health. The kiosk sees central only as an
 // app.Syncer. enrol lets the demo enrol its other terminals as a
 // technician would, with a code.
-func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, hubSrv *hubapi.Server, log *slog.Logger) (syncer app.Syncer, url string, enrol enrolFunc, decide decideFunc, err error) {
+func startDemoCentral(ctx context.Context, dir string, named suite.Name, kiosk, hub *store.Store, hubSrv *hubapi.Server, log *slog.Logger) (syncer app.Syncer, url string, enrol enrolFunc, decide decideFunc, err error) {
 	log = log.With("role", "central")
 	// Central seals personal data under its own key, as it would on its
 	// own machine.
@@ -45,7 +46,7 @@ func startDemoCentral(ctx context.Context, dir string, kiosk, hub *store.Store, 
 	if err != nil {
 		return nil, "", nil, nil, err
 	}
-	c, err := central.Open(ctx, filepath.Join(dir, "central.db"), central.Options{Keys: keys, Logger: log})
+	c, err := central.Open(ctx, filepath.Join(dir, "central.db"), central.Options{Keys: keys, Logger: log, Suite: named})
 	if err != nil {
 		return nil, "", nil, nil, fmt.Errorf("central: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/pii"
 	"onewindow/app/store"
+	"onewindow/internal/suitetest"
 	hubapi "onewindow/sync/hub"
 )
 
@@ -54,7 +55,7 @@ func TestDemoCentralTakesTheHubsTickets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, _, err := startDemoCentral(ctx, dir, kiosk, hub, srv, slog.New(slog.DiscardHandler)); err != nil {
+	if _, _, _, _, err := startDemoCentral(ctx, dir, suitetest.Suite(), kiosk, hub, srv, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("sqlite", filepath.Join(dir, "central.db"))
@@ -102,7 +103,7 @@ func TestDemoConsoleHasItsAccounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, url, _, _, err := startDemoCentral(ctx, dir, stores[0], stores[1], srv, slog.New(slog.DiscardHandler))
+	_, url, _, _, err := startDemoCentral(ctx, dir, suitetest.Suite(), stores[0], stores[1], srv, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
