@@ -17,6 +17,7 @@ import (
 	"onewindow/app"
 	"onewindow/app/console"
 	"onewindow/app/store"
+	"onewindow/app/suite"
 	webconsole "onewindow/web/console"
 
 	"onewindow/app/config"
@@ -98,6 +99,9 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			l = tlcp.NewListener(l, nil, gm, func(format string, args ...any) { t.log.Warn(fmt.Sprintf(format, args...)) })
 		} else {
 			l = tls.NewListener(l, std)
+			if t.store.Suite() == suite.GM {
+				t.log.Warn("central names the gm suite (国密), but the hall's hub certificate is not SM2: the hall's LAN speaks TLS; 'onewindow setup -role hub … -crypto-suite gm -force' makes SM2 certificates (docs/security.md, Transport: TLCP)")
+			}
 		}
 	} else {
 		t.log.Warn("the hub serves plain HTTP: the hall key and the hall's records cross the LAN in clear; 'onewindow setup -role hub' makes the hall's certificate")
