@@ -12,8 +12,8 @@ import (
 // side (issue 19): sealing and opening an ID number (18 bytes) and an
 // outbox payload (1 KiB, as the drain opens each operation), an ID
 // number's keyed index, and the chain's hash over an event's worth of
-// bytes. The AEAD's concrete type is logged: *sm4.gcmAsm is gmsm's
-// assembly SM4-GCM, anything else a generic one.
+// bytes. The AEAD's concrete type is logged (go test -v): *sm4.gcmAsm is
+// gmsm's assembly SM4-GCM, anything else a generic one.
 //
 //	go test -tags no_emoji -run '^$' -bench Primitives -count 5 ./app/pii
 func BenchmarkPrimitives(b *testing.B) {
