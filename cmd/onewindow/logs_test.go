@@ -22,6 +22,7 @@ import (
 	"onewindow/device/idreader"
 	"onewindow/device/serialport"
 	"onewindow/device/sim/simctl"
+	"onewindow/internal/suitetest"
 	"onewindow/sync/central"
 	"onewindow/sync/hub"
 	"onewindow/sync/link"
@@ -69,7 +70,7 @@ func TestBusyDayLogsNoPersonalData(t *testing.T) {
 	hc := hub.NewClient(hubHTTP.URL, benchHallKey, 5*time.Second)
 
 	// Central, logging too.
-	c, err := central.Open(ctx, filepath.Join(dir, "central.db"), central.Options{Keys: scene.Keys(t, 7), Logger: log.With("part", "central")})
+	c, err := central.Open(ctx, filepath.Join(dir, "central.db"), central.Options{Keys: scene.Keys(t, 7), Logger: log.With("part", "central"), Suite: suitetest.Suite()})
 	if err != nil {
 		t.Fatal(err)
 	}

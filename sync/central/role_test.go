@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"onewindow/app"
+	"onewindow/internal/suitetest"
 	"onewindow/sync/central"
 	"onewindow/sync/scene"
 	"onewindow/sync/wire"
@@ -106,7 +107,7 @@ func TestHubOfAnOlderCentralKeepsReportingQueueEvents(t *testing.T) {
 			}
 		}
 		c.Close()
-		c, err := central.Open(ctx, dsn, central.Options{Keys: scene.Keys(t, 7)})
+		c, err := central.Open(ctx, dsn, central.Options{Keys: scene.Keys(t, 7), Suite: suitetest.Suite()})
 		if err != nil {
 			t.Fatalf("open the older central: %v", err)
 		}

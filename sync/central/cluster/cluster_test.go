@@ -29,6 +29,7 @@ import (
 	"onewindow/app/store"
 	"onewindow/assets"
 	"onewindow/internal/pgtest"
+	"onewindow/internal/suitetest"
 	"onewindow/sync/central"
 	"onewindow/sync/link"
 	"onewindow/sync/scene"
@@ -52,7 +53,7 @@ func TestMain(m *testing.M) {
 // `onewindow central serve` does.
 func serve(dsn, addr string) {
 	ctx := context.Background()
-	c, err := central.Open(ctx, dsn, central.Options{Keys: scene.Keys(nil, 7)})
+	c, err := central.Open(ctx, dsn, central.Options{Keys: scene.Keys(nil, 7), Suite: suitetest.Suite()})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "central:", err)
 		os.Exit(2)
@@ -192,7 +193,7 @@ func runCluster(t *testing.T, dsn string) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c, err := central.Open(ctx, dsn, central.Options{Keys: scene.Keys(t, 7)})
+	c, err := central.Open(ctx, dsn, central.Options{Keys: scene.Keys(t, 7), Suite: suitetest.Suite()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -473,7 +474,7 @@ func TestServersStartingTogetherMigrateOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := central.Open(context.Background(), dsn, central.Options{Keys: scene.Keys(t, 7)})
+			c, err := central.Open(context.Background(), dsn, central.Options{Keys: scene.Keys(t, 7), Suite: suitetest.Suite()})
 			if err != nil {
 				errs <- err
 				return
