@@ -59,6 +59,10 @@ func (s *Store) Reseal(ctx context.Context, batch int, report func(ResealProgres
 	total := 0
 	for _, t := range sealedTables {
 		p := ResealProgress{Table: t.table}
+		left, err := s.countUnder(ctx, t, to) // once: what comes in meanwhile is under to already
+		if err != nil {
+			return total, err
+		}
 		after := t.first
 		for {
 			if err := ctx.Err(); err != nil {
@@ -80,9 +84,7 @@ func (s *Store) Reseal(ctx context.Context, batch int, report func(ResealProgres
 			total += n
 			after = last
 			if report != nil {
-				if p.Left, err = s.countUnder(ctx, t, to); err != nil {
-					return total, err
-				}
+				p.Left = max(0, left-p.Done)
 				report(p)
 			}
 		}
