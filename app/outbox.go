@@ -32,6 +32,9 @@ type Outbox interface {
 	// ApplyCentralChanges applies central's changes and stores the new
 	// cursor in one transaction.
 	ApplyCentralChanges(ctx context.Context, p PulledChanges) (ApplyResult, error)
+	// Suite is the crypto suite the terminal records under: the one
+	// central named last (at enrolment or in a pull).
+	Suite() suite.Name
 }
 
 // OutboxCounts is how many operations wait for central and how many it refused.

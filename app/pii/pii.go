@@ -42,10 +42,16 @@ type Keys struct {
 	useGM          atomic.Bool
 }
 
-// The marks of values made under GM.
+// The marks of values made under GM: a sealed value starts with
+// SealedMark, an index with IndexMark. Values made under Intl carry none.
+const (
+	SealedMark = "sm4:"
+	IndexMark  = "sm3:"
+)
+
 var (
-	gmSealed = []byte("sm4:")
-	gmIndex  = []byte("sm3:")
+	gmSealed = []byte(SealedMark)
+	gmIndex  = []byte(IndexMark)
 )
 
 const keyFileHeader = "onewindow-pii-v1 "
@@ -243,4 +249,31 @@ func IndexedUnder(index []byte) suite.Name {
 // the suite the index says made it.
 func (k *Keys) Matches(index []byte, kind, value string) bool {
 	return subtle.ConstantTimeCompare(index, k.IndexUnder(IndexedUnder(index), kind, value)) == 1
+}
+
+// ResealRow seals a row's values again under the suite in use, values[i]
+// for contexts[i] (nothing stays nothing: nil). With idAt ≥ 0 it also
+// indexes values[idAt]'s value again as an "id", unless the row's present
+// index is empty (an erased applicant's stays so). A value that does not
+// open is an error naming its context, and nothing is returned.
+func (k *Keys) ResealRow(values [][]byte, contexts []string, idAt int, index []byte) ([][]byte, []byte, error) {
+	out := make([][]byte, len(values))
+	id := ""
+	for i, v := range values {
+		plain, err := k.Open(v, contexts[i])
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", contexts[i], err)
+		}
+		if i == idAt {
+			id = plain
+		}
+		out[i] = k.Seal(plain, contexts[i])
+	}
+	switch {
+	case idAt < 0:
+		return out, nil, nil
+	case len(index) == 0:
+		return out, []byte{}, nil
+	}
+	return out, k.Index("id", id), nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"onewindow/app/health"
+	"onewindow/app/pii"
 	"onewindow/app/suite"
 )
 
@@ -33,6 +34,41 @@ var sealedTables = []sealedTable{
 	{table: "ratings", order: "id", context: "id", first: "", columns: []sealedColumn{{"comment_sealed", "rating/", "/comment"}}},
 	{table: "sync_link", order: "id", context: "''", first: -1, columns: []sealedColumn{{"secret_sealed", "sync/secret", ""}}},
 	{table: "booking_plan", order: "id", context: "''", first: -1, columns: []sealedColumn{{"key_sealed", "hall/booking_key", ""}}},
+}
+
+// sealedRow is a row read for resealing: its order, its name in its
+// values' contexts, its sealed values and then, for cases, its index.
+type sealedRow struct {
+	order  any
+	name   string
+	values [][]byte
+}
+
+// index is the row's present ID index; nil for a table with none.
+func (r sealedRow) index(t sealedTable) []byte {
+	if !t.idIndex {
+		return nil
+	}
+	return r.values[len(t.columns)]
+}
+
+// contexts are the pii contexts of the row named name's values.
+func (t sealedTable) contexts(name string) []string {
+	out := make([]string, len(t.columns))
+	for i, c := range t.columns {
+		out[i] = c.prefix + name + c.suffix
+	}
+	return out
+}
+
+// idAt is which of t's values is the ID number, -1 for none.
+func (t sealedTable) idAt() int {
+	for i, c := range t.columns {
+		if t.idIndex && c.name == "id_sealed" {
+			return i
+		}
+	}
+	return -1
 }
 
 // ResealProgress says how far a reseal has come in one table.
@@ -149,21 +185,21 @@ func CheckCryptoSuite(ctx context.Context, file string) health.Check {
 	if left > 0 {
 		c.Verdict = health.Warn
 		c.Detail += fmt.Sprintf("; %d record(s) still sealed under the other suite", left)
-		c.Next = "run 'onewindow update migrate-crypto' on this terminal: it runs beside the terminal's service, and stopped, it goes on when run again"
+		c.Next = "run 'onewindow update migrate-crypto' here (beside the running service; stopped, run it again)"
 	}
 	return c
 }
 
 // otherSuite is the SQL condition of a row with a value under a suite
-// other than to. A GM value starts with "sm4:", a GM index with "sm3:"
-// (app/pii); Intl values carry no mark.
+// other than to: a GM value starts with pii.SealedMark, a GM index with
+// pii.IndexMark; Intl values carry no mark.
 func otherSuite(t sealedTable, to suite.Name) string {
 	var or []string
 	for _, c := range t.columns {
-		or = append(or, marked(c.name, "sm4:", to))
+		or = append(or, marked(c.name, pii.SealedMark, to))
 	}
 	if t.idIndex {
-		or = append(or, marked("id_index", "sm3:", to))
+		or = append(or, marked("id_index", pii.IndexMark, to))
 	}
 	return "(" + strings.Join(or, " OR ") + ")"
 }
@@ -191,14 +227,9 @@ func (s *Store) resealBatch(ctx context.Context, tx *sql.Tx, t sealedTable, to s
 	if err != nil {
 		return 0, nil, err
 	}
-	type row struct {
-		order  any
-		name   string
-		values [][]byte
-	}
-	var todo []row
+	var pending []sealedRow // read first: the statement's rows are closed before the updates
 	for rows.Next() {
-		r := row{values: make([][]byte, len(cols))}
+		r := sealedRow{values: make([][]byte, len(cols))}
 		dest := []any{&r.order, &r.name}
 		for i := range r.values {
 			dest = append(dest, &r.values[i])
@@ -207,7 +238,7 @@ func (s *Store) resealBatch(ctx context.Context, tx *sql.Tx, t sealedTable, to s
 			rows.Close()
 			return 0, nil, err
 		}
-		todo = append(todo, r)
+		pending = append(pending, r)
 	}
 	if err := rows.Close(); err != nil {
 		return 0, nil, err
@@ -216,34 +247,26 @@ func (s *Store) resealBatch(ctx context.Context, tx *sql.Tx, t sealedTable, to s
 	for i, c := range cols {
 		set[i] = c + " = ?"
 	}
-	for _, r := range todo {
+	for _, r := range pending {
+		sealed, index, err := s.keys.ResealRow(r.values[:len(t.columns)], t.contexts(r.name), t.idAt(), r.index(t))
+		if err != nil {
+			return 0, nil, fmt.Errorf("%s %s: %w", t.table, r.name, err)
+		}
 		var args []any
-		var id string
-		for i, c := range t.columns {
-			plain, err := s.keys.Open(r.values[i], c.prefix+r.name+c.suffix)
-			if err != nil {
-				return 0, nil, fmt.Errorf("%s %s, %s: %w", t.table, r.name, c.name, err)
-			}
-			if c.name == "id_sealed" {
-				id = plain
-			}
-			args = append(args, nilIfEmpty(s.keys.Seal(plain, c.prefix+r.name+c.suffix)))
+		for _, v := range sealed {
+			args = append(args, nilIfEmpty(v))
 		}
 		if t.idIndex {
-			index := []byte{} // an erased applicant's index stays empty
-			if len(r.values[len(t.columns)]) > 0 {
-				index = s.keys.Index("id", id)
-			}
 			args = append(args, index)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE `+t.table+` SET `+strings.Join(set, ", ")+` WHERE `+t.order+` = ?`, append(args, r.order)...); err != nil {
 			return 0, nil, err
 		}
 	}
-	if len(todo) == 0 {
+	if len(pending) == 0 {
 		return 0, nil, nil
 	}
-	return len(todo), todo[len(todo)-1].order, nil
+	return len(pending), pending[len(pending)-1].order, nil
 }
 
 func nilIfEmpty(b []byte) any {

@@ -43,8 +43,11 @@ func (s *Store) SaveSyncCredentials(ctx context.Context, c app.SyncCredentials) 
 	if c.Held < 0 || c.LastCase < 0 {
 		return fmt.Errorf("save enrolment: %w: central's last operation and case cannot be negative", app.ErrInvalidInput)
 	}
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		s.keys.Use(c.Suite)
+	// The secret is sealed under the suite central names, which is the
+	// store's from now on; as it was, should the enrolment not be saved.
+	was := s.keys.Suite()
+	s.keys.Use(c.Suite)
+	err := s.tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `UPDATE sync_link SET central_url = ?, terminal = ?, hall = ?, secret_sealed = ?,
 			ca_pem = ?, enrolled_at = ?, suite = ?, cursor = 0 WHERE id = 1`,
 			c.Central, c.Terminal, c.Hall, s.keys.Seal(c.Secret, "sync/secret"), string(c.CAPEM), stamp(c.Enrolled), string(c.Suite.OrIntl()))
@@ -58,6 +61,10 @@ func (s *Store) SaveSyncCredentials(ctx context.Context, c app.SyncCredentials) 
 			ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)`, c.LastCase)
 		return err
 	})
+	if err != nil {
+		s.keys.Use(was)
+	}
+	return err
 }
 
 // continueOutboxTx makes the outbox follow the operations central holds

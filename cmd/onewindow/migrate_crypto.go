@@ -30,10 +30,7 @@ func updateMigrateCrypto(ctx context.Context, args []string, stdout, stderr io.W
 	if code, done := parseCommandFlags(fs, args, stdout, stderr); done {
 		return code
 	}
-	fail := func(err error) int {
-		fmt.Fprintf(stderr, "onewindow update migrate-crypto: %v\n", err)
-		return 1
-	}
+	fail := commandFailure(stderr, "update migrate-crypto")
 	if fs.NArg() != 0 || *batch < 1 {
 		return fail(errors.New("give only -config and a -batch of 1 or more"))
 	}

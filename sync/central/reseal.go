@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"onewindow/app/pii"
 	"onewindow/app/suite"
 )
 
@@ -36,10 +37,6 @@ var resealTables = []resealTable{
 	{table: "bookings", order: "hall || '/' || code", columns: withPrefix("booking/", personalColumns), idIndex: true},
 }
 
-// The marks of values made under GM (app/pii): sealed values start with
-// the first, indexes with the second; Intl values carry none.
-var gmMarks = [2][]byte{[]byte("sm4:"), []byte("sm3:")}
-
 // otherSuite is the condition of a row holding a value of another suite
 // than the one in use, and its arguments.
 func (c *Central) otherSuite(t resealTable) (string, []any) {
@@ -54,10 +51,10 @@ func (c *Central) otherSuite(t resealTable) (string, []any) {
 		args = append(args, mark)
 	}
 	for _, col := range t.columns {
-		add(col.name, gmMarks[0])
+		add(col.name, []byte(pii.SealedMark))
 	}
 	if t.idIndex {
-		add("id_index", gmMarks[1])
+		add("id_index", []byte(pii.IndexMark))
 	}
 	return "(" + strings.Join(or, " OR ") + ")", args
 }
@@ -131,9 +128,9 @@ func (c *Central) resealBatch(ctx context.Context, x q, t resealTable, after str
 	}
 	type row struct {
 		name   string
-		values [][]byte
+		values [][]byte // the sealed values, then the index if t has one
 	}
-	var todo []row
+	var pending []row // read first: the statement's rows are closed before the updates
 	for rows.Next() {
 		r := row{values: make([][]byte, len(cols))}
 		dest := []any{&r.name}
@@ -144,9 +141,9 @@ func (c *Central) resealBatch(ctx context.Context, x q, t resealTable, after str
 			rows.Close()
 			return 0, "", err
 		}
-		todo = append(todo, r)
+		pending = append(pending, r)
 	}
-	if err := rows.Close(); err != nil || len(todo) == 0 {
+	if err := rows.Close(); err != nil || len(pending) == 0 {
 		return 0, "", err
 	}
 	set, same := make([]string, len(cols)), make([]string, len(cols))
@@ -154,29 +151,32 @@ func (c *Central) resealBatch(ctx context.Context, x q, t resealTable, after str
 		set[i], same[i] = col+" = ?", "coalesce("+col+", ?) = ?"
 	}
 	changed := 0
-	for _, r := range todo {
-		var news, olds []any
-		id := ""
+	for _, r := range pending {
+		contexts := make([]string, len(t.columns))
+		idAt := -1
 		for i, col := range t.columns {
-			context := col.prefix + r.name + col.suffix
-			plain, err := c.keys.Open(r.values[i], context)
-			if err != nil {
-				return 0, "", fmt.Errorf("%s %s, %s: %w", t.table, r.name, col.name, err)
+			contexts[i] = col.prefix + r.name + col.suffix
+			if t.idIndex && col.name == "id_sealed" {
+				idAt = i
 			}
-			if col.name == "id_sealed" {
-				id = plain
+		}
+		var index []byte
+		if t.idIndex {
+			index = r.values[len(t.columns)]
+		}
+		sealed, index, err := c.keys.ResealRow(r.values[:len(t.columns)], contexts, idAt, index)
+		if err != nil {
+			return 0, "", fmt.Errorf("%s %s: %w", t.table, r.name, err)
+		}
+		var news, olds []any
+		for _, v := range sealed {
+			if v == nil {
+				news = append(news, nil) // NULL, not an empty value
+			} else {
+				news = append(news, v)
 			}
-			var sealed any
-			if b := c.keys.Seal(plain, context); b != nil {
-				sealed = b
-			}
-			news = append(news, sealed)
 		}
 		if t.idIndex {
-			index := []byte{} // an erased applicant's stays empty
-			if len(r.values[len(t.columns)]) > 0 {
-				index = c.keys.Index("id", id)
-			}
 			news = append(news, index)
 		}
 		for _, v := range r.values {
@@ -191,7 +191,7 @@ func (c *Central) resealBatch(ctx context.Context, x q, t resealTable, after str
 			changed++
 		}
 	}
-	return changed, todo[len(todo)-1].name, nil
+	return changed, pending[len(pending)-1].name, nil
 }
 
 // Suite is the crypto suite central seals under and names to terminals.

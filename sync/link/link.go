@@ -27,7 +27,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -110,7 +109,6 @@ type Link struct {
 	opt   Options
 	creds app.SyncCredentials
 	rc    *resty.Client
-	suite atomic.Value // suite.Name: central's crypto suite, as last told
 
 	syncMu sync.Mutex // one sync at a time
 	nudge  chan struct{}
@@ -135,7 +133,6 @@ func New(ctx context.Context, ob app.Outbox, opt Options) (*Link, error) {
 	rc.SetAuthToken(creds.Terminal + ":" + creds.Secret)
 	l := &Link{ob: ob, opt: opt, creds: creds, rc: rc, nudge: make(chan struct{}, 1)}
 	l.status.Enrolled = true
-	l.suite.Store(creds.Suite.OrIntl())
 	l.refreshCounts(ctx)
 	return l, nil
 }

@@ -53,7 +53,6 @@ func (l *Link) pull(ctx context.Context) (app.ApplyResult, error) {
 		if err != nil {
 			return total, err
 		}
-		l.told(p.Suite)
 		add(&total, res)
 		if !ans.More {
 			return total, nil
@@ -130,16 +129,5 @@ func (l *Link) resync(ctx context.Context) (app.ApplyResult, error) {
 	for i := range snap.Bookings {
 		p.Changes = append(p.Changes, app.CentralChange{Booking: &snap.Bookings[i]})
 	}
-	res, err := l.ob.ApplyCentralChanges(ctx, p)
-	if err == nil {
-		l.told(p.Suite)
-	}
-	return res, err
-}
-
-// told keeps the crypto suite central named in its last answer.
-func (l *Link) told(s suite.Name) {
-	if s != "" {
-		l.suite.Store(s)
-	}
+	return l.ob.ApplyCentralChanges(ctx, p)
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"onewindow/app"
-	"onewindow/app/suite"
 	"onewindow/sync/wire"
 )
 
@@ -20,5 +19,5 @@ func (l *Link) SendQueue(ctx context.Context, s app.QueueSnapshot) error {
 // terminal's secret as central keeps it (app.TicketKey): what the hub puts
 // on each ticket it gives out, under central's crypto suite.
 func (l *Link) TicketKey(ticketID string) string {
-	return app.TicketKey(l.suite.Load().(suite.Name), wire.SecretHash(l.creds.Secret), l.creds.Hall, ticketID)
+	return app.TicketKey(l.ob.Suite(), wire.SecretHash(l.creds.Secret), l.creds.Hall, ticketID)
 }

@@ -19,7 +19,7 @@ import (
 )
 
 // province is an SM2 CA and central's double certificate it signed for
-// loopback, with central's ECDSA certificate beside.
+// loopback (scene.NewSM2PKI), with central's ECDSA certificate beside.
 type province struct {
 	caPEM []byte
 	m     tlcp.Material
@@ -29,23 +29,8 @@ type province struct {
 
 func newProvince(t testing.TB) province {
 	t.Helper()
-	caCert, caKey, err := tlcp.MakeCA("onewindow test SM2 CA", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ca, err := tlcp.LoadIssuer(caCert, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := ca.Server([]string{"127.0.0.1", "localhost"}, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	gm, err := tlcp.ServerConfig(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return province{caPEM: caCert, m: m, gm: gm, pki: scene.NewPKI(t)}
+	sm2 := scene.NewSM2PKI(t)
+	return province{caPEM: sm2.CAPEM, m: sm2.Material, gm: sm2.Server, pki: scene.NewPKI(t)}
 }
 
 // serve serves a handler that answers which protocol the request came
